@@ -1,0 +1,39 @@
+// Entry point of the `l2tpv3-conformance` binary: dispatches to one module per subcommand.
+import { UsageError } from './args.ts';
+
+type Subcommand = (argv: string[]) => Promise<number>;
+
+const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcommand> }> = {
+  decode: {
+    summary: 'decode L2TPv3 packets in a pcap/pcapng file',
+    load: async () => (await import('./decode.ts')).decodeCommand,
+  },
+};
+
+function usage(): string {
+  const lines = ['usage: l2tpv3-conformance <subcommand> [options]', '', 'subcommands:'];
+  for (const [name, { summary }] of Object.entries(SUBCOMMANDS)) lines.push(`  ${name.padEnd(10)} ${summary}`);
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const sub = SUBCOMMANDS[name];
+  if (!sub) {
+    console.error(`l2tpv3-conformance: unknown subcommand '${name}'\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await (await sub.load())(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`l2tpv3-conformance ${name}: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+}

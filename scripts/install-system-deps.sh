@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the system packages that `npm install` cannot provide: tshark (the
+# independent decoder our codec is checked against), libpcap, iproute2 (network
+# namespaces), OpenSSH (interop tests), socat, a JRE for allure-commandline.
+# Debian/Ubuntu only; run as root. Safe to run again: it installs only what is missing.
+set -euo pipefail
+need=()
+command -v tshark >/dev/null || need+=(tshark)
+[ -e /usr/include/pcap/pcap.h ] || need+=(libpcap-dev)
+command -v ip >/dev/null || need+=(iproute2)
+command -v socat >/dev/null || need+=(socat)
+command -v ssh >/dev/null || need+=(openssh-client)
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
+command -v java >/dev/null || need+=(default-jre-headless)
+if [ ${#need[@]} -eq 0 ]; then
+  echo "system dependencies: all present"
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "missing system packages: ${need[*]} (run this script as root, or install them with apt-get)" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+echo "installing: ${need[*]}"
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
