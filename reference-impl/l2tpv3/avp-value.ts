@@ -111,8 +111,10 @@ export function encodeAvpValue(v: AvpValue): Uint8Array {
       const hasError = v.error !== undefined || v.message !== undefined;
       const b = new Uint8Array(2 + (hasError ? 2 : 0) + msg.length);
       put16(b, 0, v.result);
-      if (hasError) put16(b, 2, v.error ?? 0);
-      b.set(msg, 4);
+      if (hasError) {
+        put16(b, 2, v.error ?? 0);
+        b.set(msg, 4);
+      }
       return b;
     }
     case 'pwCapabilities': {
