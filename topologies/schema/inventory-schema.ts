@@ -1,0 +1,51 @@
+// The lab inventory format (YAML): which device plays each topology role and how the harness
+// reaches it. Secrets are never written here: only the NAME of the environment variable that
+// holds them, so an inventory can be committed, printed and attached to a report.
+import { z } from 'zod';
+import { firmware, model, name } from './topology-schema.ts';
+
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, {
+  error: (iss) => `'${String(iss.input)}' is not an environment variable name (A-Z, 0-9, _)`,
+});
+
+const ssh = z.strictObject({
+  host: z.string().min(1),
+  port: z.int().min(1).max(65535).default(22),
+  user: z.string().min(1),
+  /** env var holding the login password (never the password itself) */
+  password_env: envName,
+  /** env var holding the administrator password */
+  admin_password_env: envName.optional(),
+});
+
+/** Serial console: platform facts §3.1 (9600 8N1 Xon/Xoff by default; set-serial-baudrate values). */
+const serial = z.strictObject({
+  device: z.string().regex(/^\/dev\/\S+$/, { error: (iss) => `'${String(iss.input)}' is not a device path (/dev/...)` }),
+  baud: z.union([z.literal(9600), z.literal(19200), z.literal(38400), z.literal(57600), z.literal(115200)]).default(9600),
+  password_env: envName.optional(),
+  admin_password_env: envName.optional(),
+});
+
+const device = z.strictObject({
+  /** the topology role this device plays */
+  role: name,
+  kind: z.enum(['physical', 'emulated']),
+  model,
+  /** physical: the revision expected on the box (checked at lease time); emulated: the profile to run */
+  firmware,
+  ssh: ssh.optional(),
+  serial: serial.optional(),
+  /** router interface -> lab attachment (switch port, netns interface) */
+  ports: z.record(z.string(), z.string()).optional(),
+  /** emulated only: defects to inject (names from the emulator's defect table) */
+  defects: z.array(z.string()).optional(),
+});
+
+export const inventorySchema = z.strictObject({
+  name,
+  description: z.string().optional(),
+  devices: z.array(device).min(1, { error: 'an inventory needs at least one device' }),
+});
+
+export type Inventory = z.output<typeof inventorySchema>;
+export type InventoryDevice = Inventory['devices'][number];

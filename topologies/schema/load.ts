@@ -1,0 +1,139 @@
+// Reading topology and inventory files: YAML (with positions) -> zod schema -> semantic checks,
+// every problem reported as `file:line:column: key: message`. Config files named by a router are
+// read relative to the topology file, and their text is returned with where each line lives, so a
+// config checker's line numbers can be mapped back to a file a person can open.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { formatPath, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
+import { inventorySchema, type Inventory } from './inventory-schema.ts';
+import { checkTopologySemantics, type Finding, type SemanticOptions } from './semantic-checks.ts';
+import { firstContentLine, makeLocator, type Locate } from './source-positions.ts';
+import { topologySchema, type Topology } from './topology-schema.ts';
+import { issuesToDiagnostics } from './zod-issues.ts';
+
+export interface RouterConfigSource {
+  router: string;
+  model: string;
+  firmware: string;
+  text: string;
+  /** the file the text is in (the topology file for inline configs) */
+  file: string;
+  /** the file line holding the config's first line */
+  firstLine: number;
+}
+
+export interface LoadResult<T> {
+  value?: T;
+  diagnostics: Diagnostic[];
+}
+
+export interface TopologyLoadResult extends LoadResult<Topology> {
+  configs: RouterConfigSource[];
+  findings: Finding[];
+}
+
+export interface ParseOptions extends SemanticOptions {
+  /** reads a router's config_file (path already resolved); default: the file system */
+  readConfigFile?: (resolvedPath: string) => string | undefined;
+}
+
+function parseYaml<S extends z.ZodType>(text: string, file: string, schema: S) {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const locate = makeLocator(doc, lineCounter);
+  const diagnostics: Diagnostic[] = doc.errors.map((e) => {
+    const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+    return { file, line: pos.line, column: pos.col, key: '', message: `YAML: ${e.message.split('\n')[0]}` };
+  });
+  if (diagnostics.length) return { diagnostics, doc, lineCounter, locate };
+  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  if (data === null || data === undefined) {
+    return { diagnostics: [{ file, line: 1, column: 1, key: '', message: 'the file is empty' }], doc, lineCounter, locate };
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) return { diagnostics: issuesToDiagnostics(parsed.error.issues, data, file, locate), doc, lineCounter, locate };
+  return { diagnostics, value: parsed.data as z.output<S>, doc, lineCounter, locate };
+}
+
+const defaultRead = (p: string) => (existsSync(p) ? readFileSync(p, 'utf8') : undefined);
+
+export function parseTopology(text: string, fileName: string, opts: ParseOptions = {}): TopologyLoadResult {
+  const y = parseYaml(text, fileName, topologySchema);
+  if (!y.value) return { diagnostics: sortDiagnostics(y.diagnostics), configs: [], findings: [] };
+  const t = y.value;
+  const sem = checkTopologySemantics(t, fileName, y.locate, opts);
+  const diagnostics = [...sem.diagnostics];
+  const configs: RouterConfigSource[] = [];
+  const read = opts.readConfigFile ?? defaultRead;
+  t.routers.forEach((r, i) => {
+    const base = { router: r.name, model: r.model, firmware: r.firmware };
+    if (r.config !== undefined && r.config_file === undefined) {
+      configs.push({ ...base, text: r.config, file: fileName, firstLine: firstContentLine(y.doc, y.lineCounter, ['routers', i, 'config']) });
+    } else if (r.config_file !== undefined && r.config === undefined) {
+      const resolved = path.join(path.dirname(fileName), r.config_file);
+      const text = read(resolved);
+      if (text === undefined) {
+        const pos = y.locate(['routers', i, 'config_file']);
+        diagnostics.push({ file: fileName, line: pos.line, column: pos.column, key: formatPath(['routers', i, 'config_file']), message: `config file '${r.config_file}' not found (looked for ${resolved})` });
+      } else {
+        configs.push({ ...base, text, file: resolved, firstLine: 1 });
+      }
+    }
+  });
+  return { value: diagnostics.length ? undefined : t, diagnostics: sortDiagnostics(diagnostics), configs, findings: sem.findings };
+}
+
+export function loadTopology(file: string, opts: ParseOptions = {}): TopologyLoadResult {
+  const text = readTextFile(file);
+  if (typeof text !== 'string') return { diagnostics: [text], configs: [], findings: [] };
+  return parseTopology(text, file, opts);
+}
+
+export function parseInventory(text: string, fileName: string): LoadResult<Inventory> {
+  const y = parseYaml(text, fileName, inventorySchema);
+  if (!y.value) return { diagnostics: sortDiagnostics(y.diagnostics) };
+  const diagnostics: Diagnostic[] = [];
+  const err = (p: (string | number)[], message: string) => {
+    const pos = y.locate(p);
+    diagnostics.push({ file: fileName, line: pos.line, column: pos.column, key: formatPath(p), message });
+  };
+  const seen = new Map<string, number>();
+  y.value.devices.forEach((d, i) => {
+    if (seen.has(d.role)) err(['devices', i, 'role'], `duplicate role '${d.role}' (first at devices[${seen.get(d.role)}])`);
+    else seen.set(d.role, i);
+    if (d.kind === 'physical' && !d.ssh && !d.serial) err(['devices', i], 'a physical device needs ssh or serial access');
+    if (d.kind === 'physical' && d.defects) err(['devices', i, 'defects'], 'defects can only be injected into emulated devices');
+  });
+  return { value: diagnostics.length ? undefined : y.value, diagnostics };
+}
+
+export function loadInventory(file: string): LoadResult<Inventory> {
+  const text = readTextFile(file);
+  if (typeof text !== 'string') return { diagnostics: [text] };
+  return parseInventory(text, file);
+}
+
+/** Every topology role must be filled by a device of the same model. */
+export function checkInventoryCovers(topology: Topology, inventory: Inventory, inventoryFile: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const r of topology.routers) {
+    const d = inventory.devices.find((x) => x.role === r.role);
+    const msg = !d ? `no device plays role '${r.role}' (router ${r.name})`
+      : d.model !== r.model ? `role '${r.role}' needs a ${r.model}, the inventory gives a ${d.model}` : undefined;
+    if (msg) out.push({ file: inventoryFile, line: 1, column: 1, key: 'devices', message: msg });
+  }
+  return out;
+}
+
+function readTextFile(file: string): string | Diagnostic {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { file, line: 1, column: 1, key: '', message: code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? 'error'})` };
+  }
+}
+
+export type { Locate };
