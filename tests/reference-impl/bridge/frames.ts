@@ -15,10 +15,14 @@ export function ethFrame(dst: string, src: string, opts: { vid?: number; etherTy
   return Uint8Array.from(b);
 }
 
-/** An 802.1D configuration BPDU (LLC 42 42 03) to the Bridge Group Address. */
-export function bpduFrame(src: string): Uint8Array {
-  const llc = [0x42, 0x42, 0x03, 0x00, 0x00, 0x00, 0x00];
-  const b: number[] = [...mac('01:80:c2:00:00:00'), ...mac(src), 0x00, 0x26, ...llc];
+/**
+ * An 802.1D configuration BPDU (LLC 42 42 03; protocol 0, version 0, type 0, flags 0) to the Bridge
+ * Group Address; `rootTag` goes into the low bytes of the root bridge ID so test BPDUs differ.
+ */
+export function bpduFrame(src: string, rootTag = 0): Uint8Array {
+  const llc = [0x42, 0x42, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00];
+  const rootId = [0x80, 0x00, 0, 0, (rootTag >>> 24) & 0xff, (rootTag >>> 16) & 0xff, (rootTag >>> 8) & 0xff, rootTag & 0xff];
+  const b: number[] = [...mac('01:80:c2:00:00:00'), ...mac(src), 0x00, 0x26, ...llc, ...rootId];
   while (b.length < 60) b.push(0);
   return Uint8Array.from(b);
 }
