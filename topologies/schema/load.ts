@@ -22,6 +22,8 @@ export interface RouterConfigSource {
   file: string;
   /** the file line holding the config's first line */
   firstLine: number;
+  /** add to a config column to get the file column (the block indentation of an inline config) */
+  columnOffset: number;
 }
 
 export interface LoadResult<T> {
@@ -70,7 +72,10 @@ export function parseTopology(text: string, fileName: string, opts: ParseOptions
   t.routers.forEach((r, i) => {
     const base = { router: r.name, model: r.model, firmware: r.firmware };
     if (r.config !== undefined && r.config_file === undefined) {
-      configs.push({ ...base, text: r.config, file: fileName, firstLine: firstContentLine(y.doc, y.lineCounter, ['routers', i, 'config']) });
+      const firstLine = firstContentLine(y.doc, y.lineCounter, ['routers', i, 'config']);
+      const indent = (s: string | undefined) => (s ?? '').length - (s ?? '').trimStart().length;
+      const columnOffset = Math.max(0, indent(text.split('\n')[firstLine - 1]) - indent(r.config.split('\n')[0]));
+      configs.push({ ...base, text: r.config, file: fileName, firstLine, columnOffset });
     } else if (r.config_file !== undefined && r.config === undefined) {
       const resolved = path.join(path.dirname(fileName), r.config_file);
       const text = read(resolved);
@@ -78,7 +83,7 @@ export function parseTopology(text: string, fileName: string, opts: ParseOptions
         const pos = y.locate(['routers', i, 'config_file']);
         diagnostics.push({ file: fileName, line: pos.line, column: pos.column, key: formatPath(['routers', i, 'config_file']), message: `config file '${r.config_file}' not found (looked for ${resolved})` });
       } else {
-        configs.push({ ...base, text, file: resolved, firstLine: 1 });
+        configs.push({ ...base, text, file: resolved, firstLine: 1, columnOffset: 0 });
       }
     }
   });

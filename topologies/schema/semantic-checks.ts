@@ -107,6 +107,7 @@ export function checkTopologySemantics(t: Topology, file: string, locate: Locate
       if ((w.ipv6 === 'ra' || w.ipv6 === 'dhcpv6-pd') && !link.ipv6) err([...p, 'ipv6'], `link ${link.name} has no IPv6 prefix to advertise`);
       if (!w.ipv4 && !w.ipv6) err(p, 'a WAN interface needs an ipv4 or ipv6 address (or dhcp/ra)');
       if (w.gateway4) inside([...p, 'gateway4'], w.gateway4, link.ipv4, `link ${link.name}`);
+      if (w.gateway6) inside([...p, 'gateway6'], w.gateway6, link.ipv6, `link ${link.name}`);
     });
   t.links.forEach((l, i) => { if (l.dhcp_pool) pool(['links', i, 'dhcp_pool'], l.dhcp_pool, l.ipv4, `link ${l.name}`); });
 

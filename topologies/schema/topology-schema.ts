@@ -45,6 +45,7 @@ const wanInterface = z.strictObject({
   ipv4: addr('ipv4Interface', 'dhcp').optional(),
   ipv6: addr('ipv6Interface', 'ra', 'dhcpv6-pd').optional(),
   gateway4: addr('ipv4Address').optional(),
+  gateway6: addr('ipv6Address').optional(),
   /** a NAT (masquerade) in front of or on this interface: the initiator behind NAT needs NAT-T */
   nat: z.boolean().optional(),
 });
