@@ -112,3 +112,12 @@ export const DOCUMENTED_ORDER_FACTS: readonly DocumentedOrderFact[] = [
 export function checkDocumentedOrder(p: FilterOrderProfile): string[] {
   return DOCUMENTED_ORDER_FACTS.flatMap((f) => f.check(p).map((v) => `${f.id}: ${v}`));
 }
+
+/** The profile's assumptions as a list, for reports (each field above is one). */
+export const FILTER_ORDER_ASSUMPTIONS: readonly { readonly parameter: keyof FilterOrderProfile; readonly assumption: string }[] = [
+  { parameter: 'memberOrder', assumption: 'Positions not fixed by ※1-※3: the in-direction has the opposite of each out-direction note; Ethernet filter nearest the wire; input blocking and policy filter only on policy-filter models.' },
+  { parameter: 'bridgeStages', assumption: 'bridgeN applies only the IP filter (the only filter command the command reference lists for bridgeN).' },
+  { parameter: 'bridgeFiltersOnBridgedFrames', assumption: 'bridgeN filters act on traffic to/from the router only, not on frames bridged between members.' },
+  { parameter: 'tunnelMemberStages', assumption: 'A tunnel member on a tunnel-filtering model has the LAN member stages; elsewhere none.' },
+  { parameter: 'nonIpFramesAtIpStages', assumption: 'IP-level stages pass non-IPv4 frames untouched.' },
+];
