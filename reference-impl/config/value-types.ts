@@ -113,16 +113,16 @@ function makeType(spec: string): ValueType {
       return plain((t) => (t.length <= max ? ok(t) : bad('parameterOutOfRange', `${t.length} characters, at most ${max}`)));
     }
     case 'secret': {
-      // `secret` alone: no documented length limit. The reason never contains the value.
+      // `secret` alone: no documented length limit. The reason says nothing about the value (not even its length).
       const max = arg === '' ? Infinity : Number(arg);
-      return plain((t) => (t.length <= max ? ok(t) : bad('parameterOutOfRange', `${t.length} characters, at most ${max}`)), true);
+      return plain((t) => (t.length <= max ? ok(t) : bad('parameterOutOfRange', `longer than ${max} characters`)), true);
     }
     case 'hexkey': {
       // CR §15.5: a `0x...` key of up to N bytes. The reason never contains the value.
       const maxBytes = Number(arg);
       return plain((t) => {
         if (!/^0x([0-9a-fA-F]{2})+$/.test(t)) return bad('illegalKeyword', 'not a 0x... hexadecimal key');
-        return (t.length - 2) / 2 <= maxBytes ? ok(t) : bad('parameterOutOfRange', `${(t.length - 2) / 2} bytes, at most ${maxBytes}`);
+        return (t.length - 2) / 2 <= maxBytes ? ok(t) : bad('parameterOutOfRange', `longer than ${maxBytes} bytes`);
       }, true);
     }
     case 'iface': {
