@@ -4,7 +4,7 @@
 import { capabilities, isModelName, knownModels } from '../reference-impl/platform/index.ts';
 import { checkInventoryCovers, formatDiagnostic, loadInventory, loadTopology, type Diagnostic, type ParseOptions, type Topology } from '../topologies/schema/index.ts';
 import { parseArgs, flagValue, UsageError } from './args.ts';
-import { checkRouterConfig } from './topology-config-check.ts';
+import { checkRouterConfig, FINDING_CONFIG_RULES } from './topology-config-check.ts';
 
 const USAGE = 'usage: l2tpv3-conformance topology check FILE... [--inventory LAB.yaml]';
 
@@ -40,11 +40,18 @@ export function checkTopologyFile(file: string): TopologyCheckReport {
   const r = loadTopology(file, PLATFORM_OPTIONS);
   const diagnostics = [...r.diagnostics];
   // Configs are checked even when the topology has other errors: both lists help the author.
-  for (const src of r.configs) diagnostics.push(...checkRouterConfig(src));
+  const expectedNotes: string[] = [];
+  for (const src of r.configs) {
+    const declared = (r.value?.expected_findings ?? []).filter((f) => !f.nodes || f.nodes.includes(src.router));
+    const rules = new Set(declared.map((f) => FINDING_CONFIG_RULES[f.kind]).filter((x) => x !== undefined));
+    const c = checkRouterConfig(src, rules);
+    diagnostics.push(...c.diagnostics);
+    expectedNotes.push(...c.expected.map((d) => `expected config refusal: ${formatDiagnostic(d)}`));
+  }
   if (diagnostics.length || !r.value) return { file, diagnostics };
   const t = r.value;
   const parts = [`${t.routers.length} routers`, `${t.pseudowires.length} pseudowires`, `${t.scenarios?.length ?? 0} scenarios`];
-  const findings = r.findings.map((f) => `expected finding ${f.kind}: ${f.detail}`);
+  const findings = [...r.findings.map((f) => `expected finding ${f.kind}: ${f.detail}`), ...expectedNotes];
   return { file, diagnostics, topology: t, summary: [`${file}: ok (${parts.join(', ')})`, ...findings.map((f) => `${file}: ${f}`)].join('\n') };
 }
 
