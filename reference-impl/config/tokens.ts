@@ -1,5 +1,7 @@
 // Splitting one command line into tokens the way the RTX CLI does: words separated by
 // spaces, a double-quoted string is one token (e.g. `console prompt "[RTX1210] "`).
+// ASSUMPTION: inside quotes a backslash escapes the next character (`\"`, `\\`); the digest does
+// not document escapes (a hardware run confirms or refutes). Outside quotes a backslash is literal.
 
 export interface Token {
   /** the token's value, quotes removed */

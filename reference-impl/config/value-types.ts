@@ -158,5 +158,5 @@ export function valueType(spec: string): ValueType {
 
 /** A token as the router shows it: double-quoted when it has spaces or is empty. */
 export function formatToken(text: string): string {
-  return text === '' || /[\s"]/.test(text) ? `"${text.replace(/"/g, '\\"')}"` : text;
+  return text === '' || /[\s"]/.test(text) ? `"${text.replace(/["\\]/g, (c) => `\\${c}`)}"` : text;
 }

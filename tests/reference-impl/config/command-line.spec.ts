@@ -1,6 +1,7 @@
 // Issue 5 point 2 (value rules): ranges and lengths of yamaha-platform-facts.md §1, each with a
 // value at the bound that is accepted and one past it that is refused with the router's message.
 import { test, expect } from '@playwright/test';
+import fc from 'fast-check';
 import { parseCommandLine, renderCommand, routerErrorText, params, param, type ParsedLine } from '../../../reference-impl/config/index.ts';
 
 const errorOf = (p: ParsedLine) => (p.kind === 'error' ? p.error : undefined);
@@ -114,4 +115,47 @@ test('typed values: optional parts and repeated parameters', () => {
   const f = ok('ip bridge1 secure filter in 1 2 3 dynamic 100 101');
   expect([params(f, 'filters'), params(f, 'dynamicFilters')]).toEqual([[1, 2, 3], [100, 101]]);
   expect(param(ok('l2tp keepalive use on 60 3'), 'interval')).toBe(60);
+});
+
+test('property: keepalive interval/count are accepted exactly on 1..600 / 1..50 and render back unchanged (§1.1)', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 100 }), (interval, count) => {
+      const line = `l2tp keepalive use on ${interval} ${count}`;
+      const p = parseCommandLine(line);
+      const valid = interval >= 1 && interval <= 600 && count >= 1 && count <= 50;
+      expect(p.kind).toBe(valid ? 'command' : 'error');
+      if (p.kind === 'command') expect(renderCommand(p.command)).toBe(line);
+      else expect(errorOf(p)!.kind).toBe('parameterOutOfRange');
+    }),
+  );
+});
+
+test('property: hostname and end-id are accepted exactly up to 32 characters (§1.1)', () => {
+  const word = fc.string({ unit: fc.constantFrom(...'abcXYZ019-_.'), minLength: 1, maxLength: 48 });
+  fc.assert(
+    fc.property(word, fc.constantFrom('l2tp hostname', 'l2tp remote end-id'), (w, cmd) => {
+      const p = parseCommandLine(`${cmd} ${w}`);
+      expect(p.kind).toBe(w.length <= 32 ? 'command' : 'error');
+      if (p.kind === 'command') expect(renderCommand(p.command)).toBe(`${cmd} ${w}`);
+    }),
+  );
+});
+
+test('a quoted prompt with a backslash and a space renders back to the same value', () => {
+  const p = parseCommandLine('console prompt "a\\\\ b\\" c"');
+  expect(p.kind === 'command' && param(p.command, 'prompt')).toBe('a\\ b" c');
+  if (p.kind === 'command') expect(renderCommand(p.command)).toBe('console prompt "a\\\\ b\\" c"');
+});
+
+test('property: quoted strings render back to a token that parses to the same value', () => {
+  fc.assert(
+    fc.property(fc.string({ maxLength: 64 }).filter((s) => !s.includes('\n')), (prompt) => {
+      const first = parseCommandLine(`console prompt "${prompt.replace(/["\\]/g, (c) => `\\${c}`)}"`);
+      expect(first.kind).toBe('command');
+      if (first.kind !== 'command') return;
+      expect(param(first.command, 'prompt')).toBe(prompt);
+      const again = parseCommandLine(renderCommand(first.command));
+      expect(again.kind === 'command' && param(again.command, 'prompt')).toBe(prompt);
+    }),
+  );
 });
