@@ -46,7 +46,8 @@ function parseYaml<S extends z.ZodType>(text: string, file: string, schema: S) {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const locate = makeLocator(doc, lineCounter);
   const diagnostics: Diagnostic[] = doc.errors.map((e) => {
-    const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+    // prettyErrors is off (we want the bare message), so positions come from the line counter
+    const pos = lineCounter.linePos(e.pos[0]);
     return { file, line: pos.line, column: pos.col, key: '', message: `YAML: ${e.message.split('\n')[0]}` };
   });
   if (diagnostics.length) return { diagnostics, doc, lineCounter, locate };
