@@ -21,7 +21,9 @@ const ssh = z.strictObject({
 /** Serial console: platform facts §3.1 (9600 8N1 Xon/Xoff by default; set-serial-baudrate values). */
 const serial = z.strictObject({
   device: z.string().regex(/^\/dev\/\S+$/, { error: (iss) => `'${String(iss.input)}' is not a device path (/dev/...)` }),
-  baud: z.union([z.literal(9600), z.literal(19200), z.literal(38400), z.literal(57600), z.literal(115200)]).default(9600),
+  baud: z.union([z.literal(9600), z.literal(19200), z.literal(38400), z.literal(57600), z.literal(115200)], {
+    error: 'baud must be one of 9600, 19200, 38400, 57600, 115200 (set-serial-baudrate, CR §56.3.10)',
+  }).default(9600),
   password_env: envName.optional(),
   admin_password_env: envName.optional(),
 });
