@@ -366,9 +366,13 @@ export class ControlConnection implements SessionHost {
     this.stop(ctx, refusal);
   }
 
+  /** Retransmissions ran out: the peer is gone, so clear without a StopCCN (3931 §4.2). */
   private retriesExhausted(ctx: Ctx): void {
     if (this.state === 'closing') return this.finish(ctx);
-    this.stateTimerExpired(ctx, this.awaited());
+    this.log(ctx, 'stateTimerExpired', { message: this.awaited() });
+    this.beginEnd(ctx, true);
+    this.log(ctx, 'tunnelDisconnectComplete', { tunnelId: this.localCcid });
+    this.enterHold(ctx);
   }
 
   private awaited(): string {

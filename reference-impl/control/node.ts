@@ -101,6 +101,9 @@ export class L2tpNode implements ConnectionHost {
   localCcid(tunnel: number): number | undefined {
     return this.tunnelConn.get(tunnel)?.localCcid;
   }
+  remoteCcid(tunnel: number): number | undefined {
+    return this.tunnelConn.get(tunnel)?.remoteCcid;
+  }
   establishedSessions(tunnel: number): SessionLayout[] {
     const c = this.tunnelConn.get(tunnel);
     return c ? c.sessions.all.filter((s) => s.state === 'established').map((s) => s.layout()) : [];
