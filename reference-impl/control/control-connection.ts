@@ -279,15 +279,19 @@ export class ControlConnection implements SessionHost {
     ctx.timers.set(ctx, this.tid('keepalive'), at, (c) => this.onKeepalive(c));
   }
 
-  /** Count intervals with nothing received; send a Hello each time; give up after `count` (CR 16.4). */
+  /**
+   * After an interval with nothing received, send a Hello; after `count` Hellos each left
+   * unanswered for an interval, the peer is down (CR 16.4). ASSUMPTION: Hellos are sent only
+   * when the link is quiet, as RFC 3931 §4.4 describes (not documented; a hardware run confirms or refutes).
+   */
   private onKeepalive(ctx: Ctx): void {
     const intervalMs = this.settings.keepalive.intervalS * 1000;
     if (ctx.now - this.lastReceiveAt < intervalMs) return this.scheduleKeepalive(ctx, this.lastReceiveAt + intervalMs);
-    this.missedKeepalives += 1;
     if (this.missedKeepalives >= this.settings.keepalive.count) {
       this.log(ctx, 'keepaliveTimerExpired', { tunnelId: this.localCcid });
       return this.stop(ctx, 'timeout');
     }
+    this.missedKeepalives += 1;
     this.send(ctx, MT.HELLO, []);
     this.scheduleKeepalive(ctx, ctx.now + intervalMs);
   }
