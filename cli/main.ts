@@ -8,6 +8,14 @@ const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcomm
     summary: 'decode L2TPv3 packets in a pcap/pcapng file',
     load: async () => (await import('./decode.ts')).decodeCommand,
   },
+  config: {
+    summary: 'check or format an RTX config file',
+    load: async () => (await import('./config.ts')).configCommand,
+  },
+  topology: {
+    summary: 'check topology files (schema, references, router configs)',
+    load: async () => (await import('./topology.ts')).topologyCommand,
+  },
 };
 
 function usage(): string {
