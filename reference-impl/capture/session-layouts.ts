@@ -1,0 +1,40 @@
+// Which cookie length and L2-Specific Sublayer each session direction uses, learnt from the
+// control exchange the way Wireshark's dissector does (facts §6.1): a control message from
+// endpoint E carrying Local Session ID L, Assigned Cookie C and L2-Specific Sublayer T tells
+// that data sent TO E with Session ID L carries a |C|-octet cookie and sublayer T
+// (RFC 3931 §5.4.4 Assigned Cookie, §5.4.5 L2-Specific Sublayer: both describe what the
+// sender expects to receive).
+import { AVP, L2SS_TYPE } from '../l2tpv3/avp-types.ts';
+import type { Avp } from '../l2tpv3/avp.ts';
+import type { CookieLength, DataLayout, L2ssMode } from '../l2tpv3/data-message.ts';
+
+export class SessionLayouts {
+  private readonly byKey = new Map<string, DataLayout>();
+  private readonly bySession = new Map<number, DataLayout>();
+
+  /** Learns from a decoded control message sent by `from`. */
+  learn(from: string, avps: readonly Avp[]): void {
+    let localSid: number | undefined;
+    let cookieLength: CookieLength | undefined;
+    let l2ss: L2ssMode | undefined;
+    for (const a of avps) {
+      if (a.vendorId !== 0) continue;
+      const v = a.value;
+      if (a.attributeType === AVP.LocalSessionId && v.kind === 'u32') localSid = v.value;
+      else if (a.attributeType === AVP.AssignedCookie && v.kind === 'octets' && [0, 4, 8].includes(v.value.length)) cookieLength = v.value.length as CookieLength;
+      else if (a.attributeType === AVP.L2SpecificSublayer && v.kind === 'u16') l2ss = v.value === L2SS_TYPE.Default ? 'default' : 'none';
+    }
+    if (localSid === undefined || localSid === 0) return;
+    const key = `${from}|${localSid}`;
+    const prev = this.byKey.get(key);
+    // ICRQ/ICRP set the cookie; a later ICCN may only restate the sublayer.
+    const layout: DataLayout = { cookieLength: cookieLength ?? prev?.cookieLength ?? 0, l2ss: l2ss ?? prev?.l2ss ?? 'none' };
+    this.byKey.set(key, layout);
+    this.bySession.set(localSid, layout);
+  }
+
+  /** Layout of data sent to `to` with `sessionId`; by session ID alone when the address is unknown. */
+  lookup(to: string, sessionId: number): DataLayout | undefined {
+    return this.byKey.get(`${to}|${sessionId}`) ?? this.bySession.get(sessionId);
+  }
+}
