@@ -89,7 +89,8 @@ export class ControlConnection implements SessionHost {
 
   private setState(ctx: Ctx, to: ConnectionState): void {
     if (this.state === to) return;
-    ctx.out.push({ kind: 'tunnelState', tunnel: this.tunnel, ccid: this.localCcid, from: this.state, to });
+    // A connection that only rejects a losing SCCRQ never served the tunnel: no state report.
+    if (!this.rejecting) ctx.out.push({ kind: 'tunnelState', tunnel: this.tunnel, ccid: this.localCcid, from: this.state, to });
     this.state = to;
     ctx.timers.cancel(ctx, this.tid('state'));
     if (to === 'wait-ctl-reply' || to === 'wait-ctl-conn') {
