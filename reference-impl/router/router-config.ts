@@ -1,0 +1,160 @@
+// From a parsed config to what the emulated router runs: validation against the model and
+// revision, tunnel settings for the control-plane oracle, bridges, own addresses, syslog switches
+// and hosts, filter lists. Pure.
+import {
+  bridges,
+  canonicalText,
+  commands,
+  configPlatform,
+  interfaceAddresses,
+  l2tpService,
+  l2tpTunnels,
+  lineWords,
+  param,
+  params,
+  validateConfig,
+  type BridgeView,
+  type ConfigDocument,
+  type ConfigIssue,
+  type L2tpTunnelView,
+} from '../config/index.ts';
+import type { TunnelConfig } from '../control/node.ts';
+import { defaultTunnelSettings, type TunnelSettings } from '../control/tunnel-settings.ts';
+import { parseEthernetFilter, parseIpFilter, type EthernetFilterRule, type IpFilterRule } from '../filter/index.ts';
+import { capabilities, type Capabilities } from '../platform/index.ts';
+import type { DefectName } from './defects.ts';
+import { SYSLOG_WIRE_ASSUMPTIONS, type SyslogSwitches } from './syslog-format.ts';
+
+/**
+ * ASSUMPTION: the emulator has no IPsec; an L2TPv3/IPsec tunnel (`tunnel encapsulation l2tpv3`)
+ * runs as plain L2TPv3 over UDP so the seed's IPsec examples can be brought up in a lab (a real
+ * RTX would need the SA first). (not documented; emulator limitation, not a firmware claim)
+ */
+export const EMULATOR_LIMITS = { ipsecRunsAsPlainL2tpv3: true } as const;
+
+/** Validation rules a defect switches off (platform gating). */
+const GATE_DEFECTS: Partial<Record<DefectName, readonly string[]>> = {
+  'unsupported-feature-accepted': ['l2tpv3-unsupported', 'l2tpv3-ipsec-unsupported'],
+  'tunnel-limit-not-enforced': ['too-many-l2tpv3-tunnels'],
+};
+
+export function effectiveIssues(doc: ConfigDocument, model: string, firmware: string, defects: ReadonlySet<DefectName>): ConfigIssue[] {
+  const ignored = new Set([...defects].flatMap((d) => GATE_DEFECTS[d] ?? []));
+  return validateConfig(doc, configPlatform(model, firmware)).filter((i) => !ignored.has(i.rule));
+}
+
+export interface FilterBinding {
+  interface: string;
+  direction: 'in' | 'out';
+  ids: number[];
+}
+
+export interface RouterPlan {
+  caps: Capabilities;
+  service: boolean;
+  tunnels: TunnelConfig[];
+  tunnelViews: L2tpTunnelView[];
+  bridges: BridgeView[];
+  /** interface -> IPv4 `ADDR/LEN` and IPv6 `ADDR/LEN` */
+  ipv4: Map<string, string[]>;
+  ipv6: Map<string, string[]>;
+  syslog: SyslogSwitches;
+  syslogHosts: string[];
+  ethernetFilters: EthernetFilterRule[];
+  ipFilters: IpFilterRule[];
+  ethernetBindings: FilterBinding[];
+  ipBindings: FilterBinding[];
+  /** `ip IF inbound filter LIST` (input blocking, seed ※1): interface -> ids */
+  inboundBindings: Map<string, number[]>;
+}
+
+export function tunnelSettingsFrom(v: L2tpTunnelView, model: string, defects: ReadonlySet<DefectName>): TunnelSettings {
+  const d = defaultTunnelSettings(model, v.tunnel);
+  return {
+    ...d,
+    alwaysOn: v.alwaysOn,
+    // defect hostname-not-configured: the Host Name AVP carries the model name
+    hostname: defects.has('hostname-not-configured') ? model : (v.hostname ?? model),
+    auth: { enabled: v.tunnelAuth.enabled, password: v.tunnelAuth.password?.reveal() ?? model },
+    disconnectTimeS: v.disconnectTime,
+    keepalive: {
+      use: v.keepalive.enabled,
+      intervalS: v.keepalive.interval,
+      // defect hello-count-off-by-one: one unanswered Hello more before declaring the peer down
+      count: v.keepalive.count + (defects.has('hello-count-off-by-one') ? 1 : 0),
+    },
+    keepaliveLog: v.keepaliveLog,
+    syslog: v.syslog,
+    localRouterId: v.localRouterId,
+    // defect router-id-not-checked: compare against nothing (see routerIdCheck in router.ts)
+    remoteRouterId: defects.has('router-id-not-checked') ? '0.0.0.0' : v.remoteRouterId,
+    // defect end-id-not-checked: any received end-id accepted (oracle ASSUMPTION for "not configured")
+    remoteEndId: defects.has('end-id-not-checked') ? undefined : v.remoteEndId,
+  };
+}
+
+export function planRouter(doc: ConfigDocument, model: string, firmware: string, defects: ReadonlySet<DefectName>): RouterPlan {
+  const caps = capabilities(model, firmware);
+  const views = l2tpTunnels(doc).filter((v) => v.endpointAddress && (!v.ipsec || EMULATOR_LIMITS.ipsecRunsAsPlainL2tpv3));
+  const tunnels: TunnelConfig[] = views.map((v) => ({
+    settings: tunnelSettingsFrom(v, caps.model, defects),
+    remoteAddress: v.endpointAddress!.remote,
+    enabled: v.enabled,
+  }));
+  const ipv4 = new Map<string, string[]>();
+  for (const a of interfaceAddresses(doc)) if (a.address !== 'dhcp') ipv4.set(a.interface, [a.address]);
+  const ipv6 = new Map<string, string[]>();
+  const syslog: SyslogSwitches = { ...SYSLOG_WIRE_ASSUMPTIONS.defaults };
+  const syslogHosts: string[] = [];
+  const ethernetFilters: EthernetFilterRule[] = [];
+  const ipFilters: IpFilterRule[] = [];
+  const ethernetBindings: FilterBinding[] = [];
+  const ipBindings: FilterBinding[] = [];
+  const inboundBindings = new Map<string, number[]>();
+  for (const line of doc.lines) {
+    if (line.parsed.kind !== 'unknown') continue;
+    const w = lineWords(line);
+    // `ipv6 IF address ADDR/LEN` is outside the modelled subset: read it here.
+    if (w[0] === 'ipv6' && w[2] === 'address' && w[3]?.includes(':')) ipv6.set(w[1], [...(ipv6.get(w[1]) ?? []), w[3]]);
+    if (w[0] === 'ip' && w[2] === 'inbound' && w[3] === 'filter') inboundBindings.set(w[1], w.slice(4).map(Number).filter(Number.isInteger));
+  }
+  for (const { command, line } of commands(doc)) {
+    const on = String(param(command, 'switch')) === 'on' && !command.negated;
+    switch (command.id) {
+      case 'syslog level':
+        syslog[String(param(command, 'level')) as keyof SyslogSwitches] = on;
+        break;
+      case 'syslog host':
+        if (!command.negated) syslogHosts.push(String(param(command, 'host')));
+        break;
+      case 'ethernet filter':
+        if (!command.negated) ethernetFilters.push(parseEthernetFilter(canonicalText(line)));
+        break;
+      case 'ip filter':
+        if (!command.negated) ipFilters.push(parseIpFilter(canonicalText(line)));
+        break;
+      case 'ethernet interface filter':
+        ethernetBindings.push({ interface: String(param(command, 'interface')), direction: param(command, 'direction') as 'in' | 'out', ids: params(command, 'filters').map(Number) });
+        break;
+      case 'ip secure filter':
+        ipBindings.push({ interface: String(param(command, 'interface')), direction: param(command, 'direction') as 'in' | 'out', ids: params(command, 'filters').map(Number) });
+        break;
+    }
+  }
+  return {
+    caps,
+    service: l2tpService(doc).enabled,
+    tunnels,
+    tunnelViews: views,
+    bridges: bridges(doc),
+    ipv4,
+    ipv6,
+    syslog,
+    syslogHosts,
+    ethernetFilters,
+    ipFilters,
+    ethernetBindings,
+    ipBindings,
+    inboundBindings,
+  };
+}
