@@ -158,6 +158,8 @@ export class CliSession {
           this.mode = { kind: 'login-username' };
           this.emit(LOGIN_PROMPTS.username);
         } else if (device.checkLoginPassword(line)) this.loginSucceeded();
+        // facts §3.1 "If nothing appears, press Enter once": an empty Enter asks again
+        else if (line === '') this.emit(LOGIN_PROMPTS.password);
         else this.loginFailed();
         return;
       case 'login-username':
