@@ -161,7 +161,7 @@ export class CliSession {
     } catch (err) {
       if (!(err instanceof CliTransportError) || this.#closing) throw err;
       // dropped after the command was sent: reconnect, then say so (a `show` is safe to repeat)
-      await this.#reconnect(err.reason);
+      await this.#reconnect(err.reason, err);
       if (/^\s*show\s/.test(command)) return this.#exchange(command, options);
       throw new CliCommandInterruptedError(this.redactor.mask(command), err.reason);
     }
@@ -222,9 +222,9 @@ export class CliSession {
     await this.#reconnect('transport closed');
   }
 
-  async #reconnect(reason: string): Promise<void> {
+  async #reconnect(reason: string, cause?: Error): Promise<void> {
     const attempts = this.#opts.reconnectAttempts ?? 1;
-    let last: unknown;
+    let last: unknown = cause;
     for (let i = 0; i < attempts; i++) {
       try {
         this.#opts.transcript?.event(`reconnect ${i + 1}/${attempts} after: ${reason}`);

@@ -95,7 +95,8 @@ export class Redactor {
    * Learn the secret parameters of one command line (as typed or as `show config` shows it).
    * Returns the values learned.
    */
-  learnFromCommand(line: string): string[] {
+  learnFromCommand(text: string): string[] {
+    const line = text.replace(/[\r\n]+/g, ' ');
     const found: string[] = [];
     const parsed = parseCommandLine(line);
     if (parsed.kind === 'command') {
@@ -130,7 +131,7 @@ export class Redactor {
 
   /** Learn from every line of the text, then mask every known secret. */
   redact(text: string): string {
-    for (const line of text.split(/\r?\n/)) if (line.trim() !== '') this.learnFromCommand(line);
+    for (const line of text.split(/\r\n|\r|\n/)) if (line.trim() !== '') this.learnFromCommand(line);
     return this.mask(text);
   }
 
