@@ -96,8 +96,9 @@ export interface PairOptions {
 }
 
 /** Seed example 1 (or given configs) on 127.0.0.1 / 127.0.0.2, each LAN1 on a UDP wire. */
-export async function startPair(o: PairOptions = {}): Promise<{ a: LabRouter; b: LabRouter; stop: () => void }> {
+export async function startPair(o: PairOptions = {}): Promise<{ a: LabRouter; b: LabRouter; stop: () => void; all: Transmission[]; port: number }> {
   const port = await freePort();
+  const all: Transmission[] = [];
   const underlay = new Map<string, UnderlayTarget>([
     ['198.51.100.1', { host: '127.0.0.1' }],
     ['198.51.100.2', { host: '127.0.0.2' }],
@@ -117,7 +118,10 @@ export async function startPair(o: PairOptions = {}): Promise<{ a: LabRouter; b:
       timeScale: o.timeScale ?? 1,
       defects,
       holdService: true,
-      onTransmit: (t) => sent.push(t),
+      onTransmit: (t) => {
+        sent.push(t);
+        all.push(t);
+      },
       onLog: (e) => logs.push(e),
       ...o.extra,
     });
@@ -136,6 +140,8 @@ export async function startPair(o: PairOptions = {}): Promise<{ a: LabRouter; b:
   return {
     a,
     b,
+    all,
+    port,
     stop: () => {
       for (const r of [a, b]) {
         r.router.stop({ silent: true });
@@ -146,3 +152,47 @@ export async function startPair(o: PairOptions = {}): Promise<{ a: LabRouter; b:
 }
 
 export const established = (r: Router, tunnel = 1) => r.l2tpStatus().find((t) => t.tunnel === tunnel)?.sessions.length === 1;
+
+// ---- capture of everything the routers sent, checked by tshark ------------------------------
+
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { LINKTYPE, writePcap } from '../../../reference-impl/capture/capture-file.ts';
+import { buildEthernetFrame, buildUdpPacket } from '../../../reference-impl/capture/ip.ts';
+
+/** One Ethernet pcap of every transmission: UDP datagrams wrapped in IP/Ethernet, LAN frames as sent. */
+export function writeTransmissions(file: string, sent: readonly Transmission[]): number {
+  const records = sent.map((t, i) => {
+    const data =
+      t.kind === 'lan'
+        ? t.frame
+        : buildEthernetFrame({
+            src: '02:00:00:00:00:01',
+            dst: '02:00:00:00:00:02',
+            etherType: t.dst.host.includes(':') ? 0x86dd : 0x0800,
+            payload: buildUdpPacket({ src: t.src.host, dst: t.dst.host, srcPort: t.src.port, dstPort: t.dst.port, payload: t.bytes }),
+          });
+    return { timestampUs: 1_700_000_000_000_000 + i * 1000, data };
+  });
+  writeFileSync(file, writePcap(records, LINKTYPE.ETHERNET));
+  return records.length;
+}
+
+/** Frame numbers tshark flags as malformed, with a bad digest or a bad AVP length, or any expert warning. */
+export function tsharkProblems(file: string, l2tpPort: number, secret: string): string[] {
+  const out = execFileSync(
+    'tshark',
+    ['-r', file, '-d', `udp.port==${l2tpPort},l2tp`, '-o', `l2tp.shared_secret:${secret}`, '-o', 'l2tp.cookie_size:0', '-o', 'l2tp.l2_specific:None',
+      '-Y', '_ws.malformed || l2tp.incorrect_digest || l2tp.avp_length.bad || _ws.expert.severity >= "Warning"',
+      '-T', 'fields', '-e', 'frame.number', '-e', '_ws.col.Info'],
+    { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  return out.split('\n').filter((l) => l.trim() !== '');
+}
+
+/** `tshark -T fields` lines for one field over the capture. */
+export function tsharkField(file: string, l2tpPort: number, field: string, filter?: string): string[] {
+  const args = ['-r', file, '-d', `udp.port==${l2tpPort},l2tp`, '-o', 'l2tp.cookie_size:0', '-o', 'l2tp.l2_specific:None', '-T', 'fields', '-e', field];
+  if (filter) args.push('-Y', filter);
+  return execFileSync('tshark', args, { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] }).split('\n').filter((l) => l !== '');
+}
