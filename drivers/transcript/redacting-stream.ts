@@ -22,7 +22,7 @@ export class RedactingStream {
     const ready = this.#pending.slice(0, cut);
     this.#pending = this.#pending.slice(cut);
     // learn from the held-back text too, so a secret ending in it is known before emitting
-    this.redactor.redact(ready + this.#pending);
+    this.redactor.redact(ready + this.#pending, this.columns);
     return this.redactor.mask(ready);
   }
 
@@ -30,7 +30,7 @@ export class RedactingStream {
   flush(): string {
     const rest = this.#pending;
     this.#pending = '';
-    return rest === '' ? '' : this.redactor.redact(rest);
+    return rest === '' ? '' : this.redactor.redact(rest, this.columns);
   }
 
   /** Index up to which the text is made of complete lines that cannot continue further. */

@@ -7,6 +7,7 @@
 // (yamaha-platform-facts.md §3.3) is still found.
 
 import { COMMAND_SPECS, parseCommandLine, tokenize, type CommandSpec } from '../../reference-impl/config/index.ts';
+import { displayWidth } from '../cli/text.ts';
 import { compileSyntax, type Element } from '../../reference-impl/config/grammar.ts';
 
 export const SECRET_MASK = '********';
@@ -97,19 +98,37 @@ export class Redactor {
    */
   learnFromCommand(text: string): string[] {
     const line = text.replace(/[\r\n]+/g, ' ');
-    const found: string[] = [];
-    const parsed = parseCommandLine(line);
-    if (parsed.kind === 'command') {
-      for (const e of parsed.command.form.elements.flatMap(flattenParams)) {
-        if (!e.type.secret) continue;
-        const v = parsed.command.values[e.name];
-        for (const x of Array.isArray(v) ? v : v === undefined ? [] : [v]) found.push(String(x));
-      }
-    } else {
-      found.push(...this.#fallbackSecrets(line));
-    }
+    const found = grammarSecrets(line) ?? this.#fallbackSecrets(line);
     for (const f of found) this.addSecret(f);
     return found;
+  }
+
+  /**
+   * Learn from physical lines that may be hard-wrapped at `columns` (facts §3.3). A line that fills
+   * the width may continue on the next one, or may just be that long: the longest join that parses
+   * as a command wins; when none does, the fallback rules read the full join.
+   */
+  #learnWrapped(physical: readonly string[], columns: number): void {
+    let i = 0;
+    while (i < physical.length) {
+      let j = i;
+      while (j + 1 < physical.length && displayWidth(physical[j]) >= columns) j++;
+      let used = -1;
+      for (let k = j; k >= i; k--) {
+        const candidate = physical.slice(i, k + 1).join('');
+        const secrets = grammarSecrets(candidate);
+        if (secrets) {
+          secrets.forEach((x) => this.addSecret(x));
+          used = k;
+          break;
+        }
+      }
+      if (used < 0) {
+        this.#fallbackSecrets(physical.slice(i, j + 1).join('')).forEach((x) => this.addSecret(x));
+        used = j;
+      }
+      i = used + 1;
+    }
   }
 
   #fallbackSecrets(line: string): string[] {
@@ -129,9 +148,14 @@ export class Redactor {
     return out;
   }
 
-  /** Learn from every line of the text, then mask every known secret. */
-  redact(text: string): string {
-    for (const line of text.split(/\r\n|\r|\n/)) if (line.trim() !== '') this.learnFromCommand(line);
+  /**
+   * Learn from every line of the text, then mask every known secret. With the console width,
+   * lines the device hard-wrapped are also joined before learning (facts §3.3).
+   */
+  redact(text: string, columns?: number): string {
+    const physical = text.split(/\r\n|\r|\n/);
+    if (columns === undefined) for (const line of physical) this.learnFromCommand(line);
+    else this.#learnWrapped(physical, columns);
     return this.mask(text);
   }
 
@@ -153,6 +177,21 @@ export class Redactor {
     this.#pattern.lastIndex = 0;
     return this.#pattern;
   }
+}
+
+/** The secret values of a line the grammar parses as a command (possibly none); undefined when it does not parse. */
+function grammarSecrets(line: string): string[] | undefined {
+  if (line.trim() === '') return [];
+  const parsed = parseCommandLine(line);
+  if (parsed.kind === 'blank' || parsed.kind === 'comment') return [];
+  if (parsed.kind !== 'command') return undefined;
+  const found: string[] = [];
+  for (const e of parsed.command.form.elements.flatMap(flattenParams)) {
+    if (!e.type.secret) continue;
+    const v = parsed.command.values[e.name];
+    for (const x of Array.isArray(v) ? v : v === undefined ? [] : [v]) found.push(String(x));
+  }
+  return found;
 }
 
 function flattenParams(e: Element): Extract<Element, { kind: 'param' }>[] {
