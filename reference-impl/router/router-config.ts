@@ -21,7 +21,7 @@ import {
 import type { TunnelConfig } from '../control/node.ts';
 import { defaultTunnelSettings, type TunnelSettings } from '../control/tunnel-settings.ts';
 import { parseEthernetFilter, parseIpFilter, type EthernetFilterRule, type IpFilterRule } from '../filter/index.ts';
-import { capabilities, type Capabilities } from '../platform/index.ts';
+import { capabilities, rowsOf, sampleRevision, modelFacts, type Capabilities } from '../platform/index.ts';
 import type { DefectName } from './defects.ts';
 import { SYSLOG_WIRE_ASSUMPTIONS, type SyslogSwitches } from './syslog-format.ts';
 
@@ -93,8 +93,22 @@ export function tunnelSettingsFrom(v: L2tpTunnelView, model: string, defects: Re
   };
 }
 
+/**
+ * The platform row for the revision; a revision before every band of the seed's table (no L2TPv3,
+ * refused by validation unless a defect lets it through) borrows the oldest band's figures.
+ */
+function capabilitiesOrOldest(model: string, firmware: string): Capabilities {
+  try {
+    return capabilities(model, firmware);
+  } catch (e) {
+    const rows = rowsOf(modelFacts(model).name);
+    if (rows.length === 0) throw e;
+    return capabilities(model, sampleRevision(rows[0]));
+  }
+}
+
 export function planRouter(doc: ConfigDocument, model: string, firmware: string, defects: ReadonlySet<DefectName>): RouterPlan {
-  const caps = capabilities(model, firmware);
+  const caps = capabilitiesOrOldest(model, firmware);
   const views = l2tpTunnels(doc).filter((v) => v.endpointAddress && (!v.ipsec || EMULATOR_LIMITS.ipsecRunsAsPlainL2tpv3));
   const tunnels: TunnelConfig[] = views.map((v) => ({
     settings: tunnelSettingsFrom(v, caps.model, defects),
