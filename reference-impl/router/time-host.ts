@@ -33,18 +33,18 @@ export class TimeHost {
   /** Runs `fn` when virtual time reaches `atMs` (at once when it already has). */
   at(atMs: number, fn: () => void): TimerHandle {
     const id = this.nextId++;
-    const delayReal = Math.max(0, (atMs - this.now()) / this.scale);
-    // setTimeout caps at 2^31-1 ms; longer timers re-arm themselves.
+    // setTimeout caps at 2^31-1 ms and may wake a little early against performance.now();
+    // an early wake re-arms for the rest, so the oracle never sees a timer before its time.
     const MAX = 2 ** 31 - 1;
-    const arm = (ms: number): void => {
-      const t = setTimeout(() => {
-        if (ms > MAX) return arm(ms - MAX);
+    const arm = (): void => {
+      const left = atMs - this.now();
+      if (left <= 0) {
         this.pending.delete(id);
-        fn();
-      }, Math.min(ms, MAX));
-      this.pending.set(id, t);
+        return fn();
+      }
+      this.pending.set(id, setTimeout(arm, Math.min(MAX, Math.max(1, Math.ceil(left / this.scale)))));
     };
-    arm(Math.ceil(delayReal));
+    this.pending.set(id, setTimeout(arm, Math.min(MAX, Math.max(0, Math.ceil((atMs - this.now()) / this.scale)))));
     return { id };
   }
 
