@@ -42,14 +42,14 @@ export interface DecodedPacket {
   srcPort?: number;
   dstPort?: number;
   kind: 'control' | 'data' | 'error';
+  /** Message Digest check of a control message, checked before its content is read; only with a secret. */
+  digest?: DigestVerdict;
   control?: {
     ccid: number;
     ns: number;
     nr: number;
     messageType: string;
     avps: DecodedAvp[];
-    /** Only when a secret was given. */
-    digest?: DigestVerdict;
   };
   data?: {
     sessionId: number;
@@ -94,6 +94,8 @@ export function* decodeCapture(file: CaptureFile, opts: CaptureDecodeOptions = {
       frame: i + 1, timestampUs: rec.timestampUs, transport: f.transport, ipVersion: f.ipVersion, src: f.src, dst: f.dst,
       ...(f.srcPort !== undefined ? { srcPort: f.srcPort, dstPort: f.dstPort } : {}),
     };
+    const digest = opts.secret !== undefined && isControl(f.payload, f.transport) ? checkDigest(f.payload, f.transport, f.src, f.dst, opts.secret, nonces) : undefined;
+    const withDigest = digest ? { digest } : {};
     const r = decodeL2tp(f.payload, f.transport, {
       secret: opts.secret,
       dataLayout: (sid) => {
@@ -103,22 +105,13 @@ export function* decodeCapture(file: CaptureFile, opts: CaptureDecodeOptions = {
     });
     if (!r.result.ok) {
       const e = r.result.error;
-      yield { ...base, kind: 'error', error: { kind: e.kind, offset: f.payloadOffset + e.offset, detail: e.detail, syslog: safeRender(e.syslog, e.syslogArgs) } };
+      yield { ...base, kind: 'error', ...withDigest, error: { kind: e.kind, offset: f.payloadOffset + e.offset, detail: e.detail, syslog: safeRender(e.syslog, e.syslogArgs) } };
       continue;
     }
     if (r.kind === 'control' && 'message' in r.result) {
       const m = r.result.message;
       layouts.learn(f.src, m.avps);
-      const nonce = m.avps.find((a) => a.vendorId === 0 && a.attributeType === AVP.Nonce);
-      if (nonce && nonce.value.kind === 'octets') nonces.set(f.src, nonce.value.value);
-      let digest: DigestVerdict | undefined;
-      if (opts.secret !== undefined) {
-        const isSccrq = messageTypeOf(m) === 1;
-        const s = nonces.get(f.src);
-        const d = nonces.get(f.dst);
-        digest = verifyControlMessage(f.payload, f.transport, opts.secret, !isSccrq && s && d ? { sender: s, receiver: d } : undefined);
-      }
-      yield { ...base, kind: 'control', control: { ccid: m.ccid, ns: m.ns, nr: m.nr, ...controlSummary(m), ...(digest ? { digest } : {}) } };
+      yield { ...base, kind: 'control', ...withDigest, control: { ccid: m.ccid, ns: m.ns, nr: m.nr, ...controlSummary(m) } };
     } else if (r.kind === 'data' && 'value' in r.result) {
       const d = r.result.value;
       const eth = decodeEthernetHeader(d.payload);
@@ -136,6 +129,33 @@ export function* decodeCapture(file: CaptureFile, opts: CaptureDecodeOptions = {
   }
 }
 
+function isControl(b: Uint8Array, transport: 'udp' | 'ip'): boolean {
+  return transport === 'udp' ? b.length > 0 && (b[0] & 0x80) !== 0 : b.length >= 4 && b[0] === 0 && b[1] === 0 && b[2] === 0 && b[3] === 0;
+}
+
+/**
+ * Checks the Message Digest before the content is used (3931 §4.3). The SCCRQ is signed
+ * without nonces; later messages with the sender's nonce first (facts §3.7). Nonces are
+ * taken from the raw AVPs, so they are known even when a hidden AVP fails to decode.
+ */
+function checkDigest(b: Uint8Array, transport: 'udp' | 'ip', src: string, dst: string, secret: Secret, nonces: Map<string, Uint8Array>): DigestVerdict {
+  const base = transport === 'ip' ? 4 : 0;
+  const end = Math.min(b.length, base + (b.length >= base + 4 ? (b[base + 2] << 8) | b[base + 3] : 0));
+  let sccrq = false;
+  for (let o = base + 12; o + 6 <= end; ) {
+    const len = ((b[o] << 8) | b[o + 1]) & 0x3ff;
+    if (len < 6 || o + len > end) break;
+    const vendor = (b[o + 2] << 8) | b[o + 3];
+    const type = (b[o + 4] << 8) | b[o + 5];
+    if (vendor === 0 && type === AVP.MessageType && len === 8 && o === base + 12) sccrq = ((b[o + 6] << 8) | b[o + 7]) === 1;
+    if (vendor === 0 && type === AVP.Nonce && !(b[o] & 0x40)) nonces.set(src, b.slice(o + 6, o + len));
+    o += len;
+  }
+  const s = nonces.get(src);
+  const d = nonces.get(dst);
+  return verifyControlMessage(b, transport, secret, !sccrq && s && d ? { sender: s, receiver: d } : undefined);
+}
+
 function safeRender(id: Parameters<typeof renderSyslog>[0], args: Parameters<typeof renderSyslog>[1]): string {
   try {
     return renderSyslog(id, args);
@@ -151,7 +171,7 @@ export function formatDecodedPacket(p: DecodedPacket): string {
   if (p.control) {
     const c = p.control;
     const avps = c.avps.map((a) => `${a.name}${a.mandatory ? '(M)' : ''}${a.hidden ? '(H)' : ''}=${JSON.stringify(a.value)}`).join(', ');
-    return `${head} control ${c.messageType} ccid=0x${c.ccid.toString(16).padStart(8, '0')} Ns=${c.ns} Nr=${c.nr}${c.digest ? ` digest=${c.digest}` : ''}${avps ? ` [${avps}]` : ''}`;
+    return `${head} control ${c.messageType} ccid=0x${c.ccid.toString(16).padStart(8, '0')} Ns=${c.ns} Nr=${c.nr}${p.digest ? ` digest=${p.digest}` : ''}${avps ? ` [${avps}]` : ''}`;
   }
   if (p.data) {
     const d = p.data;
@@ -161,5 +181,5 @@ export function formatDecodedPacket(p: DecodedPacket): string {
     return `${head} data session=0x${d.sessionId.toString(16).padStart(8, '0')}${d.cookie ? ` cookie=${d.cookie}` : ''}${l2ss}${inner}`;
   }
   const e = p.error;
-  return `${head} malformed ${e?.kind} at offset ${e?.offset}: ${e?.detail} (router logs "${e?.syslog}")`;
+  return `${head}${p.digest ? ` digest=${p.digest}` : ''} malformed ${e?.kind} at offset ${e?.offset}: ${e?.detail} (router logs "${e?.syslog}")`;
 }

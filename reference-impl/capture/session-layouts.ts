@@ -11,26 +11,42 @@ import type { CookieLength, DataLayout, L2ssMode } from '../l2tpv3/data-message.
 export class SessionLayouts {
   private readonly byKey = new Map<string, DataLayout>();
   private readonly bySession = new Map<number, DataLayout>();
+  /** Pseudowire type per session ID, shared by both directions of a session. */
+  private readonly pwTypes = new Map<number, number>();
 
   /** Learns from a decoded control message sent by `from`. */
   learn(from: string, avps: readonly Avp[]): void {
     let localSid: number | undefined;
     let cookieLength: CookieLength | undefined;
     let l2ss: L2ssMode | undefined;
+    let remoteSid: number | undefined;
+    let pwType: number | undefined;
     for (const a of avps) {
       if (a.vendorId !== 0) continue;
       const v = a.value;
       if (a.attributeType === AVP.LocalSessionId && v.kind === 'u32') localSid = v.value;
       else if (a.attributeType === AVP.AssignedCookie && v.kind === 'octets' && [0, 4, 8].includes(v.value.length)) cookieLength = v.value.length as CookieLength;
+      else if (a.attributeType === AVP.RemoteSessionId && v.kind === 'u32') remoteSid = v.value;
+      else if (a.attributeType === AVP.PseudowireType && v.kind === 'u16') pwType = v.value;
       else if (a.attributeType === AVP.L2SpecificSublayer && v.kind === 'u16') l2ss = v.value === L2SS_TYPE.Default ? 'default' : 'none';
     }
     if (localSid === undefined || localSid === 0) return;
+    // ICRQ/OCRQ name the PW type; the reply links the peer's session ID to it.
+    const pw = pwType ?? this.pwTypes.get(localSid) ?? (remoteSid ? this.pwTypes.get(remoteSid) : undefined);
+    if (pw !== undefined) {
+      this.pwTypes.set(localSid, pw);
+      if (remoteSid) this.pwTypes.set(remoteSid, pw);
+    }
     const key = `${from}|${localSid}`;
     const prev = this.byKey.get(key);
     // ICRQ/ICRP set the cookie; a later ICCN may only restate the sublayer.
     const layout: DataLayout = { cookieLength: cookieLength ?? prev?.cookieLength ?? 0, l2ss: l2ss ?? prev?.l2ss ?? 'none' };
     this.byKey.set(key, layout);
     this.bySession.set(localSid, layout);
+  }
+
+  pseudowireType(sessionId: number): number | undefined {
+    return this.pwTypes.get(sessionId);
   }
 
   /** Layout of data sent to `to` with `sessionId`; by session ID alone when the address is unknown. */
