@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Router, type RouterOptions, type Transmission } from '../../../reference-impl/router/router.ts';
 import type { UnderlayTarget } from '../../../reference-impl/router/l2tp-socket.ts';
+import type { LanPortSpec } from '../../../reference-impl/router/lan-port.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 
@@ -93,6 +94,9 @@ export interface PairOptions {
   firmware?: string;
   extra?: Partial<RouterOptions>;
   holdService?: boolean;
+  /** LAN1 of A / B as given (e.g. an interface) instead of a UDP wire */
+  lanA?: LanPortSpec;
+  lanB?: LanPortSpec;
 }
 
 /** Seed example 1 (or given configs) on 127.0.0.1 / 127.0.0.2, each LAN1 on a UDP wire. */
@@ -103,7 +107,7 @@ export async function startPair(o: PairOptions = {}): Promise<{ a: LabRouter; b:
     ['198.51.100.1', { host: '127.0.0.1' }],
     ['198.51.100.2', { host: '127.0.0.2' }],
   ]);
-  const make = async (name: 'rt1' | 'rt2', wan: string, config: string, defects: string[] = []): Promise<LabRouter> => {
+  const make = async (name: 'rt1' | 'rt2', wan: string, config: string, defects: string[] = [], lanSpec?: LanPortSpec): Promise<LabRouter> => {
     const lan = await Wire.open();
     const sent: Transmission[] = [];
     const logs: LabRouter['logs'] = [];
@@ -114,7 +118,7 @@ export async function startPair(o: PairOptions = {}): Promise<{ a: LabRouter; b:
       wan: [wan],
       l2tpPort: port,
       underlay,
-      lan: [{ name: 'lan1', kind: 'udp', localAddress: '127.0.0.1', localPort: 0, remoteHost: '127.0.0.1', remotePort: lan.port }],
+      lan: [lanSpec ?? { name: 'lan1', kind: 'udp', localAddress: '127.0.0.1', localPort: 0, remoteHost: '127.0.0.1', remotePort: lan.port }],
       timeScale: o.timeScale ?? 1,
       defects,
       holdService: true,
@@ -126,12 +130,12 @@ export async function startPair(o: PairOptions = {}): Promise<{ a: LabRouter; b:
       ...o.extra,
     });
     const ready = await router.start();
-    lan.connect(Number(/:(\d+)->/.exec(ready.lan.lan1)![1]));
+    if (!lanSpec) lan.connect(Number(/:(\d+)->/.exec(ready.lan.lan1)![1]));
     void name;
     return { router, lan, sent, logs };
   };
-  const a = await make('rt1', '127.0.0.1', o.configA ?? seedConfig('ex1-two-sites', 'rt1'), o.defectsA);
-  const b = await make('rt2', '127.0.0.2', o.configB ?? seedConfig('ex1-two-sites', 'rt2'), o.defectsB);
+  const a = await make('rt1', '127.0.0.1', o.configA ?? seedConfig('ex1-two-sites', 'rt1'), o.defectsA, o.lanA);
+  const b = await make('rt2', '127.0.0.2', o.configB ?? seedConfig('ex1-two-sites', 'rt2'), o.defectsB, o.lanB);
   if (!o.holdService) {
     // Both dial in the same tick: deterministic simultaneous SCCRQs.
     a.router.serviceOn();
