@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages that `npm install` cannot provide: tshark (the
 # independent decoder our codec is checked against), libpcap, iproute2 (network
-# namespaces), OpenSSH (interop tests), socat, a JRE for allure-commandline.
+# namespaces), OpenSSH (interop tests), socat, a JRE for allure-commandline,
+# chromium (report rendering tests).
 # Debian/Ubuntu only; run as root. Safe to run again: it installs only what is missing.
 set -euo pipefail
 need=()
@@ -12,6 +13,8 @@ command -v socat >/dev/null || need+=(socat)
 command -v ssh >/dev/null || need+=(openssh-client)
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 command -v java >/dev/null || need+=(default-jre-headless)
+# Debian's chromium: renders the reports (matrix.html, Allure) in headless tests; Playwright never downloads a browser.
+command -v chromium >/dev/null || need+=(chromium)
 if [ ${#need[@]} -eq 0 ]; then
   echo "system dependencies: all present"
   exit 0
