@@ -4,8 +4,7 @@
 //   [--defect NAME ...]`
 // runs one emulated router until SIGTERM/SIGINT; prints one JSON line `{"ready":{...}}` once listening.
 // `l2tpv3-conformance router --list-defects` describes every injectable defect.
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { flagValue, intFlag, parseArgs, UsageError } from './args.ts';
 import { describeDefects, parseDefects } from '../reference-impl/router/defects.ts';
 import { parseUnderlay, type UnderlayTarget } from '../reference-impl/router/l2tp-socket.ts';
@@ -73,8 +72,6 @@ export async function routerCommand(argv: string[]): Promise<number> {
     throw new UsageError(`cannot read --config ${configFile} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   const consolePty = flagValue(args, 'console-pty');
-  const serialModule = fileURLToPath(new URL('../reference-impl/router/serial-console.ts', import.meta.url));
-  if (consolePty !== undefined && !existsSync(serialModule)) throw new UsageError('--console-pty: the serial console is not available in this build');
 
   let router: Router;
   try {
@@ -95,10 +92,10 @@ export async function routerCommand(argv: string[]): Promise<number> {
     closers.unshift(() => server.close());
     let pty: string | undefined;
     if (consolePty !== undefined) {
-      const serial = (await import(serialModule)) as { startSerialConsole?: (o: { device: Router; path: string }) => Promise<{ path: string; close(): Promise<void> | void }> };
-      if (!serial.startSerialConsole) throw new Error('--console-pty: the serial console module has no startSerialConsole');
-      const c = await serial.startSerialConsole({ device: router, path: consolePty });
-      pty = c.path;
+      const { startSerialConsole } = await import('../reference-impl/router/serial-console.ts');
+      // --console-pty PATH: the user's end of the pty pair is linked at PATH ('auto': a temp path).
+      const c = await startSerialConsole({ device: router, ...(consolePty === 'auto' ? {} : { userPath: consolePty }) });
+      pty = c.userPath;
       closers.unshift(() => c.close());
     }
     console.log(JSON.stringify({ ready: { model, firmware, ...ready, ssh: { host: server.host, port: server.port }, consolePty: pty, defects } }));
