@@ -1,0 +1,130 @@
+// A loopback lab for the tester peer: an emulated router process on 127.0.0.1 (its L2TP port
+// chosen free), a syslog listener it sends to, and peers on 127.0.0.2, 127.0.0.3, ... using the
+// same UDP port (as an RTX: both ends on one port, 1701 in a real lab). Everything the peers
+// send and receive goes into one Conversation, attached to the test as a pcap.
+import type { TestInfo } from '@playwright/test';
+import { Conversation } from '../../../../drivers/peer/conversation.ts';
+import { PeerTunnel, type PeerTunnelOptions } from '../../../../drivers/peer/peer-tunnel.ts';
+import { freeUdpPort, RouterProcess } from './router-process.ts';
+import { SyslogListener } from './syslog-listener.ts';
+
+export const ROUTER_ADDRESS = '127.0.0.1';
+/** `ip bridge1 address`: the router answers ARP and ping here through the tunnel. */
+export const BRIDGE_ADDRESS = '192.168.100.1';
+/** Router IDs and end-id of the lab configs (any values: they only have to agree). */
+export const LAB_IDS = { routerRouterId: '10.0.0.1', peerRouterId: '10.0.0.2', endId: 'site-a-site-b' } as const;
+
+export interface RouterTunnelSpec {
+  n: number;
+  /** The peer's address (`tunnel endpoint address LOCAL REMOTE`). */
+  peer: string;
+  alwaysOn?: boolean;
+  /** `l2tp tunnel auth on PASSWORD` (tests use throwaway lab passwords). */
+  password?: string;
+  remoteRouterId?: string;
+  endId?: string;
+  /** `l2tp keepalive use ...` arguments, e.g. `on 1 2` or `off`. */
+  keepalive?: string;
+  disconnectTime?: number | 'off';
+}
+
+export function routerConfig(tunnels: readonly RouterTunnelSpec[], syslogPort: number): string {
+  const lines = [
+    `ip bridge1 address ${BRIDGE_ADDRESS}/24`,
+    `bridge member bridge1 lan1 ${tunnels.map((t) => `tunnel${t.n}`).join(' ')}`,
+  ];
+  for (const t of tunnels) {
+    lines.push(
+      `tunnel select ${t.n}`,
+      ' tunnel encapsulation l2tpv3-raw',
+      ` tunnel endpoint address ${ROUTER_ADDRESS} ${t.peer}`,
+      ` l2tp always-on ${t.alwaysOn ? 'on' : 'off'}`,
+      ' l2tp hostname LAB-RTX',
+    );
+    if (t.password !== undefined) lines.push(` l2tp tunnel auth on ${t.password}`);
+    lines.push(
+      ` l2tp tunnel disconnect time ${t.disconnectTime ?? 'off'}`,
+      ` l2tp keepalive use ${t.keepalive ?? 'on 60 3'}`,
+      ' l2tp syslog on',
+      ` l2tp local router-id ${LAB_IDS.routerRouterId}`,
+      ` l2tp remote router-id ${t.remoteRouterId ?? LAB_IDS.peerRouterId}`,
+      ` l2tp remote end-id ${t.endId ?? LAB_IDS.endId}`,
+      ` tunnel enable ${t.n}`,
+    );
+  }
+  lines.push(`syslog host ${ROUTER_ADDRESS}:${syslogPort}`, 'syslog info on', 'syslog debug on', 'l2tp service on l2tpv3');
+  return lines.join('\n') + '\n';
+}
+
+export interface LabOptions {
+  tunnels: RouterTunnelSpec[];
+  model?: string;
+  firmware?: string;
+  timeScale?: number;
+  /** Replace the generated config (e.g. to exceed a model's limit). */
+  config?: string;
+}
+
+export class Lab {
+  readonly conversation = new Conversation();
+  readonly peers: PeerTunnel[] = [];
+  router?: RouterProcess;
+
+  private constructor(
+    readonly opts: LabOptions,
+    readonly syslog: SyslogListener,
+    readonly port: number,
+  ) {}
+
+  static async open(opts: LabOptions): Promise<Lab> {
+    const syslog = await SyslogListener.open();
+    return new Lab(opts, syslog, await freeUdpPort());
+  }
+
+  get timeScale(): number {
+    return this.opts.timeScale ?? 10;
+  }
+
+  get model(): string {
+    return this.opts.model ?? 'RTX1210';
+  }
+
+  get config(): string {
+    return this.opts.config ?? routerConfig(this.opts.tunnels, this.syslog.port);
+  }
+
+  async startRouter(): Promise<RouterProcess> {
+    this.router = await RouterProcess.start({
+      model: this.model, firmware: this.opts.firmware ?? '14.01.26', config: this.config,
+      wan: ROUTER_ADDRESS, l2tpPort: this.port, timeScale: this.timeScale,
+    });
+    return this.router;
+  }
+
+  /** A peer on `address` facing the router (bound and started; an initiator dials at once). */
+  async peer(address: string, o: Partial<PeerTunnelOptions> & Pick<PeerTunnelOptions, 'role'>): Promise<PeerTunnel> {
+    const p = new PeerTunnel({
+      local: { host: address, port: this.port },
+      device: { host: ROUTER_ADDRESS, port: this.port },
+      routerId: LAB_IDS.peerRouterId,
+      endId: LAB_IDS.endId,
+      timeScale: this.timeScale,
+      conversation: this.conversation,
+      ...o,
+    });
+    this.peers.push(p);
+    await p.start();
+    return p;
+  }
+
+  /** Stops peers and router, attaches the pcap and the syslog received. */
+  async close(info: TestInfo, name = 'peer-conversation'): Promise<void> {
+    for (const p of this.peers) await p.close({ silent: true });
+    await this.router?.stop();
+    this.syslog.close();
+    const file = info.outputPath(`${name}.pcap`);
+    this.conversation.writePcap(file);
+    await info.attach(`${name}.pcap`, { path: file, contentType: 'application/vnd.tcpdump.pcap' });
+    await info.attach(`${name}-syslog.txt`, { body: this.syslog.texts().join('\n'), contentType: 'text/plain' });
+  }
+}
