@@ -120,7 +120,7 @@ export async function listLinks(netns?: string): Promise<string[]> {
 export async function vlanSupported(scratchNetns: string): Promise<boolean> {
   await createNetns(scratchNetns);
   try {
-    await mustRun(ipIn(scratchNetns, 'link', 'add', 'd0', 'type', 'dummy'));
+    await mustRun(ipIn(scratchNetns, 'link', 'add', 'd0', 'type', 'veth', 'peer', 'name', 'd1'));
     return (await runCommand(ipIn(scratchNetns, 'link', 'add', 'link', 'd0', 'name', 'd0.9', 'type', 'vlan', 'id', '9'))).code === 0;
   } catch {
     return false;
