@@ -1,0 +1,59 @@
+// matrix.md: the same content as matrix.html for a CI summary or a pull request comment.
+
+import { CELL_KINDS, CELL_KIND_TEXT } from './cell-rules.ts';
+import { cellKey } from './build.ts';
+import type { CellChange } from '../history/compare.ts';
+import { KIND_SYMBOL, cellOfKey, cellsOfRow, evidenceLines, isNewRegression, type MatrixReport } from './report-view.ts';
+
+/** A table cell must not break the row: pipes and newlines escaped. */
+function md(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function changes(r: MatrixReport, list: readonly CellChange[], withEvidence: boolean): string[] {
+  const out: string[] = [];
+  for (const ch of list) {
+    const before = ch.before === undefined ? 'never ran before' : `was ${ch.before} in ${ch.beforeRunId}`;
+    out.push(`- **${md(ch.key)}** — ${before}`);
+    const c = cellOfKey(r.matrix, ch.key);
+    if (withEvidence && c !== undefined) for (const l of evidenceLines(c)) out.push(`  - ${md(l)}`);
+  }
+  return out;
+}
+
+export function renderMatrixMarkdown(r: MatrixReport): string {
+  const m = r.matrix;
+  const L: string[] = [`# L2TPv3 compatibility matrix`, '', `Run **${md(m.runId)}** · ${m.generatedAt}`, ''];
+  const cmp = r.comparison;
+  if (cmp !== undefined) {
+    const against = cmp.previousRunId === undefined ? 'no previous run (first run: every regression is new)' : `previous run ${cmp.previousRunId}`;
+    if (cmp.newRegressions.length > 0) {
+      L.push(`## ⛔ ${cmp.newRegressions.length} new regression${cmp.newRegressions.length === 1 ? '' : 's'}`, '', `Against ${against}:`, '');
+      L.push(...changes(r, cmp.newRegressions, true), '');
+    } else {
+      L.push(`**No new regression** against ${against}.`, '');
+    }
+  }
+  L.push(CELL_KINDS.map((k) => `${KIND_SYMBOL[k]} ${CELL_KIND_TEXT[k].label}: ${m.summary[k]}`).join(' · '), '');
+  L.push(`| model | firmware (band) | ${m.features.map((f) => md(f.id)).join(' | ')} |`);
+  L.push(`| --- | --- | ${m.features.map(() => ':---:').join(' | ')} |`);
+  for (const row of m.rows) {
+    const cells = cellsOfRow(m, row.model, row.firmware).map((c) => `${KIND_SYMBOL[c.kind]}${isNewRegression(r, c) ? ' **NEW**' : ''}`);
+    L.push(`| ${md(row.model)}${row.tested ? '' : ' _(not run)_'} | ${md(row.firmware)} (${md(row.band)}) | ${cells.join(' | ')} |`);
+  }
+  L.push('', '## Legend', '');
+  for (const k of CELL_KINDS) L.push(`- ${KIND_SYMBOL[k]} **${CELL_KIND_TEXT[k].label}**: ${CELL_KIND_TEXT[k].meaning}`);
+  L.push('- **NEW**: a regression that was not one the last time the cell ran');
+  const bad = m.cells.filter((c) => c.kind === 'regression' || c.kind === 'undocumented-support');
+  if (bad.length > 0) {
+    L.push('', '## Regressions and undocumented support', '');
+    for (const c of bad) {
+      L.push(`- ${KIND_SYMBOL[c.kind]} **${md(cellKey(c.model, c.firmware, c.feature))}**${isNewRegression(r, c) ? ' **NEW**' : ''}`);
+      for (const l of evidenceLines(c)) L.push(`  - ${md(l)}`);
+    }
+  }
+  if (cmp !== undefined && cmp.fixed.length > 0) L.push('', '## Fixed since the last run', '', ...changes(r, cmp.fixed, false));
+  L.push('', '## Platform assumptions', '', 'Not documented; a hardware run confirms or refutes.', '');
+  for (const a of m.assumptions) L.push(`- **${a.id}** (${a.confidence}): ${md(a.assumption)}`);
+  return L.join('\n') + '\n';
+}
