@@ -1,0 +1,164 @@
+// What `lab up` will make for a topology, computed before anything is made (pure: no I/O), so the
+// naming and wiring rules can be tested without root. Two modes:
+//  - loopback: each router is a process in our namespace; its WAN addresses are mapped onto
+//    loopback addresses (127.0.0.2, .3, ...) each with its own UDP port; LAN ports are UDP wires;
+//  - netns: one namespace per router and per host, plus one lab namespace holding a bridge per WAN
+//    link and per LAN segment. A router's namespace has Linux interfaces named after its RTX
+//    interfaces (lan2 with the WAN address, lan1 read/written by the router with libpcap).
+// Every namespace name starts with the lab's prefix: `lab down` deletes by that prefix only.
+import type { Topology } from '../../topologies/schema/index.ts';
+
+export type LabMode = 'loopback' | 'netns';
+
+export interface PlannedWan {
+  /** the RTX interface name (lan2, pp1) and the Linux name used in the router's namespace */
+  rtxInterface: string;
+  ifname: string;
+  link: string;
+  /** addresses with prefix length, as configured (netns mode puts them on the interface) */
+  cidrs: string[];
+  /** the veth end in the lab namespace, and the link bridge it joins */
+  labEnd: string;
+  bridge: string;
+}
+
+export interface PlannedLan {
+  port: string;
+  segment: string;
+  ifname: string;
+  labEnd: string;
+  bridge: string;
+}
+
+export interface PlannedRouter {
+  name: string;
+  role: string;
+  model: string;
+  firmware: string;
+  netns?: string;
+  wan: PlannedWan[];
+  lan: PlannedLan[];
+  /** addresses the L2TP socket binds (config addresses in netns mode) */
+  wanAddresses: string[];
+}
+
+export interface PlannedHost {
+  name: string;
+  netns: string;
+  iface: string;
+  labEnd: string;
+  bridge: string;
+  segment: string;
+  vlan?: number;
+  ipv4?: string;
+  ipv6?: string;
+  gateway4?: string;
+  /** what lab up does not do for this host, and why */
+  notes: string[];
+}
+
+export interface PlannedBridge {
+  name: string;
+  /** `link NAME` or `segment NAME` */
+  carries: string;
+  /** gateway addresses the lab answers on this link (so routers in other subnets can route) */
+  addresses: string[];
+}
+
+export interface LabPlan {
+  id: string;
+  prefix: string;
+  mode: LabMode;
+  topology: string;
+  labNetns?: string;
+  bridges: PlannedBridge[];
+  routers: PlannedRouter[];
+  hosts: PlannedHost[];
+}
+
+export class LabPlanError extends Error {}
+
+/** Namespace prefix of lab `id` (id: 6 hex digits): `l2lab-ID-`. */
+export function labPrefix(id: string): string {
+  if (!/^[0-9a-f]{6}$/.test(id)) throw new LabPlanError(`lab id '${id}' is not 6 hex digits`);
+  return `l2lab-${id}-`;
+}
+
+const bare = (cidr: string) => cidr.replace(/\/\d+$/, '');
+const isCidr = (s: string | undefined): s is string => s !== undefined && s.includes('/');
+const linuxName = (rtx: string) => rtx.replace(/\//g, '_');
+
+export function planLab(t: Topology, o: { id: string; mode: LabMode; topologyFile: string }): LabPlan {
+  const prefix = labPrefix(o.id);
+  const netns = o.mode === 'netns';
+  const ns = (name: string, fallback: string) => (prefix.length + name.length <= 64 ? `${prefix}${name}` : `${prefix}${fallback}`);
+  const bridges: PlannedBridge[] = [];
+  const linkBridge = new Map<string, string>();
+  const segBridge = new Map<string, string>();
+  t.links.forEach((l, i) => {
+    linkBridge.set(l.name, `w${i}`);
+    bridges.push({ name: `w${i}`, carries: `link ${l.name}`, addresses: [] });
+  });
+  t.segments.forEach((s, i) => {
+    segBridge.set(s.name, `s${i}`);
+    bridges.push({ name: `s${i}`, carries: `segment ${s.name}`, addresses: [] });
+  });
+  const where = (what: string) => `topology ${o.topologyFile}: ${what}`;
+
+  const routers: PlannedRouter[] = t.routers.map((r, ri) => {
+    const wan: PlannedWan[] = r.wan.map((w) => {
+      const cidrs = [w.ipv4, w.ipv6].filter(isCidr);
+      if (netns && cidrs.length === 0) throw new LabPlanError(where(`router ${r.name} ${w.interface}: lab up --netns needs a fixed address (dhcp/ra/dhcpv6-pd WANs are not emulated yet)`));
+      const bridge = linkBridge.get(w.link);
+      if (!bridge) throw new LabPlanError(where(`router ${r.name} ${w.interface}: link '${w.link}' is not defined`));
+      const b = bridges.find((x) => x.name === bridge)!;
+      for (const [gw, addr] of [[w.gateway4, w.ipv4], [w.gateway6, w.ipv6]] as const) {
+        // the gateway on the link's bridge, with the router's prefix length
+        if (gw && isCidr(addr) && !cidrs.some((c) => bare(c) === gw)) {
+          const g = `${gw}/${addr.split('/')[1]}`;
+          if (!b.addresses.includes(g)) b.addresses.push(g);
+        }
+      }
+      return { rtxInterface: w.interface, ifname: linuxName(w.interface), link: w.link, cidrs, labEnd: `r${ri}-${linuxName(w.interface)}`.slice(0, 15), bridge };
+    });
+    const lanByPort = new Map<string, PlannedLan>();
+    for (const l of r.lan) {
+      const m = /^lan\d+/.exec(l.port);
+      if (!m) throw new LabPlanError(where(`router ${r.name} LAN port ${l.port}: only lanN ports (and their lanN/M, lanN.M forms) can be wired by lab up`));
+      const port = m[0];
+      const prev = lanByPort.get(port);
+      if (prev && prev.segment !== l.segment) throw new LabPlanError(where(`router ${r.name} ${port} is on segments '${prev.segment}' and '${l.segment}': one port, one wire`));
+      const bridge = segBridge.get(l.segment);
+      if (!bridge) throw new LabPlanError(where(`router ${r.name} ${l.port}: segment '${l.segment}' is not defined`));
+      if (!prev) lanByPort.set(port, { port, segment: l.segment, ifname: port, labEnd: `r${ri}-${port}`.slice(0, 15), bridge });
+    }
+    return {
+      name: r.name, role: r.role, model: r.model, firmware: r.firmware,
+      ...(netns ? { netns: ns(r.name, `r${ri}`) } : {}),
+      wan, lan: [...lanByPort.values()],
+      wanAddresses: wan.flatMap((w) => w.cidrs.map(bare)),
+    };
+  });
+
+  const hosts: PlannedHost[] = netns
+    ? (t.hosts ?? []).map((h, hi) => {
+        const bridge = segBridge.get(h.segment);
+        if (!bridge) throw new LabPlanError(where(`host ${h.name}: segment '${h.segment}' is not defined`));
+        const notes: string[] = [];
+        if (h.kind !== 'pc') notes.push(`kind ${h.kind}: made as a plain Linux host`);
+        if (h.ipv4 === 'dhcp') notes.push('ipv4 dhcp: not requested (run NamespaceHost.dhcp when a DHCP server is on the segment)');
+        if (h.ipv6 === 'slaac') notes.push('ipv6 slaac: left to the kernel');
+        if (h.dhcp_server) notes.push('dhcp_server: not started by lab up');
+        return {
+          name: h.name, netns: ns(h.name, `h${hi}`), iface: 'eth0', labEnd: `h${hi}`, bridge, segment: h.segment,
+          ...(h.vlan !== undefined ? { vlan: h.vlan } : {}),
+          ...(isCidr(h.ipv4) ? { ipv4: h.ipv4 } : {}),
+          ...(isCidr(h.ipv6) ? { ipv6: h.ipv6 } : {}),
+          ...(h.gateway4 ? { gateway4: h.gateway4 } : {}),
+          notes,
+        };
+      })
+    : [];
+
+  return { id: o.id, prefix, mode: o.mode, topology: o.topologyFile, ...(netns ? { labNetns: `${prefix}lab` } : {}), bridges: netns ? bridges : [], routers, hosts };
+}
