@@ -76,7 +76,8 @@ export class PeerTunnel extends EventEmitter {
   readonly outgoingHooks: OutgoingHook[] = [];
   readonly incomingHooks: IncomingHook[] = [];
   readonly dataHooks: DataHook[] = [];
-  private readonly node: L2tpNode;
+  private node?: L2tpNode;
+  private readonly profileOverrides: Partial<ControlProfile> = {};
   private readonly timers: TimerHost;
   private sock?: dgram.Socket;
   private localEp: Endpoint;
@@ -103,18 +104,6 @@ export class PeerTunnel extends EventEmitter {
       remoteRouterId: opts.deviceRouterId ?? '0.0.0.0',
       remoteEndId: opts.endId,
     };
-    this.node = new L2tpNode({
-      tunnels: [{ settings: this.settings, remoteAddress: opts.device.host, enabled: true }],
-      random: this.random,
-      profile: {
-        tunnelAuthMethod: opts.auth?.method ?? 'challenge',
-        cookieLength: opts.cookieLength ?? 0,
-        l2ssOffered: opts.l2ss ?? 0,
-        routerIdCheck: opts.deviceRouterId === undefined ? 'when-configured' : 'always',
-        sessionInitiator: opts.sessionInitiator ?? 'tunnel-initiator',
-        ...opts.profile,
-      },
-    });
     this.timers = new TimerHost((id, atMs) => this.dispatch({ kind: 'timer', id }, atMs), opts.timeScale ?? 1);
   }
 
@@ -125,13 +114,16 @@ export class PeerTunnel extends EventEmitter {
     return this.localEp;
   }
   get state() {
-    return this.node.connectionState(this.tunnel);
+    return this.node?.connectionState(this.tunnel) ?? 'idle';
   }
   get localCcid(): number | undefined {
-    return this.node.localCcid(this.tunnel);
+    return this.node?.localCcid(this.tunnel);
   }
   get remoteCcid(): number | undefined {
-    return this.node.remoteCcid(this.tunnel);
+    return this.node?.remoteCcid(this.tunnel);
+  }
+  get started(): boolean {
+    return this.node !== undefined;
   }
   /** The session's data layout once it is established. */
   get session(): SessionLayout | undefined {
@@ -141,8 +133,28 @@ export class PeerTunnel extends EventEmitter {
     return this.events.flatMap((e) => (e.kind === 'error' ? [e.text] : []));
   }
 
+  /** Control-profile changes a misbehaviour needs (before start: the oracle is built then). */
+  setProfile(p: Partial<ControlProfile>): void {
+    if (this.node) throw new Error('peer: the control profile can only change before start()');
+    Object.assign(this.profileOverrides, p);
+  }
+
   /** Binds the socket and opens the oracle's port (`l2tp service on`); an initiator dials. */
   async start(): Promise<void> {
+    const o = this.opts;
+    this.node = new L2tpNode({
+      tunnels: [{ settings: this.settings, remoteAddress: o.device.host, enabled: true }],
+      random: this.random,
+      profile: {
+        tunnelAuthMethod: o.auth?.method ?? 'challenge',
+        cookieLength: o.cookieLength ?? 0,
+        l2ssOffered: o.l2ss ?? 0,
+        routerIdCheck: o.deviceRouterId === undefined ? 'when-configured' : 'always',
+        sessionInitiator: o.sessionInitiator ?? 'tunnel-initiator',
+        ...o.profile,
+        ...this.profileOverrides,
+      },
+    });
     const s = dgram.createSocket({ type: isIPv6(this.opts.local.host) ? 'udp6' : 'udp4', ipv6Only: isIPv6(this.opts.local.host) });
     await new Promise<void>((resolve, reject) => {
       s.once('error', (e) => reject(new Error(`peer: cannot bind UDP ${this.opts.local.host}:${this.opts.local.port}: ${e.message}`)));
@@ -189,6 +201,11 @@ export class PeerTunnel extends EventEmitter {
     this.sendRaw(encodeDataMessage(m));
     this.dispatch({ kind: 'dataActivity', tunnel: this.tunnel });
     return true;
+  }
+
+  /** Records a problem (e.g. a misbehaviour that could not do what it promised). */
+  report(text: string): void {
+    this.push({ kind: 'error', text });
   }
 
   /** Hands an event to the oracle now (misbehaviours use this to deliver a held datagram). */
@@ -252,7 +269,7 @@ export class PeerTunnel extends EventEmitter {
   }
 
   private dispatch(event: Parameters<L2tpNode['handle']>[0], atMs?: number): void {
-    if (this.closed) return;
+    if (this.closed || !this.node) return;
     const now = Math.max(this.timers.now(), atMs ?? 0);
     for (const a of this.node.handle(event, now)) this.act(a);
   }

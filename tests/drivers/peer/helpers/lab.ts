@@ -4,11 +4,14 @@
 // send and receive goes into one Conversation, attached to the test as a pcap.
 import type { TestInfo } from '@playwright/test';
 import { Conversation } from '../../../../drivers/peer/conversation.ts';
+import { misbehave } from '../../../../drivers/peer/misbehaviours.ts';
 import { PeerTunnel, type PeerTunnelOptions } from '../../../../drivers/peer/peer-tunnel.ts';
 import { freeUdpPort, RouterProcess } from './router-process.ts';
 import { SyslogListener } from './syslog-listener.ts';
 
 export const ROUTER_ADDRESS = '127.0.0.1';
+/** IPv6 lab: the config's underlay addresses (seed ex3 style); sockets are on ::1. */
+export const V6 = { router: '2001:db8:1::1', peer: '2001:db8:1::2' } as const;
 /** `ip bridge1 address`: the router answers ARP and ping here through the tunnel. */
 export const BRIDGE_ADDRESS = '192.168.100.1';
 /** Router IDs and end-id of the lab configs (any values: they only have to agree). */
@@ -28,7 +31,7 @@ export interface RouterTunnelSpec {
   disconnectTime?: number | 'off';
 }
 
-export function routerConfig(tunnels: readonly RouterTunnelSpec[], syslogPort: number): string {
+export function routerConfig(tunnels: readonly RouterTunnelSpec[], syslogPort: number, routerAddress: string = ROUTER_ADDRESS): string {
   const lines = [
     `ip bridge1 address ${BRIDGE_ADDRESS}/24`,
     `bridge member bridge1 lan1 ${tunnels.map((t) => `tunnel${t.n}`).join(' ')}`,
@@ -37,7 +40,7 @@ export function routerConfig(tunnels: readonly RouterTunnelSpec[], syslogPort: n
     lines.push(
       `tunnel select ${t.n}`,
       ' tunnel encapsulation l2tpv3-raw',
-      ` tunnel endpoint address ${ROUTER_ADDRESS} ${t.peer}`,
+      ` tunnel endpoint address ${routerAddress} ${t.peer}`,
       ` l2tp always-on ${t.alwaysOn ? 'on' : 'off'}`,
       ' l2tp hostname LAB-RTX',
     );
@@ -63,11 +66,15 @@ export interface LabOptions {
   timeScale?: number;
   /** Replace the generated config (e.g. to exceed a model's limit). */
   config?: string;
+  /** IPv6 underlay: the router on [::1], its config addresses 2001:db8:1::1 / the peers' mapped with --underlay. */
+  ipv6?: boolean;
 }
 
 export class Lab {
   readonly conversation = new Conversation();
   readonly peers: PeerTunnel[] = [];
+  /** `--underlay CONFIG_ADDR=[SOCKET]:PORT` entries (IPv6 labs: peers share ::1, so each has its own port). */
+  readonly underlay: string[] = [];
   router?: RouterProcess;
 
   private constructor(
@@ -90,22 +97,27 @@ export class Lab {
   }
 
   get config(): string {
-    return this.opts.config ?? routerConfig(this.opts.tunnels, this.syslog.port);
+    return this.opts.config ?? routerConfig(this.opts.tunnels, this.syslog.port, this.opts.ipv6 ? V6.router : ROUTER_ADDRESS);
   }
 
   async startRouter(): Promise<RouterProcess> {
     this.router = await RouterProcess.start({
       model: this.model, firmware: this.opts.firmware ?? '14.01.26', config: this.config,
-      wan: ROUTER_ADDRESS, l2tpPort: this.port, timeScale: this.timeScale,
+      wan: this.opts.ipv6 ? '::1' : ROUTER_ADDRESS, l2tpPort: this.port, timeScale: this.timeScale, underlay: this.underlay,
     });
     return this.router;
   }
 
-  /** A peer on `address` facing the router (bound and started; an initiator dials at once). */
-  async peer(address: string, o: Partial<PeerTunnelOptions> & Pick<PeerTunnelOptions, 'role'>): Promise<PeerTunnel> {
+  /**
+   * A peer on `address` facing the router (bound and started; an initiator dials at once). In an
+   * IPv6 lab `address` is the router's config address for it: the peer binds [::1]:any and is
+   * added to the underlay (so start IPv6 peers before the router).
+   */
+  async peer(address: string, o: Partial<PeerTunnelOptions> & Pick<PeerTunnelOptions, 'role'>, misbehaviours: string[] = []): Promise<PeerTunnel> {
+    const v6 = this.opts.ipv6 === true;
     const p = new PeerTunnel({
-      local: { host: address, port: this.port },
-      device: { host: ROUTER_ADDRESS, port: this.port },
+      local: v6 ? { host: '::1', port: 0 } : { host: address, port: this.port },
+      device: v6 ? { host: '::1', port: this.port } : { host: ROUTER_ADDRESS, port: this.port },
       routerId: LAB_IDS.peerRouterId,
       endId: LAB_IDS.endId,
       timeScale: this.timeScale,
@@ -113,7 +125,9 @@ export class Lab {
       ...o,
     });
     this.peers.push(p);
+    for (const m of misbehaviours) misbehave(p, m);
     await p.start();
+    if (v6) this.underlay.push(`${address}=[::1]:${p.local.port}`);
     return p;
   }
 
