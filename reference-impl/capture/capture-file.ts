@@ -2,6 +2,7 @@
 // Formats: https://www.tcpdump.org/manpages/pcap-savefile.5.html and the pcapng draft
 // (draft-ietf-opsawg-pcapng). Reading never throws on bad bytes except CaptureFileError,
 // which names the offset, so the CLI can print "FILE: offset N: what".
+import { plainBytes } from '../l2tpv3/wire.ts';
 
 /** Link-layer header types (https://www.tcpdump.org/linktypes.html). */
 export const LINKTYPE = {
@@ -41,7 +42,8 @@ const PCAP_MAGIC_NS = 0xa1b23c4d;
 const PCAPNG_SHB = 0x0a0d0d0a;
 const PCAPNG_BOM = 0x1a2b3c4d;
 
-export function readCaptureFile(b: Uint8Array): CaptureFile {
+export function readCaptureFile(input: Uint8Array): CaptureFile {
+  const b = plainBytes(input); // records are views into the file: keep them plain Uint8Arrays
   if (b.length < 4) throw new CaptureFileError(0, `${b.length} octets, too short for a capture file header`);
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const be = dv.getUint32(0, false);

@@ -4,7 +4,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { AVP, DIGEST_TYPE } from './avp-types.ts';
 import { derivedKey, secretBytes, type Secret } from './hiding.ts';
 import { controlOffset, type L2tpTransport } from './transport.ts';
-import { bytesEqual, u16 } from './wire.ts';
+import { bytesEqual, plainBytes, u16 } from './wire.ts';
 
 /** Nonces as the SENDER of the message sees them: its own first (facts §3.7). */
 export interface DigestNonces {
@@ -62,7 +62,8 @@ export type DigestVerdict = 'valid' | 'invalid' | 'absent';
  * Checks a received message; `nonces` as the SENDER saw them (its nonce first). With two
  * digest AVPs, the message is accepted if either one verifies (3931 §5.4.1).
  */
-export function verifyControlMessage(b: Uint8Array, transport: L2tpTransport, secret: Secret, nonces?: DigestNonces): DigestVerdict {
+export function verifyControlMessage(input: Uint8Array, transport: L2tpTransport, secret: Secret, nonces?: DigestNonces): DigestVerdict {
+  const b = plainBytes(input);
   const { start, end } = controlBounds(b, transport);
   const slots = digestSlots(b, start, end);
   if (slots.length === 0) return 'absent';

@@ -4,7 +4,7 @@ import { AVP, avpTypeInfo, avpName } from './avp-types.ts';
 import { decodeAvpValue, encodeAvpValue, type AvpValue } from './avp-value.ts';
 import { decodeError, type DecodeError } from './decode-error.ts';
 import { hideValue, unhideValue, type Secret } from './hiding.ts';
-import { u16 } from './wire.ts';
+import { plainBytes, u16 } from './wire.ts';
 
 export interface Avp {
   mandatory: boolean;
@@ -34,7 +34,8 @@ export type AvpListResult =
  * into the caller's buffer. An unknown AVP with M=1 is an error, but the list is still
  * parsed to the end and returned, so the receiver can answer it (StopCCN or CDN 2/8).
  */
-export function decodeAvps(b: Uint8Array, start: number, end: number, opts: AvpDecodeOptions = {}): AvpListResult {
+export function decodeAvps(input: Uint8Array, start: number, end: number, opts: AvpDecodeOptions = {}): AvpListResult {
+  const b = plainBytes(input);
   const avps: Avp[] = [];
   let lastRv: Uint8Array | null = null;
   let unknownMandatory: DecodeError | null = null;

@@ -2,7 +2,7 @@
 // length fixed per direction by signalling), optional Default L2-Specific Sublayer, payload.
 import { decodeError, type Decoded } from './decode-error.ts';
 import type { L2tpTransport } from './transport.ts';
-import { put32, u16, u32 } from './wire.ts';
+import { plainBytes, put32, u16, u32 } from './wire.ts';
 
 export type CookieLength = 0 | 4 | 8;
 export type L2ssMode = 'none' | 'default';
@@ -32,7 +32,8 @@ export const DATA_UDP_PREFIX = 0x00030000;
 export const L2SS_S_BIT = 0x40;
 
 /** Decodes data octets given the session's layout. Never throws for malformed bytes. */
-export function decodeDataMessage(b: Uint8Array, transport: L2tpTransport, layout: DataLayout): Decoded<DataMessage> {
+export function decodeDataMessage(input: Uint8Array, transport: L2tpTransport, layout: DataLayout): Decoded<DataMessage> {
+  const b = plainBytes(input);
   let o = 0;
   if (transport === 'udp') {
     if (b.length < 2) return { ok: false, error: decodeError('too-short', 0, `${b.length} octets, too few for an L2TP header`, { size: b.length }) };

@@ -78,3 +78,12 @@ export function fromLatin1(s: string): Uint8Array {
   }
   return out;
 }
+
+/**
+ * Node's Buffer is a Uint8Array whose slice() is a view, not a copy: a codec that slices and
+ * then zeroes (digest checks) would write into the caller's packet. Entry points take bytes
+ * through this, so slice() always copies.
+ */
+export function plainBytes(b: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(b) === Uint8Array.prototype ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
