@@ -19,6 +19,8 @@ command -v ssh >/dev/null || need+=(openssh-client)
 command -v java >/dev/null || need+=(default-jre-headless)
 # Debian's chromium: renders the reports (matrix.html, Allure) in headless tests; Playwright never downloads a browser.
 command -v chromium >/dev/null || need+=(chromium)
+# A Japanese font, so the seed's model and band names (vRX VMware ESXi版, Rev.x以降) render in those screenshots.
+[ -d /usr/share/fonts/opentype/ipafont-gothic ] || need+=(fonts-ipafont-gothic)
 if [ ${#need[@]} -eq 0 ]; then
   echo "system dependencies: all present"
   exit 0

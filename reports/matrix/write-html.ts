@@ -17,7 +17,7 @@ const COLOURS: Readonly<Record<CellKind | 'absent', { bg: string; fg: string }>>
   'unsupported-as-documented': { bg: '#dfe6ee', fg: '#37474f' },
   'undocumented-support': { bg: '#ffe082', fg: '#7a4f00' },
   'not-run': { bg: '#f7f7f7', fg: '#9e9e9e' },
-  absent: { bg: '#ffffff', fg: '#bdbdbd' },
+  absent: { bg: '#ffffff', fg: '#ffffff' },
 };
 
 const CSS = `
@@ -47,8 +47,9 @@ function swatch(kind: CellKind): string {
 
 function trendHtml(r: MatrixReport, c: MatrixCell): string {
   const t = r.trends[cellKey(c.model, c.firmware, c.feature)];
-  if (t === undefined || t.length < 2) return '';
-  const dots = t.map((p) => `<i title="${escapeHtml(`${p.runId}: ${p.kind}`)}" style="background:${COLOURS[p.kind].bg}"></i>`);
+  // A cell that never ran has no trend worth drawing.
+  if (t === undefined || t.length < 2 || t.every((p) => p.kind === 'not-run' || p.kind === 'absent')) return '';
+  const dots = t.map((p) => `<i title="${escapeHtml(`${p.runId}: ${p.kind}`)}" style="background:${COLOURS[p.kind].fg}"></i>`);
   return `<span class="trend" title="last ${t.length} runs, oldest first">${dots.join('')}</span>`;
 }
 
@@ -122,7 +123,7 @@ ${bannerHtml(r)}
 ${tableHtml(r)}
 <div class="legend" id="legend"><h2>Legend</h2><ul>${legend}
 <li><span class="new" style="display:inline">NEW</span> a regression that was not one the last time the cell ran</li>
-<li><span class="trend" style="display:inline-flex"><i style="background:${COLOURS.conformant.bg}"></i><i style="background:${COLOURS.regression.bg}"></i></span> the cell in the last runs, oldest first</li></ul></div>
+<li><span class="trend" style="display:inline-flex"><i style="background:${COLOURS.conformant.fg}"></i><i style="background:${COLOURS.regression.fg}"></i></span> the cell in the last runs, oldest first</li></ul></div>
 ${detailsHtml(r)}
 ${fixed}
 <h2>Platform assumptions</h2>
