@@ -25,11 +25,12 @@ export async function withConfig<T>(device: ConfigDevice, lines: string | readon
 
 export type PushConfig = (device: ConfigDevice, lines: string | readonly string[]) => Promise<ConfigPush>;
 
-/** A test-scoped Playwright fixture value: `pushConfig(device, lines)`, all rolled back at teardown (last first). */
-export function configFixture(opts: PushOptions) {
+/** A test-scoped Playwright fixture value: `pushConfig(device, lines)`, all rolled back at teardown (last first). Options may be computed when the test starts. */
+export function configFixture(options: PushOptions | (() => PushOptions)) {
   // Playwright reads fixture dependencies from the first parameter, which must be a destructuring pattern
   // eslint-disable-next-line no-empty-pattern
   return async ({}: object, use: (push: PushConfig) => Promise<void>): Promise<void> => {
+    const opts = typeof options === 'function' ? options() : options;
     const pushes: ConfigPush[] = [];
     await use(async (device, lines) => {
       const p = await ConfigPush.apply(device, lines, opts);

@@ -42,12 +42,20 @@ export function mergeFragment(current: readonly Setting[], fragment: ReadConfig)
   return out;
 }
 
+/**
+ * Commands that change how one logs in (facts §3.1): sent last, so a run killed mid-push most
+ * likely leaves the login the next run needs for recovery intact.
+ */
+export const CREDENTIAL_COMMANDS: readonly string[] = ['login password', 'login user', 'administrator password'];
+
+const isCredential = (key: string) => CREDENTIAL_COMMANDS.some((id) => key.startsWith(`G|${id}|`));
+
 export interface PlanOptions {
   /** keys to set unless both sides show the same text in clear (a hidden secret may differ) */
   force?: Iterable<string>;
 }
 
-/** Commands that turn `current` into `desired` (removals last line first, then sets in desired order). */
+/** Commands that turn `current` into `desired` (removals last line first, then sets in desired order, credentials last). */
 export function planChange(current: readonly Setting[], desired: readonly Setting[], options: PlanOptions = {}): ChangePlan {
   const cur = byKey(current);
   const want = byKey(desired);
@@ -68,7 +76,8 @@ export function planChange(current: readonly Setting[], desired: readonly Settin
     }
     commands.push({ kind: 'set', key: d.key, context: d.context, text: d.text, masked: d.masked });
   }
-  return { commands, touched: [...new Set(commands.map((c) => c.key))] };
+  const ordered = [...commands.filter((c) => c.kind === 'remove' || !isCredential(c.key)), ...commands.filter((c) => c.kind === 'set' && isCredential(c.key))];
+  return { commands: ordered, touched: [...new Set(ordered.map((c) => c.key))] };
 }
 
 /** Lines given as one text or as an array of lines. */

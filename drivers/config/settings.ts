@@ -100,7 +100,9 @@ function commandSetting(command: Command, line: ConfigLine): Setting {
   const firstSecret = secrets.size ? maskedWords.indexOf(HIDDEN_SECRET) : -1;
   const cut = firstSecret < 0 ? maskedWords.length : firstSecret;
   const noText = ['no', ...maskedWords.slice(0, cut)].join(' ');
-  return { key: commandKey(command, scope), scope, context: line.tunnel, text, masked, hidden, noText, lineNo: line.lineNo };
+  // a global command shown indented in a block (`tunnel enable 1`, facts §2.1) is sent there, so it lands there
+  const context = scope ?? (line.indent.length > 0 ? line.tunnel : null);
+  return { key: commandKey(command, scope), scope, context, text, masked, hidden, noText, lineNo: line.lineNo };
 }
 
 /** A line outside the modelled subset: its whole text is its key (any change is remove + add). */
@@ -110,7 +112,7 @@ function unknownSetting(line: ConfigLine): Setting {
   const text = negated ? raw.slice(3) : raw;
   const inBlock = line.tunnel !== null && (line.indent.length > 0 || words(text).slice(0, 2).includes('tunnel'));
   const scope = inBlock ? line.tunnel : null;
-  return { key: `U|${scope ?? 'G'}|${text}`, scope, context: line.tunnel, text, masked: text, hidden: false, noText: `no ${text}`, lineNo: line.lineNo };
+  return { key: `U|${scope ?? 'G'}|${text}`, scope, context: scope, text, masked: text, hidden: false, noText: `no ${text}`, lineNo: line.lineNo };
 }
 
 /**
