@@ -16,6 +16,10 @@ const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcomm
     summary: 'run an emulated RTX router (SSH CLI, serial console, L2TPv3 over UDP)',
     load: async () => (await import('./router.ts')).routerCommand,
   },
+  lab: {
+    summary: 'start/stop a lab of emulated routers (and, with --netns, namespaces for routers and hosts)',
+    load: async () => (await import('./lab.ts')).labCommand,
+  },
   topology: {
     summary: 'check topology files (schema, references, router configs)',
     load: async () => (await import('./topology.ts')).topologyCommand,
