@@ -20,6 +20,8 @@ const RUN_ROUTER = join(ROOT, 'tests', 'drivers', 'cli', 'helpers', 'run-router.
 export interface EmulatedRouter {
   host: string;
   port: number;
+  /** the UDP port of its L2TP socket (on 127.0.0.1) */
+  l2tpPort: number;
   dir: string;
   /** the router's stdout+stderr so far (for failure messages and leak checks) */
   output(): string;
@@ -70,6 +72,7 @@ export async function startEmulatedRouter(config: string, name = 'drivers-config
   return {
     host: ready.ssh.host,
     port: ready.ssh.port,
+    l2tpPort,
     dir,
     output: () => out,
     stop: () => {
