@@ -64,7 +64,7 @@ function parse3164(timestamp: string, rest: string): Omit<SyslogMessage, 'facili
   const sp = rest.indexOf(' ');
   const hostname = sp < 0 ? rest : rest.slice(0, sp);
   const msg = sp < 0 ? '' : rest.slice(sp + 1);
-  const tag = /^([A-Za-z0-9_.\/-]{1,32})(?:\[([^\]]*)\])?: ?/.exec(msg);
+  const tag = /^([A-Za-z0-9_./-]{1,32})(?:\[([^\]]*)\])?: ?/.exec(msg);
   if (!tag) return { format: 'rfc3164', timestamp, hostname, message: msg };
   return { format: 'rfc3164', timestamp, hostname, appName: tag[1], procId: tag[2], message: msg.slice(tag[0].length) };
 }
