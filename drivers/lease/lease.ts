@@ -1,0 +1,198 @@
+// Device leases: no two tests or runs touch one device at once (DESIGN.md "Never run two jobs on
+// one router"). A lease is a lock file per device in a lock directory, holding its owner (pid,
+// host, time, label). Acquiring is an exclusive create; a lease whose owner process is dead (same
+// host) or that is older than maxAgeMs is stale and broken; waits are bounded and woken by
+// fs.watch on the lock directory.
+//
+// Playwright: the pinned @playwright/test (1.65) has test locks (`test('t', { lock: 'name' }, …)`),
+// but they only order tests inside ONE `playwright test` run. Two CI jobs, or a developer's run
+// next to CI, still need these files. deviceLockName() gives the Playwright lock name to use too.
+
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+
+export interface LeaseOwner {
+  pid: number;
+  host: string;
+  /** ISO time the lease was taken */
+  since: string;
+  /** who holds it, for messages (a test title, a CLI command) */
+  label: string;
+  /** tells our lease from a later one at the same path */
+  token: string;
+}
+
+export interface LeaseOptions {
+  /** the lock directory (shared by every run that may use the devices) */
+  dir: string;
+  /** how long to wait for a held lease before giving up */
+  waitMs: number;
+  /** a lease older than this is stale even if its owner looks alive (default LEASE_DEFAULTS.maxAgeMs) */
+  maxAgeMs?: number;
+  label?: string;
+}
+
+/**
+ * Policy values (ours, not device facts): a lease lives at most 6 h (a nightly run's length);
+ * a dead owner on this host is noticed within livenessRecheckMs, because a process that dies
+ * leaves its file in place and so makes no filesystem event to wake a waiter; a stale-breaking
+ * marker older than breakMarkerMaxAgeMs was left by a breaker that died.
+ */
+export const LEASE_DEFAULTS = { maxAgeMs: 6 * 3600_000, livenessRecheckMs: 1_000, breakMarkerMaxAgeMs: 10_000 } as const;
+
+export class LeaseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LeaseError';
+  }
+}
+
+export class LeaseTimeoutError extends LeaseError {
+  constructor(
+    readonly device: string,
+    readonly holder: LeaseOwner | undefined,
+    readonly waitMs: number,
+  ) {
+    super(`device '${device}' still leased after ${waitMs} ms${holder ? ` by ${holder.label} (pid ${holder.pid} on ${holder.host} since ${holder.since})` : ''}`);
+  }
+}
+
+const DEVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** The Playwright test-lock name for a device (inside one run; lock files across runs). */
+export function deviceLockName(device: string): string {
+  return `device:${device}`;
+}
+
+export function leasePath(dir: string, device: string): string {
+  if (!DEVICE_NAME.test(device)) throw new LeaseError(`device name '${device}': expected letters, digits, '.', '_' or '-' (it names the lock file)`);
+  return join(dir, `${device}.lease`);
+}
+
+export class DeviceLease {
+  #released = false;
+  constructor(
+    readonly device: string,
+    readonly path: string,
+    readonly owner: LeaseOwner,
+  ) {}
+
+  /** Remove the lock file if it is still ours (a lease broken as stale belongs to someone else now). */
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    if (readOwner(this.path)?.token === this.owner.token) rmSync(this.path, { force: true });
+  }
+}
+
+function readOwner(path: string): LeaseOwner | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return undefined; // released meanwhile
+  }
+  try {
+    const o = JSON.parse(text) as LeaseOwner;
+    if (typeof o.pid === 'number' && typeof o.host === 'string' && typeof o.token === 'string' && typeof o.since === 'string') return o;
+  } catch {
+    /* below */
+  }
+  throw new LeaseError(`${path} is not a lease file (not written by this harness?): remove it by hand once no run uses the device`);
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function isStale(o: LeaseOwner, maxAgeMs: number): boolean {
+  if (Date.now() - Date.parse(o.since) > maxAgeMs) return true;
+  return o.host === hostname() && !pidAlive(o.pid);
+}
+
+/** Exclusive create with the content in place: a 0644 temp file (O_EXCL), hard-linked to the lock path (fails if it exists). */
+function tryCreate(path: string, owner: LeaseOwner): boolean {
+  const tmp = `${path}.${owner.token}.tmp`;
+  writeFileSync(tmp, JSON.stringify(owner), { flag: 'wx', mode: 0o644 });
+  try {
+    linkSync(tmp, path);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+/**
+ * Break a stale lease. Only the holder of the `.break` marker may remove it, after reading it
+ * again under the marker: two waiters that both saw the stale owner cannot remove a fresh lease.
+ */
+function breakStale(path: string, stale: LeaseOwner): void {
+  const marker = `${path}.break`;
+  if (existsSync(marker) && Date.now() - statSync(marker).mtimeMs > LEASE_DEFAULTS.breakMarkerMaxAgeMs) rmSync(marker, { force: true });
+  try {
+    writeFileSync(marker, String(process.pid), { flag: 'wx' });
+  } catch {
+    return; // someone else is breaking it
+  }
+  try {
+    if (readOwner(path)?.token === stale.token) rmSync(path, { force: true });
+  } finally {
+    rmSync(marker, { force: true });
+  }
+}
+
+export async function acquireLease(device: string, opts: LeaseOptions): Promise<DeviceLease> {
+  const path = leasePath(opts.dir, device);
+  mkdirSync(opts.dir, { recursive: true });
+  const owner: LeaseOwner = { pid: process.pid, host: hostname(), since: '', label: opts.label ?? `pid ${process.pid}`, token: randomUUID() };
+  const deadline = Date.now() + opts.waitMs;
+  for (;;) {
+    owner.since = new Date().toISOString();
+    if (tryCreate(path, owner)) return new DeviceLease(device, path, { ...owner });
+    const holder = readOwner(path);
+    if (holder && isStale(holder, opts.maxAgeMs ?? LEASE_DEFAULTS.maxAgeMs)) {
+      breakStale(path, holder);
+      continue;
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) throw new LeaseTimeoutError(device, holder, opts.waitMs);
+    if (holder) await changed(opts.dir, path, Math.min(left, LEASE_DEFAULTS.livenessRecheckMs));
+  }
+}
+
+/** Resolve when the lock file goes away (fs.watch on the directory) or after at most ms. */
+function changed(dir: string, path: string, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const watcher = watch(dir, () => {
+      if (!existsSync(path)) done();
+    });
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      watcher.close();
+      resolve();
+    }
+    // released between our read and the watch: do not wait for an event that already happened
+    if (!existsSync(path)) done();
+  });
+}
+
+/** Hold the device's lease while fn runs; released in finally. */
+export async function withLease<T>(device: string, opts: LeaseOptions, fn: (lease: DeviceLease) => Promise<T>): Promise<T> {
+  const lease = await acquireLease(device, opts);
+  try {
+    return await fn(lease);
+  } finally {
+    lease.release();
+  }
+}
