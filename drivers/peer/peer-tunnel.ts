@@ -24,8 +24,8 @@ import { TimerHost } from './timer-host.ts';
 export interface PeerTunnelOptions {
   /** The peer's lab address and UDP port (port 0: any free port). */
   local: Endpoint;
-  /** The device's address and L2TP port (1701 on an RTX). */
-  device: Endpoint;
+  /** The device's address and L2TP port (1701 on an RTX); 'learn': the first sender is the device (a listening peer). */
+  device: Endpoint | 'learn';
   role: 'initiator' | 'responder';
   /** Our tunnel number (only in our own log lines). */
   tunnel?: number;
@@ -81,6 +81,7 @@ export class PeerTunnel extends EventEmitter {
   private readonly timers: TimerHost;
   private sock?: dgram.Socket;
   private localEp: Endpoint;
+  private deviceEp?: Endpoint;
   private layoutUp?: SessionLayout;
   private inFlight = 0;
   private closed = false;
@@ -90,6 +91,7 @@ export class PeerTunnel extends EventEmitter {
     this.conversation = opts.conversation ?? new Conversation();
     this.random = new SteerableRandom(opts.seed);
     this.localEp = { ...opts.local };
+    if (opts.device !== 'learn') this.deviceEp = { ...opts.device };
     const n = opts.tunnel ?? 1;
     const base = defaultTunnelSettings('l2tpv3-peer', n);
     this.settings = {
@@ -141,20 +143,7 @@ export class PeerTunnel extends EventEmitter {
 
   /** Binds the socket and opens the oracle's port (`l2tp service on`); an initiator dials. */
   async start(): Promise<void> {
-    const o = this.opts;
-    this.node = new L2tpNode({
-      tunnels: [{ settings: this.settings, remoteAddress: o.device.host, enabled: true }],
-      random: this.random,
-      profile: {
-        tunnelAuthMethod: o.auth?.method ?? 'challenge',
-        cookieLength: o.cookieLength ?? 0,
-        l2ssOffered: o.l2ss ?? 0,
-        routerIdCheck: o.deviceRouterId === undefined ? 'when-configured' : 'always',
-        sessionInitiator: o.sessionInitiator ?? 'tunnel-initiator',
-        ...o.profile,
-        ...this.profileOverrides,
-      },
-    });
+    if (this.opts.device === 'learn' && this.opts.role === 'initiator') throw new Error('peer: an initiator needs the device address');
     const s = dgram.createSocket({ type: isIPv6(this.opts.local.host) ? 'udp6' : 'udp4', ipv6Only: isIPv6(this.opts.local.host) });
     await new Promise<void>((resolve, reject) => {
       s.once('error', (e) => reject(new Error(`peer: cannot bind UDP ${this.opts.local.host}:${this.opts.local.port}: ${e.message}`)));
@@ -166,6 +155,31 @@ export class PeerTunnel extends EventEmitter {
     s.on('message', (m, r) => this.onDatagram(new Uint8Array(m), { host: r.address, port: r.port }));
     this.sock = s;
     this.localEp = { host: this.opts.local.host, port: s.address().port };
+    if (this.deviceEp) this.open(this.deviceEp);
+  }
+
+  /** The device whose address the oracle's tunnel points at. */
+  get device(): Endpoint | undefined {
+    return this.deviceEp;
+  }
+
+  /** Builds the oracle for `device` and opens its port; an initiator dials. */
+  private open(device: Endpoint): void {
+    const o = this.opts;
+    this.deviceEp = device;
+    this.node = new L2tpNode({
+      tunnels: [{ settings: this.settings, remoteAddress: device.host, enabled: true }],
+      random: this.random,
+      profile: {
+        tunnelAuthMethod: o.auth?.method ?? 'challenge',
+        cookieLength: o.cookieLength ?? 0,
+        l2ssOffered: o.l2ss ?? 0,
+        routerIdCheck: o.deviceRouterId === undefined ? 'when-configured' : 'always',
+        sessionInitiator: o.sessionInitiator ?? 'tunnel-initiator',
+        ...o.profile,
+        ...this.profileOverrides,
+      },
+    });
     this.dispatch({ kind: 'serviceOn' });
     if (this.opts.role === 'initiator') this.connect();
   }
@@ -181,8 +195,8 @@ export class PeerTunnel extends EventEmitter {
   }
 
   /** A datagram exactly as given (crafted), past the hooks, recorded. */
-  sendRaw(bytes: Uint8Array, to: Endpoint = this.opts.device): void {
-    if (!this.sock || this.closed) return;
+  sendRaw(bytes: Uint8Array, to: Endpoint | undefined = this.deviceEp): void {
+    if (!this.sock || this.closed || !to) return;
     this.conversation.record('out', this.localEp, to, bytes);
     if (isControl(bytes)) this.push({ kind: 'sent', bytes, ...summarize(bytes, this.settings) });
     this.inFlight++;
@@ -209,7 +223,8 @@ export class PeerTunnel extends EventEmitter {
   }
 
   /** Hands an event to the oracle now (misbehaviours use this to deliver a held datagram). */
-  deliver(bytes: Uint8Array, from: string = this.opts.device.host): void {
+  deliver(bytes: Uint8Array, from: string | undefined = this.deviceEp?.host): void {
+    if (from === undefined) return;
     this.dispatch({ kind: 'packet', from, bytes });
   }
 
@@ -309,6 +324,7 @@ export class PeerTunnel extends EventEmitter {
 
   private onDatagram(bytes: Uint8Array, from: Endpoint): void {
     if (this.closed) return;
+    if (!this.deviceEp) this.open(from); // a listening peer learns the device from its first datagram
     this.conversation.record('in', from, this.localEp, bytes);
     const control = isControl(bytes);
     if (control) this.push({ kind: 'received', bytes, ...summarize(bytes, this.settings) });
