@@ -66,6 +66,8 @@ export interface LabOptions {
   timeScale?: number;
   /** Replace the generated config (e.g. to exceed a model's limit). */
   config?: string;
+  /** Defects injected into the router (a suite proves itself by failing on them). */
+  defects?: string[];
   /** IPv6 underlay: the router on [::1], its config addresses 2001:db8:1::1 / the peers' mapped with --underlay. */
   ipv6?: boolean;
 }
@@ -103,7 +105,7 @@ export class Lab {
   async startRouter(): Promise<RouterProcess> {
     this.router = await RouterProcess.start({
       model: this.model, firmware: this.opts.firmware ?? '14.01.26', config: this.config,
-      wan: this.opts.ipv6 ? '::1' : ROUTER_ADDRESS, l2tpPort: this.port, timeScale: this.timeScale, underlay: this.underlay,
+      wan: this.opts.ipv6 ? '::1' : ROUTER_ADDRESS, l2tpPort: this.port, timeScale: this.timeScale, underlay: this.underlay, defects: this.opts.defects,
     });
     return this.router;
   }

@@ -27,6 +27,8 @@ export interface RouterProcessOptions {
   seed?: number;
   underlay?: string[];
   lan?: string[];
+  /** Injected defects (`router --list-defects`). */
+  defects?: string[];
 }
 
 export class RouterProcess {
@@ -52,6 +54,7 @@ export class RouterProcess {
       '--wan', o.wan, '--l2tp-port', String(o.l2tpPort), '--time-scale', String(o.timeScale ?? 1), '--seed', String(o.seed ?? 7)];
     for (const u of o.underlay ?? []) argv.push('--underlay', u);
     for (const l of o.lan ?? []) argv.push('--lan', l);
+    for (const d of o.defects ?? []) argv.push('--defect', d);
     const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     return new Promise((resolve, reject) => {
