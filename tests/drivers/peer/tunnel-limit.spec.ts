@@ -1,5 +1,6 @@
-// Issue 7 point 4 (the part without a benchmark): a device refuses the tunnel beyond its
-// model's limit (seed: L2TPv3動作可能最大トンネル数, read from the platform table, not retyped).
+// Issue 7 point 4: a device refuses the tunnel beyond its
+// model's limit (seed: L2TPv3動作可能最大トンネル数, read from the platform table, not retyped):
+// RTX830 1, RTX1210 9, vRX 99 (the largest: 99 peers at once, then one more).
 // With the limit configured, that many peers (one lab address each) hold sessions at once, and
 // one more peer is refused: no SCCRP, the router logs "can't find tunnel number". A config with
 // one tunnel more than the limit is refused by the router at start.
@@ -12,7 +13,7 @@ import { Lab, routerConfig, type RouterTunnelSpec } from './helpers/lab.ts';
 const peerAddress = (i: number) => `127.0.0.${2 + i}`;
 const tunnelsFor = (n: number): RouterTunnelSpec[] => Array.from({ length: n }, (_, i) => ({ n: i + 1, peer: peerAddress(i) }));
 
-for (const { model, firmware } of [{ model: 'RTX830', firmware: '15.02.22' }, { model: 'RTX1210', firmware: '14.01.26' }]) {
+for (const { model, firmware } of [{ model: 'RTX830', firmware: '15.02.22' }, { model: 'RTX1210', firmware: '14.01.26' }, { model: 'vRX VMware ESXi版', firmware: '19.00.10' }]) {
   const limit = capabilities(model, firmware).maxL2tpv3Tunnels;
 
   test(`${model} Rev.${firmware}: ${limit} tunnel(s) up at once, the peer beyond the limit is refused`, async () => {
