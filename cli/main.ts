@@ -12,6 +12,10 @@ const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcomm
     summary: 'check or format an RTX config file',
     load: async () => (await import('./config.ts')).configCommand,
   },
+  peer: {
+    summary: 'play the far end of L2TPv3 tunnels (tester peer), misbehaving on purpose',
+    load: async () => (await import('./peer.ts')).peerCommand,
+  },
   router: {
     summary: 'run an emulated RTX router (SSH CLI, serial console, L2TPv3 over UDP)',
     load: async () => (await import('./router.ts')).routerCommand,
