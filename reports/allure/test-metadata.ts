@@ -9,7 +9,8 @@
 
 import { test } from '@playwright/test';
 import * as allure from 'allure-js-commons';
-import { featureDef, type AllureSeverity } from '../matrix/features.ts';
+import { capabilities } from '../../reference-impl/platform/index.ts';
+import { documentedExpectation, featureDef, type AllureSeverity } from '../matrix/features.ts';
 import { OUTCOME_ANNOTATION } from '../matrix/outcome-annotations.ts';
 import type { DeviceResponse } from '../matrix/cell-rules.ts';
 
@@ -20,8 +21,11 @@ export interface DeviceTestMeta {
   readonly firmware: string;
   /** A feature id of reports/matrix/features.ts. */
   readonly feature: string;
-  /** documentedExpectation(feature, capabilities(model, firmware)). */
-  readonly expectation: 'supported' | 'unsupported';
+  /**
+   * Default (and what it should be): documentedExpectation(feature, capabilities(model, firmware)),
+   * from the platform matrix. Give it only to test the matrix machinery itself.
+   */
+  readonly expectation?: 'supported' | 'unsupported';
   /** Default: the feature's severity in reports/matrix/features.ts. */
   readonly severity?: AllureSeverity;
   /** Extra Allure parameters (e.g. frame kind, time scale); shown, and part of Allure's history id. */
@@ -38,10 +42,11 @@ function annotate(type: string, description: string): void {
   annotations.push({ type, description });
 }
 
-/** Call at the start of a device test (or in a fixture before `use`). */
-export async function describeDeviceTest(meta: DeviceTestMeta): Promise<void> {
+/** Call at the start of a device test (or in a fixture before `use`); returns the documented expectation. */
+export async function describeDeviceTest(meta: DeviceTestMeta): Promise<'supported' | 'unsupported'> {
   const f = featureDef(meta.feature, `test "${test.info().title}"`);
   const device = `${meta.model} ${meta.firmware}`;
+  const expectation = meta.expectation ?? documentedExpectation(f.id, capabilities(meta.model, meta.firmware));
   await allure.labels(
     { name: ALLURE_LABEL.model, value: meta.model },
     { name: ALLURE_LABEL.firmware, value: meta.firmware },
@@ -55,12 +60,13 @@ export async function describeDeviceTest(meta: DeviceTestMeta): Promise<void> {
   );
   await allure.parameter('model', meta.model);
   await allure.parameter('firmware', meta.firmware);
-  await allure.parameter('documented', meta.expectation);
+  await allure.parameter('documented', expectation);
   for (const [k, v] of Object.entries(meta.parameters ?? {})) await allure.parameter(k, String(v));
   annotate(OUTCOME_ANNOTATION.model, meta.model);
   annotate(OUTCOME_ANNOTATION.firmware, meta.firmware);
   annotate(OUTCOME_ANNOTATION.feature, f.id);
-  annotate(OUTCOME_ANNOTATION.expectation, meta.expectation);
+  annotate(OUTCOME_ANNOTATION.expectation, expectation);
+  return expectation;
 }
 
 /**
