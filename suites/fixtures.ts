@@ -1,0 +1,73 @@
+// The suites' Playwright fixtures. Options (set per project by suites/playwright.config.ts, or by
+// `test.use`): `device` (the device under test), `labFile`, `timeScale`. Worker fixture `lease`:
+// the device lease, held for the worker's life; a lease is keyed by device and worker slot
+// (parallelIndex), and its owner is the worker's pid, so a worker restarted after a failure takes
+// the same key and breaks the dead worker's lease instead of leaking it. Test fixture `lab`: a
+// loopback lab around the device, closed (router stopped, evidence attached) even when the test
+// throws. `feature`: describes the test to the reports (model, firmware, feature, expectation).
+import { test as base } from '@playwright/test';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { acquireLease, type DeviceLease } from '../drivers/lease/lease.ts';
+import { describeDeviceTest } from '../reports/allure/test-metadata.ts';
+import { capabilities, type Capabilities } from '../reference-impl/platform/index.ts';
+import { DeviceLab, type DeviceLabOptions } from './support/device-lab.ts';
+import { defaultLabDevices, projectName, type SuiteDevice } from './support/devices.ts';
+
+export interface SuiteTestFixtures {
+  /** Router and peer time scale: timers run this many times faster than documented. */
+  timeScale: number;
+  /** Opens a lab for this test (one per call; all closed after the test). */
+  openLab: (o: DeviceLabOptions) => Promise<DeviceLab>;
+  /** The platform matrix's answer for the device under test. */
+  caps: Capabilities;
+  /** Describes the test to the reports; returns the documented expectation. */
+  feature: (id: string, parameters?: Record<string, string | number | boolean>) => Promise<'supported' | 'unsupported'>;
+}
+
+export interface SuiteWorkerFixtures {
+  device: SuiteDevice;
+  labFile: string | undefined;
+  lease: DeviceLease;
+}
+
+/** Lease directory shared by every run on this host (override: L2TPV3_LEASE_DIR). */
+export const LEASE_DIR = process.env.L2TPV3_LEASE_DIR ?? join(tmpdir(), 'l2tpv3-conformance-leases');
+
+export const test = base.extend<SuiteTestFixtures, SuiteWorkerFixtures>({
+  device: [defaultLabDevices()[0], { option: true, scope: 'worker' }],
+  labFile: [undefined, { option: true, scope: 'worker' }],
+  timeScale: [10, { option: true }],
+  lease: [
+    async ({ device }, use, workerInfo) => {
+      // Emulated devices: one router process per test, so each worker slot has its own key;
+      // a physical device is one box, one key, whatever the worker.
+      const key = device.kind === 'emulated' ? `emulated-${projectName(device)}-slot${workerInfo.parallelIndex}` : `${device.role}-${projectName(device)}`;
+      const lease = await acquireLease(key.replace(/[^A-Za-z0-9._-]+/g, '_'), { dir: LEASE_DIR, waitMs: 60_000, label: `suites worker ${workerInfo.workerIndex}` });
+      try {
+        await use(lease);
+      } finally {
+        lease.release();
+      }
+    },
+    { scope: 'worker' },
+  ],
+  caps: async ({ device }, use) => {
+    await use(capabilities(device.model, device.firmware));
+  },
+  feature: async ({ device }, use) => {
+    await use((id, parameters) => describeDeviceTest({ model: device.model, firmware: device.firmware, feature: id, parameters }));
+  },
+  openLab: async ({ device, timeScale, lease }, use, testInfo) => {
+    void lease; // held for the worker's life: no other run touches this device slot meanwhile
+    const labs: DeviceLab[] = [];
+    await use(async (o) => {
+      const lab = await DeviceLab.open(device, timeScale, o);
+      labs.push(lab);
+      return lab;
+    });
+    for (const lab of labs) await lab.close(testInfo);
+  },
+});
+
+export { expect } from '@playwright/test';

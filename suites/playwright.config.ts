@@ -1,0 +1,36 @@
+// Playwright config of the conformance suites (the unit tests have the root config). One project
+// per device of the lab: the default emulated lab (every model at its newest documented revision),
+// the full matrix (every support-table band; L2TPV3_FULL_MATRIX=1), or a lab inventory
+// (L2TPV3_LAB=topologies/labs/X.yaml). `l2tpv3-conformance run` sets these variables and the
+// reporters' output folder; run alone, this config reports to the terminal only.
+import { defineConfig } from '@playwright/test';
+import { conformanceReporters, reportPaths } from '../reports/allure/reporter-config.ts';
+import { LAB_ENV, projectName, selectDevices, selectionFromEnv } from './support/devices.ts';
+import type { SuiteTestFixtures, SuiteWorkerFixtures } from './fixtures.ts';
+
+const selection = selectionFromEnv();
+const devices = selectDevices(selection);
+const outDir = process.env[LAB_ENV.outDir];
+const display = (process.env[LAB_ENV.display] as 'list' | 'line' | 'dot' | undefined) ?? 'list';
+const timeScale = Number(process.env[LAB_ENV.timeScale] ?? '10');
+
+export default defineConfig<SuiteTestFixtures, SuiteWorkerFixtures>({
+  testDir: '.',
+  testMatch: '**/*.spec.ts',
+  // Bounded: a hung device test fails, it does not hang the nightly run.
+  timeout: 60_000,
+  fullyParallel: true,
+  workers: process.env.L2TPV3_WORKERS ? Number(process.env.L2TPV3_WORKERS) : 2,
+  retries: 0,
+  reporter: outDir
+    ? conformanceReporters(reportPaths(outDir), {
+        display,
+        environmentInfo: { lab: selection.labFile ?? (selection.fullMatrix ? 'emulated full matrix' : 'emulated default lab'), timeScale: String(timeScale), defects: (selection.defects ?? []).join(',') || 'none' },
+      })
+    : [[display]],
+  outputDir: outDir ? `${outDir}/test-output` : '../test-results/suites',
+  projects: devices.map((device) => ({
+    name: projectName(device),
+    use: { device, labFile: selection.labFile, timeScale },
+  })),
+});

@@ -1,0 +1,152 @@
+// One test's loopback lab around the device under test: the emulated router as its own process
+// (model, firmware and defects from the Playwright project), a syslog listener it sends to, and
+// tester peers on 127.0.0.2, 127.0.0.3, ... sharing the router's UDP port (as an RTX: both ends
+// on one port). Everything the peers send and receive goes into one Conversation (pcap).
+// Adapted from tests/drivers/peer/helpers/lab.ts (kept there for the driver tests).
+import type { TestInfo } from '@playwright/test';
+import { Conversation } from '../../drivers/peer/conversation.ts';
+import { misbehave } from '../../drivers/peer/misbehaviours.ts';
+import { PeerTunnel, type PeerTunnelOptions } from '../../drivers/peer/peer-tunnel.ts';
+import { attachCliTranscript, attachSyslogSlice } from '../../reports/allure/attachments.ts';
+import { freeUdpPort, RouterProcess } from './router-process.ts';
+import { SyslogListener } from './syslog-listener.ts';
+import type { SuiteDevice } from './devices.ts';
+
+export const ROUTER_ADDRESS = '127.0.0.1';
+/** `ip bridge1 address`: the router answers ARP and ping here through the tunnel. */
+export const BRIDGE_ADDRESS = '192.168.100.1';
+/** Router IDs and end-id of the lab configs (any values: they only have to agree). */
+export const LAB_IDS = { routerRouterId: '10.0.0.1', peerRouterId: '10.0.0.2', endId: 'site-a-site-b' } as const;
+export const LAB_HOSTNAME = 'LAB-RTX';
+
+export interface RouterTunnelSpec {
+  n: number;
+  /** The peer's address (`tunnel endpoint address LOCAL REMOTE`). */
+  peer: string;
+  alwaysOn?: boolean;
+  /** `l2tp tunnel auth on PASSWORD` (tests use throwaway lab passwords). */
+  password?: string;
+  remoteRouterId?: string;
+  endId?: string;
+  /** `l2tp keepalive use ...` arguments, e.g. `on 1 2` or `off`. */
+  keepalive?: string;
+  disconnectTime?: number | 'off';
+}
+
+export function routerConfig(tunnels: readonly RouterTunnelSpec[], syslogPort: number, extra: readonly string[] = []): string {
+  const lines = [
+    `ip bridge1 address ${BRIDGE_ADDRESS}/24`,
+    `bridge member bridge1 lan1 ${tunnels.map((t) => `tunnel${t.n}`).join(' ')}`,
+  ];
+  for (const t of tunnels) {
+    lines.push(
+      `tunnel select ${t.n}`,
+      ' tunnel encapsulation l2tpv3-raw',
+      ` tunnel endpoint address ${ROUTER_ADDRESS} ${t.peer}`,
+      ` l2tp always-on ${t.alwaysOn ? 'on' : 'off'}`,
+      ` l2tp hostname ${LAB_HOSTNAME}`,
+    );
+    if (t.password !== undefined) lines.push(` l2tp tunnel auth on ${t.password}`);
+    lines.push(
+      ` l2tp tunnel disconnect time ${t.disconnectTime ?? 'off'}`,
+      ` l2tp keepalive use ${t.keepalive ?? 'on 60 3'}`,
+      ' l2tp syslog on',
+      ` l2tp local router-id ${LAB_IDS.routerRouterId}`,
+      ` l2tp remote router-id ${t.remoteRouterId ?? LAB_IDS.peerRouterId}`,
+      ` l2tp remote end-id ${t.endId ?? LAB_IDS.endId}`,
+      ` tunnel enable ${t.n}`,
+    );
+  }
+  lines.push(...extra);
+  lines.push(`syslog host ${ROUTER_ADDRESS}:${syslogPort}`, 'syslog info on', 'syslog debug on', 'l2tp service on l2tpv3');
+  return lines.join('\n') + '\n';
+}
+
+export interface DeviceLabOptions {
+  tunnels: RouterTunnelSpec[];
+  /** Extra config lines (before the syslog lines). */
+  extra?: string[];
+  /** Replace the generated config entirely (gets the syslog port). */
+  config?: (syslogPort: number) => string;
+}
+
+export class DeviceLab {
+  readonly conversation = new Conversation();
+  readonly peers: PeerTunnel[] = [];
+  router?: RouterProcess;
+  /** The router's output when it refused to start (a refused config). */
+  refusal?: string;
+
+  private constructor(
+    readonly device: SuiteDevice,
+    readonly timeScale: number,
+    readonly opts: DeviceLabOptions,
+    readonly syslog: SyslogListener,
+    readonly port: number,
+  ) {}
+
+  static async open(device: SuiteDevice, timeScale: number, opts: DeviceLabOptions): Promise<DeviceLab> {
+    if (device.kind !== 'emulated') {
+      throw new Error(`${device.model} ${device.firmware} (${device.role}): physical devices are not driven by the loopback suites yet (use an emulated lab)`);
+    }
+    const syslog = await SyslogListener.open();
+    return new DeviceLab(device, timeScale, opts, syslog, await freeUdpPort());
+  }
+
+  get config(): string {
+    return this.opts.config?.(this.syslog.port) ?? routerConfig(this.opts.tunnels, this.syslog.port, this.opts.extra);
+  }
+
+  private processOptions() {
+    return {
+      model: this.device.model, firmware: this.device.firmware, config: this.config,
+      wan: ROUTER_ADDRESS, l2tpPort: this.port, timeScale: this.timeScale, defects: [...this.device.defects],
+    };
+  }
+
+  async startRouter(): Promise<RouterProcess> {
+    this.router = await RouterProcess.start(this.processOptions());
+    return this.router;
+  }
+
+  /** Starts the router; 'refused' when it exits before ready (its output kept in `refusal`). */
+  async tryStartRouter(): Promise<'accepted' | 'refused'> {
+    const r = await RouterProcess.run(this.processOptions());
+    if (r.kind === 'exited') {
+      this.refusal = r.output;
+      return 'refused';
+    }
+    this.router = r.router;
+    return 'accepted';
+  }
+
+  /** A peer on `address` facing the router (bound and started; an initiator dials at once). */
+  async peer(address: string, o: Partial<PeerTunnelOptions> & Pick<PeerTunnelOptions, 'role'>, misbehaviours: string[] = []): Promise<PeerTunnel> {
+    const p = new PeerTunnel({
+      local: { host: address, port: this.port },
+      device: { host: ROUTER_ADDRESS, port: this.port },
+      routerId: LAB_IDS.peerRouterId,
+      endId: LAB_IDS.endId,
+      timeScale: this.timeScale,
+      conversation: this.conversation,
+      ...o,
+    });
+    this.peers.push(p);
+    for (const m of misbehaviours) misbehave(p, m);
+    await p.start();
+    return p;
+  }
+
+  /** Stops peers and router; attaches the pcap, the syslog slice and the router's console output. */
+  async close(info: TestInfo, secrets: readonly string[] = []): Promise<void> {
+    for (const p of this.peers) await p.close({ silent: true });
+    await this.router?.stop();
+    this.syslog.close();
+    const file = info.outputPath('peer-conversation.pcap');
+    this.conversation.writePcap(file);
+    await info.attach('peer-conversation.pcap', { path: file, contentType: 'application/vnd.tcpdump.pcap' });
+    await attachSyslogSlice('syslog.txt', this.syslog.lines.map((l) => `<${l.pri}>${l.text}`), secrets);
+    const console = this.router?.log ?? this.refusal;
+    if (console !== undefined) await attachCliTranscript('router-console.txt', console, secrets);
+  }
+}

@@ -1,0 +1,102 @@
+// Which devices a conformance run tests: one Playwright project per device. The default lab is
+// emulated: every model of the seed's support table at its newest documented revision; the full
+// matrix is one emulated device per support-table band (supportBands()); a lab inventory file
+// (topologies/labs/*.yaml) names the devices itself. Nothing here is typed per model.
+import { loadInventory, formatDiagnostic } from '../../topologies/schema/index.ts';
+import { MODEL_NAMES, formatRevision, supportBands, type Revision } from '../../reference-impl/platform/index.ts';
+
+export interface SuiteDevice {
+  /** Model name as the seed prints it. */
+  readonly model: string;
+  /** `Rev.15.02.22`, or `any` for a model whose support does not depend on the revision. */
+  readonly firmware: string;
+  readonly kind: 'emulated' | 'physical';
+  /** Role in the lab inventory (default lab: the model name). */
+  readonly role: string;
+  /** Defects the emulated router carries (inventory `defects:` plus the run's --defect). */
+  readonly defects: readonly string[];
+}
+
+export class LabSelectionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LabSelectionError';
+  }
+}
+
+const revText = (r: Revision | 'any'): string => (r === 'any' ? 'any' : formatRevision(r));
+
+/** Every band of the seed's table, one emulated device each (the band's sample revision). */
+export function fullMatrixDevices(): SuiteDevice[] {
+  return supportBands().map((b) => ({ model: b.model, firmware: revText(b.sampleRevision), kind: 'emulated', role: b.model, defects: [] }));
+}
+
+/** Every model at its newest documented band (the last band of the model in the seed's table). */
+export function defaultLabDevices(): SuiteDevice[] {
+  const all = fullMatrixDevices();
+  return MODEL_NAMES.map((m) => {
+    const mine = all.filter((d) => d.model === m);
+    return mine[mine.length - 1];
+  });
+}
+
+export function inventoryDevices(file: string): SuiteDevice[] {
+  const r = loadInventory(file);
+  if (r.value === undefined) throw new LabSelectionError(`lab file ${file}:\n${r.diagnostics.map(formatDiagnostic).join('\n')}`);
+  return r.value.devices.map((d) => ({ model: d.model, firmware: d.firmware, kind: d.kind, role: d.role, defects: d.defects ?? [] }));
+}
+
+export interface LabSelection {
+  readonly labFile?: string;
+  readonly fullMatrix?: boolean;
+  /** Only these models (names as the seed prints them; matched case-insensitively, prefix allowed for vRX). */
+  readonly models?: readonly string[];
+  readonly defects?: readonly string[];
+}
+
+function matchesModel(device: string, wanted: string): boolean {
+  const d = device.toLowerCase();
+  const w = wanted.toLowerCase().trim();
+  return d === w || d.startsWith(`${w} `);
+}
+
+export function selectDevices(sel: LabSelection): SuiteDevice[] {
+  let devices = sel.labFile ? inventoryDevices(sel.labFile) : sel.fullMatrix ? fullMatrixDevices() : defaultLabDevices();
+  if (sel.models && sel.models.length > 0) {
+    for (const w of sel.models) {
+      if (!devices.some((d) => matchesModel(d.model, w))) {
+        throw new LabSelectionError(`--models: no device of model '${w}' in the lab (lab has: ${[...new Set(devices.map((d) => d.model))].join(', ')})`);
+      }
+    }
+    devices = devices.filter((d) => sel.models!.some((w) => matchesModel(d.model, w)));
+  }
+  const extra = sel.defects ?? [];
+  return devices.map((d) => ({ ...d, defects: d.kind === 'emulated' ? [...d.defects, ...extra] : d.defects }));
+}
+
+/** The Playwright project name of a device. */
+export function projectName(d: SuiteDevice): string {
+  return `${d.model} ${d.firmware}`;
+}
+
+/** How the run command passes its selection to the Playwright config (a child process). */
+export const LAB_ENV = {
+  labFile: 'L2TPV3_LAB',
+  fullMatrix: 'L2TPV3_FULL_MATRIX',
+  models: 'L2TPV3_MODELS',
+  defects: 'L2TPV3_DEFECTS',
+  timeScale: 'L2TPV3_TIME_SCALE',
+  outDir: 'L2TPV3_REPORT_OUT',
+  display: 'L2TPV3_DISPLAY',
+} as const;
+
+const list = (v: string | undefined): string[] => (v ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+
+export function selectionFromEnv(env: NodeJS.ProcessEnv = process.env): LabSelection {
+  return {
+    labFile: env[LAB_ENV.labFile] || undefined,
+    fullMatrix: env[LAB_ENV.fullMatrix] === '1',
+    models: list(env[LAB_ENV.models]),
+    defects: list(env[LAB_ENV.defects]),
+  };
+}

@@ -1,0 +1,62 @@
+// Copied from tests/drivers/peer/helpers/ (kept there for the driver tests; suites own this copy).
+// A minimal syslog receiver for the peer tests: one UDP socket on loopback collecting the
+// emulated router's datagrams (`<PRI>text`), with bounded, event-driven waits.
+import dgram from 'node:dgram';
+import { EventEmitter } from 'node:events';
+
+export interface SyslogLine {
+  pri: number;
+  text: string;
+}
+
+export class SyslogListener extends EventEmitter {
+  readonly lines: SyslogLine[] = [];
+  private constructor(private readonly sock: dgram.Socket) {
+    super();
+    sock.on('message', (m) => {
+      const s = m.toString('utf8');
+      const p = /^<(\d{1,3})>/.exec(s);
+      const line = { pri: p ? Number(p[1]) : -1, text: p ? s.slice(p[0].length) : s };
+      this.lines.push(line);
+      this.emit('line', line);
+    });
+  }
+
+  static async open(host = '127.0.0.1'): Promise<SyslogListener> {
+    const s = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    await new Promise<void>((resolve) => s.bind(0, host, () => resolve()));
+    return new SyslogListener(s);
+  }
+
+  get port(): number {
+    return this.sock.address().port;
+  }
+
+  texts(): string[] {
+    return this.lines.map((l) => l.text);
+  }
+
+  /** Waits (bounded) for a line equal to `text` (a string) or matching it (a RegExp). */
+  waitFor(want: string | RegExp, ms = 10_000): Promise<SyslogLine> {
+    const ok = (l: SyslogLine) => (typeof want === 'string' ? l.text === want : want.test(l.text));
+    const seen = this.lines.find(ok);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const on = (l: SyslogLine) => {
+        if (!ok(l)) return;
+        clearTimeout(t);
+        this.off('line', on);
+        resolve(l);
+      };
+      const t = setTimeout(() => {
+        this.off('line', on);
+        reject(new Error(`no syslog line ${String(want)} within ${ms} ms; got:\n${this.texts().join('\n')}`));
+      }, ms);
+      this.on('line', on);
+    });
+  }
+
+  close(): void {
+    this.sock.close();
+  }
+}
