@@ -16,6 +16,10 @@ const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcomm
     summary: 'play the far end of L2TPv3 tunnels (tester peer), misbehaving on purpose',
     load: async () => (await import('./peer.ts')).peerCommand,
   },
+  report: {
+    summary: 'build the compatibility matrix (and Allure report) from a Playwright JSON report',
+    load: async () => (await import('./report.ts')).reportCommand,
+  },
   router: {
     summary: 'run an emulated RTX router (SSH CLI, serial console, L2TPv3 over UDP)',
     load: async () => (await import('./router.ts')).routerCommand,
