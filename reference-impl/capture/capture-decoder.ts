@@ -71,9 +71,18 @@ export function controlSummary(m: ControlMessage): { messageType: string; avps: 
       type: a.attributeType,
       mandatory: a.mandatory,
       hidden: a.hidden,
-      value: formatAvpValue(a.value),
+      value: displayValue(a),
     })),
   };
+}
+
+/** RTX configures the Remote End ID as text (`l2tp remote end-id`): show it as text when it is. */
+function displayValue(a: ControlMessage['avps'][number]): DecodedAvp['value'] {
+  const v = a.value;
+  if (a.vendorId === 0 && a.attributeType === AVP.RemoteEndId && v.kind === 'octets' && v.value.every((c) => c >= 0x20 && c < 0x7f)) {
+    return String.fromCharCode(...v.value);
+  }
+  return formatAvpValue(v);
 }
 
 /**
@@ -84,48 +93,53 @@ export function* decodeCapture(file: CaptureFile, opts: CaptureDecodeOptions = {
   const layouts = new SessionLayouts();
   const nonces = new Map<string, Uint8Array>(); // CMA nonce per endpoint address
   const port = opts.udpPort ?? L2TP_UDP_PORT;
+  // One options object and one layout function for the whole capture (not one per packet).
+  let dst = '';
+  const forced = opts.forceLayout ?? {};
+  const decodeOpts = {
+    secret: opts.secret,
+    dataLayout: (sid: number): DataLayout => {
+      const learnt = layouts.lookup(dst, sid);
+      return { cookieLength: forced.cookieLength ?? learnt?.cookieLength ?? 0, l2ss: forced.l2ss ?? learnt?.l2ss ?? 'none' };
+    },
+  };
   for (let i = 0; i < file.records.length; i++) {
     const rec = file.records[i];
     const linkType = file.linkTypes[rec.interfaceId ?? 0];
     const found = findL2tp(linkType, rec.data, port);
     if (!found.found) continue;
     const f = found.value;
-    const base = {
-      frame: i + 1, timestampUs: rec.timestampUs, transport: f.transport, ipVersion: f.ipVersion, src: f.src, dst: f.dst,
-      ...(f.srcPort !== undefined ? { srcPort: f.srcPort, dstPort: f.dstPort } : {}),
-    };
     const digest = opts.secret !== undefined && isControl(f.payload, f.transport) ? checkDigest(f.payload, f.transport, f.src, f.dst, opts.secret, nonces) : undefined;
-    const withDigest = digest ? { digest } : {};
-    const r = decodeL2tp(f.payload, f.transport, {
-      secret: opts.secret,
-      dataLayout: (sid) => {
-        const learnt = layouts.lookup(f.dst, sid);
-        return { cookieLength: opts.forceLayout?.cookieLength ?? learnt?.cookieLength ?? 0, l2ss: opts.forceLayout?.l2ss ?? learnt?.l2ss ?? 'none' };
-      },
-    });
+    dst = f.dst;
+    const r = decodeL2tp(f.payload, f.transport, decodeOpts);
+    // Built field by field, not with spreads: this runs once per packet (see bench/codec-decode).
+    const p: DecodedPacket = { frame: i + 1, timestampUs: rec.timestampUs, transport: f.transport, ipVersion: f.ipVersion, src: f.src, dst: f.dst, kind: 'error' };
+    if (f.srcPort !== undefined) {
+      p.srcPort = f.srcPort;
+      p.dstPort = f.dstPort;
+    }
+    if (digest) p.digest = digest;
     if (!r.result.ok) {
       const e = r.result.error;
-      yield { ...base, kind: 'error', ...withDigest, error: { kind: e.kind, offset: f.payloadOffset + e.offset, detail: e.detail, syslog: safeRender(e.syslog, e.syslogArgs) } };
-      continue;
-    }
-    if (r.kind === 'control' && 'message' in r.result) {
+      p.error = { kind: e.kind, offset: f.payloadOffset + e.offset, detail: e.detail, syslog: safeRender(e.syslog, e.syslogArgs) };
+    } else if (r.kind === 'control' && 'message' in r.result) {
       const m = r.result.message;
       layouts.learn(f.src, m.avps);
-      yield { ...base, kind: 'control', ...withDigest, control: { ccid: m.ccid, ns: m.ns, nr: m.nr, ...controlSummary(m) } };
+      const summary = controlSummary(m);
+      p.kind = 'control';
+      p.control = { ccid: m.ccid, ns: m.ns, nr: m.nr, messageType: summary.messageType, avps: summary.avps };
     } else if (r.kind === 'data' && 'value' in r.result) {
       const d = r.result.value;
+      p.kind = 'data';
+      p.data = { sessionId: d.sessionId, cookie: hexColon(d.cookie), l2ss: d.l2ss };
       const eth = decodeEthernetHeader(d.payload);
-      yield {
-        ...base,
-        kind: 'data',
-        data: {
-          sessionId: d.sessionId,
-          cookie: hexColon(d.cookie),
-          l2ss: d.l2ss,
-          ...(eth.ok ? { ethernet: { src: formatMacAddress(eth.value.src), dst: formatMacAddress(eth.value.dst), etherType: eth.value.etherType, vlans: eth.value.vlans.map((v) => v.id) } } : {}),
-        },
-      };
+      if (eth.ok) {
+        const vlans: number[] = [];
+        for (const v of eth.value.vlans) vlans.push(v.id);
+        p.data.ethernet = { src: formatMacAddress(eth.value.src), dst: formatMacAddress(eth.value.dst), etherType: eth.value.etherType, vlans };
+      }
     }
+    yield p;
   }
 }
 

@@ -76,8 +76,18 @@ export function decodeUdp(b: Uint8Array): { ok: true; value: UdpDatagram } | { o
   return { ok: true, value: { srcPort: (b[0] << 8) | b[1], dstPort: (b[2] << 8) | b[3], checksum: (b[6] << 8) | b[7], payload: b.subarray(8, len === 0 ? b.length : len) } };
 }
 
+// A capture holds few distinct addresses: format each once (bounded, so memory stays flat).
+const IPV4_TEXT = new Map<number, string>();
+
 export function formatIpv4(b: Uint8Array, o: number): string {
-  return `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
+  const key = ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
+  let s = IPV4_TEXT.get(key);
+  if (s === undefined) {
+    s = `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
+    if (IPV4_TEXT.size > 4096) IPV4_TEXT.clear();
+    IPV4_TEXT.set(key, s);
+  }
+  return s;
 }
 
 /** RFC 5952 text form (lower case, longest zero run compressed). */
@@ -93,9 +103,14 @@ export function formatIpv6(b: Uint8Array, o: number): string {
     if (j - i > bestLen) { bestAt = i; bestLen = j - i; }
     i = j;
   }
-  const hex = (a: number[]): string => a.map((x) => x.toString(16)).join(':');
-  if (bestAt < 0) return hex(g);
-  return `${hex(g.slice(0, bestAt))}::${hex(g.slice(bestAt + bestLen))}`;
+  if (bestAt < 0) return hexGroups(g);
+  return `${hexGroups(g.slice(0, bestAt))}::${hexGroups(g.slice(bestAt + bestLen))}`;
+}
+
+function hexGroups(a: number[]): string {
+  let s = '';
+  for (let i = 0; i < a.length; i++) s += (i ? ':' : '') + a[i].toString(16);
+  return s;
 }
 
 export function parseIpv4(s: string): Uint8Array {

@@ -35,9 +35,9 @@ export function findL2tp(linkType: number, frame: Uint8Array, udpPort = L2TP_UDP
   if (!ip.ok) return { found: false, why: { offset: nl.offset + ip.offset, what: ip.why } };
   const p = ip.value;
   if (p.laterFragment) return { found: false };
-  const base = { ipVersion: p.version, src: p.src, dst: p.dst };
+  // Object literals written out (no spreads): this runs once per captured frame.
   if (p.protocol === IP_PROTOCOL.L2TP) {
-    return { found: true, value: { ...base, transport: 'ip', payload: p.payload, payloadOffset: nl.offset + p.payloadOffset } };
+    return { found: true, value: { transport: 'ip', ipVersion: p.version, src: p.src, dst: p.dst, payload: p.payload, payloadOffset: nl.offset + p.payloadOffset } };
   }
   if (p.protocol !== IP_PROTOCOL.UDP) return { found: false };
   const udp = decodeUdp(p.payload);
@@ -46,7 +46,7 @@ export function findL2tp(linkType: number, frame: Uint8Array, udpPort = L2TP_UDP
   if (u.srcPort !== udpPort && u.dstPort !== udpPort) return { found: false };
   return {
     found: true,
-    value: { ...base, transport: 'udp', srcPort: u.srcPort, dstPort: u.dstPort, payload: u.payload, payloadOffset: nl.offset + p.payloadOffset + 8 },
+    value: { transport: 'udp', ipVersion: p.version, src: p.src, dst: p.dst, srcPort: u.srcPort, dstPort: u.dstPort, payload: u.payload, payloadOffset: nl.offset + p.payloadOffset + 8 },
   };
 }
 

@@ -9,7 +9,7 @@ import type { Avp } from '../l2tpv3/avp.ts';
 import type { CookieLength, DataLayout, L2ssMode } from '../l2tpv3/data-message.ts';
 
 export class SessionLayouts {
-  private readonly byKey = new Map<string, DataLayout>();
+  private readonly byEndpoint = new Map<string, Map<number, DataLayout>>();
   private readonly bySession = new Map<number, DataLayout>();
   /** Pseudowire type per session ID, shared by both directions of a session. */
   private readonly pwTypes = new Map<number, number>();
@@ -37,11 +37,12 @@ export class SessionLayouts {
       this.pwTypes.set(localSid, pw);
       if (remoteSid) this.pwTypes.set(remoteSid, pw);
     }
-    const key = `${from}|${localSid}`;
-    const prev = this.byKey.get(key);
+    let forEndpoint = this.byEndpoint.get(from);
+    if (!forEndpoint) this.byEndpoint.set(from, (forEndpoint = new Map()));
+    const prev = forEndpoint.get(localSid);
     // ICRQ/ICRP set the cookie; a later ICCN may only restate the sublayer.
     const layout: DataLayout = { cookieLength: cookieLength ?? prev?.cookieLength ?? 0, l2ss: l2ss ?? prev?.l2ss ?? 'none' };
-    this.byKey.set(key, layout);
+    forEndpoint.set(localSid, layout);
     this.bySession.set(localSid, layout);
   }
 
@@ -51,6 +52,6 @@ export class SessionLayouts {
 
   /** Layout of data sent to `to` with `sessionId`; by session ID alone when the address is unknown. */
   lookup(to: string, sessionId: number): DataLayout | undefined {
-    return this.byKey.get(`${to}|${sessionId}`) ?? this.bySession.get(sessionId);
+    return this.byEndpoint.get(to)?.get(sessionId) ?? this.bySession.get(sessionId);
   }
 }

@@ -174,10 +174,12 @@ export function formatAvpValue(v: AvpValue): string | number | boolean | (string
   }
 }
 
+const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 export function hexColon(b: Uint8Array): string {
-  const parts: string[] = [];
-  for (let i = 0; i < b.length; i++) parts.push((b[i] < 16 ? '0' : '') + b[i].toString(16));
-  return parts.join(':');
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += (i ? ':' : '') + HEX_BYTE[b[i]];
+  return s;
 }
 
 export { avpTypeInfo };

@@ -17,6 +17,14 @@ export interface Avp {
 }
 
 export const AVP_HEADER_LENGTH = 6;
+
+const OPAQUE_PENDING: AvpValue = { kind: 'opaque', value: new Uint8Array(0), reason: 'malformed' };
+
+/** A malformed AVP is fatal with M=1 and ignored (kept opaque) with M=0 (3931 §7.1). */
+function markMalformed(avp: Avp, raw: Uint8Array, offset: number, why: string): DecodeError | null {
+  avp.value = { kind: 'opaque', value: raw.slice(), reason: 'malformed' };
+  return avp.mandatory ? decodeError('avp-malformed', offset, `${avpName(avp.vendorId, avp.attributeType)}: ${why}`) : null;
+}
 /** 10-bit length field (3931 §5.1). */
 export const AVP_MAX_LENGTH = 1023;
 
@@ -49,36 +57,32 @@ export function decodeAvps(input: Uint8Array, start: number, end: number, opts: 
     const len = w & 0x03ff;
     const vendorId = u16(b, o + 2);
     const attributeType = u16(b, o + 4);
-    const name = avpName(vendorId, attributeType);
     if (len < AVP_HEADER_LENGTH) {
-      return { ok: false, avps, error: decodeError('avp-malformed', o, `${name}: length ${len} is below the 6-octet header`) };
+      return { ok: false, avps, error: decodeError('avp-malformed', o, `${avpName(vendorId, attributeType)}: length ${len} is below the 6-octet header`) };
     }
     if (o + len > end) {
-      return { ok: false, avps, error: decodeError('avp-malformed', o, `${name}: length ${len} runs past the message end (${end - o} octets left)`) };
+      return { ok: false, avps, error: decodeError('avp-malformed', o, `${avpName(vendorId, attributeType)}: length ${len} runs past the message end (${end - o} octets left)`) };
     }
     if (avps.length === 0 && !(vendorId === 0 && attributeType === AVP.MessageType)) {
-      return { ok: false, avps, error: decodeError('avp-malformed', o, `first AVP is ${name}, not Message Type (3931 §5.4.1)`) };
+      return { ok: false, avps, error: decodeError('avp-malformed', o, `first AVP is ${avpName(vendorId, attributeType)}, not Message Type (3931 §5.4.1)`) };
     }
     let raw = b.subarray(o + AVP_HEADER_LENGTH, o + len);
     const info = avpTypeInfo(vendorId, attributeType);
-    const avp: Avp = { mandatory, hidden, vendorId, attributeType, value: { kind: 'opaque', value: raw.slice(), reason: vendorId !== 0 ? 'vendor' : 'unknown-type' } };
-    // A malformed AVP is fatal with M=1 and ignored with M=0 (3931 §7.1).
-    const malformed = (why: string): DecodeError | null => {
-      avp.value = { kind: 'opaque', value: raw.slice(), reason: 'malformed' };
-      return mandatory ? decodeError('avp-malformed', o, `${name}: ${why}`) : null;
-    };
+    // Placeholder value; replaced below for every AVP we can decode (no copy until needed).
+    const avp: Avp = { mandatory, hidden, vendorId, attributeType, value: OPAQUE_PENDING };
     let fatal: DecodeError | null = null;
     if (!info) {
+      avp.value = { kind: 'opaque', value: raw.slice(), reason: vendorId !== 0 ? 'vendor' : 'unknown-type' };
       if (mandatory && !unknownMandatory) {
-        unknownMandatory = decodeError('unknown-mandatory-avp', o, `unknown mandatory ${name}`, {}, { vendorId, attributeType });
+        unknownMandatory = decodeError('unknown-mandatory-avp', o, `unknown mandatory ${avpName(vendorId, attributeType)}`, {}, { vendorId, attributeType });
       }
     } else if (hidden && !info.hideable) {
-      fatal = malformed('this AVP may not be hidden');
+      fatal = markMalformed(avp, raw, o, 'this AVP may not be hidden');
     } else {
       let ok = true;
       if (hidden) {
         if (!lastRv) {
-          fatal = malformed('hidden, but no Random Vector AVP precedes it');
+          fatal = markMalformed(avp, raw, o, 'hidden, but no Random Vector AVP precedes it');
           ok = false;
         } else if (opts.secret === undefined) {
           avp.value = { kind: 'opaque', value: raw.slice(), reason: 'hidden-no-secret' };
@@ -86,7 +90,7 @@ export function decodeAvps(input: Uint8Array, start: number, end: number, opts: 
         } else {
           const plain = unhideValue(attributeType, opts.secret, lastRv, raw);
           if (typeof plain === 'string') {
-            fatal = malformed(plain);
+            fatal = markMalformed(avp, raw, o, plain);
             ok = false;
           } else {
             raw = plain.value;
@@ -96,7 +100,7 @@ export function decodeAvps(input: Uint8Array, start: number, end: number, opts: 
       }
       if (ok) {
         const v = decodeAvpValue(info, raw);
-        if (typeof v === 'string') fatal = malformed(v);
+        if (typeof v === 'string') fatal = markMalformed(avp, raw, o, v);
         else avp.value = v;
       }
     }

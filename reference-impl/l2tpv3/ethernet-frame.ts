@@ -36,8 +36,8 @@ export function decodeEthernetHeader(b: Uint8Array): Decoded<EthernetHeader> {
   return { ok: true, value: { dst: b.subarray(0, 6), src: b.subarray(6, 12), vlans, etherType: type, headerLength: o + 2 } };
 }
 
+const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 export function formatMacAddress(b: Uint8Array): string {
-  const p: string[] = [];
-  for (let i = 0; i < 6; i++) p.push((b[i] < 16 ? '0' : '') + b[i].toString(16));
-  return p.join(':');
+  return `${HEX_BYTE[b[0]]}:${HEX_BYTE[b[1]]}:${HEX_BYTE[b[2]]}:${HEX_BYTE[b[3]]}:${HEX_BYTE[b[4]]}:${HEX_BYTE[b[5]]}`;
 }
