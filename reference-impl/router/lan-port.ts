@@ -90,6 +90,16 @@ interface CapModule {
 /** ASSUMPTION-free plumbing: 'inbound' keeps our own injected frames out of our capture. */
 export const CAP_SETTINGS = { filter: 'inbound', bufferSize: 10 * 1024 * 1024, snapLength: 65535 } as const;
 
+/**
+ * Every Cap handle ever opened, kept reachable for the life of the process. Why: on Linux the
+ * `cap` binding's close() stops its libuv poll handle (uv_poll_stop) and closes the pcap handle but
+ * never uv_close()s the poll handle, so the handle stays linked in the event loop's handle queue.
+ * If the JS object were garbage-collected, the native Pcap object holding that uv_poll_t would be
+ * freed and libuv would later walk freed memory (SIGSEGV, seen in Playwright workers). A closed
+ * Cap costs a few hundred bytes plus its (released) buffer reference; a process opens few of them.
+ */
+const KEPT_CAPS: unknown[] = [];
+
 export class CapLanPort implements LanPort {
   private cap?: CapHandle;
   constructor(readonly spec: Extract<LanPortSpec, { kind: 'if' }>) {}
@@ -103,6 +113,7 @@ export class CapLanPort implements LanPort {
   async start(onFrame: (frame: Uint8Array) => void): Promise<void> {
     const { Cap } = createRequire(import.meta.url)('cap') as CapModule;
     const cap = new Cap();
+    KEPT_CAPS.push(cap); // even if open() fails below: see KEPT_CAPS
     const buf = Buffer.alloc(CAP_SETTINGS.snapLength);
     let link: string;
     try {
