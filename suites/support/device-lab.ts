@@ -68,6 +68,8 @@ export interface DeviceLabOptions {
   extra?: string[];
   /** Replace the generated config entirely (gets the syslog port). */
   config?: (syslogPort: number) => string;
+  /** Run the emulated device at another revision of its firmware series (platform-gating probes). */
+  firmware?: string;
 }
 
 export class DeviceLab {
@@ -99,7 +101,7 @@ export class DeviceLab {
 
   private processOptions() {
     return {
-      model: this.device.model, firmware: this.device.firmware, config: this.config,
+      model: this.device.model, firmware: this.opts.firmware ?? this.device.firmware, config: this.config,
       wan: ROUTER_ADDRESS, l2tpPort: this.port, timeScale: this.timeScale, defects: [...this.device.defects],
     };
   }

@@ -1,0 +1,46 @@
+// Keepalive and disconnect timers (`l2tp keepalive use on INTERVAL COUNT`, `l2tp tunnel disconnect
+// time`; seed syslog lines). The router runs at the project's time scale, so seconds are short.
+import { test, expect } from './fixtures.ts';
+import { deviceCcid } from './support/ids.ts';
+import { expectSyslog } from './support/expect-syslog.ts';
+
+const PEER = '127.0.0.2';
+
+test.describe('keepalive and disconnect timers', { tag: '@timers' }, () => {
+  test.beforeEach(async ({ feature }) => {
+    await feature('timers');
+  });
+
+  test('HELLOs ignored: keepalive declares the peer down', async ({ openLab }) => {
+    const lab = await openLab({ tunnels: [{ n: 1, peer: PEER, keepalive: 'on 1 2' }] });
+    await lab.startRouter();
+    const p = await lab.peer(PEER, { role: 'initiator' }, ['ignore-hello']);
+    await p.established();
+    await expectSyslog(lab, 'keepaliveTimerExpired', { tunnel: 1, tunnelId: deviceCcid(p) });
+    // count 2: exactly two unanswered HELLOs before the router gives up (no extra one);
+    // retransmissions of one HELLO carry the same Ns (RFC 3931 §4.2), so count distinct Ns.
+    const hellos = new Set(p.received('HELLO').map((e) => e.ns));
+    expect(hellos.size).toBe(2);
+  });
+
+  test('the peer\'s HELLOs are answered: its keepalive keeps the tunnel up', async ({ openLab }) => {
+    const lab = await openLab({ tunnels: [{ n: 1, peer: PEER, keepalive: 'off' }] });
+    await lab.startRouter();
+    const p = await lab.peer(PEER, { role: 'initiator', keepalive: { use: true, intervalS: 1, count: 2 } });
+    await p.established();
+    // Three distinct HELLOs (by Ns), each acknowledged: a later message from the router carries
+    // Nr past the third one's Ns (RFC 3931 §4.2: a ZLB or any message acknowledges).
+    const helloNs = () => [...new Set(p.events.flatMap((e) => (e.kind === 'sent' && e.name === 'HELLO' && e.ns !== undefined ? [e.ns] : [])))];
+    const acked = (ns: number) => p.received().some((r) => r.nr !== undefined && ((r.nr - ns - 1) & 0xffff) < 0x8000);
+    await p.waitFor(() => (helloNs().length >= 3 && acked(helloNs()[2]) ? true : undefined), 5000, 'three HELLOs acknowledged');
+    expect(p.state).toBe('established');
+  });
+
+  test('no data: the disconnect timer expires', async ({ openLab }) => {
+    const lab = await openLab({ tunnels: [{ n: 1, peer: PEER, disconnectTime: 2 }] });
+    await lab.startRouter();
+    const p = await lab.peer(PEER, { role: 'initiator' });
+    await p.established();
+    await expectSyslog(lab, 'disconnectTimerExpired', { tunnel: 1, tunnelId: deviceCcid(p) });
+  });
+});
