@@ -96,11 +96,15 @@ export function* decodeCapture(file: CaptureFile, opts: CaptureDecodeOptions = {
   // One options object and one layout function for the whole capture (not one per packet).
   let dst = '';
   const forced = opts.forceLayout ?? {};
+  const noOverride = forced.cookieLength === undefined && forced.l2ss === undefined;
+  const NONE: DataLayout = { cookieLength: forced.cookieLength ?? 0, l2ss: forced.l2ss ?? 'none' };
   const decodeOpts = {
     secret: opts.secret,
     dataLayout: (sid: number): DataLayout => {
       const learnt = layouts.lookup(dst, sid);
-      return { cookieLength: forced.cookieLength ?? learnt?.cookieLength ?? 0, l2ss: forced.l2ss ?? learnt?.l2ss ?? 'none' };
+      if (!learnt) return NONE;
+      if (noOverride) return learnt;
+      return { cookieLength: forced.cookieLength ?? learnt.cookieLength, l2ss: forced.l2ss ?? learnt.l2ss };
     },
   };
   for (let i = 0; i < file.records.length; i++) {
