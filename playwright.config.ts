@@ -6,7 +6,8 @@ export default defineConfig({
   // Bounded: no single test may hang CI.
   timeout: 120_000,
   fullyParallel: true,
-  workers: process.env.CI ? 2 : undefined,
+  // Two workers whether or not CI sets $CI (Playwright's default would be half the cores: one here).
+  workers: Number(process.env.PW_WORKERS ?? 2),
   reporter: [
     ['list'],
     ['json', { outputFile: 'test-results/results.json' }],
