@@ -152,3 +152,14 @@ export class DeviceLab {
     if (console !== undefined) await attachCliTranscript('router-console.txt', console, secrets);
   }
 }
+
+/**
+ * Cases split into groups that fit the device's tunnel limit: a test runs one router per group,
+ * one tunnel per case (a 9-tunnel model runs nine cases on one router, a 1-tunnel model one each).
+ */
+export function groupsWithin<T>(cases: readonly T[], maxTunnels: number): T[][] {
+  const size = Math.max(1, maxTunnels);
+  const out: T[][] = [];
+  for (let i = 0; i < cases.length; i += size) out.push(cases.slice(i, i + size));
+  return out;
+}
