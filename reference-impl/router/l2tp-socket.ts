@@ -35,6 +35,10 @@ export interface L2tpSocketOptions {
 
 export class L2tpSocket {
   private readonly socks: dgram.Socket[] = [];
+  /** Per socket: bound to IPv6? (kept at bind: socket.address() is a syscall, too dear per frame) */
+  private readonly v6: boolean[] = [];
+  /** config address -> where its datagrams go, resolved once (the data plane sends per frame) */
+  private readonly routes = new Map<string, { sock: dgram.Socket; host: string; port: number }>();
   private readonly reverse = new Map<string, string>();
 
   constructor(private readonly opts: L2tpSocketOptions) {
@@ -58,14 +62,21 @@ export class L2tpSocket {
         /* ICMP errors from an absent peer: the oracle's retransmission handles the loss */
       });
       this.socks.push(s);
+      this.v6.push(isIPv6(addr));
     }
   }
 
   send(to: string, bytes: Uint8Array): void {
-    const t = this.opts.underlay.get(to) ?? { host: to };
-    const v6 = isIPv6(t.host);
-    const s = this.socks.find((x) => (x.address().family === 'IPv6') === v6);
-    s?.send(bytes, t.port ?? this.opts.port, t.host);
+    let r = this.routes.get(to);
+    if (!r) {
+      const t = this.opts.underlay.get(to) ?? { host: to };
+      const sock = this.socks[this.v6.indexOf(isIPv6(t.host))];
+      if (!sock) return;
+      if (this.routes.size >= 4096) this.routes.clear(); // bounded: replies to arbitrary senders
+      r = { sock, host: t.host, port: t.port ?? this.opts.port };
+      this.routes.set(to, r);
+    }
+    r.sock.send(bytes, r.port, r.host);
   }
 
   /** Where a config address really goes (for captures). */
@@ -77,5 +88,7 @@ export class L2tpSocket {
   close(): void {
     for (const s of this.socks) s.close();
     this.socks.length = 0;
+    this.v6.length = 0;
+    this.routes.clear();
   }
 }

@@ -230,9 +230,12 @@ export class Router extends MemoryDevice {
 
   private sendUdp(to: string, bytes: Uint8Array): void {
     if (!this.sock) return;
-    const dst = this.sock.resolve(to);
-    const src = this.sock.addresses().find((a) => a.address.includes(':') === dst.host.includes(':')) ?? { address: '0.0.0.0', port: 0 };
-    this.opts.onTransmit?.({ kind: 'udp', src: { host: src.address, port: src.port }, dst, bytes });
+    // the capture's addresses only when someone captures: addresses() is a syscall per socket, per frame
+    if (this.opts.onTransmit) {
+      const dst = this.sock.resolve(to);
+      const src = this.sock.addresses().find((a) => a.address.includes(':') === dst.host.includes(':')) ?? { address: '0.0.0.0', port: 0 };
+      this.opts.onTransmit({ kind: 'udp', src: { host: src.address, port: src.port }, dst, bytes });
+    }
     this.sock.send(to, bytes);
   }
 
