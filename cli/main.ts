@@ -4,6 +4,14 @@ import { UsageError } from './args.ts';
 type Subcommand = (argv: string[]) => Promise<number>;
 
 const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcommand> }> = {
+  run: {
+    summary: 'run the conformance suites against the lab and write the matrix, Allure and JUnit reports',
+    load: async () => (await import('./run.ts')).runCommand,
+  },
+  mutation: {
+    summary: 'run the suites once per injected emulator defect and print the kill table',
+    load: async () => (await import('./mutation.ts')).mutationCommand,
+  },
   decode: {
     summary: 'decode L2TPv3 packets in a pcap/pcapng file',
     load: async () => (await import('./decode.ts')).decodeCommand,
