@@ -38,8 +38,14 @@ export interface RunningSshServer {
 export const SSH_IDENT = 'SSH-2.0-OpenSSH';
 
 export function generateHostKey(): { private: string; public: string } {
-  const pair = utils.generateKeyPairSync('ed25519');
-  return { private: pair.private, public: pair.public };
+  // ssh2 1.17 strips a leading zero byte off ed25519 public keys, so about 1 key in 256 does not
+  // parse and the server refuses it ("Malformed OpenSSH private key"; mscdex/ssh2#1390, #1513):
+  // draw again. Eight misses in a row (odds 256^-8) would be a different fault: report it.
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const pair = utils.generateKeyPairSync('ed25519');
+    if (!(utils.parseKey(pair.private) instanceof Error) && !(utils.parseKey(pair.public) instanceof Error)) return { private: pair.private, public: pair.public };
+  }
+  throw new Error('cannot generate a usable ed25519 SSH host key');
 }
 
 export async function startSshServer(opts: SshServerOptions): Promise<RunningSshServer> {
