@@ -1,6 +1,8 @@
 // Benchmarks of the emulated router (issue 6 point 6). Not tests: figures are printed with each
 // target and whether it is met; the exit code is 0 whatever the figures (1 only if a bench broke).
-//   npm run bench:router [-- --only a,b,c]
+//   npm run bench:router [-- --only a,b,c] [--bundled]
+// --bundled: also run (b) with the routers started from an esbuild bundle of the CLI (a what-if
+// figure for start-up cost; labs today run the TypeScript sources through tsx).
 // (a) vRX: 99 L2TPv3 tunnels with sessions from the tester peer: time to all up, peak RSS, 100th refused;
 // (b) one router per band of the seed's support table started at once: time to every SSH prompt, total RSS;
 // (c) data-plane frames/s through one router (LAN -> tunnel) next to a plain Node UDP relay.
@@ -10,8 +12,13 @@ import { benchBandLab } from './router/band-lab.ts';
 import { benchDataPlane } from './router/data-plane.ts';
 import { killAllNow, stopAll } from './router/processes.ts';
 
-const BENCHES = { a: benchTunnelLimit, b: benchBandLab, c: benchDataPlane } as const;
+const BENCHES = {
+  a: benchTunnelLimit,
+  b: benchBandLab,
+  c: benchDataPlane,
+} as const satisfies Record<string, (log: (l: string) => void) => Promise<boolean>>;
 type BenchId = keyof typeof BENCHES;
+const bundled = process.argv.includes('--bundled');
 
 function selected(): BenchId[] {
   const i = process.argv.indexOf('--only');
@@ -34,16 +41,18 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 const ids = selected();
+const runs: { id: string; run: (log: (l: string) => void) => Promise<boolean> }[] = ids.map((id) => ({ id, run: BENCHES[id] }));
+if (bundled && ids.includes('b')) runs.push({ id: "b' (bundled, what-if)", run: (log) => benchBandLab(log, { bundled: true }) });
 const results: string[] = [];
 let broke = false;
-for (const id of ids) {
+for (const { id, run } of runs) {
   const lines: string[] = [];
   const log = (l: string) => {
     lines.push(l);
     console.log(l);
   };
   try {
-    const met = await BENCHES[id](log);
+    const met = await run(log);
     results.push(`(${id}) ${met ? 'all targets met' : 'NOT all targets met'}`);
   } catch (e) {
     broke = true;

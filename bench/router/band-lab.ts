@@ -6,7 +6,7 @@ import ssh2 from 'ssh2';
 import { supportBands } from '../../reference-impl/platform/capabilities.ts';
 import { formatRevision } from '../../reference-impl/platform/revision.ts';
 import { freeUdpPort } from '../../tests/drivers/peer/helpers/router-process.ts';
-import { BenchRouter, mb, verdict } from './processes.ts';
+import { BenchRouter, bundleCli, mb, verdict } from './processes.ts';
 
 export const BAND_LAB_TARGETS = { allPromptsMs: 20_000, totalRssBytes: 3 * 1024 ** 3 } as const;
 const BOUND_MS = 90_000;
@@ -62,9 +62,11 @@ function promptAnswers(port: number, ms: number): Promise<{ client: ssh2.Client;
   });
 }
 
-export async function benchBandLab(log: (line: string) => void): Promise<boolean> {
+export async function benchBandLab(log: (line: string) => void, opts: { bundled?: boolean } = {}): Promise<boolean> {
   const bands = supportBands();
-  log(`(b) a lab of ${bands.length} emulated routers, one per band of the seed's support table, started at once; SSH login until every '>' prompt answers`);
+  const entry = opts.bundled ? await bundleCli() : undefined;
+  log(`(b${opts.bundled ? "'" : ''}) a lab of ${bands.length} emulated routers, one per band of the seed's support table, started at once; SSH login until every '>' prompt answers`);
+  if (entry) log(`  WHAT-IF: routers run from an esbuild bundle of the CLI (${entry}), not from bin/l2tpv3-conformance.mjs as labs do today`);
   const ports: number[] = [];
   for (let i = 0; i < bands.length; i++) ports.push(await freeUdpPort());
   const routers: (BenchRouter | undefined)[] = [];
@@ -74,7 +76,7 @@ export async function benchBandLab(log: (line: string) => void): Promise<boolean
     const results = await Promise.allSettled(
       bands.map(async (b, i) => {
         const firmware = b.sampleRevision === 'any' ? 'any' : formatRevision(b.sampleRevision);
-        const r = await BenchRouter.start({ model: b.model, firmware, config: labConfig(), wan: '127.0.0.1', l2tpPort: ports[i] }, BOUND_MS);
+        const r = await BenchRouter.start({ model: b.model, firmware, config: labConfig(), wan: '127.0.0.1', l2tpPort: ports[i], entry }, BOUND_MS);
         routers[i] = r;
         const readyMs = performance.now() - t0;
         const left = Math.max(1000, BOUND_MS - readyMs);

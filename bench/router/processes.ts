@@ -23,6 +23,8 @@ export interface BenchRouterOptions {
   l2tpPort: number;
   lan?: string[];
   timeScale?: number;
+  /** The script that runs `router ...` (default: the binary, bin/l2tpv3-conformance.mjs). */
+  entry?: string;
 }
 
 /** Every child this bench started, so an exit path (normal, error, Ctrl-C) can stop them by pid. */
@@ -77,7 +79,7 @@ export class BenchRouter {
     const dir = mkdtempSync(path.join(tmpdir(), 'bench-router-'));
     const cfg = path.join(dir, 'router.conf');
     writeFileSync(cfg, o.config);
-    const argv = [BIN, 'router', '--model', o.model, '--firmware', o.firmware, '--config', cfg, '--ssh', '127.0.0.1:0',
+    const argv = [o.entry ?? BIN, 'router', '--model', o.model, '--firmware', o.firmware, '--config', cfg, '--ssh', '127.0.0.1:0',
       '--wan', o.wan, '--l2tp-port', String(o.l2tpPort), '--time-scale', String(o.timeScale ?? 1), '--seed', '11'];
     for (const l of o.lan ?? []) argv.push('--lan', l);
     // BENCH_ROUTER_NODE_ARGS: extra node flags for the router processes (e.g. --cpu-prof), to see where time goes
@@ -92,7 +94,7 @@ export class BenchRouter {
         child.stdout!.off('data', onData);
         if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
         rmSync(dir, { recursive: true, force: true });
-        reject(new Error(`${o.model} Rev.${o.firmware}: ${why}: ${output.text.trim().slice(-600)}`));
+        reject(new Error(`${o.model} ${o.firmware.startsWith('Rev.') ? o.firmware : `Rev.${o.firmware}`}: ${why}: ${output.text.trim().slice(-600)}`));
       };
       const timer = setTimeout(() => fail(`not ready after ${timeoutMs} ms`), timeoutMs);
       const onExit = (code: number | null) => fail(`router exited (${code}) before ready`);
@@ -124,4 +126,27 @@ export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 /** One result line: the figure, the target and whether it is met. */
 export function verdict(what: string, value: string, target: string, met: boolean): string {
   return `  ${what}: ${value} (target ${target}): ${met ? 'MET' : 'NOT MET'}`;
+}
+
+/**
+ * `--bundled`: the CLI bundled into one ESM file with esbuild (installed as tsx's dependency), for
+ * a what-if figure: how much of a router's start-up is loading ~180 TypeScript modules through
+ * tsx's loader hooks. Not what `lab up` runs today. Written under bench/out/ (git-ignored).
+ */
+export async function bundleCli(): Promise<string> {
+  const dir = path.join(ROOT, 'bench', 'out', 'router-bundle');
+  let esbuild: { build: (o: Record<string, unknown>) => Promise<unknown> };
+  try {
+    esbuild = (await import('esbuild')) as unknown as typeof esbuild;
+  } catch {
+    throw new Error('--bundled needs esbuild (normally installed with tsx); it is not resolvable here');
+  }
+  await esbuild.build({
+    entryPoints: [path.join(ROOT, 'cli', 'main.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20',
+    packages: 'external', outfile: path.join(dir, 'main.mjs'), logLevel: 'warning',
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  });
+  const entry = path.join(dir, 'run.mjs');
+  writeFileSync(entry, "const { main } = await import('./main.mjs');\nprocess.exitCode = await main(process.argv.slice(2));\n");
+  return entry;
 }
