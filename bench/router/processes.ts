@@ -131,10 +131,11 @@ export function verdict(what: string, value: string, target: string, met: boolea
 /**
  * `--bundled`: the CLI bundled into one ESM file with esbuild (installed as tsx's dependency), for
  * a what-if figure: how much of a router's start-up is loading ~180 TypeScript modules through
- * tsx's loader hooks. Not what `lab up` runs today. Written under bench/out/ (git-ignored).
+ * tsx's loader hooks. Not what `lab up` runs today. Written under node_modules/.cache/ (ignored by
+ * git and eslint; bare imports still resolve from there).
  */
 export async function bundleCli(): Promise<string> {
-  const dir = path.join(ROOT, 'bench', 'out', 'router-bundle');
+  const dir = path.join(ROOT, 'node_modules', '.cache', 'l2tpv3-router-bundle');
   let esbuild: { build: (o: Record<string, unknown>) => Promise<unknown> };
   try {
     esbuild = (await import('esbuild')) as unknown as typeof esbuild;
