@@ -82,6 +82,20 @@ test('SIGKILL mid-push leaves a 0600 journal; the next run restores the original
   try {
     const applied = await Promise.race([journalApplied(journalDir, 2, 30_000), exited.then(() => Promise.reject(new Error(`child exited early: ${childOut.slice(-400)}`)))]);
     expect(applied).toBe(2);
+    // The journal can record the second command before the child prints that it paused: wait
+    // for the line too (bounded), so the kill lands while it is paused, not while it pushes.
+    await new Promise<void>((resolve, reject) => {
+      const seen = (): boolean => childOut.includes('paused after 2 command(s)');
+      if (seen()) return resolve();
+      const timer = setTimeout(() => reject(new Error(`child did not report its pause within 10 s: ${childOut.slice(-400)}`)), 10_000);
+      const onData = (): void => {
+        if (!seen()) return;
+        clearTimeout(timer);
+        child.stdout!.off('data', onData);
+        resolve();
+      };
+      child.stdout!.on('data', onData);
+    });
   } finally {
     if (child.exitCode === null) process.kill(child.pid!, 'SIGKILL');
   }

@@ -7,6 +7,7 @@ import type { PeerTunnel } from '../../../drivers/peer/peer-tunnel.ts';
 import { renderSyslog } from '../../../reference-impl/syslog/catalogue.ts';
 import { BRIDGE_ADDRESS, Lab, V6 } from './helpers/lab.ts';
 import { arpRequest, echoRequest, isArpReplyFrom, isEchoReplyFrom, macText, TrafficHost } from './helpers/traffic.ts';
+import { distinctMessages } from './helpers/distinct-messages.ts';
 
 const FAR_HOST = { mac: '02:00:00:00:02:22', ip: '192.168.100.22' };
 const PASSWORD = 'peer-lab-password'; // a throwaway lab secret
@@ -44,8 +45,8 @@ for (const auth of [false, true]) {
       await lab.syslog.waitFor(renderSyslog('connectedFrom', { tunnel: 1, address: '127.0.0.2' }));
       await lab.syslog.waitFor(renderSyslog('tunnelEstablished', { tunnel: 1, tunnelId: peer.remoteCcid! }));
       await lab.syslog.waitFor(renderSyslog('sessionEstablished', { tunnel: 1, sessionId: layout.remoteSessionId }));
-      expect(peer.received('SCCRP')).toHaveLength(1);
-      expect(peer.received('ICRP')).toHaveLength(1);
+      expect(distinctMessages(peer.received('SCCRP')), 'one SCCRP, however often it was retransmitted').toBe(1);
+      expect(distinctMessages(peer.received('ICRP')), 'one ICRP, however often it was retransmitted').toBe(1);
       await arpAndPing(peer);
       expect(peer.errors).toEqual([]);
     } finally {
@@ -63,7 +64,7 @@ test('peer as responder: the router dials (always-on), session up, ARP and ping 
     await lab.syslog.waitFor(renderSyslog('connectTo', { tunnel: 1, address: '127.0.0.2' }));
     // The router initiated: it sent the SCCRQ and the ICRQ, we answered.
     expect(peer.received('SCCRQ').length).toBeGreaterThanOrEqual(1);
-    expect(peer.received('ICRQ')).toHaveLength(1);
+    expect(distinctMessages(peer.received('ICRQ')), 'one ICRQ, however often it was retransmitted').toBe(1);
     expect(peer.events.some((e) => e.kind === 'sent' && e.name === 'ICRP')).toBe(true);
     expect(layout.remoteSessionId).toBeGreaterThan(0);
     await arpAndPing(peer);

@@ -8,6 +8,8 @@ import { renderSyslog } from '../../../reference-impl/syslog/catalogue.ts';
 import { deviceCcid, deviceSessionId, peerCcid, peerSessionId } from './helpers/ids.ts';
 import { Lab } from './helpers/lab.ts';
 
+import { distinctMessages } from './helpers/distinct-messages.ts';
+
 const PEER = '127.0.0.2';
 
 async function tieLab(misbehaviour: string) {
@@ -48,7 +50,7 @@ test('simultaneous SCCRQ, the router loses (our tie breaker is all zero): our co
     // The survivor is ours: the router answered our SCCRQ with an SCCRP to our CCID.
     expect(peer.localCcid).toBe(ours);
     expect(peer.received('SCCRP').every((e) => e.ccid === ours)).toBe(true);
-    expect(peer.received('SCCRP')).toHaveLength(1);
+    expect(distinctMessages(peer.received('SCCRP')), 'one SCCRP, however often it was retransmitted').toBe(1);
     expect(peer.remoteCcid).not.toBe(theirs);
     // We, the winner, refused its SCCRQ with a StopCCN to its CCID.
     expect(peer.events.some((e) => e.kind === 'sent' && e.name === 'StopCCN' && e.ccid === theirs)).toBe(true);
@@ -81,7 +83,7 @@ test('simultaneous ICRQ, the router loses: our session survives, it answers with
     const theirs = deviceSessionId(peer);
     await lab.syslog.waitFor(renderSyslog('tieBreakingSession', { sessionId: theirs }));
     expect(layout.localSessionId).toBe(ours);
-    expect(peer.received('ICRP')).toHaveLength(1);
+    expect(distinctMessages(peer.received('ICRP')), 'one ICRP, however often it was retransmitted').toBe(1);
     // We, the winner, sent the CDN 13 for its ICRQ.
     expect(peer.events.some((e) => e.kind === 'sent' && e.name === 'CDN' && e.result?.result === 13)).toBe(true);
     await lab.syslog.waitFor(renderSyslog('sessionEstablished', { tunnel: 1, sessionId: layout.remoteSessionId }));
