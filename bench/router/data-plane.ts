@@ -4,8 +4,7 @@
 // run and measured the same way, a plain Node UDP relay process (receive, send on). Both face the
 // same generator process blasting for a fixed time; the figure is frames delivered per second
 // between the first and the last arrival. After an uncounted warm-up of each (JIT), rounds
-// alternate relay / router; the best of each is compared (the machine may be shared: best-of
-// is the least disturbed figure), medians printed too.
+// alternate relay / router; the verdict compares the medians (best-of printed for information).
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import { decodeDataMessage } from '../../reference-impl/l2tpv3/data-message.ts';
@@ -218,7 +217,10 @@ export async function benchDataPlane(log: (line: string) => void): Promise<boole
   const ratio = best.relay > 0 ? best.router / best.relay : 0;
   const medianRatio = median(relayRates) > 0 ? median(routerRates) / median(relayRates) : 0;
   log(`  best: router ${Math.round(best.router)} frames/s, relay ${Math.round(best.relay)} frames/s; medians ${Math.round(median(routerRates))} / ${Math.round(median(relayRates))} (ratio ${medianRatio.toFixed(2)})`);
-  const met = ratio >= DATA_PLANE_TARGET.ratio;
-  log(verdict('router / relay frames/s (best of each)', ratio.toFixed(2), `>= ${DATA_PLANE_TARGET.ratio}`, met));
+  // The verdict is on the medians: on a shared machine the best-of figure flatters whichever
+  // path happened to run in a quiet moment.
+  const met = medianRatio >= DATA_PLANE_TARGET.ratio;
+  log(`  (best-of-each ratio, for information: ${ratio.toFixed(2)})`);
+  log(verdict('router / relay frames/s (medians)', medianRatio.toFixed(2), `>= ${DATA_PLANE_TARGET.ratio}`, met));
   return met;
 }
