@@ -1,0 +1,47 @@
+// Operator commands on the control connection (CR: `connect tunnel N`, `disconnect tunnel N`),
+// driven over the router's CLI as an operator would: connect dials a tunnel without always-on;
+// disconnect tears it down with a StopCCN the peer sees (RFC 3931 §3.3), not a silent local drop.
+import { test, expect } from './fixtures.ts';
+import { deviceCcid } from './support/ids.ts';
+import { expectSyslog } from './support/expect-syslog.ts';
+import { adminCli, cliLoginLines } from './support/router-cli.ts';
+
+const PEER = '127.0.0.2';
+const T = { tunnel: 1 };
+
+test.describe('operator commands on the control connection', { tag: '@control' }, () => {
+  test.beforeEach(async ({ feature }) => {
+    await feature('control-connection');
+  });
+
+  test('`connect tunnel 1` dials the listening peer of a tunnel without always-on', async ({ openLab }) => {
+    const lab = await openLab({ tunnels: [{ n: 1, peer: PEER, alwaysOn: false }], extra: cliLoginLines() });
+    const p = await lab.peer(PEER, { role: 'responder' });
+    const router = await lab.startRouter();
+    const cli = await adminCli(router);
+    try {
+      await cli.run('connect tunnel 1');
+      await expectSyslog(lab, 'connectTo', { ...T, address: PEER });
+      await p.established();
+      expect(p.errors).toEqual([]);
+    } finally {
+      await cli.close();
+    }
+  });
+
+  test('`disconnect tunnel 1` sends a StopCCN: the peer sees the tunnel closed', async ({ openLab }) => {
+    const lab = await openLab({ tunnels: [{ n: 1, peer: PEER }], extra: cliLoginLines() });
+    const router = await lab.startRouter();
+    const p = await lab.peer(PEER, { role: 'initiator' });
+    await p.established();
+    await expectSyslog(lab, 'tunnelEstablished', { ...T, tunnelId: deviceCcid(p) });
+    const cli = await adminCli(router);
+    try {
+      await cli.run('disconnect tunnel 1');
+      const stop = await p.waitFor((e) => (e.kind === 'received' && e.name === 'StopCCN' ? e : undefined), 5000, 'a StopCCN from the router');
+      expect(stop.name).toBe('StopCCN');
+    } finally {
+      await cli.close();
+    }
+  });
+});

@@ -1,0 +1,33 @@
+// The router's CLI over SSH, the way an operator (and the hardware lab) drives it: drivers/cli
+// CliSession on the emulated router's SSH port (its `{"ready":...}` line). SSH needs a named user
+// (facts §3.1), so a lab that uses the CLI adds `cliLoginLines()` to its config.
+import { CliSession } from '../../drivers/cli/session.ts';
+import { SshTransport } from '../../drivers/cli/transports/ssh.ts';
+import type { RouterProcess } from './router-process.ts';
+
+// Throwaway lab credentials of the emulated router (never a real device's).
+const CLI_USER = 'suite';
+const CLI_PASSWORD = 'suite-login-pw-41';
+const ADMIN_PASSWORD = 'suite-admin-pw-41';
+
+/** The secrets a transcript or attachment must not show. */
+export const CLI_SECRETS: readonly string[] = [CLI_PASSWORD, ADMIN_PASSWORD];
+
+/** Config lines that let the suite log in over SSH and become administrator. */
+export function cliLoginLines(): string[] {
+  return [`login user ${CLI_USER} ${CLI_PASSWORD}`, `administrator password ${ADMIN_PASSWORD}`];
+}
+
+/** Opens an administrator CLI session on the router (close it in the test). */
+export async function adminCli(router: RouterProcess): Promise<CliSession> {
+  const ssh = (router.ready as { ssh?: { host: string; port: number } }).ssh;
+  if (ssh === undefined) throw new Error('the router reported no SSH address in its ready line');
+  const s = new CliSession({
+    transport: () => new SshTransport({ host: ssh.host, port: ssh.port, username: CLI_USER, password: CLI_PASSWORD }),
+    credentials: { password: CLI_PASSWORD, adminPassword: ADMIN_PASSWORD },
+    saveAnswer: 'N',
+  });
+  await s.connect();
+  await s.administrator();
+  return s;
+}
