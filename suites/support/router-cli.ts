@@ -13,9 +13,12 @@ const ADMIN_PASSWORD = 'suite-admin-pw-41';
 /** The secrets a transcript or attachment must not show. */
 export const CLI_SECRETS: readonly string[] = [CLI_PASSWORD, ADMIN_PASSWORD];
 
-/** Config lines that let the suite log in over SSH and become administrator. */
+/**
+ * Config lines that let the suite log in over SSH and become administrator, with English
+ * messages (the oracle's error texts are the `en` ones) and no pager (`show` output in one piece).
+ */
 export function cliLoginLines(): string[] {
-  return [`login user ${CLI_USER} ${CLI_PASSWORD}`, `administrator password ${ADMIN_PASSWORD}`];
+  return ['console character en.ascii', 'console lines infinity', `login user ${CLI_USER} ${CLI_PASSWORD}`, `administrator password ${ADMIN_PASSWORD}`];
 }
 
 /** Opens an administrator CLI session on the router (close it in the test). */

@@ -91,6 +91,11 @@ export class RouterProcess {
     return this.output;
   }
 
+  /** The config file the router reads at start and `save` writes (gone after stop). */
+  get configFile(): string {
+    return path.join(this.dir, 'router.conf');
+  }
+
   /** SIGTERM (the router closes its connections: StopCCN, `closed port` line), then SIGKILL after 5 s. */
   async stop(): Promise<void> {
     if (this.child.exitCode === null && this.child.signalCode === null) {
