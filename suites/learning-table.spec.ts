@@ -1,0 +1,97 @@
+// The bridge's learning table (facts §4.2, CR §45, §58.9): capacity per model (platform table),
+// static entries that `clear bridge learning` keeps, and ageing by `bridge learning bridge1 timer`.
+// Every expected table is the oracle's (LearningBridge fed the same frames), never typed per model.
+import { test, expect } from './fixtures.ts';
+import { LearningBridge } from '../reference-impl/bridge/index.ts';
+import { LEARNING_TIMER } from '../reference-impl/bridge/facts.ts';
+import { adminCli, cliLoginLines } from './support/router-cli.ts';
+import { barrier, markedFrame, parseLearningRows, testMac, type LearningRow } from './support/bridge-traffic.ts';
+
+const PEER = '127.0.0.2';
+const HOST = { mac: '02:00:00:00:02:0a', ip: '192.168.100.10' };
+const STATIC_MAC = '02:00:00:00:aa:01';
+const BROADCAST = 'ff:ff:ff:ff:ff:ff';
+/** Frames sent between two barriers (keeps the loopback socket buffers from overflowing). */
+const BATCH = 200;
+
+const rowsOf = (b: LearningBridge, nowMs: number): LearningRow[] => b.table(nowMs).rows.map((r) => ({ mac: r.mac, member: r.member, type: r.type }));
+const sorted = (rows: LearningRow[]) => [...rows].sort((x, y) => (x.mac < y.mac ? -1 : x.mac > y.mac ? 1 : 0));
+const count = (rows: LearningRow[], type: LearningRow['type']) => rows.filter((r) => r.type === type).length;
+
+test.describe('learning table', { tag: '@learning' }, () => {
+  test.beforeEach(async ({ feature }) => {
+    await feature('learning-table');
+  });
+
+  test('capacity per model, static entries kept by `clear bridge learning`', async ({ openLab, caps }) => {
+    test.setTimeout(120_000);
+    const oracle = new LearningBridge({
+      name: 'bridge1', members: [{ name: 'lan1', kind: 'lan' }, { name: 'tunnel1', kind: 'tunnel' }], establishedTunnels: ['tunnel1'],
+      dynamicCapacity: caps.learningTable.dynamic, staticCapacity: caps.learningTable.static, ageingMs: null,
+    });
+    expect(oracle.addStatic(STATIC_MAC, 'lan1').ok).toBe(true);
+    const lab = await openLab({
+      tunnels: [{ n: 1, peer: PEER }],
+      extra: [...cliLoginLines(), `bridge learning bridge1 timer ${LEARNING_TIMER.offKeyword}`, `bridge learning bridge1 static ${STATIC_MAC} lan1`],
+    });
+    const cli = await adminCli(await lab.startRouter());
+    try {
+      const p = await lab.peer(PEER, { role: 'initiator' });
+      await p.established();
+      // More sources than the model's dynamic table holds: the table must stop at its size.
+      const sources = caps.learningTable.dynamic + 5;
+      for (let i = 0; i < sources; i += BATCH) {
+        for (let j = i; j < Math.min(sources, i + BATCH); j++) {
+          const f = markedFrame(testMac(j), BROADCAST, `learn-${j}`);
+          p.sendFrame(f);
+          oracle.forward(f, 'tunnel1', 0);
+        }
+        oracle.forward(await barrier(p, HOST), 'tunnel1', 0);
+      }
+      const before = parseLearningRows((await cli.run('show bridge learning bridge1')).lines);
+      const predicted = rowsOf(oracle, 0);
+      expect({ dynamic: count(before, 'dynamic'), static: count(before, 'static') }).toEqual({ dynamic: count(predicted, 'dynamic'), static: count(predicted, 'static') });
+      expect(count(before, 'dynamic')).toBeLessThanOrEqual(caps.learningTable.dynamic);
+      await cli.run('clear bridge learning bridge1');
+      oracle.clear();
+      const after = parseLearningRows((await cli.run('show bridge learning bridge1')).lines);
+      expect(sorted(after)).toEqual(sorted(rowsOf(oracle, 0)));
+    } finally {
+      await cli.close();
+    }
+  });
+
+  test.describe('ageing', () => {
+    // The shortest documented timer at a high time scale: 30 s become 0.3 s.
+    test.use({ timeScale: 100 });
+
+    test('a learned entry ages out after `bridge learning bridge1 timer`', async ({ openLab, caps, timeScale }) => {
+      const timerS = LEARNING_TIMER.minSeconds;
+      const oracle = new LearningBridge({
+        name: 'bridge1', members: [{ name: 'lan1', kind: 'lan' }, { name: 'tunnel1', kind: 'tunnel' }], establishedTunnels: ['tunnel1'],
+        dynamicCapacity: caps.learningTable.dynamic, staticCapacity: caps.learningTable.static, ageingMs: timerS * 1000,
+      });
+      const lab = await openLab({ tunnels: [{ n: 1, peer: PEER }], extra: [...cliLoginLines(), `bridge learning bridge1 timer ${timerS}`] });
+      const cli = await adminCli(await lab.startRouter());
+      try {
+        const p = await lab.peer(PEER, { role: 'initiator' });
+        await p.established();
+        const f = await barrier(p, HOST);
+        oracle.forward(f, 'tunnel1', 0);
+        // The oracle: present before the timer, gone at it.
+        expect(rowsOf(oracle, 0).map((r) => r.mac)).toContain(HOST.mac);
+        expect(rowsOf(oracle, timerS * 1000).map((r) => r.mac)).not.toContain(HOST.mac);
+        // The device: poll `show bridge learning` until the entry is gone, bounded by twice the
+        // scaled timer plus a margin for the CLI round trips.
+        const deadline = Date.now() + (2 * timerS * 1000) / timeScale + 3000;
+        let rows: LearningRow[] = [];
+        do {
+          rows = parseLearningRows((await cli.run('show bridge learning bridge1')).lines);
+        } while (rows.some((r) => r.mac === HOST.mac) && Date.now() < deadline);
+        expect(rows.map((r) => r.mac), `${HOST.mac} aged out`).not.toContain(HOST.mac);
+      } finally {
+        await cli.close();
+      }
+    });
+  });
+});
