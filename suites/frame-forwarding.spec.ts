@@ -4,7 +4,7 @@
 import { test, expect } from './fixtures.ts';
 import { LearningBridge } from '../reference-impl/bridge/index.ts';
 import { buildEthernetFrame } from '../reference-impl/capture/ip.ts';
-import { barrier, EXPERIMENTAL_ETHERTYPE, hasMarker, markedFrame } from './support/bridge-traffic.ts';
+import { barrier, hasMarker, markedFrame } from './support/bridge-traffic.ts';
 
 const A = '127.0.0.2';
 const B = '127.0.0.3';
@@ -54,7 +54,6 @@ test.describe('frame forwarding between pseudowires', { tag: '@frames' }, () => 
       await barrier(pa, HOST_A);
       expect(pb.events.some((e) => e.kind === 'frame' && hasMarker(marker)(e.frame))).toBe(false);
     }
-    void EXPERIMENTAL_ETHERTYPE;
   });
 
   test('a broadcast is flooded to the other members, never back out of its ingress', async ({ openLab, caps }) => {
