@@ -1,11 +1,12 @@
 // `l2tpv3-conformance peer (--connect ADDR | --listen ADDR) [--local ADDR] [--port N]
-//   [--auth-env VAR [--auth-method challenge|digest]] [--router-id A.B.C.D] [--end-id ID]
+//   [--auth PASSWORD | --auth-env VAR] [--auth-method challenge|digest] [--router-id A.B.C.D] [--end-id ID]
 //   [--hostname NAME] [--cookie 0|4|8] [--tunnels N] [--misbehave NAME[=PARAM] ...]
 //   [--duration S] [--pcap FILE] | peer --list-misbehaviours`
 // The tester peer at a lab bench: plays the far end of N tunnels (one lab address each, counting
 // up from --local / --listen), prints every state change and every message the device sends,
-// and stops after --duration seconds (StopCCN first). The tunnel password comes only from the
-// environment variable --auth-env names; it is never printed.
+// and stops after --duration seconds (StopCCN first). The tunnel password is never printed:
+// --auth PASSWORD is the issue's interface; --auth-env VAR (an environment variable) keeps it out
+// of process lists and shell history, and is what scripts should use.
 import { isIP } from 'node:net';
 import { flagValue, intFlag, parseArgs, UsageError } from './args.ts';
 import { Conversation } from '../drivers/peer/conversation.ts';
@@ -16,7 +17,7 @@ import { PeerTunnel } from '../drivers/peer/peer-tunnel.ts';
 import { parseRouterId } from '../reference-impl/control/tunnel-settings.ts';
 
 const USAGE =
-  'usage: peer (--connect ADDR | --listen ADDR) [--local ADDR] [--port N] [--auth-env VAR [--auth-method challenge|digest]] ' +
+  'usage: peer (--connect ADDR | --listen ADDR) [--local ADDR] [--port N] [--auth PASSWORD | --auth-env VAR] [--auth-method challenge|digest] ' +
   '[--router-id A.B.C.D] [--end-id ID] [--hostname NAME] [--cookie 0|4|8] [--tunnels N] [--misbehave NAME[=PARAM] ...] ' +
   '[--duration S] [--pcap FILE] | peer --list-misbehaviours';
 
@@ -60,7 +61,7 @@ function describe(e: PeerEvent): string | undefined {
 export async function peerCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, [
     { name: 'connect', value: true }, { name: 'listen', value: true }, { name: 'local', value: true },
-    { name: 'port', value: true }, { name: 'auth-env', value: true }, { name: 'auth-method', value: true },
+    { name: 'port', value: true }, { name: 'auth-env', value: true }, { name: 'auth', value: true }, { name: 'auth-method', value: true },
     { name: 'router-id', value: true }, { name: 'end-id', value: true }, { name: 'hostname', value: true },
     { name: 'cookie', value: true }, { name: 'tunnels', value: true }, { name: 'misbehave', value: true, repeat: true },
     { name: 'duration', value: true }, { name: 'pcap', value: true }, { name: 'list-misbehaviours', value: false },
@@ -92,7 +93,11 @@ export async function peerCommand(argv: string[]): Promise<number> {
   const cookie = Number(flagValue(args, 'cookie', ['0', '4', '8']) ?? '0') as 0 | 4 | 8;
   const method = (flagValue(args, 'auth-method', ['challenge', 'digest']) ?? 'challenge') as 'challenge' | 'digest';
   const authEnv = flagValue(args, 'auth-env');
-  let password: string | undefined;
+  let password = flagValue(args, 'auth');
+  if (password !== undefined && authEnv !== undefined) throw new UsageError('give --auth or --auth-env, not both');
+  if (password !== undefined && (password.length === 0 || password.length > 32)) {
+    throw new UsageError('--auth: the password must be 1..32 characters (CR 16.2)'); // the value itself is never echoed
+  }
   if (authEnv !== undefined) {
     password = process.env[authEnv];
     // Name the variable, never its value.
