@@ -6,8 +6,9 @@ export class UsageError extends Error {}
 export interface FlagSpec {
   /** flag name without dashes */
   name: string;
-  /** true when the flag takes a value */
-  value: boolean;
+  /** true when the flag takes a value; 'optional' when it may stand alone (value 'true') or take
+   *  one (`--flag=V`, or `--flag V` when V does not start with `--`). */
+  value: boolean | 'optional';
   /** may be given more than once (values collected in order) */
   repeat?: boolean;
 }
@@ -32,7 +33,10 @@ export function parseArgs(argv: string[], specs: FlagSpec[]): ParsedArgs {
     const spec = byName.get(name);
     if (!spec) throw new UsageError(`unknown option --${name}`);
     let value = 'true';
-    if (spec.value) {
+    if (spec.value === 'optional') {
+      if (eq >= 0) value = arg.slice(eq + 1);
+      else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) value = argv[++i];
+    } else if (spec.value) {
       if (eq >= 0) value = arg.slice(eq + 1);
       else if (i + 1 < argv.length) value = argv[++i];
       else throw new UsageError(`option --${name} needs a value`);

@@ -1,4 +1,4 @@
-// `l2tpv3-conformance router --model M --firmware REV --config FILE --ssh HOST:PORT [--console-pty PATH]
+// `l2tpv3-conformance router --model M --firmware REV --config FILE --ssh HOST:PORT [--console-pty [PATH]]
 //   [--wan ADDRESS ...] [--lan lanN=udp:LOCAL_PORT:REMOTE_HOST:REMOTE_PORT | lanN=if:IFNAME ...]
 //   [--underlay CONFIG_ADDR=SOCKET_ADDR[:PORT] ...] [--l2tp-port N] [--time-scale N] [--seed N]
 //   [--defect NAME ...]`
@@ -12,7 +12,7 @@ import { parseLanSpec, type LanPortSpec } from '../reference-impl/router/lan-por
 import { Router } from '../reference-impl/router/router.ts';
 
 const USAGE =
-  'usage: router --model MODEL --firmware REV --config FILE --ssh HOST:PORT [--console-pty PATH] [--wan ADDRESS ...] ' +
+  'usage: router --model MODEL --firmware REV --config FILE --ssh HOST:PORT [--console-pty [PATH]] [--wan ADDRESS ...] ' +
   '[--lan lanN=udp:LOCAL_PORT:REMOTE_HOST:REMOTE_PORT|lanN=if:IFNAME ...] [--underlay CONFIG_ADDR=SOCKET_ADDR[:PORT] ...] ' +
   '[--l2tp-port N] [--time-scale N] [--seed N] [--defect NAME ...] | router --list-defects';
 
@@ -36,7 +36,7 @@ export async function routerCommand(argv: string[]): Promise<number> {
     { name: 'firmware', value: true },
     { name: 'config', value: true },
     { name: 'ssh', value: true },
-    { name: 'console-pty', value: true },
+    { name: 'console-pty', value: 'optional' },
     { name: 'wan', value: true, repeat: true },
     { name: 'lan', value: true, repeat: true },
     { name: 'underlay', value: true, repeat: true },
@@ -93,8 +93,8 @@ export async function routerCommand(argv: string[]): Promise<number> {
     let pty: string | undefined;
     if (consolePty !== undefined) {
       const { startSerialConsole } = await import('../reference-impl/router/serial-console.ts');
-      // --console-pty PATH: the user's end of the pty pair is linked at PATH ('auto': a temp path).
-      const c = await startSerialConsole({ device: router, ...(consolePty === 'auto' ? {} : { userPath: consolePty }) });
+      // --console-pty PATH: the user's end of the pty pair is linked at PATH; alone (or 'auto'): a temp path.
+      const c = await startSerialConsole({ device: router, ...(consolePty === 'auto' || consolePty === 'true' ? {} : { userPath: consolePty }) });
       pty = c.userPath;
       closers.unshift(() => c.close());
     }

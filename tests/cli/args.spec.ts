@@ -22,3 +22,12 @@ test('rejects unknown, duplicated, valueless and out-of-range flags by name', ()
   expect(() => parseArgs(['--json=1'], specs)).toThrow(UsageError);
   expect(() => intFlag(parseArgs(['--port', '70000'], specs), 'port', 1, 65535)).toThrow(/--port must be an integer from 1 to 65535/);
 });
+
+test('an optional-value flag stands alone or takes a value (router --console-pty [PATH])', () => {
+  const spec = [{ name: 'console-pty', value: 'optional' as const }, { name: 'wan', value: true }];
+  expect(parseArgs(['--console-pty', '--wan', '1.2.3.4'], spec).flags.get('console-pty')).toEqual(['true']);
+  expect(parseArgs(['--console-pty'], spec).flags.get('console-pty')).toEqual(['true']);
+  expect(parseArgs(['--console-pty', '/tmp/c'], spec).flags.get('console-pty')).toEqual(['/tmp/c']);
+  expect(parseArgs(['--console-pty=/tmp/d', 'x'], spec)).toEqual({ positional: ['x'], flags: new Map([['console-pty', ['/tmp/d']]]) });
+  expect(parseArgs(['--console-pty', '--wan', '1.2.3.4'], spec).flags.get('wan')).toEqual(['1.2.3.4']);
+});
