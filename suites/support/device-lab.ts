@@ -2,7 +2,6 @@
 // (model, firmware and defects from the Playwright project), a syslog listener it sends to, and
 // tester peers on 127.0.0.2, 127.0.0.3, ... sharing the router's UDP port (as an RTX: both ends
 // on one port). Everything the peers send and receive goes into one Conversation (pcap).
-// Adapted from tests/drivers/peer/helpers/lab.ts (kept there for the driver tests).
 import type { TestInfo } from '@playwright/test';
 import { Conversation } from '../../drivers/peer/conversation.ts';
 import { misbehave } from '../../drivers/peer/misbehaviours.ts';
@@ -33,7 +32,11 @@ export interface RouterTunnelSpec {
   disconnectTime?: number | 'off';
 }
 
-export function routerConfig(tunnels: readonly RouterTunnelSpec[], syslogPort: number, extra: readonly string[] = []): string {
+/** The lab router's config; the peer driver tests use it too (tests/drivers/peer/helpers/lab.ts). */
+export function routerConfig(
+  tunnels: readonly RouterTunnelSpec[], syslogPort: number,
+  opts: { routerAddress?: string; extra?: readonly string[] } = {},
+): string {
   const lines = [
     `ip bridge1 address ${BRIDGE_ADDRESS}/24`,
     `bridge member bridge1 lan1 ${tunnels.map((t) => `tunnel${t.n}`).join(' ')}`,
@@ -42,7 +45,7 @@ export function routerConfig(tunnels: readonly RouterTunnelSpec[], syslogPort: n
     lines.push(
       `tunnel select ${t.n}`,
       ' tunnel encapsulation l2tpv3-raw',
-      ` tunnel endpoint address ${ROUTER_ADDRESS} ${t.peer}`,
+      ` tunnel endpoint address ${opts.routerAddress ?? ROUTER_ADDRESS} ${t.peer}`,
       ` l2tp always-on ${t.alwaysOn ? 'on' : 'off'}`,
       ` l2tp hostname ${LAB_HOSTNAME}`,
     );
@@ -57,7 +60,7 @@ export function routerConfig(tunnels: readonly RouterTunnelSpec[], syslogPort: n
       ` tunnel enable ${t.n}`,
     );
   }
-  lines.push(...extra);
+  lines.push(...(opts.extra ?? []));
   lines.push(`syslog host ${ROUTER_ADDRESS}:${syslogPort}`, 'syslog info on', 'syslog debug on', 'l2tp service on l2tpv3');
   return lines.join('\n') + '\n';
 }
@@ -96,7 +99,7 @@ export class DeviceLab {
   }
 
   get config(): string {
-    return this.opts.config?.(this.syslog.port) ?? routerConfig(this.opts.tunnels, this.syslog.port, this.opts.extra);
+    return this.opts.config?.(this.syslog.port) ?? routerConfig(this.opts.tunnels, this.syslog.port, { extra: this.opts.extra });
   }
 
   private processOptions() {

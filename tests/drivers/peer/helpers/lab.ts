@@ -9,56 +9,12 @@ import { PeerTunnel, type PeerTunnelOptions } from '../../../../drivers/peer/pee
 import { freeUdpPort, RouterProcess } from './router-process.ts';
 import { SyslogListener } from './syslog-listener.ts';
 
-export const ROUTER_ADDRESS = '127.0.0.1';
+import { BRIDGE_ADDRESS, LAB_IDS, ROUTER_ADDRESS, routerConfig, type RouterTunnelSpec } from '../../../../suites/support/device-lab.ts';
+
+// The lab router's config and addresses are the suites' (one copy).
+export { BRIDGE_ADDRESS, LAB_IDS, ROUTER_ADDRESS, routerConfig, type RouterTunnelSpec };
 /** IPv6 lab: the config's underlay addresses (seed ex3 style); sockets are on ::1. */
 export const V6 = { router: '2001:db8:1::1', peer: '2001:db8:1::2' } as const;
-/** `ip bridge1 address`: the router answers ARP and ping here through the tunnel. */
-export const BRIDGE_ADDRESS = '192.168.100.1';
-/** Router IDs and end-id of the lab configs (any values: they only have to agree). */
-export const LAB_IDS = { routerRouterId: '10.0.0.1', peerRouterId: '10.0.0.2', endId: 'site-a-site-b' } as const;
-
-export interface RouterTunnelSpec {
-  n: number;
-  /** The peer's address (`tunnel endpoint address LOCAL REMOTE`). */
-  peer: string;
-  alwaysOn?: boolean;
-  /** `l2tp tunnel auth on PASSWORD` (tests use throwaway lab passwords). */
-  password?: string;
-  remoteRouterId?: string;
-  endId?: string;
-  /** `l2tp keepalive use ...` arguments, e.g. `on 1 2` or `off`. */
-  keepalive?: string;
-  disconnectTime?: number | 'off';
-}
-
-export function routerConfig(tunnels: readonly RouterTunnelSpec[], syslogPort: number, routerAddress: string = ROUTER_ADDRESS): string {
-  const lines = [
-    `ip bridge1 address ${BRIDGE_ADDRESS}/24`,
-    `bridge member bridge1 lan1 ${tunnels.map((t) => `tunnel${t.n}`).join(' ')}`,
-  ];
-  for (const t of tunnels) {
-    lines.push(
-      `tunnel select ${t.n}`,
-      ' tunnel encapsulation l2tpv3-raw',
-      ` tunnel endpoint address ${routerAddress} ${t.peer}`,
-      ` l2tp always-on ${t.alwaysOn ? 'on' : 'off'}`,
-      ' l2tp hostname LAB-RTX',
-    );
-    if (t.password !== undefined) lines.push(` l2tp tunnel auth on ${t.password}`);
-    lines.push(
-      ` l2tp tunnel disconnect time ${t.disconnectTime ?? 'off'}`,
-      ` l2tp keepalive use ${t.keepalive ?? 'on 60 3'}`,
-      ' l2tp syslog on',
-      ` l2tp local router-id ${LAB_IDS.routerRouterId}`,
-      ` l2tp remote router-id ${t.remoteRouterId ?? LAB_IDS.peerRouterId}`,
-      ` l2tp remote end-id ${t.endId ?? LAB_IDS.endId}`,
-      ` tunnel enable ${t.n}`,
-    );
-  }
-  lines.push(`syslog host ${ROUTER_ADDRESS}:${syslogPort}`, 'syslog info on', 'syslog debug on', 'l2tp service on l2tpv3');
-  return lines.join('\n') + '\n';
-}
-
 export interface LabOptions {
   tunnels: RouterTunnelSpec[];
   model?: string;
@@ -99,7 +55,7 @@ export class Lab {
   }
 
   get config(): string {
-    return this.opts.config ?? routerConfig(this.opts.tunnels, this.syslog.port, this.opts.ipv6 ? V6.router : ROUTER_ADDRESS);
+    return this.opts.config ?? routerConfig(this.opts.tunnels, this.syslog.port, { routerAddress: this.opts.ipv6 ? V6.router : ROUTER_ADDRESS });
   }
 
   async startRouter(): Promise<RouterProcess> {
