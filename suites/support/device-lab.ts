@@ -9,6 +9,7 @@ import { PeerTunnel, type PeerTunnelOptions } from '../../drivers/peer/peer-tunn
 import { attachCliTranscript, attachSyslogSlice } from '../../reports/allure/attachments.ts';
 import { freeUdpPort, RouterProcess } from './router-process.ts';
 import { SyslogListener } from './syslog-listener.ts';
+import { LanHost } from './lan-host.ts';
 import type { SuiteDevice } from './devices.ts';
 
 export const ROUTER_ADDRESS = '127.0.0.1';
@@ -73,6 +74,8 @@ export interface DeviceLabOptions {
   config?: (syslogPort: number) => string;
   /** Run the emulated device at another revision of its firmware series (platform-gating probes). */
   firmware?: string;
+  /** Give the router a `lan1` link to a LanHost (`lab.lan`): frames in and out of the LAN side. */
+  lan?: boolean;
 }
 
 export class DeviceLab {
@@ -81,6 +84,8 @@ export class DeviceLab {
   router?: RouterProcess;
   /** The router's output when it refused to start (a refused config). */
   refusal?: string;
+  /** The host on the router's lan1 (when opened with `lan: true`). */
+  lan?: LanHost;
 
   private constructor(
     readonly device: SuiteDevice,
@@ -95,7 +100,9 @@ export class DeviceLab {
       throw new Error(`${device.model} ${device.firmware} (${device.role}): physical devices are not driven by the loopback suites yet (use an emulated lab)`);
     }
     const syslog = await SyslogListener.open();
-    return new DeviceLab(device, timeScale, opts, syslog, await freeUdpPort());
+    const lab = new DeviceLab(device, timeScale, opts, syslog, await freeUdpPort());
+    if (opts.lan) lab.lan = await LanHost.open();
+    return lab;
   }
 
   get config(): string {
@@ -106,6 +113,7 @@ export class DeviceLab {
     return {
       model: this.device.model, firmware: this.opts.firmware ?? this.device.firmware, config: this.config,
       wan: ROUTER_ADDRESS, l2tpPort: this.port, timeScale: this.timeScale, defects: [...this.device.defects],
+      lan: this.lan ? [this.lan.lanArgument()] : undefined,
     };
   }
 
@@ -147,6 +155,7 @@ export class DeviceLab {
     for (const p of this.peers) await p.close({ silent: true });
     await this.router?.stop();
     this.syslog.close();
+    this.lan?.close();
     const file = info.outputPath('peer-conversation.pcap');
     this.conversation.writePcap(file);
     await info.attach('peer-conversation.pcap', { path: file, contentType: 'application/vnd.tcpdump.pcap' });

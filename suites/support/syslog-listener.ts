@@ -56,6 +56,24 @@ export class SyslogListener extends EventEmitter {
     });
   }
 
+  /** Waits (bounded) until `done()` holds, checked at every line; resolves at once if it already does. */
+  waitUntil(done: () => boolean, ms: number, what: string): Promise<void> {
+    if (done()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const on = () => {
+        if (!done()) return;
+        clearTimeout(t);
+        this.off('line', on);
+        resolve();
+      };
+      const t = setTimeout(() => {
+        this.off('line', on);
+        reject(new Error(`syslog: not ${what} within ${ms} ms; got:\n${this.texts().join('\n')}`));
+      }, ms);
+      this.on('line', on);
+    });
+  }
+
   close(): void {
     this.sock.close();
   }
