@@ -3,8 +3,11 @@
 import { test, expect } from './fixtures.ts';
 import { deviceCcid } from './support/ids.ts';
 import { expectSyslog } from './support/expect-syslog.ts';
+import { markedFrame } from './support/bridge-traffic.ts';
 
 const PEER = '127.0.0.2';
+const HOST_MAC = '02:00:00:00:02:0a';
+const BROADCAST = 'ff:ff:ff:ff:ff:ff';
 
 test.describe('keepalive and disconnect timers', { tag: '@timers' }, () => {
   test.beforeEach(async ({ feature }) => {
@@ -42,5 +45,30 @@ test.describe('keepalive and disconnect timers', { tag: '@timers' }, () => {
     const p = await lab.peer(PEER, { role: 'initiator' });
     await p.established();
     await expectSyslog(lab, 'disconnectTimerExpired', { tunnel: 1, tunnelId: deviceCcid(p) });
+  });
+
+  test('data keeps the tunnel up: the disconnect timer expires only after the traffic stops', async ({ openLab, timeScale }) => {
+    // CR 16.3: an idle timer; everything but L2TP control messages counts as data. 6 s at the
+    // lab's time scale, with a frame every tenth of it for three timer periods.
+    const disconnectS = 6;
+    const periodMs = (disconnectS * 1000) / timeScale;
+    const lab = await openLab({ tunnels: [{ n: 1, peer: PEER, disconnectTime: disconnectS }] });
+    await lab.startRouter();
+    const p = await lab.peer(PEER, { role: 'initiator' });
+    await p.established();
+    const frames = 30;
+    const sentAll = await new Promise<number>((resolve) => {
+      let n = 0;
+      const t = setInterval(() => {
+        p.sendFrame(markedFrame(HOST_MAC, BROADCAST, `keep-busy-${n}`));
+        if (++n === frames) {
+          clearInterval(t);
+          resolve(Date.now());
+        }
+      }, periodMs / 10);
+    });
+    const line = await expectSyslog(lab, 'disconnectTimerExpired', { tunnel: 1, tunnelId: deviceCcid(p) });
+    const at = lab.syslog.arrivals.get(line) ?? 0;
+    expect(at, `the disconnect timer expired ${sentAll - at} ms before the last data frame was sent`).toBeGreaterThanOrEqual(sentAll);
   });
 });

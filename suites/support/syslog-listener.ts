@@ -11,6 +11,8 @@ export interface SyslogLine {
 
 export class SyslogListener extends EventEmitter {
   readonly lines: SyslogLine[] = [];
+  /** When each line arrived (ms since the epoch), for tests that order a line against their own actions. */
+  readonly arrivals = new Map<SyslogLine, number>();
   private constructor(private readonly sock: dgram.Socket) {
     super();
     sock.on('message', (m) => {
@@ -18,6 +20,7 @@ export class SyslogListener extends EventEmitter {
       const p = /^<(\d{1,3})>/.exec(s);
       const line = { pri: p ? Number(p[1]) : -1, text: p ? s.slice(p[0].length) : s };
       this.lines.push(line);
+      this.arrivals.set(line, Date.now());
       this.emit('line', line);
     });
   }
