@@ -217,7 +217,8 @@ export class DataPlane {
     const bytes = encodeDataMessage({
       // defect tx-own-session-id: our own Session ID instead of the peer's
       sessionId: this.defects.has('tx-own-session-id') ? l.localSessionId : l.remoteSessionId,
-      cookie: l.txCookie,
+      // defect cookie-ignored: the peer's Assigned Cookie is left out of what we send (3931 §4.1)
+      cookie: this.defects.has('cookie-ignored') ? new Uint8Array(0) : l.txCookie,
       l2ss: l.txLayout.l2ss === 'default' ? { sequenced: false, sequence: 0 } : null,
       payload,
     });

@@ -25,7 +25,7 @@ export const DEFECTS = {
   'data-activity-ignored': { area: 'control', bug: 'data traffic does not reset `l2tp tunnel disconnect time`', symptom: 'a busy tunnel is cut when the disconnect timer expires' },
   'connect-command-ignored': { area: 'control', bug: '`connect tunnel N` does nothing', symptom: 'a tunnel without always-on never comes up on command' },
   // ---- data plane ----
-  'cookie-ignored': { area: 'data', bug: 'the cookie of received data messages is not checked', symptom: 'data with a wrong cookie is bridged instead of dropped' },
+  'cookie-ignored': { area: 'data', bug: 'cookies are ignored: received data is not checked against our Assigned Cookie, and the peer\'s Assigned Cookie is left out of the data we send', symptom: 'a peer that assigned a cookie drops every frame from the router; data with a wrong cookie is bridged' },
   'vlan-tag-stripped': { area: 'data', bug: '802.1Q tags are removed before encapsulation', symptom: 'tagged frames leave the far end untagged' },
   'session-id-not-checked': { area: 'data', bug: 'data messages for an unknown Session ID are bridged into the first tunnel', symptom: 'a forged Session ID reaches the LAN' },
   'tx-own-session-id': { area: 'data', bug: 'data is sent with our Local Session ID instead of the peer\'s', symptom: 'frames never come out at the far end' },
