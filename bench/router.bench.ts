@@ -1,8 +1,9 @@
 // Benchmarks of the emulated router (issue 6 point 6). Not tests: figures are printed with each
 // target and whether it is met; the exit code is 0 whatever the figures (1 only if a bench broke).
-//   npm run bench:router [-- --only a,b,c] [--bundled]
-// --bundled: also run (b) with the routers started from an esbuild bundle of the CLI (a what-if
-// figure for start-up cost; labs today run the TypeScript sources through tsx).
+//   npm run bench:router [-- --only a,b,c] [--tsx]
+// Routers start the way `lab up` starts them: from the cached esbuild bundle of the router entry
+// (drivers/lab/router-launch.ts). --tsx: also run (b) with routers started through tsx (the old
+// path), for comparison.
 // (a) vRX: 99 L2TPv3 tunnels with sessions from the tester peer: time to all up, peak RSS, 100th refused;
 // (b) one router per band of the seed's support table started at once: time to every SSH prompt, total RSS;
 // (c) data-plane frames/s through one router (LAN -> tunnel) next to a plain Node UDP relay.
@@ -18,7 +19,7 @@ const BENCHES = {
   c: benchDataPlane,
 } as const satisfies Record<string, (log: (l: string) => void) => Promise<boolean>>;
 type BenchId = keyof typeof BENCHES;
-const bundled = process.argv.includes('--bundled');
+const withTsx = process.argv.includes('--tsx');
 
 function selected(): BenchId[] {
   const i = process.argv.indexOf('--only');
@@ -42,7 +43,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 
 const ids = selected();
 const runs: { id: string; run: (log: (l: string) => void) => Promise<boolean> }[] = ids.map((id) => ({ id, run: BENCHES[id] }));
-if (bundled && ids.includes('b')) runs.push({ id: "b' (bundled, what-if)", run: (log) => benchBandLab(log, { bundled: true }) });
+if (withTsx && ids.includes('b')) runs.push({ id: "b' (tsx, for comparison)", run: (log) => benchBandLab(log, { runner: 'tsx' }) });
 const results: string[] = [];
 let broke = false;
 for (const { id, run } of runs) {

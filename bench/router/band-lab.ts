@@ -2,11 +2,13 @@
 // table (supportBands(): 24 routers, each at its band's sample revision), all spawned at once; the
 // time until every router's SSH prompt answers (an ssh2 client logs in with a password, opens a
 // shell and waits for the `>` prompt, facts §3.1) and the routers' total RSS at that moment.
+import path from 'node:path';
 import ssh2 from 'ssh2';
 import { supportBands } from '../../reference-impl/platform/capabilities.ts';
 import { formatRevision } from '../../reference-impl/platform/revision.ts';
 import { freeUdpPort } from '../../tests/drivers/peer/helpers/router-process.ts';
-import { BenchRouter, bundleCli, mb, verdict } from './processes.ts';
+import { routerLaunch, type RouterRunner } from '../../drivers/lab/router-launch.ts';
+import { BenchRouter, mb, verdict } from './processes.ts';
 
 export const BAND_LAB_TARGETS = { allPromptsMs: 20_000, totalRssBytes: 3 * 1024 ** 3 } as const;
 const BOUND_MS = 90_000;
@@ -62,11 +64,17 @@ function promptAnswers(port: number, ms: number): Promise<{ client: ssh2.Client;
   });
 }
 
-export async function benchBandLab(log: (line: string) => void, opts: { bundled?: boolean } = {}): Promise<boolean> {
+export async function benchBandLab(log: (line: string) => void, opts: { runner?: RouterRunner } = {}): Promise<boolean> {
   const bands = supportBands();
-  const entry = opts.bundled ? await bundleCli() : undefined;
-  log(`(b${opts.bundled ? "'" : ''}) a lab of ${bands.length} emulated routers, one per band of the seed's support table, started at once; SSH login until every '>' prompt answers`);
-  if (entry) log(`  WHAT-IF: routers run from an esbuild bundle of the CLI (${entry}), not from bin/l2tpv3-conformance.mjs as labs do today`);
+  // before the clock starts, as `lab up` does: one build (or cache hit) for all routers
+  const tb = performance.now();
+  const launch = await routerLaunch({ runner: opts.runner, warn: (l) => log(`  ${l}`) });
+  const buildMs = performance.now() - tb;
+  const tag = opts.runner === 'tsx' ? "b'" : 'b';
+  log(`(${tag}) a lab of ${bands.length} emulated routers, one per band of the seed's support table, started at once; SSH login until every '>' prompt answers`);
+  log(launch.runner === 'bundle'
+    ? `  routers run from the cached bundle of the router entry (${launch.built ? 'built' : 'reused'} in ${Math.round(buildMs)} ms, before the clock starts): ${path.basename(launch.argv[1])}`
+    : `  routers run through tsx (${opts.runner === 'tsx' ? '--tsx: the old path, for comparison' : 'the bundle could not be built'})`);
   const ports: number[] = [];
   for (let i = 0; i < bands.length; i++) ports.push(await freeUdpPort());
   const routers: (BenchRouter | undefined)[] = [];
@@ -76,7 +84,7 @@ export async function benchBandLab(log: (line: string) => void, opts: { bundled?
     const results = await Promise.allSettled(
       bands.map(async (b, i) => {
         const firmware = b.sampleRevision === 'any' ? 'any' : formatRevision(b.sampleRevision);
-        const r = await BenchRouter.start({ model: b.model, firmware, config: labConfig(), wan: '127.0.0.1', l2tpPort: ports[i], entry }, BOUND_MS);
+        const r = await BenchRouter.start({ model: b.model, firmware, config: labConfig(), wan: '127.0.0.1', l2tpPort: ports[i], launch }, BOUND_MS);
         routers[i] = r;
         const readyMs = performance.now() - t0;
         const left = Math.max(1000, BOUND_MS - readyMs);

@@ -1,13 +1,11 @@
-// Router processes for the router benchmarks: `l2tpv3-conformance router ...` spawned the way a
-// lab runs it, its `{"ready":...}` line awaited (bounded), its memory read from /proc by pid, and
+// Router processes for the router benchmarks: spawned the way a lab runs them (routerLaunch: the
+// cached bundle of the router entry, or tsx), its `{"ready":...}` line awaited (bounded), its memory read from /proc by pid, and
 // every process this bench started stopped by its pid (SIGTERM, then SIGKILL) whatever happens.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-export const BIN = path.join(ROOT, 'bin', 'l2tpv3-conformance.mjs');
+import { routerLaunch, type RouterLaunch } from '../../drivers/lab/router-launch.ts';
 
 export interface RouterReadyLine {
   l2tp: { address: string; port: number }[];
@@ -23,8 +21,8 @@ export interface BenchRouterOptions {
   l2tpPort: number;
   lan?: string[];
   timeScale?: number;
-  /** The script that runs `router ...` (default: the binary, bin/l2tpv3-conformance.mjs). */
-  entry?: string;
+  /** How to start it (default: routerLaunch(), the lab's way). */
+  launch?: RouterLaunch;
 }
 
 /** Every child this bench started, so an exit path (normal, error, Ctrl-C) can stop them by pid. */
@@ -75,16 +73,17 @@ export class BenchRouter {
   }
 
   /** Spawns the router; resolves on its ready line, rejects (child killed) on exit or after `timeoutMs`. */
-  static start(o: BenchRouterOptions, timeoutMs: number): Promise<BenchRouter> {
+  static async start(o: BenchRouterOptions, timeoutMs: number): Promise<BenchRouter> {
+    const launch = o.launch ?? (await routerLaunch());
     const dir = mkdtempSync(path.join(tmpdir(), 'bench-router-'));
     const cfg = path.join(dir, 'router.conf');
     writeFileSync(cfg, o.config);
-    const argv = [o.entry ?? BIN, 'router', '--model', o.model, '--firmware', o.firmware, '--config', cfg, '--ssh', '127.0.0.1:0',
+    const argv = [...launch.argv.slice(1), '--model', o.model, '--firmware', o.firmware, '--config', cfg, '--ssh', '127.0.0.1:0',
       '--wan', o.wan, '--l2tp-port', String(o.l2tpPort), '--time-scale', String(o.timeScale ?? 1), '--seed', '11'];
     for (const l of o.lan ?? []) argv.push('--lan', l);
     // BENCH_ROUTER_NODE_ARGS: extra node flags for the router processes (e.g. --cpu-prof), to see where time goes
     const nodeArgs = (process.env.BENCH_ROUTER_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
-    const child = trackChild(spawn(process.execPath, [...nodeArgs, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    const child = trackChild(spawn(launch.argv[0], [...nodeArgs, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] }));
     const output = { text: '' };
     child.stdout!.on('data', (b: Buffer) => (output.text += b.toString()));
     child.stderr!.on('data', (b: Buffer) => (output.text += b.toString()));
@@ -126,28 +125,4 @@ export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 /** One result line: the figure, the target and whether it is met. */
 export function verdict(what: string, value: string, target: string, met: boolean): string {
   return `  ${what}: ${value} (target ${target}): ${met ? 'MET' : 'NOT MET'}`;
-}
-
-/**
- * `--bundled`: the CLI bundled into one ESM file with esbuild (installed as tsx's dependency), for
- * a what-if figure: how much of a router's start-up is loading ~180 TypeScript modules through
- * tsx's loader hooks. Not what `lab up` runs today. Written under node_modules/.cache/ (ignored by
- * git and eslint; bare imports still resolve from there).
- */
-export async function bundleCli(): Promise<string> {
-  const dir = path.join(ROOT, 'node_modules', '.cache', 'l2tpv3-router-bundle');
-  let esbuild: { build: (o: Record<string, unknown>) => Promise<unknown> };
-  try {
-    esbuild = (await import('esbuild')) as unknown as typeof esbuild;
-  } catch {
-    throw new Error('--bundled needs esbuild (normally installed with tsx); it is not resolvable here');
-  }
-  await esbuild.build({
-    entryPoints: [path.join(ROOT, 'cli', 'main.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20',
-    packages: 'external', outfile: path.join(dir, 'main.mjs'), logLevel: 'warning',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
-  const entry = path.join(dir, 'run.mjs');
-  writeFileSync(entry, "const { main } = await import('./main.mjs');\nprocess.exitCode = await main(process.argv.slice(2));\n");
-  return entry;
 }

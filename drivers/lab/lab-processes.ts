@@ -4,10 +4,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, watch } from 'node:fs';
 import net from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { isOurProcess, processStartTime, type LabProcess } from './lab-state.ts';
-
-export const CLI_BIN = fileURLToPath(new URL('../../bin/l2tpv3-conformance.mjs', import.meta.url));
 
 export interface Started {
   proc: LabProcess;

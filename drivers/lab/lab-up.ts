@@ -11,13 +11,14 @@ import { NamespaceHost } from '../hosts/namespace-host.ts';
 import { addAddress, attachToBridge, createBridge, createNetns, createVethPair, ipIn, netnsExists, setSysctl } from '../hosts/netns.ts';
 import { labDown } from './lab-down.ts';
 import { planLab, type LabMode, type LabPlan, type PlannedRouter } from './lab-plan.ts';
-import { CLI_BIN, freePort, startDetached, waitForReadyLine, waitForTcp, type Started } from './lab-processes.ts';
+import { freePort, startDetached, waitForReadyLine, waitForTcp, type Started } from './lab-processes.ts';
+import { routerLaunch } from './router-launch.ts';
 import { DEFAULT_STATE_FILE, isOurProcess, readLabState, writeLabState, type LabState, type RouterAccess } from './lab-state.ts';
 
 export interface LabUpOptions {
   mode?: LabMode;
   stateFile?: string;
-  /** bound on each router's start (tsx start-up included) */
+  /** bound on each router's start (process start-up included; through tsx when the bundle cannot be built) */
   readyTimeoutMs?: number;
   /** extra arguments for every router process (e.g. `--time-scale 10`) */
   routerArgs?: string[];
@@ -71,11 +72,13 @@ export async function labUp(topologyFile: string, o: LabUpOptions = {}): Promise
     }
     if (mode === 'netns') await wireNamespaces(plan, state, save, log);
     const args = mode === 'netns' ? plan.routers.map((r) => netnsRouterArgs(r)) : await loopbackRouterArgs(plan);
+    // built (or found in the cache) once, before any router starts: all of them run the same file
+    const launch = await routerLaunch();
     const started: { r: PlannedRouter; s: Started; logFile: string }[] = [];
     plan.routers.forEach((r, i) => {
       const logFile = path.join(tempDir, `${r.name}.log`);
       const argv = [
-        process.execPath, CLI_BIN, 'router', '--model', r.model, '--firmware', r.firmware, '--config', configFiles.get(r.name)!,
+        ...launch.argv, '--model', r.model, '--firmware', r.firmware, '--config', configFiles.get(r.name)!,
         '--console-pty', 'auto', ...args[i], ...(o.routerArgs ?? []),
       ];
       const s = startDetached(`router ${r.name}`, r.netns ? ['ip', 'netns', 'exec', r.netns, ...argv] : argv, logFile);

@@ -7,9 +7,7 @@ import dgram from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const BIN = path.join(ROOT, 'bin', 'l2tpv3-conformance.mjs');
+import { routerLaunch } from '../../drivers/lab/router-launch.ts';
 
 export interface RouterReady {
   model: string;
@@ -51,12 +49,14 @@ export class RouterProcess {
     const dir = mkdtempSync(path.join(tmpdir(), 'peer-router-'));
     const cfg = path.join(dir, 'router.conf');
     writeFileSync(cfg, o.config);
-    const argv = [BIN, 'router', '--model', o.model, '--firmware', o.firmware, '--config', cfg, '--ssh', '127.0.0.1:0',
+    // the lab's way: the cached bundle of the router entry (tsx if it cannot be built)
+    const launch = await routerLaunch();
+    const argv = [...launch.argv.slice(1), '--model', o.model, '--firmware', o.firmware, '--config', cfg, '--ssh', '127.0.0.1:0',
       '--wan', o.wan, '--l2tp-port', String(o.l2tpPort), '--time-scale', String(o.timeScale ?? 1), '--seed', String(o.seed ?? 7)];
     for (const u of o.underlay ?? []) argv.push('--underlay', u);
     for (const l of o.lan ?? []) argv.push('--lan', l);
     for (const d of o.defects ?? []) argv.push('--defect', d);
-    const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(launch.argv[0], argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -1,0 +1,72 @@
+// How an emulated router process is started: `node <bundle> ARGS` from the cached esbuild bundle
+// of the router entry (bundle-cache.ts), or, when that cannot be built, `node
+// bin/l2tpv3-conformance.mjs router ARGS` through tsx, with a one-line note. Both run the same
+// routerCommand with the same error handling as cli/main.ts, so `router` behaves identically.
+// L2TPV3_ROUTER_RUNNER=tsx forces the tsx path (e.g. for stack traces into the .ts sources).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cachedBundle, type BundleRecipe } from './bundle-cache.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const CLI_BIN = path.join(ROOT, 'bin', 'l2tpv3-conformance.mjs');
+
+/**
+ * The router entry: cli/main.ts's dispatch for the one subcommand `router` (its UsageError
+ * handling copied: main.ts imports every subcommand, which a router bundle should not carry).
+ */
+const ROUTER_ENTRY = `import { UsageError } from './args.ts';
+import { routerCommand } from './router.ts';
+try {
+  process.exitCode = await routerCommand(process.argv.slice(2));
+} catch (err) {
+  if (!(err instanceof UsageError)) throw err;
+  console.error(\`l2tpv3-conformance router: \${err.message}\`);
+  process.exitCode = 2;
+}
+`;
+
+/**
+ * Left to Node at run time: native modules (cap, serialport and its bindings, cpu-features) and
+ * ssh2, whose crypto module finds its optional native binding and its poly1305 wasm by __dirname
+ * (bundled, that path would point into the cache). Everything else is bundled.
+ */
+export const ROUTER_BUNDLE_EXTERNAL = ['cap', 'serialport', '@serialport/*', 'cpu-features', 'ssh2'] as const;
+
+export function routerBundleRecipe(cacheDir = path.join(ROOT, 'node_modules', '.cache', 'l2tpv3-router')): BundleRecipe {
+  return { name: 'router', root: ROOT, entrySource: ROUTER_ENTRY, resolveDir: path.join(ROOT, 'cli'), external: ROUTER_BUNDLE_EXTERNAL, cacheDir };
+}
+
+export type RouterRunner = 'bundle' | 'tsx';
+
+export interface RouterLaunch {
+  /** node and its script: append the router's arguments (`--model ...`). */
+  argv: string[];
+  runner: RouterRunner;
+  /** Why the tsx path is used although the bundle was asked for. */
+  note?: string;
+  /** The bundle was built by this call (false: reused from the cache). */
+  built?: boolean;
+}
+
+let noted = false;
+
+/**
+ * The command line for router processes. runner 'bundle' (default, unless L2TPV3_ROUTER_RUNNER=tsx)
+ * falls back to 'tsx' if the bundle cannot be built; `warn` gets that note once per process.
+ */
+export async function routerLaunch(
+  o: { runner?: RouterRunner; cacheDir?: string; warn?: (line: string) => void; /** tests: another recipe */ recipe?: BundleRecipe } = {},
+): Promise<RouterLaunch> {
+  const runner = o.runner ?? (process.env.L2TPV3_ROUTER_RUNNER === 'tsx' ? 'tsx' : 'bundle');
+  const tsx: RouterLaunch = { argv: [process.execPath, CLI_BIN, 'router'], runner: 'tsx' };
+  if (runner === 'tsx') return tsx;
+  try {
+    const b = await cachedBundle(o.recipe ?? routerBundleRecipe(o.cacheDir));
+    return { argv: [process.execPath, b.file], runner: 'bundle', built: b.built };
+  } catch (e) {
+    const note = `note: router bundle not built (${(e as Error).message.split('\n').filter((l) => l.trim() !== '').slice(0, 2).join(' ').slice(0, 240)}); starting emulated routers through tsx (slower start-up)`;
+    if (!noted) (o.warn ?? ((l: string) => console.error(l)))(note);
+    noted = true;
+    return { ...tsx, note };
+  }
+}
