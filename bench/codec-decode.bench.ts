@@ -1,11 +1,18 @@
 // Benchmark (issue 2 point 5): decode a capture of at least 100 000 L2TPv3 packets with our
 // decoder and with `tshark -r` on the same file, in the same run; print packets/s and the ratio.
 // Target: ours at least 20x tshark. Not a test: figures are printed, nothing asserts on time.
+// "Ours" is the fast decoder (reference-impl/capture/fast-decoder.ts: every packet decoded and
+// validated strictly into one reused typed packet, digests checked with the secret as tshark is
+// given it); the full decoder behind `decode` (typed objects, optionally a text line) is
+// printed too. The target is judged by CPU time: the machine is shared, so wall-clock figures
+// move with whatever else runs; both ratios are printed.
 //   npm run bench:codec [-- --packets N]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeCapture, findL2tp, formatDecodedPacket, LINKTYPE, readCaptureFile, writePcap, type CaptureRecord } from '../reference-impl/capture/index.ts';
+import { FastCaptureDecoder } from '../reference-impl/capture/fast-decoder.ts';
+import { PACKET_KIND } from '../reference-impl/capture/fast-packet.ts';
 import { SAMPLE_SECRET, sampleCaptureRecords } from '../tests/support/l2tp-sample-capture.ts';
 
 const argIndex = process.argv.indexOf('--packets');
@@ -69,10 +76,39 @@ function timeOurs(file: string, withText: boolean): Speed {
   return { wall: packets / seconds, cpu: packets / ((c.user + c.system) / 1e6) };
 }
 
-function best(f: () => Speed): Speed {
-  f(); // warm-up (JIT)
-  const runs = [f(), f(), f()];
-  return { wall: Math.max(...runs.map((r) => r.wall)), cpu: Math.max(...runs.map((r) => r.cpu)) };
+/**
+ * Fast decoder: the file read and every packet decoded, `passes` times over so that one sample
+ * lasts long enough to time (a pass takes tens of milliseconds); the fields are summed so none
+ * is left unread.
+ */
+function timeFast(file: string, passes: number): Speed {
+  const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
+  let packets = 0;
+  let sum = 0;
+  for (let pass = 0; pass < passes; pass++) {
+    const d = new FastCaptureDecoder(readFileSync(file), { secret: SAMPLE_SECRET });
+    const p = d.packet;
+    while (d.next()) {
+      packets++;
+      if (p.kind === PACKET_KIND.Data) sum += p.sessionId + p.cookieLength + p.l2ssSequence + p.etherType + p.vlanCount + p.bytes[p.cookieOffset] + p.bytes[p.ethOffset + 5];
+      else if (p.kind === PACKET_KIND.Control) sum += p.ccid + p.ns + p.nr + p.messageType + p.avpCount + p.avpType[p.avpCount > 0 ? p.avpCount - 1 : 0] + p.digest;
+      else sum += p.errorOffset;
+    }
+  }
+  const c = process.cpuUsage(c0);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (packets === 0 || sum === 0) throw new Error('nothing decoded');
+  return { wall: packets / seconds, cpu: packets / ((c.user + c.system) / 1e6) };
+}
+
+/** Median of `runs` samples after one warm-up (JIT), wall and CPU each. */
+function median(f: () => Speed, runs = 3): Speed {
+  f();
+  const all: Speed[] = [];
+  for (let i = 0; i < runs; i++) all.push(f());
+  const mid = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return { wall: mid(all.map((r) => r.wall)), cpu: mid(all.map((r) => r.cpu)) };
 }
 
 /** tshark's wall time, and its CPU time from the shell's `times` (children user + system). */
@@ -89,23 +125,25 @@ function timeTshark(file: string, n: number): Speed {
   return { wall: n / seconds, cpu: n / cpu };
 }
 
-const fmt = (s: Speed): string => `${Math.round(s.wall).toLocaleString('en')} packets/s wall, ${Math.round(s.cpu).toLocaleString('en')} packets/s of CPU`;
-let headline: Speed | undefined;
+const fmt = (s: Speed): string => `${Math.round(s.wall).toLocaleString('en').padStart(10)} packets/s wall, ${Math.round(s.cpu).toLocaleString('en').padStart(10)} packets/s of CPU`;
+const ratio = (a: Speed, b: Speed): string => `${(a.wall / b.wall).toFixed(1)}x wall, ${(a.cpu / b.cpu).toFixed(1)}x CPU`;
+let headline: { cpu: number; wall: number } | undefined;
 // Wall-clock figures depend on what else the machine runs; CPU-time figures much less.
 for (const [name, records] of [['l2vpn traffic', traffic()], ['control-heavy', controlHeavy()]] as const) {
   const file = join(outDir, `codec-decode-${name.replace(/\W+/g, '-')}.pcap`);
   writeFileSync(file, writePcap(records, LINKTYPE.ETHERNET));
   const nControl = records.filter((r) => isControlFrame(r.data)).length;
-  const ours = best(() => timeOurs(file, false));
-  const oursText = best(() => timeOurs(file, true));
+  const fast = median(() => timeFast(file, name === 'l2vpn traffic' ? 10 : 1), 5);
+  const full = median(() => timeOurs(file, false));
+  const fullText = median(() => timeOurs(file, true));
   const tshark = timeTshark(file, records.length);
-  const ratio = { wall: ours.wall / tshark.wall, cpu: ours.cpu / tshark.cpu };
-  headline ??= ratio;
+  headline ??= { cpu: fast.cpu / tshark.cpu, wall: fast.wall / tshark.wall };
   console.log(`\n${name}: ${file}, ${records.length} L2TPv3 packets (${nControl} control, ${records.length - nControl} data)`);
-  console.log(`  ours (decode to typed values):      ${fmt(ours)} (best of 3)`);
-  console.log(`  ours (decode + one text line each): ${fmt(oursText)} (best of 3)`);
-  console.log(`  tshark -r:                          ${fmt(tshark)}`);
-  console.log(`  ratio: ${ratio.wall.toFixed(1)}x wall, ${ratio.cpu.toFixed(1)}x CPU (with text lines: ${(oursText.wall / tshark.wall).toFixed(1)}x wall, ${(oursText.cpu / tshark.cpu).toFixed(1)}x CPU)`);
+  console.log(`  ours, fast decoder (typed fields, reused): ${fmt(fast)} (median of 5)`);
+  console.log(`  full decoder (objects, as \`decode\`):     ${fmt(full)} (median of 3)`);
+  console.log(`  full decoder + one text line each:         ${fmt(fullText)} (median of 3)`);
+  console.log(`  tshark -r:                                 ${fmt(tshark)}`);
+  console.log(`  ratio to tshark: fast ${ratio(fast, tshark)}; full ${ratio(full, tshark)}; full + text ${ratio(fullText, tshark)}`);
 }
 const h = headline ?? { wall: 0, cpu: 0 };
-console.log(`\ntarget: ours >= 20x tshark on l2vpn traffic: ${h.cpu >= 20 ? 'met' : 'NOT met'} by CPU time (${h.cpu.toFixed(1)}x), ${h.wall >= 20 ? 'met' : 'NOT met'} by wall time (${h.wall.toFixed(1)}x)`);
+console.log(`\ntarget: fast decoder >= 20x tshark -r on l2vpn traffic, judged by CPU time: ${h.cpu >= 20 ? 'met' : 'NOT met'} (${h.cpu.toFixed(1)}x CPU; by wall time ${h.wall.toFixed(1)}x, ${h.wall >= 20 ? 'also >= 20x' : 'below 20x'})`);

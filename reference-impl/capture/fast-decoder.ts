@@ -9,10 +9,11 @@
 // also wrap in a `__name` call each time they are created), no strings, no objects per packet.
 import { AVP } from '../l2tpv3/avp-types.ts';
 import type { Avp } from '../l2tpv3/avp.ts';
+import type { AvpValue } from '../l2tpv3/avp-value.ts';
 import { verifyControlMessage } from '../l2tpv3/authentication.ts';
 import { L2SS_S_BIT, type DataLayout } from '../l2tpv3/data-message.ts';
 import { VLAN_TPIDS } from '../l2tpv3/ethernet-frame.ts';
-import type { Secret } from '../l2tpv3/hiding.ts';
+import { secretBytes, type Secret } from '../l2tpv3/hiding.ts';
 import { plainBytes } from '../l2tpv3/wire.ts';
 import { LINKTYPE } from './capture-file.ts';
 import { CaptureRecordWalker } from './capture-record-walker.ts';
@@ -66,7 +67,8 @@ export class FastCaptureDecoder {
     this.walker = new CaptureRecordWalker(this.bytes);
     this.packet.bytes = this.bytes;
     this.port = opts.udpPort ?? L2TP_UDP_PORT;
-    this.secret = opts.secret;
+    // Encoded once: the key derivation would otherwise encode a text secret for every message.
+    this.secret = opts.secret === undefined ? undefined : secretBytes(opts.secret);
     this.forced = opts.forceLayout ?? {};
     this.defaultCode = layoutCode(this.forced.cookieLength ?? 0, (this.forced.l2ss ?? 'none') === 'default');
   }
@@ -332,6 +334,10 @@ function layoutCode(cookieLength: number, l2ss: boolean): number {
   return cookieLength | (l2ss ? L2SS_FLAG : 0);
 }
 
+function sessionAvp(attributeType: number, value: AvpValue): Avp {
+  return { mandatory: false, hidden: false, vendorId: 0, attributeType, value };
+}
+
 /** The decoded session AVPs SessionLayouts.learn reads, as the Avp objects it takes, in order. */
 function sessionAvps(p: FastPacket): Avp[] {
   const out: Avp[] = [];
@@ -339,10 +345,9 @@ function sessionAvps(p: FastPacket): Avp[] {
     if (p.avpVendorId[i] !== 0 || p.avpState[i] !== AVP_STATE.Decoded) continue;
     const t = p.avpType[i];
     const v = p.avpValue(i);
-    const head = { mandatory: false, hidden: false, vendorId: 0, attributeType: t };
-    if (t === AVP.LocalSessionId || t === AVP.RemoteSessionId) out.push({ ...head, value: { kind: 'u32', value: u32(v, 0) } });
-    else if (t === AVP.PseudowireType || t === AVP.L2SpecificSublayer) out.push({ ...head, value: { kind: 'u16', value: (v[0] << 8) | v[1] } });
-    else if (t === AVP.AssignedCookie) out.push({ ...head, value: { kind: 'octets', value: v.slice() } });
+    if (t === AVP.LocalSessionId || t === AVP.RemoteSessionId) out.push(sessionAvp(t, { kind: 'u32', value: u32(v, 0) }));
+    else if (t === AVP.PseudowireType || t === AVP.L2SpecificSublayer) out.push(sessionAvp(t, { kind: 'u16', value: (v[0] << 8) | v[1] }));
+    else if (t === AVP.AssignedCookie) out.push(sessionAvp(t, { kind: 'octets', value: v.slice() }));
   }
   return out;
 }
