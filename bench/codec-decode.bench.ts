@@ -139,10 +139,11 @@ for (const [name, records] of [['l2vpn traffic', traffic()], ['control-heavy', c
   const tshark = timeTshark(file, records.length);
   headline ??= { cpu: fast.cpu / tshark.cpu, wall: fast.wall / tshark.wall };
   console.log(`\n${name}: ${file}, ${records.length} L2TPv3 packets (${nControl} control, ${records.length - nControl} data)`);
-  console.log(`  ours, fast decoder (typed fields, reused): ${fmt(fast)} (median of 5)`);
-  console.log(`  full decoder (objects, as \`decode\`):     ${fmt(full)} (median of 3)`);
-  console.log(`  full decoder + one text line each:         ${fmt(fullText)} (median of 3)`);
-  console.log(`  tshark -r:                                 ${fmt(tshark)}`);
+  const line = (label: string, s: Speed, how = ''): void => console.log(`  ${`${label}:`.padEnd(43)}${fmt(s)}${how}`);
+  line('ours, fast decoder (typed fields, reused)', fast, ' (median of 5)');
+  line('full decoder (objects, as `decode`)', full, ' (median of 3)');
+  line('full decoder + one text line each', fullText, ' (median of 3)');
+  line('tshark -r', tshark);
   console.log(`  ratio to tshark: fast ${ratio(fast, tshark)}; full ${ratio(full, tshark)}; full + text ${ratio(fullText, tshark)}`);
 }
 const h = headline ?? { wall: 0, cpu: 0 };
