@@ -38,6 +38,8 @@ export interface SuiteRunOptions {
   readonly display?: 'list' | 'line' | 'dot';
   /** Forward the child's output (default true). */
   readonly echo?: boolean;
+  /** More environment for the suites' config (e.g. a mutation run's projects). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Runs the suites' Playwright config in a child process; resolves to its exit code. */
@@ -54,6 +56,7 @@ export function runSuites(o: SuiteRunOptions): Promise<number> {
     [LAB_ENV.models]: (o.selection.models ?? []).join(','),
     [LAB_ENV.defects]: (o.selection.defects ?? []).join(','),
   };
+  Object.assign(env, o.env);
   if (o.timeScale !== undefined) env[LAB_ENV.timeScale] = String(o.timeScale);
   if (o.workers !== undefined) env.L2TPV3_WORKERS = String(o.workers);
   return new Promise((res, rej) => {

@@ -7,12 +7,31 @@ import { defineConfig } from '@playwright/test';
 import { conformanceReporters, reportPaths } from '../reports/allure/reporter-config.ts';
 import { LAB_ENV, projectName, selectDevices, selectionFromEnv } from './support/devices.ts';
 import type { SuiteTestFixtures, SuiteWorkerFixtures } from './fixtures.ts';
+import { DEFECT_SYMPTOM_TAGS, MUTATION_ENV, mutantProjectName, tagsGrep } from './support/mutants.ts';
 
 const selection = selectionFromEnv();
 const devices = selectDevices(selection);
 const outDir = process.env[LAB_ENV.outDir];
 const display = (process.env[LAB_ENV.display] as 'list' | 'line' | 'dot' | undefined) ?? 'list';
 const timeScale = Number(process.env[LAB_ENV.timeScale] ?? '10');
+// A mutation run (`l2tpv3-conformance mutation`): a baseline project per device plus one project
+// per device and defect (suites/support/mutants.ts).
+const mutants = (process.env[MUTATION_ENV.defects] ?? '').split(',').filter((d) => d !== '');
+const baselineRepeat = Number(process.env[MUTATION_ENV.baselineRepeat] ?? '1');
+const allTests = process.env[MUTATION_ENV.allTests] === '1';
+
+function projects() {
+  const plain = devices.map((device) => ({ name: projectName(device), use: { device, labFile: selection.labFile, timeScale } }));
+  if (mutants.length === 0) return plain;
+  return [
+    ...plain.map((p) => ({ ...p, repeatEach: baselineRepeat })),
+    ...devices.flatMap((device) => mutants.map((defect) => ({
+      name: mutantProjectName(device, defect),
+      grep: allTests ? undefined : tagsGrep(DEFECT_SYMPTOM_TAGS[defect as keyof typeof DEFECT_SYMPTOM_TAGS] ?? []),
+      use: { device: { ...device, defects: [...device.defects, defect] }, labFile: selection.labFile, timeScale },
+    }))),
+  ];
+}
 
 export default defineConfig<SuiteTestFixtures, SuiteWorkerFixtures>({
   testDir: '.',
@@ -29,8 +48,5 @@ export default defineConfig<SuiteTestFixtures, SuiteWorkerFixtures>({
       })
     : [[display]],
   outputDir: outDir ? `${outDir}/test-output` : '../test-results/suites',
-  projects: devices.map((device) => ({
-    name: projectName(device),
-    use: { device, labFile: selection.labFile, timeScale },
-  })),
+  projects: projects(),
 });

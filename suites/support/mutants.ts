@@ -1,0 +1,71 @@
+// Mutation runs in one Playwright invocation: for each device, a baseline project (no defect,
+// optionally repeated) and one project per injected defect, named `<device> +<defect>`. A defect's
+// project runs the feature areas where its symptom shows (DEFECT_SYMPTOM_TAGS: what the defect's
+// description in reference-impl/router/defects.ts says is observable), or every test with
+// `mutation --all-tests`. One invocation amortises Playwright's start-up over all defects.
+import type { DefectName } from '../../reference-impl/router/defects.ts';
+import { projectName, type SuiteDevice } from './devices.ts';
+
+/** Environment of the suites' Playwright config in a mutation run (set by `l2tpv3-conformance mutation`). */
+export const MUTATION_ENV = {
+  /** Comma-separated defects: one project per device and defect. */
+  defects: 'L2TPV3_MUTANTS',
+  /** How many times the baseline project runs every test (the "no defect, zero failures" check). */
+  baselineRepeat: 'L2TPV3_BASELINE_REPEAT',
+  /** '1': every defect project runs every test, not only its symptom's areas. */
+  allTests: 'L2TPV3_MUTANT_ALL_TESTS',
+} as const;
+
+/**
+ * Feature tags (suites' `@tags`) where each defect's symptom is observable. Typed by DefectName:
+ * a new defect does not compile until it is placed here.
+ */
+export const DEFECT_SYMPTOM_TAGS = {
+  'tie-break-inverted': ['@tie-break'],
+  'end-id-not-checked': ['@ids'],
+  'router-id-not-checked': ['@ids'],
+  'hello-count-off-by-one': ['@timers'],
+  'hello-not-answered': ['@timers'],
+  'no-stopccn-on-disconnect': ['@control'],
+  'hostname-not-configured': ['@control'],
+  'data-activity-ignored': ['@timers'],
+  'connect-command-ignored': ['@control'],
+  'cookie-ignored': ['@control', '@malformed'],
+  'vlan-tag-stripped': ['@frames'],
+  'session-id-not-checked': ['@malformed'],
+  'tx-own-session-id': ['@frames'],
+  'fcs-appended': ['@frames'],
+  'no-ageing': ['@learning'],
+  'floods-to-ingress': ['@frames'],
+  'capacity-not-enforced': ['@learning'],
+  'no-learning': ['@learning', '@frames'],
+  'clear-removes-static': ['@learning'],
+  'filter-stages-swapped': ['@filters'],
+  'input-blocking-on-out': ['@filters'],
+  'filter-no-match-passes': ['@filters'],
+  'filter-last-match-wins': ['@filters'],
+  'syslog-typo': ['@syslog'],
+  'syslog-wrong-level': ['@syslog'],
+  'syslog-wrong-tunnel-number': ['@syslog'],
+  'syslog-debug-switch-ignored': ['@syslog'],
+  'config-not-saved': ['@cli'],
+  'cli-error-not-reported': ['@cli'],
+  'unsupported-feature-accepted': ['@gating'],
+  'tunnel-limit-not-enforced': ['@scale', '@gating'],
+} as const satisfies Record<DefectName, readonly string[]>;
+
+/** A RegExp matching a test title carrying any of the tags. */
+export function tagsGrep(tags: readonly string[]): RegExp {
+  return new RegExp(`(${tags.map((t) => t.replace(/[-]/g, '\\-')).join('|')})\\b`);
+}
+
+/** The project of `device` carrying `defect`. */
+export function mutantProjectName(device: SuiteDevice, defect: string): string {
+  return `${projectName(device)} +${defect}`;
+}
+
+/** The defect of a mutant project name, undefined for a baseline project. */
+export function defectOfProject(name: string): string | undefined {
+  const m = / \+([a-z0-9-]+)$/.exec(name);
+  return m ? m[1] : undefined;
+}
