@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { reportCommand } from '../../cli/report.ts';
 import { UsageError } from '../../cli/args.ts';
 
-function report(status: 'expected' | 'unexpected') {
+function report(status: 'expected' | 'unexpected', model = 'NVR700W', firmware = 'Rev.15.00.14') {
   const annotations = [
-    { type: 'conformance.model', description: 'NVR700W' },
-    { type: 'conformance.firmware', description: 'Rev.15.00.14' },
+    { type: 'conformance.model', description: model },
+    { type: 'conformance.firmware', description: firmware },
     { type: 'conformance.feature', description: 'timers' },
     { type: 'conformance.expectation', description: 'supported' },
   ];
@@ -62,4 +62,20 @@ test('bad input: exit 2 with one line naming the file; bad flags are usage error
   expect(err.join('\n')).toMatch(/bad\.json: not JSON/);
   await expect(reportCommand(['--coverage', 'all'])).rejects.toThrow(UsageError);
   await expect(reportCommand(['--coverage', 'all'])).rejects.toThrow(/--coverage must be one of models, bands/);
+});
+
+test('the shards of a run (run --shard i/n) merge: repeated --results give one matrix with every shard\'s devices', async () => {
+  const a = join(dir, 'shard1.json');
+  const b = join(dir, 'shard2.json');
+  writeFileSync(a, JSON.stringify(report('expected')));
+  writeFileSync(b, JSON.stringify(report('unexpected', 'RTX830', 'Rev.15.02.22')));
+  expect(await reportCommand(['--results', a, '--results', b, '--out', dir, '--run-id', 'sharded'])).toBe(1);
+  const m = JSON.parse(readFileSync(join(dir, 'matrix.json'), 'utf8')) as { rows: { model: string; tested: boolean }[]; cells: { model: string; feature: string; kind: string }[] };
+  expect(m.rows.filter((r) => r.tested).map((r) => r.model).sort()).toEqual(['NVR700W', 'RTX830']);
+  expect(m.cells.find((c) => c.model === 'NVR700W' && c.feature === 'timers')?.kind).toBe('conformant');
+  expect(m.cells.find((c) => c.model === 'RTX830' && c.feature === 'timers')?.kind).toBe('regression');
+  const history = JSON.parse(readFileSync(join(dir, 'history.json'), 'utf8')) as { runs: { runId: string }[] };
+  expect(history.runs.map((r) => r.runId)).toEqual(['sharded']);
+  expect(await reportCommand(['--results', a, '--results', join(dir, 'nope.json'), '--out', dir])).toBe(2);
+  expect(err.join('\n')).toMatch(/nope\.json: no such file/);
 });
