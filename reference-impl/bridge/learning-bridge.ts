@@ -1,10 +1,10 @@
 // One Yamaha bridge interface (bridgeN) as the oracle: members (LAN ports and L2TPv3 tunnels),
 // learning, ageing, static entries, flooding. Pure: the caller passes the virtual time to every call.
 // Facts: yamaha-platform-facts.md §1.3, §4.2, §4.3; seed "L2TPv3とブリッジ機能".
-import { decodeEthernetHeader } from '../l2tpv3/ethernet-frame.ts';
+import { decodeEthernetHeader, VLAN_TPIDS } from '../l2tpv3/ethernet-frame.ts';
 import { DEFAULT_BRIDGE_ASSUMPTIONS, LEARNING_DEFAULT_ON, LEARNING_TIMER, type BridgeAssumptions } from './facts.ts';
 import { LearningTable, type DynamicEntry } from './learning-table.ts';
-import { BPDU_MAC, BROADCAST_MAC, isGroupMac, isReservedGroupMac, isZeroMac, macKey, parseMac, type MacKey } from './mac.ts';
+import { BPDU_MAC_NUMBER, BROADCAST_MAC_NUMBER, isReservedGroupMacNumber, macKeyOf, macNumber, parseMac, type MacKey } from './mac.ts';
 
 export type MemberKind = 'lan' | 'tunnel';
 
@@ -46,8 +46,11 @@ export type ForwardReason =
   | 'drop-reserved-group';
 
 export interface ForwardDecision {
-  /** Members the frame leaves through, in `bridge member` order. Empty when dropped. */
-  egress: string[];
+  /**
+   * Members the frame leaves through, in `bridge member` order. Empty when dropped. Shared and
+   * frozen between frames of the same outcome (decisions are made per frame: no copy each time).
+   */
+  readonly egress: readonly string[];
   reason: ForwardReason;
   /** The dynamic entry the full table dropped to make room (§4.2), if learning did that. */
   evicted?: DynamicEntry;
@@ -72,6 +75,9 @@ export interface BridgeTableView {
   rows: TableRow[];
 }
 
+const DROP_RESERVED_GROUP: ForwardDecision = Object.freeze({ egress: Object.freeze([]), reason: 'drop-reserved-group' });
+const DISCARD_ON_INGRESS: ForwardDecision = Object.freeze({ egress: Object.freeze([]), reason: 'discard-destination-on-ingress' });
+
 export class LearningBridge {
   readonly name: string;
   readonly members: readonly BridgeMember[];
@@ -81,6 +87,11 @@ export class LearningBridge {
   private learningOn: boolean;
   private readonly passTagged: boolean;
   private readonly capacities: { dynamic: number; static: number };
+  private readonly byName = new Map<string, BridgeMember>();
+  /** Per ingress member: its flood set and the frozen decisions made of it (dropped when a tunnel goes up or down). */
+  private readonly floods = new Map<string, { egress: readonly string[]; decisions: Map<ForwardReason, ForwardDecision> }>();
+  /** Per egress member: the frozen unicast decisions to it. */
+  private readonly unicasts = new Map<string, Map<ForwardReason, ForwardDecision>>();
 
   constructor(opts: LearningBridgeOptions) {
     this.name = opts.name ?? 'bridge1';
@@ -91,6 +102,7 @@ export class LearningBridge {
       seen.add(m.name);
     }
     this.members = opts.members.map((m) => ({ ...m }));
+    for (const m of this.members) this.byName.set(m.name, m);
     this.assumptions = Object.freeze({ ...DEFAULT_BRIDGE_ASSUMPTIONS, ...opts.assumptions });
     this.capacities = { dynamic: opts.dynamicCapacity, static: opts.staticCapacity };
     this.learned = new LearningTable({
@@ -105,7 +117,7 @@ export class LearningBridge {
   }
 
   private member(name: string): BridgeMember {
-    const m = this.members.find((x) => x.name === name);
+    const m = this.byName.get(name);
     if (!m) throw new Error(`${this.name} has no member ${name} (members: ${this.members.map((x) => x.name).join(', ') || 'none'})`);
     return m;
   }
@@ -122,6 +134,7 @@ export class LearningBridge {
     const was = this.established.has(name);
     if (established) this.established.add(name);
     else this.established.delete(name);
+    if (was !== established) this.floods.clear();
     if (was && !established && this.assumptions.flushOnTunnelDown) this.learned.flushMember(name);
   }
 
@@ -163,17 +176,21 @@ export class LearningBridge {
     if (!this.isForwarding(ingress)) {
       return { egress: [], reason: 'drop-ingress-down', detail: `${ingress} is not established` };
     }
-    const hdr = decodeEthernetHeader(frame);
-    if (!hdr.ok) return { egress: [], reason: 'drop-malformed', detail: hdr.error.detail };
-    // §4.3: tagged frames pass unchanged, except on vRX (ASSUMPTION taggedFrameWhenNotPassed: drop).
-    if (hdr.value.vlans.length > 0 && !this.passTagged) {
-      return { egress: [], reason: 'drop-tagged', detail: 'tagged frames are not bridged on this model' };
+    // An untagged frame of 14 octets or more always decodes: only the others need the full decoder.
+    if (frame.length < 14 || VLAN_TPIDS.includes((frame[12] << 8) | frame[13])) {
+      const hdr = decodeEthernetHeader(frame);
+      if (!hdr.ok) return { egress: [], reason: 'drop-malformed', detail: hdr.error.detail };
+      // §4.3: tagged frames pass unchanged, except on vRX (ASSUMPTION taggedFrameWhenNotPassed: drop).
+      if (hdr.value.vlans.length > 0 && !this.passTagged) {
+        return { egress: [], reason: 'drop-tagged', detail: 'tagged frames are not bridged on this model' };
+      }
     }
-    const src = macKey(frame, 6);
-    const dst = macKey(frame, 0);
-    const invalidSource = isGroupMac(src) || isZeroMac(src);
+    const src = macNumber(frame, 6);
+    const dst = macNumber(frame, 0);
+    // group (I/G bit of the first octet) or all-zero source
+    const invalidSource = (frame[6] & 1) === 1 || src === 0;
     if (invalidSource && this.assumptions.invalidSource === 'drop') {
-      return { egress: [], reason: 'drop-invalid-source', detail: `source ${src} is not an individual address` };
+      return { egress: [], reason: 'drop-invalid-source', detail: `source ${macKeyOf(src)} is not an individual address` };
     }
     let evicted: DynamicEntry | undefined;
     const skipStatic = this.assumptions.staticSourceLearning === 'skip' && this.learned.hasStatic(src);
@@ -181,31 +198,47 @@ export class LearningBridge {
       // §4.2: source MAC -> receiving member.
       evicted = this.learned.learn(src, inMember.name, nowMs);
     }
-    const withEvicted = (d: ForwardDecision): ForwardDecision => (evicted ? { ...d, evicted } : d);
+    const d = this.destination(dst, (frame[0] & 1) === 1, ingress, nowMs);
+    return evicted ? { ...d, evicted } : d;
+  }
 
-    if (dst === BROADCAST_MAC) return withEvicted({ egress: this.floodSet(ingress), reason: 'flood-broadcast' });
-    if (isGroupMac(dst)) {
+  /** Where a frame to `dst` goes, once its source is learnt. */
+  private destination(dst: number, group: boolean, ingress: string, nowMs: number): ForwardDecision {
+    if (dst === BROADCAST_MAC_NUMBER) return this.flood(ingress, 'flood-broadcast');
+    if (group) {
       // BPDUs pass (§4.3, no STP); other reserved addresses: ASSUMPTION reservedGroupAddresses.
-      if (dst !== BPDU_MAC && isReservedGroupMac(dst) && this.assumptions.reservedGroupAddresses === 'drop') {
-        return withEvicted({ egress: [], reason: 'drop-reserved-group' });
+      if (dst !== BPDU_MAC_NUMBER && isReservedGroupMacNumber(dst) && this.assumptions.reservedGroupAddresses === 'drop') {
+        return DROP_RESERVED_GROUP;
       }
-      return withEvicted({ egress: this.floodSet(ingress), reason: 'flood-multicast' });
+      return this.flood(ingress, 'flood-multicast');
     }
-    const hit = this.learned.lookup(dst, nowMs);
-    if (!hit) {
+    const staticMember = this.learned.staticMember(dst);
+    const hit = staticMember ?? this.learned.dynamicMember(dst, nowMs);
+    if (hit === undefined) {
       // §4.2 / seed: no matching entry -> all members but the receiving one.
-      return withEvicted({ egress: this.floodSet(ingress), reason: 'flood-unknown-unicast' });
+      return this.flood(ingress, 'flood-unknown-unicast');
     }
-    if (hit.member === ingress) {
-      if (this.assumptions.destinationOnIngress === 'discard') {
-        return withEvicted({ egress: [], reason: 'discard-destination-on-ingress' });
-      }
-      return withEvicted({ egress: this.floodSet(ingress), reason: 'flood-unknown-unicast' });
+    if (hit === ingress) {
+      if (this.assumptions.destinationOnIngress === 'discard') return DISCARD_ON_INGRESS;
+      return this.flood(ingress, 'flood-unknown-unicast');
     }
-    if (!this.isForwarding(hit.member)) {
-      return withEvicted({ egress: [], reason: 'drop-destination-member-down', detail: `${hit.member} is not established` });
+    if (!this.isForwarding(hit)) {
+      return { egress: [], reason: 'drop-destination-member-down', detail: `${hit} is not established` };
     }
-    return withEvicted({ egress: [hit.member], reason: hit.type === 'static' ? 'static-unicast' : 'known-unicast' });
+    const reason = staticMember !== undefined ? 'static-unicast' : 'known-unicast';
+    let byReason = this.unicasts.get(hit);
+    if (!byReason) this.unicasts.set(hit, (byReason = new Map()));
+    let d = byReason.get(reason);
+    if (!d) byReason.set(reason, (d = Object.freeze({ egress: Object.freeze([hit]), reason })));
+    return d;
+  }
+
+  private flood(ingress: string, reason: ForwardReason): ForwardDecision {
+    let f = this.floods.get(ingress);
+    if (!f) this.floods.set(ingress, (f = { egress: Object.freeze(this.floodSet(ingress)), decisions: new Map() }));
+    let d = f.decisions.get(reason);
+    if (!d) f.decisions.set(reason, (d = Object.freeze({ egress: f.egress, reason })));
+    return d;
   }
 
   private floodSet(ingress: string): string[] {

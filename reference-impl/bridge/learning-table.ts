@@ -2,8 +2,10 @@
 // oldest dropped on overflow) and static entries (configured, never aged, looked up first).
 // Facts: yamaha-platform-facts.md §4.2; sizes: seed "ブリッジのラーニングテーブルに登録可能なMACアドレス数"
 // (the per-model numbers come from reference-impl/platform; here they are constructor options).
+// Keys are numeric MACs (mac.ts MacNumber): the bridge looks up and learns once per frame; entries
+// keep the text form for views. Methods take either form.
 import type { BridgeAssumptions } from './facts.ts';
-import type { MacKey } from './mac.ts';
+import { macKeyOf, macNumberOf, type MacKey, type MacNumber } from './mac.ts';
 
 export interface DynamicEntry {
   mac: MacKey;
@@ -31,10 +33,18 @@ export interface TableOptions {
 
 export type Lookup = { type: 'static' | 'dynamic'; member: string };
 
+const num = (mac: MacKey | MacNumber): MacNumber => (typeof mac === 'number' ? mac : macNumberOf(mac));
+
 export class LearningTable {
-  private readonly dynamic = new Map<MacKey, DynamicEntry>();
-  private readonly statics = new Map<MacKey, StaticEntry>();
+  private readonly dynamic = new Map<MacNumber, DynamicEntry>();
+  private readonly statics = new Map<MacNumber, StaticEntry>();
   private lastNowMs = Number.NEGATIVE_INFINITY;
+  /**
+   * At most the smallest lastSeenMs of the dynamic entries (exact after a scan, lower otherwise:
+   * refreshes and removals only raise the true minimum). expire() scans only when this one could
+   * have run out, with the same arithmetic as the per-entry test, so it expires exactly the same.
+   */
+  private minLastSeenMs = Number.POSITIVE_INFINITY;
 
   constructor(private readonly opts: TableOptions) {
     for (const k of ['dynamicCapacity', 'staticCapacity'] as const) {
@@ -57,34 +67,52 @@ export class LearningTable {
     }
     this.lastNowMs = nowMs;
     const aged: DynamicEntry[] = [];
-    if (this.opts.ageingMs === null) return aged;
-    for (const e of this.dynamic.values()) {
+    if (this.opts.ageingMs === null || !(nowMs - this.minLastSeenMs >= this.opts.ageingMs)) return aged;
+    const keys: MacNumber[] = [];
+    let min = Number.POSITIVE_INFINITY;
+    for (const [k, e] of this.dynamic) {
       // ASSUMPTION ageingBoundary 'at-timer': expired once the full timer has elapsed.
-      if (nowMs - e.lastSeenMs >= this.opts.ageingMs) aged.push(e);
+      if (nowMs - e.lastSeenMs >= this.opts.ageingMs) {
+        aged.push(e);
+        keys.push(k);
+      } else if (e.lastSeenMs < min) min = e.lastSeenMs;
     }
-    for (const e of aged) this.dynamic.delete(e.mac);
+    for (const k of keys) this.dynamic.delete(k);
+    this.minLastSeenMs = min;
     return aged;
   }
 
   /** Static first: static entries take priority over learned ones (§4.2). */
-  lookup(mac: MacKey, nowMs: number): Lookup | undefined {
+  lookup(mac: MacKey | MacNumber, nowMs: number): Lookup | undefined {
     this.expire(nowMs);
-    const s = this.statics.get(mac);
+    const s = this.statics.get(num(mac));
     if (s) return { type: 'static', member: s.member };
-    const d = this.dynamic.get(mac);
+    const d = this.dynamic.get(num(mac));
     return d ? { type: 'dynamic', member: d.member } : undefined;
   }
 
-  hasStatic(mac: MacKey): boolean {
-    return this.statics.has(mac);
+  /** The per-frame form of lookup() (no object made): the static entry's member, if any. */
+  staticMember(mac: MacNumber): string | undefined {
+    return this.statics.get(mac)?.member;
+  }
+
+  /** The per-frame form of lookup(): the dynamic entry's member at `nowMs`, if any. */
+  dynamicMember(mac: MacNumber, nowMs: number): string | undefined {
+    this.expire(nowMs);
+    return this.dynamic.get(mac)?.member;
+  }
+
+  hasStatic(mac: MacKey | MacNumber): boolean {
+    return this.statics.has(num(mac));
   }
 
   /**
    * Records `mac` as reachable through `member`. When the dynamic table is full, the oldest entry is
    * deleted and the new one added (§4.2); returns the evicted entry, if any.
    */
-  learn(mac: MacKey, member: string, nowMs: number): DynamicEntry | undefined {
+  learn(macIn: MacKey | MacNumber, member: string, nowMs: number): DynamicEntry | undefined {
     this.expire(nowMs);
+    const mac = num(macIn);
     const known = this.dynamic.get(mac);
     if (known) {
       if (known.member !== member) {
@@ -97,35 +125,40 @@ export class LearningTable {
     if (this.opts.dynamicCapacity === 0) return undefined;
     let evicted: DynamicEntry | undefined;
     if (this.dynamic.size >= this.opts.dynamicCapacity) {
-      evicted = this.oldest();
-      if (evicted) this.dynamic.delete(evicted.mac);
+      const oldest = this.oldest();
+      if (oldest) {
+        evicted = oldest.e;
+        this.dynamic.delete(oldest.k);
+      }
     }
-    this.dynamic.set(mac, { mac, member, learnedAtMs: nowMs, lastSeenMs: nowMs });
+    this.dynamic.set(mac, { mac: macKeyOf(mac), member, learnedAtMs: nowMs, lastSeenMs: nowMs });
+    if (nowMs < this.minLastSeenMs) this.minLastSeenMs = nowMs;
     return evicted;
   }
 
-  private oldest(): DynamicEntry | undefined {
-    let best: DynamicEntry | undefined;
-    for (const e of this.dynamic.values()) {
+  private oldest(): { k: MacNumber; e: DynamicEntry } | undefined {
+    let best: { k: MacNumber; e: DynamicEntry } | undefined;
+    for (const [k, e] of this.dynamic) {
       const t = this.opts.evicts === 'first-learned' ? e.learnedAtMs : e.lastSeenMs;
-      const bt = best === undefined ? Infinity : this.opts.evicts === 'first-learned' ? best.learnedAtMs : best.lastSeenMs;
+      const bt = best === undefined ? Infinity : this.opts.evicts === 'first-learned' ? best.e.learnedAtMs : best.e.lastSeenMs;
       // Ties: Map order is insertion order, so the earlier-inserted entry wins (strict <).
-      if (t < bt) best = e;
+      if (t < bt) best = { k, e };
     }
     return best;
   }
 
   /** Adds or replaces a static entry; refused (ASSUMPTION staticOverflow 'refuse') when full. */
-  addStatic(mac: MacKey, member: string): { ok: true } | { ok: false; reason: string } {
+  addStatic(macIn: MacKey | MacNumber, member: string): { ok: true } | { ok: false; reason: string } {
+    const mac = num(macIn);
     if (!this.statics.has(mac) && this.statics.size >= this.opts.staticCapacity) {
       return { ok: false, reason: `static table full (${this.opts.staticCapacity} entries)` };
     }
-    this.statics.set(mac, { mac, member });
+    this.statics.set(mac, { mac: macKeyOf(mac), member });
     return { ok: true };
   }
 
-  removeStatic(mac: MacKey): boolean {
-    return this.statics.delete(mac);
+  removeStatic(mac: MacKey | MacNumber): boolean {
+    return this.statics.delete(num(mac));
   }
 
   /** `clear bridge learning`: dynamic entries only; static ones stay (§1.3, §4.2). */
@@ -138,9 +171,9 @@ export class LearningTable {
   /** Drops the dynamic entries that point at `member`. */
   flushMember(member: string): number {
     let n = 0;
-    for (const e of [...this.dynamic.values()]) {
+    for (const [k, e] of [...this.dynamic]) {
       if (e.member === member) {
-        this.dynamic.delete(e.mac);
+        this.dynamic.delete(k);
         n++;
       }
     }

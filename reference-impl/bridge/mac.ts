@@ -41,3 +41,34 @@ export function isZeroMac(key: MacKey): boolean {
 export function isReservedGroupMac(key: MacKey): boolean {
   return key.startsWith('01:80:c2:00:00:') && parseInt(key.slice(15), 16) <= 0x0f;
 }
+
+// The per-frame path keys its tables by the MAC as a 48-bit number (exact in a double) read
+// straight from the frame: no string per frame. Text keys above stay the table's outward form.
+
+/** A MAC address as the number 0 .. 2^48-1, first octet most significant. */
+export type MacNumber = number;
+
+export const BROADCAST_MAC_NUMBER: MacNumber = 0xffffffffffff;
+export const BPDU_MAC_NUMBER: MacNumber = 0x0180c2000000;
+
+export function macNumber(b: Uint8Array, offset = 0): MacNumber {
+  return ((b[offset] << 8) | b[offset + 1]) * 0x100000000 + (((b[offset + 2] << 24) | (b[offset + 3] << 16) | (b[offset + 4] << 8) | b[offset + 5]) >>> 0);
+}
+
+export function macNumberOf(key: MacKey): MacNumber {
+  return parseInt(parseMac(key).replace(/:/g, ''), 16);
+}
+
+export function macKeyOf(n: MacNumber): MacKey {
+  return n.toString(16).padStart(12, '0').match(/../g)!.join(':');
+}
+
+/** I/G bit (the low bit of the first octet) of a numeric MAC. */
+export function isGroupMacNumber(n: MacNumber): boolean {
+  return (Math.floor(n / 0x10000000000) & 1) === 1;
+}
+
+/** 01:80:C2:00:00:00..0F (see isReservedGroupMac). */
+export function isReservedGroupMacNumber(n: MacNumber): boolean {
+  return n >= BPDU_MAC_NUMBER && n <= BPDU_MAC_NUMBER + 0x0f;
+}

@@ -173,7 +173,7 @@ export function predict(topology: NetworkTopology, stimuli: StimulusFrame[], opt
       }
       const br = bridges.get(c.bridgeKey)!;
       const d = br.forward(c.frame, c.ingress, at);
-      out.decisions.push({ stimulus: i, atMs: at, router: c.router, bridge: br.name, ingress: c.ingress, reason: d.reason, egress: d.egress });
+      out.decisions.push({ stimulus: i, atMs: at, router: c.router, bridge: br.name, ingress: c.ingress, reason: d.reason, egress: [...d.egress] });
       for (const e of d.egress) {
         const spec = findTunnel(routers.get(c.router)!, e);
         if (!spec) {

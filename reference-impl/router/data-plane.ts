@@ -7,6 +7,7 @@ import type { FramePath, MemberPort } from '../filter/index.ts';
 import { decodeDataMessage, encodeDataMessage, peekSessionId } from '../l2tpv3/data-message.ts';
 import { decodeEthernetHeader } from '../l2tpv3/ethernet-frame.ts';
 import type { Capabilities } from '../platform/index.ts';
+import { ByteArena } from './byte-arena.ts';
 import type { DefectName } from './defects.ts';
 import type { FilterStage } from './filter-stage.ts';
 import { addressedToRouter, ownAddresses, respond, type OwnAddresses } from './frame-responder.ts';
@@ -26,6 +27,8 @@ interface LiveSession {
   tunnel: number;
   peer: string;
   layout: SessionLayout;
+  /** The header of every data message we send in this session (it never changes: S bit 0, sequence 0). */
+  txHead: Uint8Array;
 }
 
 export interface DataPlaneCounters {
@@ -46,10 +49,17 @@ function crc32(b: Uint8Array): number {
   return ~c >>> 0;
 }
 
+const tunnelNumbers = new Map<string, number | undefined>();
+/** N of `tunnelN`, undefined for a LAN member (memoised: asked per frame and per egress). */
 const tunnelNumber = (member: string): number | undefined => {
+  if (tunnelNumbers.has(member)) return tunnelNumbers.get(member);
   const m = /^tunnel(\d+)$/.exec(member);
-  return m ? Number(m[1]) : undefined;
+  const n = m ? Number(m[1]) : undefined;
+  if (tunnelNumbers.size < 4096) tunnelNumbers.set(member, n);
+  return n;
 };
+
+const NO_PAYLOAD = new Uint8Array(0);
 
 export class DataPlane {
   readonly counters: DataPlaneCounters = { lanIn: 0, lanOut: 0, tunnelIn: 0, tunnelOut: 0, dropped: 0 };
@@ -60,6 +70,8 @@ export class DataPlane {
   private readonly own = new Map<string, OwnAddresses>();
   private readonly sessions = new Map<number, LiveSession>();
   private readonly bySid = new Map<number, LiveSession>();
+  private readonly arena = new ByteArena();
+  private readonly ports = new Map<string, MemberPort>();
 
   constructor(
     plan: RouterPlan,
@@ -126,7 +138,14 @@ export class DataPlane {
   }
 
   sessionUp(tunnel: number, peer: string, layout: SessionLayout): void {
-    const s = { tunnel, peer, layout };
+    const txHead = encodeDataMessage({
+      // defect tx-own-session-id: our own Session ID instead of the peer's
+      sessionId: this.defects.has('tx-own-session-id') ? layout.localSessionId : layout.remoteSessionId,
+      cookie: layout.txCookie,
+      l2ss: layout.txLayout.l2ss === 'default' ? { sequenced: false, sequence: 0 } : null,
+      payload: NO_PAYLOAD,
+    });
+    const s = { tunnel, peer, layout, txHead };
     this.sessions.set(tunnel, s);
     this.bySid.set(layout.localSessionId, s);
     this.memberOf.get(`tunnel${tunnel}`)?.setTunnelEstablished(`tunnel${tunnel}`, true);
@@ -163,7 +182,8 @@ export class DataPlane {
     this.out.activity(s.tunnel);
     const member = `tunnel${s.tunnel}`;
     const bridge = this.memberOf.get(member);
-    if (bridge) this.bridgeIngress(bridge, member, Uint8Array.from(d.value.payload), nowMs);
+    // a view into the received datagram: nothing on the way keeps or changes the frame
+    if (bridge) this.bridgeIngress(bridge, member, d.value.payload, nowMs);
   }
 
   private drop(): void {
@@ -171,7 +191,9 @@ export class DataPlane {
   }
 
   private port(name: string): MemberPort {
-    return { name, role: tunnelNumber(name) === undefined ? 'lan-member' : 'tunnel-member' };
+    let p = this.ports.get(name);
+    if (!p) this.ports.set(name, (p = Object.freeze({ name, role: tunnelNumber(name) === undefined ? ('lan-member' as const) : ('tunnel-member' as const) })));
+    return p;
   }
 
   private bridgeIngress(bridge: LearningBridge, member: string, frame: Uint8Array, nowMs: number): void {
@@ -182,13 +204,15 @@ export class DataPlane {
       if (bytesEq(own.mac, frame, 0, 6)) return; // unicast to the router: not bridged
     }
     const d = bridge.forward(frame, member, nowMs);
-    const egress = [...d.egress];
+    let egress = d.egress;
     // defect floods-to-ingress: flooding includes the member the frame came in on
-    if (this.defects.has('floods-to-ingress') && d.reason.startsWith('flood')) egress.push(member);
+    if (this.defects.has('floods-to-ingress') && d.reason.startsWith('flood')) egress = [...egress, member];
     if (egress.length === 0) return this.drop();
+    // no filter bound anywhere: every path is allowed, so no path need be described (per frame)
+    const filtered = !this.filters.empty;
     for (const e of egress) {
-      const path: FramePath = { kind: 'bridged', ingress: this.port(member), egress: this.port(e), bridge: bridge.name };
-      if (this.filters.allows(path, frame)) this.emitMember(e, frame);
+      if (filtered && !this.filters.allows({ kind: 'bridged', ingress: this.port(member), egress: this.port(e), bridge: bridge.name }, frame)) continue;
+      this.emitMember(e, frame);
     }
   }
 

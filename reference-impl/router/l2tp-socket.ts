@@ -3,6 +3,7 @@
 // (`198.51.100.2=127.0.0.2`), so the seed's configs run unchanged without root.
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
+import { literalLookup } from './literal-lookup.ts';
 
 /** RTX listens on UDP 1701 and it cannot be changed (facts §6); other ports are for unprivileged labs. */
 export const L2TP_UDP_PORT = 1701;
@@ -52,7 +53,7 @@ export class L2tpSocket {
 
   async open(onPacket: (from: string, bytes: Uint8Array) => void): Promise<void> {
     for (const addr of this.opts.bind) {
-      const s = dgram.createSocket({ type: isIPv6(addr) ? 'udp6' : 'udp4', ipv6Only: isIPv6(addr) });
+      const s = dgram.createSocket({ type: isIPv6(addr) ? 'udp6' : 'udp4', ipv6Only: isIPv6(addr), lookup: literalLookup() });
       s.on('message', (m, rinfo) => onPacket(this.reverse.get(rinfo.address) ?? rinfo.address, new Uint8Array(m.buffer, m.byteOffset, m.length)));
       await new Promise<void>((resolve, reject) => {
         s.once('error', (e) => reject(new Error(`cannot bind L2TP UDP ${addr}:${this.opts.port}: ${e.message}`)));

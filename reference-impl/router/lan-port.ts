@@ -6,6 +6,7 @@
 import dgram from 'node:dgram';
 import { createRequire } from 'node:module';
 import { isIPv6 } from 'node:net';
+import { literalLookup } from './literal-lookup.ts';
 
 export interface LanPort {
   readonly name: string;
@@ -53,7 +54,7 @@ export class UdpLanPort implements LanPort {
   }
 
   async start(onFrame: (frame: Uint8Array) => void): Promise<void> {
-    const s = dgram.createSocket(isIPv6(this.spec.localAddress) ? 'udp6' : 'udp4');
+    const s = dgram.createSocket({ type: isIPv6(this.spec.localAddress) ? 'udp6' : 'udp4', lookup: literalLookup() });
     this.sock = s;
     s.on('message', (m) => onFrame(new Uint8Array(m.buffer, m.byteOffset, m.length)));
     await new Promise<void>((resolve, reject) => {

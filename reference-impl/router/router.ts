@@ -77,6 +77,14 @@ export class Router extends MemoryDevice {
   private readonly syslog = new SyslogSender();
   private readonly traffic = new TrafficCounters();
   private readonly establishedAt = new Map<number, number>();
+  /** Tunnel number per peer address, first tunnel wins (as plan.tunnels.find); made per build(). */
+  private tunnelByPeer = new Map<string, number>();
+  /**
+   * Virtual ms of the last dataActivity dispatched per tunnel, while no other event came in
+   * between: a repeat in the same ms sets the same lastDataAt and the same timer (CR 16.3), so it
+   * is skipped; any other event clears this.
+   */
+  private readonly activityAt = new Map<number, number>();
   private sock?: L2tpSocket;
   private live = false;
 
@@ -155,6 +163,9 @@ export class Router extends MemoryDevice {
 
   private build(): void {
     this.plan = planRouter(this.configDocument(), this.opts.model, this.opts.firmware, this.defects);
+    this.tunnelByPeer = new Map();
+    for (const t of this.plan.tunnels) if (!this.tunnelByPeer.has(t.remoteAddress)) this.tunnelByPeer.set(t.remoteAddress, t.settings.tunnel);
+    this.activityAt.clear();
     const profile: Partial<ControlProfile> = {
       ...this.opts.controlProfile,
       ...(this.defects.has('router-id-not-checked') ? { routerIdCheck: 'when-configured' as const } : {}),
@@ -168,15 +179,22 @@ export class Router extends MemoryDevice {
         this.sendUdp(peer, bytes);
       },
       // defect data-activity-ignored: traffic never reaches the disconnect timer
-      activity: (n) => this.defects.has('data-activity-ignored') || this.dispatch({ kind: 'dataActivity', tunnel: n }),
+      activity: (n) => {
+        if (this.defects.has('data-activity-ignored')) return;
+        const now = this.time.now();
+        if (this.activityAt.get(n) === now) return;
+        this.dispatch({ kind: 'dataActivity', tunnel: n });
+        this.activityAt.set(n, now);
+      },
     }, this.time.now());
   }
 
   private tunnelOfPeer(peer: string): number {
-    return this.plan.tunnels.find((t) => t.remoteAddress === peer)?.settings.tunnel ?? 0;
+    return this.tunnelByPeer.get(peer) ?? 0;
   }
 
   private dispatch(event: NodeEvent): void {
+    if (event.kind !== 'dataActivity') this.activityAt.clear();
     for (const a of this.node.handle(event, this.time.now())) this.act(a);
   }
 
