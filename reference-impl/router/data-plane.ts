@@ -59,7 +59,7 @@ const tunnelNumber = (member: string): number | undefined => {
   return n;
 };
 
-const NO_PAYLOAD = new Uint8Array(0);
+const EMPTY_BYTES = new Uint8Array(0);
 
 export class DataPlane {
   readonly counters: DataPlaneCounters = { lanIn: 0, lanOut: 0, tunnelIn: 0, tunnelOut: 0, dropped: 0 };
@@ -141,9 +141,10 @@ export class DataPlane {
     const txHead = encodeDataMessage({
       // defect tx-own-session-id: our own Session ID instead of the peer's
       sessionId: this.defects.has('tx-own-session-id') ? layout.localSessionId : layout.remoteSessionId,
-      cookie: layout.txCookie,
+      // defect cookie-ignored: the peer's Assigned Cookie is left out of what we send (3931 §4.1)
+      cookie: this.defects.has('cookie-ignored') ? EMPTY_BYTES : layout.txCookie,
       l2ss: layout.txLayout.l2ss === 'default' ? { sequenced: false, sequence: 0 } : null,
-      payload: NO_PAYLOAD,
+      payload: EMPTY_BYTES,
     });
     const s = { tunnel, peer, layout, txHead };
     this.sessions.set(tunnel, s);
@@ -237,15 +238,10 @@ export class DataPlane {
       const c = crc32(payload);
       payload = Uint8Array.from([...payload, c & 0xff, (c >>> 8) & 0xff, (c >>> 16) & 0xff, c >>> 24]);
     }
-    const l = s.layout;
-    const bytes = encodeDataMessage({
-      // defect tx-own-session-id: our own Session ID instead of the peer's
-      sessionId: this.defects.has('tx-own-session-id') ? l.localSessionId : l.remoteSessionId,
-      // defect cookie-ignored: the peer's Assigned Cookie is left out of what we send (3931 §4.1)
-      cookie: this.defects.has('cookie-ignored') ? new Uint8Array(0) : l.txCookie,
-      l2ss: l.txLayout.l2ss === 'default' ? { sequenced: false, sequence: 0 } : null,
-      payload,
-    });
+    // encodeDataMessage's layout: the session's fixed header (txHead, sessionUp), then the frame
+    const bytes = this.arena.take(s.txHead.length + payload.length);
+    bytes.set(s.txHead, 0);
+    bytes.set(payload, s.txHead.length);
     this.counters.tunnelOut++;
     this.out.udp(s.peer, bytes);
     this.out.activity(n);

@@ -96,3 +96,16 @@ test('tunnel -> LAN: the frame in a data message with our cookie leaves lan1 unc
   expect(sent.lan).toHaveLength(1);
   expect(dp.counters.dropped).toBe(1);
 });
+
+test('cookie-ignored: the peer\'s Assigned Cookie is left out of what we send', () => {
+  const { dp, sent } = dataPlane(['cookie-ignored']);
+  const l = layout(8, 'none');
+  dp.sessionUp(1, PEER, l);
+  const f = new Uint8Array(64).fill(0x33);
+  f.set([0x02, 0, 0, 0, 0, 0x09, 0x02, 0, 0, 0, 0, 0x01, 0x88, 0xb5]);
+  dp.fromLan('lan1', f, 0);
+  // 4 octets of UDP data header + 4 of Session ID, then the frame at once: no 8-octet cookie
+  expect(sent.udp[0].bytes.length).toBe(8 + f.length);
+  const d = decodeDataMessage(sent.udp[0].bytes, 'udp', { cookieLength: 0, l2ss: 'none' });
+  expect(d.ok && [...d.value.payload]).toEqual([...f]);
+});
