@@ -5,7 +5,7 @@
 // Expected verdicts come from the filter oracle (reference-impl/filter), never typed per model.
 import { test, expect } from './fixtures.ts';
 import {
-  capabilitySetName, evaluateEthernetFilters, evaluateIpFilters, parseEthernetFilter, parseIpFilter,
+  capabilitySetName, evaluateEthernetFilters, pathStages, evaluateIpFilters, parseEthernetFilter, parseIpFilter,
   DEFAULT_FILTER_ORDER_PROFILE, type Direction, type FilterStage, type Ipv4PacketView,
 } from '../reference-impl/filter/index.ts';
 import { hasMarker, markedFrame } from './support/bridge-traffic.ts';
@@ -111,4 +111,31 @@ test.describe('filters on a bridge member', { tag: '@filters' }, () => {
       expect(discovered, `the device's ${dir}-direction stage order differs from the firmware profile (reference-impl/filter/order-profile.ts memberOrder, an ASSUMPTION; seed ※1: input blocking in the in direction only)`).toEqual(expected);
     });
   }
+});
+
+test.describe('filters on a tunnel member', { tag: '@filters' }, () => {
+  test('an Ethernet filter on tunnel1 applies where the support table documents tunnel-interface filtering, and only there', async ({ openLab, caps, feature }) => {
+    const documented = await feature('tunnel-interface-filter');
+    const defs = ['ethernet filter 1 reject-nolog 02:00:00:00:09:09 *', 'ethernet filter 2 pass-nolog * *'];
+    const lab = await openLab({ tunnels: [{ n: 1, peer: PEER }], lan: true, extra: [...defs, 'ethernet tunnel1 filter in 1 2'] });
+    await lab.startRouter();
+    const peer = await lab.peer(PEER, { role: 'initiator' });
+    await peer.established();
+    // The oracle: the stages a frame from tunnel1 to lan1 meets at tunnel1 (none on a model without
+    // tunnel-interface filtering: seed figure filter3, ASSUMPTION tunnelMemberStages).
+    const path = { kind: 'bridged' as const, ingress: { name: 'tunnel1', role: 'tunnel-member' as const }, egress: { name: 'lan1', role: 'lan-member' as const }, bridge: 'bridge1' };
+    const filtered = pathStages(caps, path).some((r) => r.interfaceName === 'tunnel1' && r.stage === 'ethernet');
+    expect(filtered, 'the oracle applies tunnel1 filters exactly where the support table documents them').toBe(documented === 'supported');
+    const rules = defs.map(parseEthernetFilter);
+    const cases = [
+      { marker: 'tunnel-filter-rejects', frame: markedFrame('02:00:00:00:09:09', BROADCAST, 'tunnel-filter-rejects') },
+      { marker: 'tunnel-filter-passes', frame: markedFrame('02:00:00:00:09:0a', BROADCAST, 'tunnel-filter-passes') },
+    ];
+    const predicted = cases.filter((c) => !filtered || evaluateEthernetFilters(rules, c.frame).verdict === 'pass').map((c) => c.marker);
+    for (const c of cases) peer.sendFrame(c.frame);
+    peer.sendFrame(markedFrame('02:00:00:00:09:0b', BROADCAST, 'tunnel-filter-barrier'));
+    await lab.lan!.waitFor((f) => (hasMarker('tunnel-filter-barrier')(f) ? true : undefined), WAIT_MS, 'the barrier frame on lan1');
+    const crossed = cases.filter((c) => lab.lan!.frames.some(hasMarker(c.marker))).map((c) => c.marker);
+    expect(crossed).toEqual(predicted);
+  });
 });
