@@ -2,6 +2,7 @@
 // end) whose peer is wherever the lab wires it (a router's LAN port, a bridge in the lab namespace).
 // The host speaks through the real kernel: ping, ARP, 802.1Q subinterfaces, a DHCP client; frame
 // injection and capture go through a capture agent running in the host's namespace.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Capture, type CaptureOptions } from '../capture/index.ts';
 import { hasProgram, inNetns, mustRun, runCommand, type CommandResult } from './command.ts';
@@ -9,6 +10,11 @@ import { addAddress, createNetns, createVethPair, createVlan, deleteNetns, ipIn,
 import { DhcpClient } from './dhcp.ts';
 
 const ARP_PROBE = fileURLToPath(new URL('./arp-probe.py', import.meta.url));
+const VLAN_SUBINTERFACE = fileURLToPath(new URL('./vlan-subinterface.py', import.meta.url));
+/** Lifetime bound of a userspace VLAN subinterface (it also ends with its namespace). */
+const USERSPACE_VLAN_MAX_S = 3600;
+/** How a VLAN subinterface was made: by the kernel's 8021q driver, or in userspace (no 8021q). */
+export type VlanKind = 'kernel' | 'userspace';
 
 export interface NamespaceHostOptions {
   /** the namespace to create (must carry the caller's prefix, see netns.ts) */
@@ -30,6 +36,9 @@ export interface PingResult {
 
 export class NamespaceHost {
   private readonly dhcpClients: DhcpClient[] = [];
+  private readonly vlanShims: ChildProcess[] = [];
+  /** How each subinterface was made (`eth0.10` -> kernel | userspace). */
+  readonly vlans = new Map<string, VlanKind>();
 
   private constructor(
     readonly netns: string,
@@ -64,9 +73,29 @@ export class NamespaceHost {
     await addAddress(this.netns, ifname, cidr);
   }
 
-  /** An 802.1Q subinterface of the host's interface, up; returns its name (`eth0.VID`). */
-  addVlan(vid: number): Promise<string> {
-    return createVlan(this.netns, this.iface, vid);
+  /**
+   * An 802.1Q subinterface of the host's interface, up; returns its name (`eth0.VID`). Where the
+   * kernel has no 8021q module ("Unknown device type"), the same subinterface in userspace: a TAP
+   * device the kernel's IP stack uses, tagged onto the interface by vlan-subinterface.py (python3),
+   * with an MTU 4 octets smaller for the tag; `vlans` says which.
+   */
+  async addVlan(vid: number): Promise<string> {
+    try {
+      const name = await createVlan(this.netns, this.iface, vid);
+      this.vlans.set(name, 'kernel');
+      return name;
+    } catch (e) {
+      if (!/Unknown device type/i.test((e as Error).message)) throw e;
+      if (!hasProgram('python3')) throw new Error(`${this.netns}: this kernel has no 8021q module and python3 is missing for the userspace subinterface`);
+    }
+    const name = `${this.iface}.${vid}`;
+    const shim = spawn('ip', ['netns', 'exec', this.netns, 'python3', VLAN_SUBINTERFACE, this.iface, String(vid), name, String(USERSPACE_VLAN_MAX_S)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.vlanShims.push(shim);
+    await readyLine(shim, 10_000, `${this.netns}: userspace VLAN ${name}`);
+    const mtu = Number((/mtu (\d+)/.exec(await mustRun(ipIn(this.netns, '-o', 'link', 'show', this.iface))) ?? [])[1] ?? 1500);
+    await mustRun(ipIn(this.netns, 'link', 'set', name, 'mtu', String(mtu - 4), 'up'));
+    this.vlans.set(name, 'userspace');
+    return name;
   }
 
   async setDefaultRoute(gateway: string): Promise<void> {
@@ -134,6 +163,34 @@ export class NamespaceHost {
   /** Removes the namespace (and with it the veth, both ends) and stops the host's DHCP clients. */
   async destroy(): Promise<void> {
     for (const c of this.dhcpClients) await c.stop();
+    for (const p of this.vlanShims) if (p.exitCode === null && p.signalCode === null) p.kill();
     await deleteNetns(this.netns);
   }
+}
+
+/** Resolves when the child prints a `ready` line; rejects when it exits first or after `ms`. */
+function readyLine(child: ChildProcess, ms: number, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const done = (e?: Error) => {
+      clearTimeout(timer);
+      child.stdout?.off('data', onOut);
+      child.off('close', onClose);
+      if (e) reject(e);
+      else resolve();
+    };
+    const onOut = (d: Buffer) => {
+      out += d.toString();
+      if (out.split('\n').includes('ready')) done();
+    };
+    const onClose = (code: number | null) => done(new Error(`${what}: exited (${code}) before ready: ${err.trim().split('\n').pop() ?? ''}`));
+    const timer = setTimeout(() => {
+      child.kill();
+      done(new Error(`${what}: not ready within ${ms} ms`));
+    }, ms);
+    child.stdout?.on('data', onOut);
+    child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('close', onClose);
+  });
 }

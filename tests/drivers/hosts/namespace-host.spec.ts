@@ -76,10 +76,13 @@ test.describe('namespace hosts on one bridge', () => {
 
   test('802.1Q: hosts on subinterfaces of VLAN 10 reach each other, and the wire carries the tag', async () => {
     test.skip(!hasProgram('ping'), 'ping (iputils-ping) is not installed');
-    test.skip(!(await vlanSupported(`${PREFIX}vt`)), 'this kernel cannot create 802.1Q subinterfaces (8021q)');
+    const kernel = await vlanSupported(`${PREFIX}vt`);
     const v1 = await h1.addVlan(10);
     const v2 = await h2.addVlan(10);
     expect(v1).toBe('eth0.10');
+    // no 8021q module (as on this project's CI kernels): the driver's userspace subinterface
+    expect(h1.vlans.get(v1)).toBe(kernel ? 'kernel' : 'userspace');
+    test.info().annotations.push({ type: 'subinterface', description: kernel ? 'kernel 8021q' : 'userspace (TAP + vlan-subinterface.py): this kernel has no 8021q module' });
     await h1.addAddress('10.10.0.1/24', v1);
     await h2.addAddress('10.10.0.2/24', v2);
     const cap = await h2.capture({ filter: 'vlan 10' });

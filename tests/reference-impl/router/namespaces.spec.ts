@@ -4,7 +4,7 @@
 // example 1; 802.1Q-tagged frames cross with their tag (facts §4.3: tagged frames are passed
 // through): 802.1Q subinterfaces pinging each other with the kernel's ARP and ICMP (kernel VLAN
 // devices where the 8021q module exists, otherwise the same subinterface in userspace: a TAP device
-// plus tagged-host.py tagging onto eth0), and userspace tagged hosts checking VID and PCP; everything
+// plus drivers/hosts/vlan-subinterface.py tagging onto eth0), and userspace tagged hosts checking VID and PCP; everything
 // the routers send is clean in tshark.
 //
 // The routers run in this test's own event loop, so every host command runs asynchronously: a
@@ -15,6 +15,7 @@ import path from 'node:path';
 import { seedConfig, startPair, tsharkProblems, waitFor, established, writeTransmissions } from './lab.ts';
 
 const TAGGED_HOST = path.join(import.meta.dirname, 'tagged-host.py');
+const VLAN_SUBINTERFACE = path.join(import.meta.dirname, '../../../drivers/hosts/vlan-subinterface.py');
 const quietRun = (...a: string[]) => spawnSync(a[0], a.slice(1), { stdio: 'ignore', timeout: 20_000 });
 
 /** Runs a command without blocking the event loop; bounded by `ms` (then killed). */
@@ -124,10 +125,10 @@ test('namespace mode: 802.1Q subinterfaces (VLAN 10) in the two namespaces ping 
   skipUnlessRoot();
   // Where the kernel has the 8021q module, `ip link add ... type vlan`; where it has not (this
   // project's CI kernels), the same subinterface in userspace: a TAP device for the kernel's IP
-  // stack whose frames tagged-host.py tags onto eth0 and untags from it (as the vlan driver does).
+  // stack whose frames drivers/hosts/vlan-subinterface.py tags onto eth0 and untags from it (as the vlan driver does).
   const kernelVlan = vlanSupported();
   test.skip(!kernelVlan && spawnSync('python3', ['--version']).status !== 0, 'no 8021q module and no python3 for the userspace subinterface');
-  test.info().annotations.push({ type: 'subinterface', description: kernelVlan ? 'kernel 8021q (ip link add ... type vlan id 10)' : 'userspace: TAP eth0.10 + tagged-host.py subinterface (this kernel has no 8021q module)' });
+  test.info().annotations.push({ type: 'subinterface', description: kernelVlan ? 'kernel 8021q (ip link add ... type vlan id 10)' : 'userspace: TAP eth0.10 + drivers/hosts/vlan-subinterface.py (this kernel has no 8021q module)' });
   const { ns, veth, cleanup } = hostNames('rdv');
   cleanup();
   let pair: Pair | undefined;
@@ -137,7 +138,7 @@ test('namespace mode: 802.1Q subinterfaces (VLAN 10) in the two namespaces ping 
     for (let i = 0; i < 2; i++) {
       if (kernelVlan) await must('ip', 'netns', 'exec', ns[i], 'ip', 'link', 'add', 'link', 'eth0', 'name', 'eth0.10', 'type', 'vlan', 'id', '10');
       else {
-        shims.push((await startResponder(['netns', 'exec', ns[i], 'python3', TAGGED_HOST, 'subinterface', 'eth0', '10', 'eth0.10', '60'])).proc);
+        shims.push((await startResponder(['netns', 'exec', ns[i], 'python3', VLAN_SUBINTERFACE, 'eth0', '10', 'eth0.10', '60'])).proc);
         await must('ip', 'netns', 'exec', ns[i], 'ip', 'link', 'set', 'eth0.10', 'mtu', '1496'); // room for the tag on eth0
       }
       await must('ip', 'netns', 'exec', ns[i], 'ip', 'link', 'set', 'eth0.10', 'up');
@@ -166,7 +167,7 @@ interface Tag {
   dei: number;
 }
 
-/** Starts tagged-host.py (`respond` or `subinterface` mode) and resolves once it prints ready (bounded). */
+/** Starts a python helper (tagged-host.py respond, vlan-subinterface.py) and resolves once it prints ready (bounded). */
 function startResponder(args: string[]): Promise<{ proc: ChildProcess; lines: string[] }> {
   return new Promise((resolve, reject) => {
     const proc = spawn('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] });

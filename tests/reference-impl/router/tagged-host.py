@@ -10,11 +10,6 @@ and speaks tagged ARP and ICMP echo over an AF_PACKET raw socket.
   tagged-host.py ask IFACE VID PCP MY_IP PEER_IP SECONDS
       sends a tagged ARP request for PEER_IP, then a tagged echo request to the MAC that answered;
       prints one JSON line with the tags (vid, pcp, dei) each reply arrived with.
-  tagged-host.py subinterface IFACE VID NAME SECONDS
-      a VLAN subinterface in userspace, what `ip link add link IFACE name NAME type vlan id VID`
-      makes where the kernel has the 8021q module: a TAP device NAME for the kernel's own IP stack
-      (ARP, ICMP, ...), whose frames leave IFACE with an 802.1Q tag VID (PCP 0), and tagged VID
-      frames arriving on IFACE enter NAME untagged. Prints "ready" once NAME exists (not yet up).
 
 The kernel strips a received VLAN tag into skb metadata before AF_PACKET sees the frame; the tag
 comes back through PACKET_AUXDATA (tp_vlan_tci), as libpcap reads it.
@@ -153,37 +148,10 @@ def ask(iface, vid, pcp, my_ip, peer_ip, seconds):
     return 0 if result['echo'] is not None else 1
 
 
-TUNSETIFF = 0x400454CA
-IFF_TAP = 0x0002
-IFF_NO_PI = 0x1000
-
-
-def subinterface(iface, vid, name, seconds):
-    import fcntl
-    tap = os.open('/dev/net/tun', os.O_RDWR)
-    fcntl.ioctl(tap, TUNSETIFF, struct.pack('16sH', name.encode(), IFF_TAP | IFF_NO_PI))
-    s, _mac = open_socket(iface)
-    print('ready', flush=True)
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        ready = select.select([s, tap], [], [], 0.2)[0]
-        if tap in ready:
-            frame = os.read(tap, 65535)
-            if len(frame) >= 14:  # kernel -> wire: insert the tag after the MAC addresses
-                s.send(frame[:12] + struct.pack('!HH', ETH_P_8021Q, vid) + frame[12:])
-        if s in ready:
-            data, tag = receive(s)
-            if tag is not None and tag['vid'] == vid:  # wire -> kernel: strip the tag
-                os.write(tap, data[:12] + data[16:])
-    return 0
-
-
 def main(argv):
     try:
         if len(argv) == 6 and argv[0] == 'respond':
             return respond(argv[1], int(argv[2]), int(argv[3]), argv[4], float(argv[5])) or 0
-        if len(argv) == 5 and argv[0] == 'subinterface':
-            return subinterface(argv[1], int(argv[2]), argv[3], float(argv[4]))
         if len(argv) == 7 and argv[0] == 'ask':
             return ask(argv[1], int(argv[2]), int(argv[3]), argv[4], argv[5], float(argv[6]))
     except (OSError, ValueError) as e:
