@@ -19,7 +19,8 @@ import {
   type L2tpTunnelView,
 } from '../config/index.ts';
 import type { TunnelConfig } from '../control/node.ts';
-import { defaultTunnelSettings, type TunnelSettings } from '../control/tunnel-settings.ts';
+import type { TunnelSettings } from '../control/tunnel-settings.ts';
+import { tunnelSettingsFromConfig } from '../control/tunnel-settings-from-config.ts';
 import { parseEthernetFilter, parseIpFilter, type EthernetFilterRule, type IpFilterRule } from '../filter/index.ts';
 import { capabilities, rowsOf, sampleRevision, modelFacts, type Capabilities } from '../platform/index.ts';
 import type { DefectName } from './defects.ts';
@@ -69,27 +70,17 @@ export interface RouterPlan {
 }
 
 export function tunnelSettingsFrom(v: L2tpTunnelView, model: string, defects: ReadonlySet<DefectName>): TunnelSettings {
-  const d = defaultTunnelSettings(model, v.tunnel);
+  const s = tunnelSettingsFromConfig(v, model);
   return {
-    ...d,
-    alwaysOn: v.alwaysOn,
+    ...s,
     // defect hostname-not-configured: the Host Name AVP carries the model name
-    hostname: defects.has('hostname-not-configured') ? model : (v.hostname ?? model),
-    auth: { enabled: v.tunnelAuth.enabled, password: v.tunnelAuth.password?.reveal() ?? model },
-    disconnectTimeS: v.disconnectTime,
-    keepalive: {
-      use: v.keepalive.enabled,
-      intervalS: v.keepalive.interval,
-      // defect hello-count-off-by-one: one unanswered Hello more before declaring the peer down
-      count: v.keepalive.count + (defects.has('hello-count-off-by-one') ? 1 : 0),
-    },
-    keepaliveLog: v.keepaliveLog,
-    syslog: v.syslog,
-    localRouterId: v.localRouterId,
+    hostname: defects.has('hostname-not-configured') ? model : s.hostname,
+    // defect hello-count-off-by-one: one unanswered Hello more before declaring the peer down
+    keepalive: { ...s.keepalive, count: s.keepalive.count + (defects.has('hello-count-off-by-one') ? 1 : 0) },
     // defect router-id-not-checked: compare against nothing (see routerIdCheck in router.ts)
-    remoteRouterId: defects.has('router-id-not-checked') ? '0.0.0.0' : v.remoteRouterId,
+    remoteRouterId: defects.has('router-id-not-checked') ? '0.0.0.0' : s.remoteRouterId,
     // defect end-id-not-checked: any received end-id accepted (oracle ASSUMPTION for "not configured")
-    remoteEndId: defects.has('end-id-not-checked') ? undefined : v.remoteEndId,
+    remoteEndId: defects.has('end-id-not-checked') ? undefined : s.remoteEndId,
   };
 }
 

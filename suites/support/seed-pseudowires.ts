@@ -3,10 +3,10 @@
 // L2tpNode, its tunnels read from the config views), the nodes run in the deterministic simulator
 // (reference-impl/sim) on a loss-free underlay, and a pseudowire is established when both of its
 // ends hold an established session. Nothing here is typed per model or per example.
-import { l2tpService, l2tpTunnels, parseConfig, type L2tpTunnelView } from '../../reference-impl/config/index.ts';
+import { l2tpService, l2tpTunnels, parseConfig } from '../../reference-impl/config/index.ts';
 import { L2tpNode, type TunnelConfig } from '../../reference-impl/control/node.ts';
 import type { SessionLayout } from '../../reference-impl/control/node-events.ts';
-import { defaultTunnelSettings, type TunnelSettings } from '../../reference-impl/control/tunnel-settings.ts';
+import { tunnelSettingsFromConfig } from '../../reference-impl/control/tunnel-settings-from-config.ts';
 import { Mulberry32 } from '../../reference-impl/sim/prng.ts';
 import { PERFECT_CHANNEL, Simulation } from '../../reference-impl/sim/simulator.ts';
 import type { Topology } from '../../topologies/schema/index.ts';
@@ -58,23 +58,6 @@ function wanAddressFor(t: Topology, router: string, remote: string): string | un
 }
 
 /** The oracle's tunnel settings from the config view (command reference defaults where unset). */
-function settingsOf(v: L2tpTunnelView, model: string): TunnelSettings {
-  const d = defaultTunnelSettings(model, v.tunnel);
-  return {
-    ...d,
-    alwaysOn: v.alwaysOn,
-    hostname: v.hostname ?? d.hostname,
-    auth: { enabled: v.tunnelAuth.enabled, password: v.tunnelAuth.password?.reveal() ?? d.auth.password },
-    disconnectTimeS: v.disconnectTime,
-    keepalive: { use: v.keepalive.enabled, intervalS: v.keepalive.interval, count: v.keepalive.count },
-    keepaliveLog: v.keepaliveLog,
-    syslog: v.syslog,
-    localRouterId: v.localRouterId,
-    remoteRouterId: v.remoteRouterId,
-    remoteEndId: v.remoteEndId,
-  };
-}
-
 interface NodeSetup {
   node: L2tpNode;
   address: string;
@@ -89,7 +72,7 @@ function nodeFor(t: Topology, r: ExampleRouter, random: Mulberry32): NodeSetup |
   if (locals.size !== 1 || locals.has(undefined)) {
     throw new Error(`router ${r.name}: its L2TPv3 tunnels use local addresses ${[...locals].map(String).join(', ')}; the simulation gives a router one address`);
   }
-  const tunnels: TunnelConfig[] = views.map((v) => ({ settings: settingsOf(v, r.model), remoteAddress: v.endpointAddress!.remote, enabled: v.enabled }));
+  const tunnels: TunnelConfig[] = views.map((v) => ({ settings: tunnelSettingsFromConfig(v, r.model), remoteAddress: v.endpointAddress!.remote, enabled: v.enabled }));
   const service = l2tpService(doc);
   return {
     node: new L2tpNode({ tunnels, random: random.fork() }),
