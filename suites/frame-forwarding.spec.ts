@@ -1,70 +1,103 @@
-// Frames between two pseudowires of one bridge (facts §4.2, §4.3; RFC 4719; RFC 3931 §4.1):
-// an 802.1Q-tagged frame comes out of the other tunnel unchanged, and a broadcast is flooded to
-// every member but the one it came in on.
+// Frames from a pseudowire to the other members of its bridge (facts §4.2, §4.3; RFC 4719; RFC 3931
+// §4.1): an 802.1Q-tagged frame comes out unchanged (or not at all where the oracle drops tagged
+// frames), and a broadcast is flooded to every member but the one it came in on. The other member
+// is a second pseudowire where the model allows two tunnels, otherwise the LAN port (lan1), so the
+// tests run on every model.
 import { test, expect } from './fixtures.ts';
 import { LearningBridge } from '../reference-impl/bridge/index.ts';
 import { buildEthernetFrame } from '../reference-impl/capture/ip.ts';
 import { barrier, hasMarker, markedFrame } from './support/bridge-traffic.ts';
+import type { DeviceLab, DeviceLabOptions } from './support/device-lab.ts';
+import type { PeerTunnel } from '../drivers/peer/peer-tunnel.ts';
 
 const A = '127.0.0.2';
 const B = '127.0.0.3';
 const HOST_A = { mac: '02:00:00:00:02:0a', ip: '192.168.100.10' };
 const BROADCAST = 'ff:ff:ff:ff:ff:ff';
+const WAIT_MS = 5000;
 
-/** The oracle's bridge for the lab: lan1 and two established tunnels. */
-function oracleBridge(caps: { model: string; learningTable: { dynamic: number; static: number } }): LearningBridge {
+type Caps = { model: string; maxL2tpv3Tunnels: number; learningTable: { dynamic: number; static: number } };
+
+/** The member a frame from tunnel1 should reach: a second pseudowire, or lan1 on a one-tunnel model. */
+interface FarMember {
+  readonly name: 'tunnel2' | 'lan1';
+  waitFor(marker: string, what: string): Promise<Uint8Array>;
+  saw(marker: string): boolean;
+  /** Sends a frame into the bridge from this member. */
+  send(frame: Uint8Array): void;
+}
+
+/** The oracle's bridge for the lab: lan1, tunnel1 and (two-tunnel models) tunnel2, all established. */
+function oracleBridge(caps: Caps): LearningBridge {
+  const two = caps.maxL2tpv3Tunnels >= 2;
   return new LearningBridge({
     name: 'bridge1',
-    members: [{ name: 'lan1', kind: 'lan' }, { name: 'tunnel1', kind: 'tunnel' }, { name: 'tunnel2', kind: 'tunnel' }],
-    establishedTunnels: ['tunnel1', 'tunnel2'],
+    members: [{ name: 'lan1', kind: 'lan' }, { name: 'tunnel1', kind: 'tunnel' }, ...(two ? [{ name: 'tunnel2', kind: 'tunnel' as const }] : [])],
+    establishedTunnels: two ? ['tunnel1', 'tunnel2'] : ['tunnel1'],
     dynamicCapacity: caps.learningTable.dynamic, staticCapacity: caps.learningTable.static,
     // facts §4.3: tagged frames pass, except on vRX
     passTaggedFrames: !caps.model.startsWith('vRX'),
   });
 }
 
-test.describe('frame forwarding between pseudowires', { tag: '@frames' }, () => {
-  test.beforeEach(async ({ feature, caps }) => {
+async function openPath(openLab: (o: DeviceLabOptions) => Promise<DeviceLab>, caps: Caps): Promise<{ pa: PeerTunnel; far: FarMember }> {
+  const two = caps.maxL2tpv3Tunnels >= 2;
+  const lab = await openLab(two ? { tunnels: [{ n: 1, peer: A }, { n: 2, peer: B }] } : { tunnels: [{ n: 1, peer: A }], lan: true });
+  await lab.startRouter();
+  const pa = await lab.peer(A, { role: 'initiator' });
+  const pb = two ? await lab.peer(B, { role: 'initiator' }) : undefined;
+  await Promise.all([pa.established(), pb?.established()]);
+  const frameWith = (m: string) => (e: { kind: string; frame?: Uint8Array }) => (e.kind === 'frame' && e.frame && hasMarker(m)(e.frame) ? e.frame : undefined);
+  const far: FarMember = pb
+    ? { name: 'tunnel2', waitFor: (m, what) => pb.waitFor(frameWith(m), WAIT_MS, what), saw: (m) => pb.events.some((e) => frameWith(m)(e) !== undefined), send: (f) => void pb.sendFrame(f) }
+    : { name: 'lan1', waitFor: (m, what) => lab.lan!.waitFor((f) => (hasMarker(m)(f) ? f : undefined), WAIT_MS, what), saw: (m) => lab.lan!.frames.some(hasMarker(m)), send: (f) => lab.lan!.send(f) };
+  return { pa, far };
+}
+
+test.describe('frame forwarding from a pseudowire', { tag: '@frames' }, () => {
+  test.beforeEach(async ({ feature }) => {
     await feature('frame-kinds');
-    test.skip(caps.maxL2tpv3Tunnels < 2, `the model allows ${caps.maxL2tpv3Tunnels} L2TPv3 tunnel(s); this test needs two pseudowires on one bridge`);
   });
 
-  async function twoPeers(openLab: (o: Parameters<import('./fixtures.ts').SuiteTestFixtures['openLab']>[0]) => ReturnType<import('./fixtures.ts').SuiteTestFixtures['openLab']>, misbehaveA: string[] = []) {
-    const lab = await openLab({ tunnels: [{ n: 1, peer: A }, { n: 2, peer: B }] });
-    await lab.startRouter();
-    const pa = await lab.peer(A, { role: 'initiator' }, misbehaveA);
-    const pb = await lab.peer(B, { role: 'initiator' });
-    await Promise.all([pa.established(), pb.established()]);
-    return { lab, pa, pb };
-  }
-
-  test('an 802.1Q-tagged frame leaves the other pseudowire as the oracle predicts (tag kept)', async ({ openLab, caps }) => {
-    const { pa, pb } = await twoPeers(openLab);
-    const marker = 'dot1q-through';
+  test('802.1Q-tagged frames cross between the pseudowire and the other bridge member as the oracle predicts (tag kept), both ways', async ({ openLab, caps }) => {
+    const { pa, far } = await openPath(openLab, caps);
+    const oracle = oracleBridge(caps);
     // 802.1Q: TPID 0x8100, TCI (PCP 3, VID 100), then the inner EtherType and payload.
-    const inner = markedFrame(HOST_A.mac, BROADCAST, marker).subarray(12);
-    const tagged = buildEthernetFrame({ src: HOST_A.mac, dst: BROADCAST, etherType: 0x8100, payload: Uint8Array.from([0x60, 100, ...inner]) });
-    const d = oracleBridge(caps).forward(tagged, 'tunnel1', 0);
-    pa.sendFrame(tagged);
-    if (d.egress.includes('tunnel2')) {
-      const got = await pb.waitFor((e) => (e.kind === 'frame' && hasMarker(marker)(e.frame) ? e.frame : undefined), 5000, 'the tagged frame at the far pseudowire');
-      expect(Buffer.from(got).toString('hex')).toBe(Buffer.from(tagged).toString('hex'));
+    const taggedFrom = (src: string, marker: string) =>
+      buildEthernetFrame({ src, dst: BROADCAST, etherType: 0x8100, payload: Uint8Array.from([0x60, 100, ...markedFrame(src, BROADCAST, marker).subarray(12)]) });
+    // tunnel1 -> far member
+    const out = taggedFrom(HOST_A.mac, 'dot1q-through');
+    pa.sendFrame(out);
+    if (oracle.forward(out, 'tunnel1', 0).egress.includes(far.name)) {
+      const got = await far.waitFor('dot1q-through', `the tagged frame at ${far.name}`);
+      expect(Buffer.from(got).toString('hex')).toBe(Buffer.from(out).toString('hex'));
     } else {
       // The oracle drops it (vRX: tagged frames do not pass): the barrier shows nothing came out.
       await barrier(pa, HOST_A);
-      expect(pb.events.some((e) => e.kind === 'frame' && hasMarker(marker)(e.frame))).toBe(false);
+      expect(far.saw('dot1q-through')).toBe(false);
+    }
+    // far member -> tunnel1 (into the L2TPv3 encapsulation)
+    const back = taggedFrom('02:00:00:00:02:0b', 'dot1q-back');
+    far.send(back);
+    far.send(markedFrame('02:00:00:00:02:0b', BROADCAST, 'dot1q-back-barrier'));
+    await pa.waitFor((e) => (e.kind === 'frame' && hasMarker('dot1q-back-barrier')(e.frame) ? true : undefined), WAIT_MS, 'the barrier from the far member');
+    const arrived = pa.events.find((e) => e.kind === 'frame' && hasMarker('dot1q-back')(e.frame) && !hasMarker('dot1q-back-barrier')(e.frame));
+    if (oracle.forward(back, far.name, 0).egress.includes('tunnel1')) {
+      expect(arrived?.kind === 'frame' ? Buffer.from(arrived.frame).toString('hex') : 'nothing arrived', 'the tagged frame at tunnel1').toBe(Buffer.from(back).toString('hex'));
+    } else {
+      expect(arrived, 'a tagged frame the oracle drops').toBeUndefined();
     }
   });
 
   test('a broadcast is flooded to the other members, never back out of its ingress', async ({ openLab, caps }) => {
-    const { pa, pb } = await twoPeers(openLab);
+    const { pa, far } = await openPath(openLab, caps);
     const marker = 'flood-check';
     const f = markedFrame(HOST_A.mac, BROADCAST, marker);
     const d = oracleBridge(caps).forward(f, 'tunnel1', 0);
-    expect(d.egress).toContain('tunnel2');
+    expect(d.egress).toContain(far.name);
     expect(d.egress).not.toContain('tunnel1');
     pa.sendFrame(f);
-    await pb.waitFor((e) => (e.kind === 'frame' && hasMarker(marker)(e.frame) ? true : undefined), 5000, 'the broadcast at the other pseudowire');
+    await far.waitFor(marker, `the broadcast at ${far.name}`);
     // Barrier: the router handles A's frames in order, so an echo would have come before this reply.
     await barrier(pa, HOST_A);
     expect(pa.events.some((e) => e.kind === 'frame' && hasMarker(marker)(e.frame)), 'broadcast sent back to its ingress').toBe(false);
