@@ -4,7 +4,7 @@
 import { test, expect } from './fixtures.ts';
 import { deviceCcid } from './support/ids.ts';
 import { expectSyslog } from './support/expect-syslog.ts';
-import { adminCli, cliLoginLines } from './support/router-cli.ts';
+import { cliLoginLines } from './support/router-cli.ts';
 
 const PEER = '127.0.0.2';
 const T = { tunnel: 1 };
@@ -17,11 +17,11 @@ test.describe('operator commands on the control connection', { tag: '@control' }
   test('`connect tunnel 1` dials the listening peer of a tunnel without always-on', async ({ openLab }) => {
     const lab = await openLab({ tunnels: [{ n: 1, peer: PEER, alwaysOn: false }], extra: cliLoginLines() });
     const p = await lab.peer(PEER, { role: 'responder' });
-    const router = await lab.startRouter();
-    const cli = await adminCli(router);
+    await lab.startRouter();
+    const cli = await lab.adminCli();
     try {
       await cli.run('connect tunnel 1');
-      await expectSyslog(lab, 'connectTo', { ...T, address: PEER });
+      await expectSyslog(lab, 'connectTo', { ...T, address: lab.peerAddress(PEER) });
       await p.established();
       expect(p.errors).toEqual([]);
     } finally {
@@ -31,11 +31,11 @@ test.describe('operator commands on the control connection', { tag: '@control' }
 
   test('`disconnect tunnel 1` sends a StopCCN: the peer sees the tunnel closed', async ({ openLab }) => {
     const lab = await openLab({ tunnels: [{ n: 1, peer: PEER }], extra: cliLoginLines() });
-    const router = await lab.startRouter();
+    await lab.startRouter();
     const p = await lab.peer(PEER, { role: 'initiator' });
     await p.established();
     await expectSyslog(lab, 'tunnelEstablished', { ...T, tunnelId: deviceCcid(p) });
-    const cli = await adminCli(router);
+    const cli = await lab.adminCli();
     try {
       await cli.run('disconnect tunnel 1');
       const stop = await p.waitFor((e) => (e.kind === 'received' && e.name === 'StopCCN' ? e : undefined), 5000, 'a StopCCN from the router');

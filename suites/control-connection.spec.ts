@@ -20,7 +20,7 @@ test.describe('control connection and sessions', { tag: '@control' }, () => {
     await lab.startRouter();
     const p = await lab.peer(PEER, { role: 'initiator' });
     await p.established();
-    await expectSyslog(lab, 'connectedFrom', { ...T, address: PEER });
+    await expectSyslog(lab, 'connectedFrom', { ...T, address: lab.peerAddress(PEER) });
     await expectSyslog(lab, 'tunnelEstablished', { ...T, tunnelId: deviceCcid(p) });
     const sid = deviceSessionId(p);
     await expectSyslog(lab, 'sessionEstablished', { ...T, sessionId: sid });
@@ -33,7 +33,7 @@ test.describe('control connection and sessions', { tag: '@control' }, () => {
     const lab = await openLab({ tunnels: [{ n: 1, peer: PEER, alwaysOn: true }] });
     const p = await lab.peer(PEER, { role: 'responder' });
     await lab.startRouter();
-    await expectSyslog(lab, 'connectTo', { ...T, address: PEER });
+    await expectSyslog(lab, 'connectTo', { ...T, address: lab.peerAddress(PEER) });
     await p.established();
     expect(p.errors).toEqual([]);
   });

@@ -4,7 +4,7 @@
 import { test, expect } from './fixtures.ts';
 import { LearningBridge } from '../reference-impl/bridge/index.ts';
 import { LEARNING_TIMER } from '../reference-impl/bridge/facts.ts';
-import { adminCli, cliLoginLines } from './support/router-cli.ts';
+import { cliLoginLines } from './support/router-cli.ts';
 import { barrier, markedFrame, parseLearningRows, testMac, type LearningRow } from './support/bridge-traffic.ts';
 
 const PEER = '127.0.0.2';
@@ -34,7 +34,8 @@ test.describe('learning table', { tag: '@learning' }, () => {
       tunnels: [{ n: 1, peer: PEER }],
       extra: [...cliLoginLines(), `bridge learning bridge1 timer ${LEARNING_TIMER.offKeyword}`, `bridge learning bridge1 static ${STATIC_MAC} lan1`],
     });
-    const cli = await adminCli(await lab.startRouter());
+    await lab.startRouter();
+    const cli = await lab.adminCli();
     try {
       const p = await lab.peer(PEER, { role: 'initiator' });
       await p.established();
@@ -65,14 +66,17 @@ test.describe('learning table', { tag: '@learning' }, () => {
     // The shortest documented timer at a high time scale: 30 s become 0.3 s.
     test.use({ timeScale: 100 });
 
-    test('a learned entry ages out after `bridge learning bridge1 timer`', async ({ openLab, caps, timeScale }) => {
+    test('a learned entry ages out after `bridge learning bridge1 timer`', async ({ openLab, caps }) => {
       const timerS = LEARNING_TIMER.minSeconds;
       const oracle = new LearningBridge({
         name: 'bridge1', members: [{ name: 'lan1', kind: 'lan' }, { name: 'tunnel1', kind: 'tunnel' }], establishedTunnels: ['tunnel1'],
         dynamicCapacity: caps.learningTable.dynamic, staticCapacity: caps.learningTable.static, ageingMs: timerS * 1000,
       });
       const lab = await openLab({ tunnels: [{ n: 1, peer: PEER }], extra: [...cliLoginLines(), `bridge learning bridge1 timer ${timerS}`] });
-      const cli = await adminCli(await lab.startRouter());
+      const timeScale = lab.timeScale; // 1 on a physical device
+      test.setTimeout(30_000 + (3 * timerS * 1000) / timeScale);
+      await lab.startRouter();
+      const cli = await lab.adminCli();
       try {
         const p = await lab.peer(PEER, { role: 'initiator' });
         await p.established();

@@ -39,7 +39,8 @@ export default defineConfig<SuiteTestFixtures, SuiteWorkerFixtures>({
   // Bounded: a hung device test fails, it does not hang the nightly run.
   timeout: 60_000,
   fullyParallel: true,
-  workers: process.env.L2TPV3_WORKERS ? Number(process.env.L2TPV3_WORKERS) : 2,
+  // A lab with physical devices has one harness (its peer addresses and syslog port): one worker.
+  workers: devices.some((d) => d.kind === 'physical') ? 1 : process.env.L2TPV3_WORKERS ? Number(process.env.L2TPV3_WORKERS) : 2,
   retries: 0,
   reporter: outDir
     ? conformanceReporters(reportPaths(outDir), {

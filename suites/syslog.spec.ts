@@ -5,9 +5,10 @@ import { test, expect } from './fixtures.ts';
 import { renderSyslog } from '../reference-impl/syslog/catalogue.ts';
 import { deviceCcid, deviceSessionId } from './support/ids.ts';
 import { expectSyslog } from './support/expect-syslog.ts';
-import { routerConfig } from './support/device-lab.ts';
 
 const PEER = '127.0.0.3';
+/** A peer no tunnel of the lab points at (the router cannot find its tunnel). */
+const STRANGER = '127.0.0.2';
 
 test.describe('syslog catalogue', { tag: '@syslog' }, () => {
   test.beforeEach(async ({ feature }) => {
@@ -20,7 +21,7 @@ test.describe('syslog catalogue', { tag: '@syslog' }, () => {
     const p = await lab.peer(PEER, { role: 'initiator' });
     await p.established();
     const T = { tunnel: 3 };
-    await expectSyslog(lab, 'connectedFrom', { ...T, address: PEER }, true);
+    await expectSyslog(lab, 'connectedFrom', { ...T, address: lab.peerAddress(PEER) }, true);
     await expectSyslog(lab, 'tunnelEstablished', { ...T, tunnelId: deviceCcid(p) }, true);
     await expectSyslog(lab, 'sessionEstablished', { ...T, sessionId: deviceSessionId(p) }, true);
   });
@@ -28,15 +29,15 @@ test.describe('syslog catalogue', { tag: '@syslog' }, () => {
   test('a DEBUG line has severity debug', async ({ openLab }) => {
     const lab = await openLab({ tunnels: [{ n: 1, peer: PEER }] });
     await lab.startRouter();
-    await lab.peer('127.0.0.9', { role: 'initiator' });
+    await lab.peer(STRANGER, { role: 'initiator' });
     await expectSyslog(lab, 'cantFindTunnel', {}, true);
   });
 
   test('syslog debug off: no DEBUG line reaches the collector', async ({ openLab }) => {
     const tunnels = [{ n: 1, peer: PEER }];
-    const lab = await openLab({ tunnels, config: (port) => routerConfig(tunnels, port).replace('syslog debug on', 'syslog debug off') });
+    const lab = await openLab({ tunnels, config: (_port, build) => build(tunnels).replace('syslog debug on', 'syslog debug off') });
     await lab.startRouter();
-    await lab.peer('127.0.0.9', { role: 'initiator' }); // would log the DEBUG line cantFindTunnel
+    await lab.peer(STRANGER, { role: 'initiator' }); // would log the DEBUG line cantFindTunnel
     await lab.syslog.waitFor(renderSyslog('portOpened'), 5000);
     const p = await lab.peer(PEER, { role: 'initiator' });
     await p.established();

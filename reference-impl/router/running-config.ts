@@ -127,13 +127,19 @@ export class RunningConfig {
   }
 
   /** The config text (no header), lines joined with `\n`. */
+  /** The entries, without the header of a tunnel whose every setting was removed (RTX shows no empty `tunnel select N`). */
+  private shown(): Entry[] {
+    return this.entries.filter((e) => !(e.scope !== null && e.indent === '' && e.text === `tunnel select ${e.scope}` && !this.entries.some((o) => o !== e && o.scope === e.scope)));
+  }
+
   text(): string {
-    return this.entries.map((e) => e.indent + e.text).join('\n') + (this.entries.length ? '\n' : '');
+    const shown = this.shown();
+    return shown.map((e) => e.indent + e.text).join('\n') + (shown.length ? '\n' : '');
   }
 
   /** The config text as `show config` prints it; secrets as `*` unless revealSecrets. */
   displayLines(revealSecrets = false): string[] {
-    return this.entries.map((e) => {
+    return this.shown().map((e) => {
       if (revealSecrets) return e.indent + e.text;
       const parsed = parseCommandLine(e.text, { tunnel: e.scope });
       return e.indent + (parsed.kind === 'command' ? maskedCommandText(parsed.command) : e.text);

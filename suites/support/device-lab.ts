@@ -10,6 +10,10 @@ import { attachCliTranscript, attachSyslogSlice } from '../../reports/allure/att
 import { freeUdpPort, RouterProcess } from './router-process.ts';
 import { SyslogListener } from './syslog-listener.ts';
 import { LanHost } from './lan-host.ts';
+import { ConfigPush } from '../../drivers/config/push.ts';
+import type { CliSession } from '../../drivers/cli/session.ts';
+import { adminCli } from './router-cli.ts';
+import { configDevice, harnessPeerAddress, JOURNAL_DIR, PhysicalLabTooSmall, physicalAdminCli, physicalTarget, pushableLines, type PhysicalTarget } from './physical-device.ts';
 import type { SuiteDevice } from './devices.ts';
 
 export const ROUTER_ADDRESS = '127.0.0.1';
@@ -36,7 +40,7 @@ export interface RouterTunnelSpec {
 /** The lab router's config; the peer driver tests use it too (tests/drivers/peer/helpers/lab.ts). */
 export function routerConfig(
   tunnels: readonly RouterTunnelSpec[], syslogPort: number,
-  opts: { routerAddress?: string; extra?: readonly string[] } = {},
+  opts: { routerAddress?: string; extra?: readonly string[]; syslogAddress?: string } = {},
 ): string {
   const lines = [
     `ip bridge1 address ${BRIDGE_ADDRESS}/24`,
@@ -62,7 +66,9 @@ export function routerConfig(
     );
   }
   lines.push(...(opts.extra ?? []));
-  lines.push(`syslog host ${ROUTER_ADDRESS}:${syslogPort}`, 'syslog info on', 'syslog debug on', 'l2tp service on l2tpv3');
+  // ASSUMPTION: `syslog host ADDRESS:PORT` for a collector off port 514 (the emulator takes it; CR §4 gives the address only).
+  const collector = opts.syslogAddress ?? ROUTER_ADDRESS;
+  lines.push(`syslog host ${syslogPort === 514 ? collector : `${collector}:${syslogPort}`}`, 'syslog info on', 'syslog debug on', 'l2tp service on l2tpv3');
   return lines.join('\n') + '\n';
 }
 
@@ -70,8 +76,8 @@ export interface DeviceLabOptions {
   tunnels: RouterTunnelSpec[];
   /** Extra config lines (before the syslog lines). */
   extra?: string[];
-  /** Replace the generated config entirely (gets the syslog port). */
-  config?: (syslogPort: number) => string;
+  /** Replace the generated config entirely (gets the syslog port, and the lab's own config builder for tunnels). */
+  config?: (syslogPort: number, build: (tunnels: readonly RouterTunnelSpec[]) => string) => string;
   /** Run the emulated device at another revision of its firmware series (platform-gating probes). */
   firmware?: string;
   /** Give the router a `lan1` link to a LanHost (`lab.lan`): frames in and out of the LAN side. */
@@ -86,6 +92,9 @@ export class DeviceLab {
   refusal?: string;
   /** The host on the router's lan1 (when opened with `lan: true`). */
   lan?: LanHost;
+  /** A physical device: its access, and this test's config push (rolled back at close). */
+  physical?: PhysicalTarget;
+  private push?: ConfigPush;
 
   private constructor(
     readonly device: SuiteDevice,
@@ -97,7 +106,14 @@ export class DeviceLab {
 
   static async open(device: SuiteDevice, timeScale: number, opts: DeviceLabOptions): Promise<DeviceLab> {
     if (device.kind !== 'emulated') {
-      throw new Error(`${device.model} ${device.firmware} (${device.role}): physical devices are not driven by the loopback suites yet (use an emulated lab)`);
+      // A physical device: its config is pushed over SSH, peers and syslog use the harness's addresses.
+      const t = physicalTarget(device);
+      for (const x of opts.tunnels) harnessPeerAddress(t, x.peer); // enough harness addresses for this test?
+      if (opts.lan) throw new PhysicalLabTooSmall('this test needs a host on the device\'s lan1; the inventory gives the harness no interface there');
+      const syslog = await SyslogListener.open(t.syslog.address, t.syslog.port);
+      const lab = new DeviceLab(device, 1, opts, syslog, t.wan.l2tpPort);
+      lab.physical = t;
+      return lab;
     }
     const syslog = await SyslogListener.open();
     const lab = new DeviceLab(device, timeScale, opts, syslog, await freeUdpPort());
@@ -106,7 +122,13 @@ export class DeviceLab {
   }
 
   get config(): string {
-    return this.opts.config?.(this.syslog.port) ?? routerConfig(this.opts.tunnels, this.syslog.port, { extra: this.opts.extra });
+    const build = (tunnels: readonly RouterTunnelSpec[], extra?: readonly string[]) => {
+      const t = this.physical;
+      if (t === undefined) return routerConfig(tunnels, this.syslog.port, { extra });
+      const mapped = tunnels.map((x) => ({ ...x, peer: harnessPeerAddress(t, x.peer) }));
+      return routerConfig(mapped, this.syslog.port, { extra, routerAddress: t.wan.address, syslogAddress: t.syslog.address });
+    };
+    return this.opts.config ? this.opts.config(this.syslog.port, (tunnels) => build(tunnels)) : build(this.opts.tunnels, this.opts.extra);
   }
 
   private processOptions() {
@@ -117,13 +139,32 @@ export class DeviceLab {
     };
   }
 
-  async startRouter(): Promise<RouterProcess> {
+  /** Physical: pushes the test's config (journaled, verified); the device keeps its credentials. */
+  private async pushConfig(): Promise<void> {
+    this.push = await ConfigPush.apply(configDevice(this.physical!), pushableLines(this.config), { journalDir: JOURNAL_DIR, mode: 'merge' });
+  }
+
+  /** Starts the emulated router, or configures the physical device. */
+  async startRouter(): Promise<RouterProcess | undefined> {
+    if (this.physical) {
+      await this.pushConfig();
+      return undefined;
+    }
     this.router = await RouterProcess.start(this.processOptions());
     return this.router;
   }
 
-  /** Starts the router; 'refused' when it exits before ready (its output kept in `refusal`). */
+  /** Starts the router; 'refused' when it exits before ready (its output kept in `refusal`); physical: when the push fails. */
   async tryStartRouter(): Promise<'accepted' | 'refused'> {
+    if (this.physical) {
+      try {
+        await this.pushConfig();
+        return 'accepted';
+      } catch (e) {
+        this.refusal = (e as Error).message;
+        return 'refused';
+      }
+    }
     const r = await RouterProcess.run(this.processOptions());
     if (r.kind === 'exited') {
       this.refusal = r.output;
@@ -133,11 +174,23 @@ export class DeviceLab {
     return 'accepted';
   }
 
+  /** The address that plays a test's logical peer address (itself on loopback; the harness's on a physical lab). */
+  peerAddress(logical: string): string {
+    return this.physical ? harnessPeerAddress(this.physical, logical) : logical;
+  }
+
+  /** An administrator CLI session on the device under test (close it in the test). */
+  adminCli(): Promise<CliSession> {
+    if (this.physical) return physicalAdminCli(this.physical);
+    if (!this.router) throw new Error('adminCli: start the router first');
+    return adminCli(this.router);
+  }
+
   /** A peer on `address` facing the router (bound and started; an initiator dials at once). */
   async peer(address: string, o: Partial<PeerTunnelOptions> & Pick<PeerTunnelOptions, 'role'>, misbehaviours: string[] = []): Promise<PeerTunnel> {
     const p = new PeerTunnel({
-      local: { host: address, port: this.port },
-      device: { host: ROUTER_ADDRESS, port: this.port },
+      local: { host: this.physical ? harnessPeerAddress(this.physical, address) : address, port: this.port },
+      device: { host: this.physical?.wan.address ?? ROUTER_ADDRESS, port: this.port },
       routerId: LAB_IDS.peerRouterId,
       endId: LAB_IDS.endId,
       timeScale: this.timeScale,
@@ -154,6 +207,7 @@ export class DeviceLab {
   async close(info: TestInfo, secrets: readonly string[] = []): Promise<void> {
     for (const p of this.peers) await p.close({ silent: true });
     await this.router?.stop();
+    await this.push?.rollback(); // physical: the device's own config again (the journal stays if this fails)
     this.syslog.close();
     this.lan?.close();
     const file = info.outputPath('peer-conversation.pcap');

@@ -15,6 +15,16 @@ export interface SuiteDevice {
   readonly role: string;
   /** Defects the emulated router carries (inventory `defects:` plus the run's --defect). */
   readonly defects: readonly string[];
+  /** A physical device: how the suites reach it (from the lab inventory). */
+  readonly access?: PhysicalAccess;
+}
+
+/** What the suites need of a physical device and of the harness around it (inventory fields). */
+export interface PhysicalAccess {
+  readonly inventory: string;
+  readonly ssh?: { readonly host: string; readonly port: number; readonly user: string; readonly passwordEnv: string; readonly adminPasswordEnv?: string };
+  readonly wan?: { readonly address: string; readonly l2tpPort: number };
+  readonly harness?: { readonly peerAddresses: readonly string[]; readonly syslog: { readonly address: string; readonly port: number } };
 }
 
 export class LabSelectionError extends Error {
@@ -43,7 +53,20 @@ export function defaultLabDevices(): SuiteDevice[] {
 export function inventoryDevices(file: string): SuiteDevice[] {
   const r = loadInventory(file);
   if (r.value === undefined) throw new LabSelectionError(`lab file ${file}:\n${r.diagnostics.map(formatDiagnostic).join('\n')}`);
-  return r.value.devices.map((d) => ({ model: d.model, firmware: d.firmware, kind: d.kind, role: d.role, defects: d.defects ?? [] }));
+  const h = r.value.harness;
+  return r.value.devices.map((d) => ({
+    model: d.model, firmware: d.firmware, kind: d.kind, role: d.role, defects: d.defects ?? [],
+    ...(d.kind === 'physical'
+      ? {
+          access: {
+            inventory: file,
+            ssh: d.ssh && { host: d.ssh.host, port: d.ssh.port, user: d.ssh.user, passwordEnv: d.ssh.password_env, adminPasswordEnv: d.ssh.admin_password_env },
+            wan: d.wan && { address: d.wan.address, l2tpPort: d.wan.l2tp_port },
+            harness: h && { peerAddresses: h.peer_addresses, syslog: { address: h.syslog.address, port: h.syslog.port } },
+          },
+        }
+      : {}),
+  }));
 }
 
 export interface LabSelection {

@@ -25,9 +25,12 @@ export class SyslogListener extends EventEmitter {
     });
   }
 
-  static async open(host = '127.0.0.1'): Promise<SyslogListener> {
+  static async open(host = '127.0.0.1', port = 0): Promise<SyslogListener> {
     const s = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
-    await new Promise<void>((resolve) => s.bind(0, host, () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      s.once('error', (e) => reject(new Error(`syslog listener: cannot bind ${host}:${port} (${e.message})`)));
+      s.bind(port, host, () => resolve());
+    });
     return new SyslogListener(s);
   }
 

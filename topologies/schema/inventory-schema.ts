@@ -28,6 +28,23 @@ const serial = z.strictObject({
   admin_password_env: envName.optional(),
 });
 
+/** Where the device's L2TPv3 endpoint is, as the harness reaches it (the conformance suites need it). */
+const wan = z.strictObject({
+  address: z.string().min(1),
+  /** UDP port of L2TPv3 on the device (RTX: 1701) */
+  l2tp_port: z.int().min(1).max(65535).default(1701),
+});
+
+/**
+ * The harness host's own side of the lab, for the conformance suites on physical devices: the
+ * addresses its tester peers bind (each test tunnel's far end: the device's `tunnel endpoint
+ * address` points at them) and where it collects syslog (the device's `syslog host`).
+ */
+const harness = z.strictObject({
+  peer_addresses: z.array(z.string().min(1)).min(1, { error: 'harness.peer_addresses needs at least one address' }),
+  syslog: z.strictObject({ address: z.string().min(1), port: z.int().min(1).max(65535).default(514) }),
+});
+
 const device = z.strictObject({
   /** the topology role this device plays */
   role: name,
@@ -41,12 +58,16 @@ const device = z.strictObject({
   ports: z.record(z.string(), z.string()).optional(),
   /** emulated only: defects to inject (names from the emulator's defect table) */
   defects: z.array(z.string()).optional(),
+  /** physical: the device's L2TPv3 endpoint (needed by the conformance suites) */
+  wan: wan.optional(),
 });
 
 export const inventorySchema = z.strictObject({
   name,
   description: z.string().optional(),
   devices: z.array(device).min(1, { error: 'an inventory needs at least one device' }),
+  /** physical devices in the conformance suites: the harness's peer and syslog addresses */
+  harness: harness.optional(),
 });
 
 export type Inventory = z.output<typeof inventorySchema>;

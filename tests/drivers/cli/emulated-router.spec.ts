@@ -3,6 +3,7 @@
 // exactly as they would to a physical RTX. Only facts-level expectations: prompts `>`/`#`
 // (facts §3.2), `Error:` lines (§3.1), `show config` indentation (§3.4).
 
+import { freeUdpPort } from '../../../suites/support/router-process.ts';
 import { test, expect } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,7 +44,7 @@ let ready: Ready;
 test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'drivercli-emu-'));
   writeFileSync(join(dir, 'rt.conf'), CONFIG);
-  const argv = ['--model', 'RTX1210', '--firmware', '14.01.26', '--config', join(dir, 'rt.conf'), '--ssh', '127.0.0.1:0', '--console-pty', join(dir, 'console')];
+  const argv = ['--model', 'RTX1210', '--firmware', '14.01.26', '--config', join(dir, 'rt.conf'), '--ssh', '127.0.0.1:0', '--l2tp-port', String(await freeUdpPort()), '--console-pty', join(dir, 'console')]; // each worker runs its own beforeAll router: its own port
   child = spawn(process.execPath, [join(ROOT, 'bin', 'run-ts.mjs'), join(ROOT, 'tests', 'drivers', 'cli', 'helpers', 'run-router.ts'), ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
   ready = await new Promise<Ready>((resolve, reject) => {
     let out = '';

@@ -1,0 +1,98 @@
+// A physical device in the suites: what the lab inventory says of it (SSH access, its L2TPv3
+// endpoint, the harness's peer and syslog addresses), its CLI, and each test's config pushed with
+// the config driver (journal first, verified, rolled back when the test ends: DESIGN.md "Hardware
+// is precious"). Secrets come from the environment variables the inventory names and never
+// appear in an error.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { CliSession } from '../../drivers/cli/session.ts';
+import { SshTransport } from '../../drivers/cli/transports/ssh.ts';
+import { CREDENTIAL_COMMANDS } from '../../drivers/config/plan.ts';
+import type { ConfigDevice } from '../../drivers/config/push.ts';
+import type { SuiteDevice } from './devices.ts';
+
+/** Where rollback journals of physical devices live (override: L2TPV3_JOURNAL_DIR). */
+export const JOURNAL_DIR = process.env.L2TPV3_JOURNAL_DIR ?? join(homedir(), '.l2tpv3-conformance', 'journals');
+
+export class PhysicalDeviceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PhysicalDeviceError';
+  }
+}
+
+/** The lab is fine but too small for one test (harness addresses, a LAN host): the test is skipped, saying so. */
+export class PhysicalLabTooSmall extends PhysicalDeviceError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PhysicalLabTooSmall';
+  }
+}
+
+export interface PhysicalTarget {
+  readonly name: string;
+  readonly ssh: { readonly host: string; readonly port: number; readonly user: string };
+  readonly password: string;
+  readonly adminPassword: string;
+  readonly wan: { readonly address: string; readonly l2tpPort: number };
+  readonly peerAddresses: readonly string[];
+  readonly syslog: { readonly address: string; readonly port: number };
+}
+
+/** The device's access as the suites need it, or a clear error naming the inventory and what is missing. */
+export function physicalTarget(device: SuiteDevice, env: NodeJS.ProcessEnv = process.env): PhysicalTarget {
+  const a = device.access;
+  const where = `${a?.inventory ?? 'lab inventory'}: device ${device.role} (${device.model} ${device.firmware})`;
+  if (!a?.ssh) throw new PhysicalDeviceError(`${where}: the suites drive a physical device over SSH: give it ssh: { host, user, password_env }`);
+  if (!a.wan) throw new PhysicalDeviceError(`${where}: give it wan: { address } (its L2TPv3 endpoint as the harness reaches it)`);
+  if (!a.harness) throw new PhysicalDeviceError(`${a.inventory}: physical devices in the suites need a harness: section (peer_addresses, syslog: { address })`);
+  const password = env[a.ssh.passwordEnv];
+  if (!password) throw new PhysicalDeviceError(`${where}: environment variable ${a.ssh.passwordEnv} (ssh.password_env) is not set`);
+  const adminPassword = a.ssh.adminPasswordEnv ? env[a.ssh.adminPasswordEnv] : password;
+  if (!adminPassword) throw new PhysicalDeviceError(`${where}: environment variable ${a.ssh.adminPasswordEnv} (ssh.admin_password_env) is not set`);
+  return {
+    name: device.role.replace(/[^A-Za-z0-9._-]+/g, '_'),
+    ssh: { host: a.ssh.host, port: a.ssh.port, user: a.ssh.user },
+    password, adminPassword,
+    wan: a.wan, peerAddresses: a.harness.peerAddresses, syslog: a.harness.syslog,
+  };
+}
+
+export function cliSession(t: PhysicalTarget): CliSession {
+  return new CliSession({
+    transport: () => new SshTransport({ host: t.ssh.host, port: t.ssh.port, username: t.ssh.user, password: t.password }),
+    credentials: { password: t.password, adminPassword: t.adminPassword },
+    saveAnswer: 'N',
+  });
+}
+
+/** An administrator CLI session on the device (close it in the test). */
+export async function physicalAdminCli(t: PhysicalTarget): Promise<CliSession> {
+  const s = cliSession(t);
+  await s.connect();
+  await s.administrator();
+  return s;
+}
+
+export function configDevice(t: PhysicalTarget): ConfigDevice {
+  return { name: t.name, session: () => cliSession(t) };
+}
+
+/**
+ * The harness address that plays a test's logical peer address: the suites name their peers
+ * 127.0.0.2, 127.0.0.3, ... (the loopback lab); on a physical lab the i-th is the inventory's
+ * harness.peer_addresses[i].
+ */
+export function harnessPeerAddress(t: PhysicalTarget, logical: string): string {
+  // 127.a.b.c counts from 127.0.0.2: the scale suite's 127.0.1.x peers need hundreds of addresses.
+  const m = /^127\.(\d+)\.(\d+)\.(\d+)$/.exec(logical);
+  const i = m ? (Number(m[1]) * 256 + Number(m[2])) * 256 + Number(m[3]) - 2 : -1;
+  if (i < 0) throw new PhysicalDeviceError(`peer address ${logical} is not one of the suites' logical peers (127.0.0.2 and up)`);
+  if (i >= t.peerAddresses.length) throw new PhysicalLabTooSmall(`this test needs ${i + 1} harness peer address(es); the inventory's harness.peer_addresses has ${t.peerAddresses.length}`);
+  return t.peerAddresses[i];
+}
+
+/** The lines pushed to a physical device: the device keeps its own credentials (never pushed). */
+export function pushableLines(config: string): string[] {
+  return config.split('\n').filter((l) => l.trim() !== '' && !CREDENTIAL_COMMANDS.some((c) => l.trim().startsWith(`${c} `)));
+}
