@@ -14,6 +14,7 @@ import { renderSyslog } from '../syslog/catalogue.ts';
 import type { CaptureFile } from './capture-file.ts';
 import { findL2tp, L2TP_UDP_PORT } from './l2tp-transport.ts';
 import { SessionLayouts } from './session-layouts.ts';
+import { digestInputs } from './digest-inputs.ts';
 
 export interface CaptureDecodeOptions {
   udpPort?: number;
@@ -157,18 +158,8 @@ function isControl(b: Uint8Array, transport: 'udp' | 'ip'): boolean {
  * taken from the raw AVPs, so they are known even when a hidden AVP fails to decode.
  */
 function checkDigest(b: Uint8Array, transport: 'udp' | 'ip', src: string, dst: string, secret: Secret, nonces: Map<string, Uint8Array>): DigestVerdict {
-  const base = transport === 'ip' ? 4 : 0;
-  const end = Math.min(b.length, base + (b.length >= base + 4 ? (b[base + 2] << 8) | b[base + 3] : 0));
-  let sccrq = false;
-  for (let o = base + 12; o + 6 <= end; ) {
-    const len = ((b[o] << 8) | b[o + 1]) & 0x3ff;
-    if (len < 6 || o + len > end) break;
-    const vendor = (b[o + 2] << 8) | b[o + 3];
-    const type = (b[o + 4] << 8) | b[o + 5];
-    if (vendor === 0 && type === AVP.MessageType && len === 8 && o === base + 12) sccrq = ((b[o + 6] << 8) | b[o + 7]) === 1;
-    if (vendor === 0 && type === AVP.Nonce && !(b[o] & 0x40)) nonces.set(src, b.slice(o + 6, o + len));
-    o += len;
-  }
+  const { sccrq, nonce } = digestInputs(b, transport === 'ip' ? 4 : 0, b.length);
+  if (nonce) nonces.set(src, nonce);
   const s = nonces.get(src);
   const d = nonces.get(dst);
   return verifyControlMessage(b, transport, secret, !sccrq && s && d ? { sender: s, receiver: d } : undefined);

@@ -19,6 +19,7 @@ import { LINKTYPE } from './capture-file.ts';
 import { CaptureRecordWalker } from './capture-record-walker.ts';
 import { EndpointTable } from './endpoint-table.ts';
 import { decodeControlFast } from './fast-control-decoder.ts';
+import { digestInputs } from './digest-inputs.ts';
 import { AVP_STATE, DIGEST, PACKET_KIND, TRANSPORT, FastPacket } from './fast-packet.ts';
 import { decodeIp, ETHERTYPE, IP_PROTOCOL } from './ip.ts';
 import { L2TP_UDP_PORT } from './l2tp-transport.ts';
@@ -307,18 +308,8 @@ export class FastCaptureDecoder {
   private checkDigest(p: FastPacket, b: Uint8Array, s: number, e: number, ip: boolean, secret: Secret): number {
     const src = this.endpoints.intern(b, p.srcAddressOffset, p.ipVersion);
     const dst = this.endpoints.intern(b, p.dstAddressOffset, p.ipVersion);
-    const base = s + (ip ? 4 : 0);
-    const end = Math.min(e, base + (e >= base + 4 ? (b[base + 2] << 8) | b[base + 3] : 0));
-    let sccrq = false;
-    for (let o = base + 12; o + 6 <= end; ) {
-      const len = ((b[o] << 8) | b[o + 1]) & 0x3ff;
-      if (len < 6 || o + len > end) break;
-      const vendor = (b[o + 2] << 8) | b[o + 3];
-      const type = (b[o + 4] << 8) | b[o + 5];
-      if (vendor === 0 && type === AVP.MessageType && len === 8 && o === base + 12) sccrq = ((b[o + 6] << 8) | b[o + 7]) === 1;
-      if (vendor === 0 && type === AVP.Nonce && !(b[o] & 0x40)) this.nonces[src] = b.slice(o + 6, o + len);
-      o += len;
-    }
+    const { sccrq, nonce } = digestInputs(b, s + (ip ? 4 : 0), e);
+    if (nonce) this.nonces[src] = nonce;
     const sn = this.nonces[src];
     const dn = this.nonces[dst];
     const v = verifyControlMessage(b.subarray(s, e), ip ? 'ip' : 'udp', secret, !sccrq && sn && dn ? { sender: sn, receiver: dn } : undefined);
