@@ -5,11 +5,11 @@
 // appear in an error.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { CliSession } from '../../drivers/cli/session.ts';
-import { SshTransport } from '../../drivers/cli/transports/ssh.ts';
+import type { CliSession } from '../../drivers/cli/session.ts';
 import { CREDENTIAL_COMMANDS } from '../../drivers/config/plan.ts';
 import type { ConfigDevice } from '../../drivers/config/push.ts';
 import type { SuiteDevice } from './devices.ts';
+import { sshAdminCli, sshCliSession, type SshLogin } from './router-cli.ts';
 
 /** Where rollback journals of physical devices live (override: L2TPV3_JOURNAL_DIR). */
 export const JOURNAL_DIR = process.env.L2TPV3_JOURNAL_DIR ?? join(homedir(), '.l2tpv3-conformance', 'journals');
@@ -58,24 +58,15 @@ export function physicalTarget(device: SuiteDevice, env: NodeJS.ProcessEnv = pro
   };
 }
 
-export function cliSession(t: PhysicalTarget): CliSession {
-  return new CliSession({
-    transport: () => new SshTransport({ host: t.ssh.host, port: t.ssh.port, username: t.ssh.user, password: t.password }),
-    credentials: { password: t.password, adminPassword: t.adminPassword },
-    saveAnswer: 'N',
-  });
-}
+const login = (t: PhysicalTarget): SshLogin => ({ ...t.ssh, password: t.password, adminPassword: t.adminPassword });
 
 /** An administrator CLI session on the device (close it in the test). */
-export async function physicalAdminCli(t: PhysicalTarget): Promise<CliSession> {
-  const s = cliSession(t);
-  await s.connect();
-  await s.administrator();
-  return s;
+export function physicalAdminCli(t: PhysicalTarget): Promise<CliSession> {
+  return sshAdminCli(login(t));
 }
 
 export function configDevice(t: PhysicalTarget): ConfigDevice {
-  return { name: t.name, session: () => cliSession(t) };
+  return { name: t.name, session: () => sshCliSession(login(t)) };
 }
 
 /**

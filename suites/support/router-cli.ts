@@ -21,16 +21,34 @@ export function cliLoginLines(): string[] {
   return ['console character en.ascii', 'console lines infinity', `login user ${CLI_USER} ${CLI_PASSWORD}`, `administrator password ${ADMIN_PASSWORD}`];
 }
 
-/** Opens an administrator CLI session on the router (close it in the test). */
-export async function adminCli(router: RouterProcess): Promise<CliSession> {
-  const ssh = (router.ready as { ssh?: { host: string; port: number } }).ssh;
-  if (ssh === undefined) throw new Error('the router reported no SSH address in its ready line');
-  const s = new CliSession({
-    transport: () => new SshTransport({ host: ssh.host, port: ssh.port, username: CLI_USER, password: CLI_PASSWORD }),
-    credentials: { password: CLI_PASSWORD, adminPassword: ADMIN_PASSWORD },
+export interface SshLogin {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  readonly adminPassword: string;
+}
+
+/** A not yet connected CLI session over SSH (`save` prompts answered N: the suites never save by accident). */
+export function sshCliSession(l: SshLogin): CliSession {
+  return new CliSession({
+    transport: () => new SshTransport({ host: l.host, port: l.port, username: l.user, password: l.password }),
+    credentials: { password: l.password, adminPassword: l.adminPassword },
     saveAnswer: 'N',
   });
+}
+
+/** Opens an administrator CLI session over SSH (close it in the test). */
+export async function sshAdminCli(l: SshLogin): Promise<CliSession> {
+  const s = sshCliSession(l);
   await s.connect();
   await s.administrator();
   return s;
+}
+
+/** Opens an administrator CLI session on the emulated router (close it in the test). */
+export function adminCli(router: RouterProcess): Promise<CliSession> {
+  const ssh = (router.ready as { ssh?: { host: string; port: number } }).ssh;
+  if (ssh === undefined) throw new Error('the router reported no SSH address in its ready line');
+  return sshAdminCli({ host: ssh.host, port: ssh.port, user: CLI_USER, password: CLI_PASSWORD, adminPassword: ADMIN_PASSWORD });
 }
