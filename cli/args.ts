@@ -1,7 +1,9 @@
 // Small, strict argument parsing shared by every subcommand: unknown flags and
 // missing values are errors that name the flag, never silently ignored.
 
-export class UsageError extends Error {}
+import { UsageError } from './exit-codes.ts';
+
+export { UsageError };
 
 export interface FlagSpec {
   /** flag name without dashes */

@@ -1,12 +1,12 @@
-// `l2tpv3-conformance topology check FILE... [--inventory LAB.yaml]`: validates topology files
-// (schema, references, addressing, findings) and each router's configuration for its model;
-// errors as `file:line:column: key: message`, exit 1. Valid files print one `ok` line each.
+// `l2tpv3-conformance topology check FILE... [--inventory LAB.yaml] [--json]`: validates topology
+// files (schema, references, addressing, findings) and each router's configuration for its model;
+// errors as `file:line:column: key: message` on stderr, exit 1. Valid files print one `ok` line each.
+// The flags: TOPOLOGY_COMMAND below (cli/command-table.ts); a missing or binary file is exit 2.
 import { capabilities, isModelName, knownModels } from '../reference-impl/platform/index.ts';
 import { checkInventoryCovers, formatDiagnostic, loadInventory, loadTopology, type Diagnostic, type ParseOptions, type Topology } from '../topologies/schema/index.ts';
-import { parseArgs, flagValue, UsageError } from './args.ts';
+import { invoke, PROGRAM, type CommandDef } from './command-table.ts';
+import { EXIT } from './exit-codes.ts';
 import { checkRouterConfig, FINDING_CONFIG_RULES } from './topology-config-check.ts';
-
-const USAGE = 'usage: l2tpv3-conformance topology check FILE... [--inventory LAB.yaml]';
 
 /** The platform matrix, injected: topologies/ itself imports nothing from the oracle (DESIGN.md). */
 export const PLATFORM_OPTIONS: ParseOptions = {
@@ -55,32 +55,64 @@ export function checkTopologyFile(file: string): TopologyCheckReport {
   return { file, diagnostics, topology: t, summary: [`${file}: ok (${parts.join(', ')})`, ...findings.map((f) => `${file}: ${f}`)].join('\n') };
 }
 
-export async function topologyCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, [{ name: 'inventory', value: true }, { name: 'help', value: false }]);
-  if (args.flags.has('help')) {
-    console.log(USAGE);
-    return 0;
-  }
-  const [verb, ...files] = args.positional;
-  if (verb !== 'check') throw new UsageError(verb ? `unknown topology command '${verb}'\n${USAGE}` : USAGE);
-  if (files.length === 0) throw new UsageError(`no topology file given\n${USAGE}`);
-  const inventoryFile = flagValue(args, 'inventory');
+/** The table of `topology check` (cli/command-table.ts). */
+const CHECK: CommandDef = {
+  name: 'check',
+  summary: 'check topology files: schema, references, addressing, findings and each router config for its model',
+  description:
+    'Errors print on stderr as FILE:LINE:COLUMN: KEY: MESSAGE (exit 1); each valid file prints one ok line on stdout.\n' +
+    'With --inventory, the lab inventory must give every role of each topology a device of the right model.',
+  positionals: [{ name: 'FILE', help: 'topology YAML file(s), e.g. topologies/seed/ex1-two-sites.yaml', required: true, variadic: true, input: 'text' }],
+  flags: [
+    { name: 'inventory', type: 'string', valueName: 'LAB.yaml', input: 'text', help: 'lab inventory (topologies/labs/*.yaml) that must cover every role of each topology' },
+    { name: 'json', type: 'boolean', help: 'print one JSON document on stdout ({ ok, files: [{ file, ok, diagnostics, summary }] }) instead of text' },
+  ],
+  examples: [
+    `${PROGRAM} topology check topologies/seed/ex1-two-sites.yaml`,
+    `${PROGRAM} topology check topologies/seed/*.yaml --json`,
+    `${PROGRAM} topology check topologies/seed/ex1-two-sites.yaml --inventory topologies/labs/example-physical.yaml`,
+  ],
+  run: (args) => Promise.resolve(topologyCheck(args.positionals, args.string('inventory'), args.bool('json'))),
+};
+
+export const TOPOLOGY_COMMAND: CommandDef = {
+  name: 'topology',
+  summary: 'check topology files (schema, references, router configs)',
+  subcommands: [CHECK],
+};
+
+/** One file's result in `--json` output. */
+export interface TopologyCheckJson {
+  file: string;
+  ok: boolean;
+  diagnostics: Diagnostic[];
+  summary?: string;
+}
+
+function topologyCheck(files: readonly string[], inventoryFile: string | undefined, json: boolean): number {
   const inventory = inventoryFile ? loadInventory(inventoryFile) : undefined;
-  let failed = false;
-  const fail = (ds: Diagnostic[]) => {
-    for (const d of ds) console.error(formatDiagnostic(d));
-    failed ||= ds.length > 0;
-  };
-  if (inventory) fail(inventory.diagnostics);
+  const results: TopologyCheckJson[] = [];
+  const inventoryDiagnostics = inventory?.diagnostics ?? [];
   for (const file of files) {
     const report = checkTopologyFile(file);
-    fail(report.diagnostics);
-    if (report.topology && inventory?.value && inventoryFile) {
-      const cover = checkInventoryCovers(report.topology, inventory.value, inventoryFile);
-      fail(cover);
-      if (cover.length) continue;
-    }
-    if (report.summary) console.log(report.summary);
+    const diagnostics = [...report.diagnostics];
+    if (report.topology && inventory?.value && inventoryFile) diagnostics.push(...checkInventoryCovers(report.topology, inventory.value, inventoryFile));
+    results.push({ file, ok: diagnostics.length === 0, diagnostics, ...(diagnostics.length === 0 && report.summary ? { summary: report.summary } : {}) });
   }
-  return failed ? 1 : 0;
+  const ok = inventoryDiagnostics.length === 0 && results.every((r) => r.ok);
+  if (json) {
+    console.log(JSON.stringify({ ok, ...(inventoryFile ? { inventory: { file: inventoryFile, diagnostics: inventoryDiagnostics } } : {}), files: results }, null, 2));
+  } else {
+    for (const d of inventoryDiagnostics) console.error(formatDiagnostic(d));
+    for (const r of results) {
+      for (const d of r.diagnostics) console.error(formatDiagnostic(d));
+      if (r.summary) console.log(r.summary);
+    }
+  }
+  return ok ? EXIT.ok : EXIT.failures;
+}
+
+/** `topology ...` argv (tests call this); usage errors are thrown as UsageError. */
+export function topologyCommand(argv: string[]): Promise<number> {
+  return invoke(TOPOLOGY_COMMAND, argv, [PROGRAM, 'topology']);
 }

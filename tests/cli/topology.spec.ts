@@ -98,11 +98,23 @@ test('inventory: coverage of the topology roles is checked', async () => {
   expect(bad.err.join('\n')).toContain("role 'site2' needs a RTX1210, the inventory gives a RTX830");
 });
 
-test('usage errors: no verb, unknown verb, no file, missing file', async () => {
+test('usage errors (exit 2 in main): no verb, unknown verb, no file, missing file', async () => {
   await expect(topologyCommand([])).rejects.toThrow(UsageError);
-  await expect(topologyCommand(['lint', 'x.yaml'])).rejects.toThrow(/unknown topology command 'lint'/);
-  await expect(topologyCommand(['check'])).rejects.toThrow(/no topology file given/);
-  const r = await run(['check', '/nonexistent/t.yaml']);
-  expect(r.code).toBe(1);
-  expect(r.err).toEqual(['/nonexistent/t.yaml:1:1: file not found']);
+  await expect(topologyCommand(['chek', 'x.yaml'])).rejects.toThrow(/unknown topology subcommand 'chek'; did you mean 'check'\?/);
+  await expect(topologyCommand(['check'])).rejects.toThrow(/missing FILE\.\.\./);
+  // A missing input is a usage/input error (cli/exit-codes.ts), refused before anything is checked.
+  await expect(topologyCommand(['check', '/nonexistent/t.yaml'])).rejects.toThrow('FILE /nonexistent/t.yaml: cannot read (no such file)');
+});
+
+test('--json: one document on stdout with every diagnostic, exit code as in text mode', async () => {
+  const ok = await run(['check', path.join(ROOT, 'topologies/seed/ex1-two-sites.yaml'), '--json']);
+  expect(ok.code).toBe(0);
+  expect(JSON.parse(ok.out.join('\n')) as unknown).toMatchObject({ ok: true, files: [{ ok: true, diagnostics: [] }] });
+  const file = tempFile('bad.yaml', edit(VALID, 'model: RTX1210', 'model: RTX9999'));
+  const bad = await run(['check', file, '--json']);
+  expect(bad.code).toBe(1);
+  expect(bad.err).toEqual([]);
+  const doc = JSON.parse(bad.out.join('\n')) as { ok: boolean; files: { ok: boolean; diagnostics: { message: string }[] }[] };
+  expect(doc.ok).toBe(false);
+  expect(doc.files[0].diagnostics.map((d) => d.message).join('\n')).toContain('RTX9999');
 });
