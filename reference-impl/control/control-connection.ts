@@ -4,7 +4,8 @@
 import { avps as A } from '../l2tpv3/avp-builders.ts';
 import type { Avp } from '../l2tpv3/avp.ts';
 import { encodeControlMessage, isZlb, messageTypeOf, type ControlMessage } from '../l2tpv3/control-message.ts';
-import { MESSAGE_TYPE as MT, messageTypeInfo, messageTypeName } from '../l2tpv3/message-types.ts';
+import { MESSAGE_TYPE as MT, messageTypeInfo } from '../l2tpv3/message-types.ts';
+import { syslogMessageName } from './syslog-gate.ts';
 import type { SyslogArgs, SyslogId } from '../syslog/catalogue.ts';
 import type { ControlProfile } from './control-profile.ts';
 import { assignedCcidOf, receiveWindowOf, startAvps, startProblem, stopCcnAvps, type ConnectionRefusal } from './connection-messages.ts';
@@ -221,7 +222,7 @@ export class ControlConnection implements SessionHost {
   }
 
   private mismatch(ctx: Ctx, type: number): void {
-    this.log(ctx, 'tunnelStateMismatch', { message: messageTypeName(type) });
+    this.log(ctx, 'tunnelStateMismatch', { message: syslogMessageName(type) });
     this.stop(ctx, 'stateMismatch');
   }
 
