@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { carryAllureHistory, exportAllureHistory } from './history.ts';
 
 export class AllureReportError extends Error {
   constructor(message: string) {
@@ -53,9 +54,19 @@ export interface GenerateOptions {
   readonly singleFile?: boolean;
   /** Title shown by the report (default "L2TPv3 conformance"). */
   readonly reportName?: string;
+  /**
+   * Default true: the previous report in reportDir lends its history (reports/allure/history.ts), so
+   * the Trend, Retries and Duration graphs and each test's History tab span the runs.
+   */
+  readonly keepHistory?: boolean;
+  /** The run's id (the matrix's runId): the build name of the trend's point for this run. */
+  readonly runId?: string;
 }
 
-/** Runs `allure generate RESULTS -o REPORT --clean --name NAME [--single-file]`; resolves to REPORT/index.html. */
+/**
+ * Runs `allure generate RESULTS -o REPORT --clean --name NAME [--single-file]` after carrying the
+ * previous report's history into RESULTS/history; resolves to REPORT/index.html.
+ */
 export async function generateAllureReport(opts: GenerateOptions): Promise<string> {
   const env = opts.env ?? process.env;
   const reason = allureUnavailableReason(env);
@@ -64,10 +75,15 @@ export async function generateAllureReport(opts: GenerateOptions): Promise<strin
     throw new AllureReportError(`Allure HTML report not generated: no Allure results in ${opts.resultsDir} (did the run use the allure-playwright reporter?)`);
   }
   const timeoutMs = opts.timeoutMs ?? 300_000;
-  const args = ['generate', opts.resultsDir, '-o', opts.reportDir, '--clean', '--name', opts.reportName ?? 'L2TPv3 conformance'];
+  const reportName = opts.reportName ?? 'L2TPv3 conformance';
+  // Read before --clean empties the report folder.
+  if (opts.keepHistory ?? true) carryAllureHistory({ resultsDir: opts.resultsDir, reportDir: opts.reportDir, runId: opts.runId, reportName });
+  const args = ['generate', opts.resultsDir, '-o', opts.reportDir, '--clean', '--name', reportName];
   if (opts.singleFile ?? true) args.push('--single-file');
   const output = await new Promise<{ code: number | null; text: string; timedOut: boolean }>((resolve, reject) => {
-    const child = spawn(allureLauncher(), args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // ALLURE_NO_ANALYTICS: otherwise the generator reports to Google Analytics and the report
+    // loads googletagmanager.com: a lab machine talks to no one, and the report opens offline.
+    const child = spawn(allureLauncher(), args, { env: { ...env, ALLURE_NO_ANALYTICS: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
     const keep = (b: Buffer): void => {
       text = (text + b.toString('utf8')).slice(-4000);
@@ -93,5 +109,7 @@ export async function generateAllureReport(opts: GenerateOptions): Promise<strin
   if (output.code !== 0 || !existsSync(index)) {
     throw new AllureReportError(`Allure HTML report not generated: allure generate exited ${output.code}: ${output.text.trim().split('\n').slice(-5).join(' | ')}`);
   }
+  // The next run reads REPORT/history/ (a single-file report has it only inside index.html).
+  if (opts.keepHistory ?? true) exportAllureHistory(opts.reportDir);
   return index;
 }

@@ -13,6 +13,7 @@ import { capabilities } from '../../reference-impl/platform/index.ts';
 import { documentedExpectation, featureDef, type AllureSeverity } from '../matrix/features.ts';
 import { OUTCOME_ANNOTATION } from '../matrix/outcome-annotations.ts';
 import type { DeviceResponse } from '../matrix/cell-rules.ts';
+import { ALLURE_LABEL } from './labels.ts';
 
 export interface DeviceTestMeta {
   /** Model name as the seed prints it (reference-impl/platform MODEL_NAMES). */
@@ -32,8 +33,7 @@ export interface DeviceTestMeta {
   readonly parameters?: Readonly<Record<string, string | number | boolean>>;
 }
 
-/** Custom Allure label names (Allure shows any label; these group and filter the report). */
-export const ALLURE_LABEL = { model: 'model', firmware: 'firmware', feature: 'feature', severity: 'severity' } as const;
+export { ALLURE_LABEL };
 
 function annotate(type: string, description: string): void {
   const annotations = test.info().annotations;
@@ -57,6 +57,8 @@ export async function describeDeviceTest(meta: DeviceTestMeta): Promise<'support
     { name: 'parentSuite', value: device },
     { name: 'suite', value: f.title },
     { name: 'tag', value: f.id },
+    // The same id as the conformance.test-id annotation: the matrix links its cells to this result.
+    { name: ALLURE_LABEL.testId, value: test.info().testId },
   );
   await allure.parameter('model', meta.model);
   await allure.parameter('firmware', meta.firmware);
@@ -66,6 +68,7 @@ export async function describeDeviceTest(meta: DeviceTestMeta): Promise<'support
   annotate(OUTCOME_ANNOTATION.firmware, meta.firmware);
   annotate(OUTCOME_ANNOTATION.feature, f.id);
   annotate(OUTCOME_ANNOTATION.expectation, expectation);
+  annotate(OUTCOME_ANNOTATION.testId, test.info().testId);
   return expectation;
 }
 

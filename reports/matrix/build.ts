@@ -32,12 +32,23 @@ export interface MatrixRow {
   readonly tested: boolean;
 }
 
+/** Where a test's result is in the Allure HTML report (reports/matrix/allure-links.ts). */
+export interface AllureTestLink {
+  /** The test result's uid in that generated report (data/test-cases/<uid>.json). */
+  readonly uid: string;
+  /** Relative to the folder of matrix.html: `allure-report/index.html#testresult/<uid>`. */
+  readonly href: string;
+}
+
 export interface CellTest {
   readonly testId: string;
   readonly title?: string;
   readonly status: TestOutcome['status'];
   readonly verdict: CellKind;
   readonly why: string;
+  readonly playwrightTestId?: string;
+  /** Absent when the Allure report was not generated (or does not hold this test). */
+  readonly allure?: AllureTestLink;
 }
 
 export interface MatrixCell {
@@ -50,6 +61,8 @@ export interface MatrixCell {
   readonly counts: { readonly passed: number; readonly failed: number; readonly skipped: number };
   /** The tests behind a regression / undocumented-support verdict (all tests for other kinds are counted only). */
   readonly evidence: readonly CellTest[];
+  /** Every test of the cell, in outcome order, with its own verdict. */
+  readonly tests: readonly CellTest[];
 }
 
 export interface CompatibilityMatrix {
@@ -62,6 +75,16 @@ export interface CompatibilityMatrix {
   readonly cells: readonly MatrixCell[];
   readonly summary: Readonly<Record<CellKind, number>>;
   readonly assumptions: readonly PlatformAssumption[];
+  /** Set when the cells' tests were linked to an Allure HTML report. */
+  readonly allureReport?: AllureReportLinks;
+}
+
+export interface AllureReportLinks {
+  /** The report's index.html relative to the folder of matrix.html. */
+  readonly href: string;
+  /** Tests of the matrix that have a link, and all tests. */
+  readonly linkedTests: number;
+  readonly tests: number;
 }
 
 export interface BuildOptions {
@@ -169,9 +192,15 @@ export function buildMatrix(outcomes: readonly TestOutcome[], opts: BuildOptions
       const items = g?.items ?? [];
       const judged = items.map((o) => ({ o, rule: outcomeRule(o) }));
       const kind = combineVerdicts(judged.map((j) => j.rule.verdict).filter((v) => v !== 'not-run'));
-      const evidence = judged
-        .filter((j) => j.rule.verdict === kind && (kind === 'regression' || kind === 'undocumented-support'))
-        .map((j) => ({ testId: j.o.testId, title: j.o.title, status: j.o.status, verdict: j.rule.verdict, why: j.rule.why }));
+      const tests: CellTest[] = judged.map((j) => ({
+        testId: j.o.testId,
+        title: j.o.title,
+        status: j.o.status,
+        verdict: j.rule.verdict,
+        why: j.rule.why,
+        ...(j.o.playwrightTestId === undefined ? {} : { playwrightTestId: j.o.playwrightTestId }),
+      }));
+      const evidence = tests.filter((t) => t.verdict === kind && (kind === 'regression' || kind === 'undocumented-support'));
       cells.push({
         model: row.model,
         firmware: row.firmware,
@@ -184,6 +213,7 @@ export function buildMatrix(outcomes: readonly TestOutcome[], opts: BuildOptions
           skipped: items.filter((o) => o.status === 'skipped').length,
         },
         evidence,
+        tests,
       });
     }
   }

@@ -44,6 +44,8 @@ export interface TestOutcome {
    * oracle predicts (the suite goes on to exercise it instead of stopping at the acceptance).
    */
   readonly worked?: boolean;
+  /** Playwright's test id (annotation conformance.test-id), the key to the test's Allure result. */
+  readonly playwrightTestId?: string;
 }
 
 type Any = '*';

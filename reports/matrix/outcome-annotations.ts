@@ -11,6 +11,11 @@ export const OUTCOME_ANNOTATION = {
   device: 'conformance.device',
   /** yes | no: an accepted undocumented feature then worked as the oracle predicts. */
   worked: 'conformance.worked',
+  /**
+   * Playwright's test id (test.info().testId: unique per project, i.e. per device), also an Allure
+   * label of the test's result: how a matrix cell finds its tests in the Allure report.
+   */
+  testId: 'conformance.test-id',
 } as const;
 
 export type OutcomeAnnotationType = (typeof OUTCOME_ANNOTATION)[keyof typeof OUTCOME_ANNOTATION];

@@ -77,6 +77,7 @@ export function outcomesFromPlaywrightReport(json: unknown, where = 'Playwright 
           throw new PlaywrightReportError(`${where}: test "${testId}": ${OUTCOME_ANNOTATION.device} "${device}" is not accepted | refused`);
         }
         const worked = a.get(OUTCOME_ANNOTATION.worked);
+        const playwrightTestId = a.get(OUTCOME_ANNOTATION.testId);
         out.push({
           model,
           firmware: need(OUTCOME_ANNOTATION.firmware),
@@ -87,6 +88,7 @@ export function outcomesFromPlaywrightReport(json: unknown, where = 'Playwright 
           expectation,
           device: device ?? 'unobserved',
           worked: worked === undefined ? undefined : worked === 'yes',
+          ...(playwrightTestId === undefined || playwrightTestId === '' ? {} : { playwrightTestId }),
         });
       }
     }
