@@ -2,10 +2,11 @@
 // `l2tpv3-conformance decode`, the tshark agreement tests and the codec benchmark.
 import { AVP } from '../l2tpv3/avp-types.ts';
 import { avpName } from '../l2tpv3/avp-types.ts';
-import { formatAvpValue, hexColon } from '../l2tpv3/avp-value.ts';
+import { formatAvpValue, hexColon, type AvpValue } from '../l2tpv3/avp-value.ts';
 import { verifyControlMessage, type DigestVerdict } from '../l2tpv3/authentication.ts';
 import { isZlb, messageTypeOf, type ControlMessage } from '../l2tpv3/control-message.ts';
 import type { DataLayout } from '../l2tpv3/data-message.ts';
+import type { DecodeError } from '../l2tpv3/decode-error.ts';
 import { decodeEthernetHeader, formatMacAddress } from '../l2tpv3/ethernet-frame.ts';
 import type { Secret } from '../l2tpv3/hiding.ts';
 import { decodeL2tp } from '../l2tpv3/l2tp-packet.ts';
@@ -46,6 +47,11 @@ export interface DecodedPacket {
   /** Message Digest check of a control message, checked before its content is read; only with a secret. */
   digest?: DigestVerdict;
   control?: {
+    /**
+     * Over IP only: the 32-bit zero Session ID that marks a control message (3931 §4.1.1.2),
+     * shown as Wireshark shows it (l2tp.sid 0x00000000; facts §6.3). Absent over UDP.
+     */
+    sessionId?: 0;
     ccid: number;
     ns: number;
     nr: number;
@@ -57,6 +63,12 @@ export interface DecodedPacket {
     cookie: string;
     l2ss: { sequenced: boolean; sequence: number } | null;
     ethernet?: { src: string; dst: string; etherType: number; vlans: number[] };
+    /**
+     * The layout used when it was guessed: no control message in the capture announced this
+     * session's cookie and sublayer, and the options did not set both (facts §6.1: tshark's
+     * "detect" falls back the same way, silently).
+     */
+    guessedLayout?: DataLayout;
   };
   /** Why the L2TPv3 octets were rejected, and the line a router logs for it. */
   error?: { kind: string; offset: number; detail: string; syslog: string };
@@ -72,15 +84,14 @@ export function controlSummary(m: ControlMessage): { messageType: string; avps: 
       type: a.attributeType,
       mandatory: a.mandatory,
       hidden: a.hidden,
-      value: displayValue(a),
+      value: avpDisplayValue(a.vendorId, a.attributeType, a.value),
     })),
   };
 }
 
 /** RTX configures the Remote End ID as text (`l2tp remote end-id`): show it as text when it is. */
-function displayValue(a: ControlMessage['avps'][number]): DecodedAvp['value'] {
-  const v = a.value;
-  if (a.vendorId === 0 && a.attributeType === AVP.RemoteEndId && v.kind === 'octets' && v.value.every((c) => c >= 0x20 && c < 0x7f)) {
+export function avpDisplayValue(vendorId: number, attributeType: number, v: AvpValue): DecodedAvp['value'] {
+  if (vendorId === 0 && attributeType === AVP.RemoteEndId && v.kind === 'octets' && v.value.every((c) => c >= 0x20 && c < 0x7f)) {
     return String.fromCharCode(...v.value);
   }
   return formatAvpValue(v);
@@ -99,10 +110,13 @@ export function* decodeCapture(file: CaptureFile, opts: CaptureDecodeOptions = {
   const forced = opts.forceLayout ?? {};
   const noOverride = forced.cookieLength === undefined && forced.l2ss === undefined;
   const NONE: DataLayout = { cookieLength: forced.cookieLength ?? 0, l2ss: forced.l2ss ?? 'none' };
+  const noneIsGuess = forced.cookieLength === undefined || forced.l2ss === undefined;
+  let guessed = false; // the last data layout handed out was NONE, and NONE is a guess
   const decodeOpts = {
     secret: opts.secret,
     dataLayout: (sid: number): DataLayout => {
       const learnt = layouts.lookup(dst, sid);
+      guessed = !learnt && noneIsGuess;
       if (!learnt) return NONE;
       if (noOverride) return learnt;
       return { cookieLength: forced.cookieLength ?? learnt.cookieLength, l2ss: forced.l2ss ?? learnt.l2ss };
@@ -116,6 +130,7 @@ export function* decodeCapture(file: CaptureFile, opts: CaptureDecodeOptions = {
     const f = found.value;
     const digest = opts.secret !== undefined && isControl(f.payload, f.transport) ? checkDigest(f.payload, f.transport, f.src, f.dst, opts.secret, nonces) : undefined;
     dst = f.dst;
+    guessed = false;
     const r = decodeL2tp(f.payload, f.transport, decodeOpts);
     // Built field by field, not with spreads: this runs once per packet (see bench/codec-decode).
     const p: DecodedPacket = { frame: i + 1, timestampUs: rec.timestampUs, transport: f.transport, ipVersion: f.ipVersion, src: f.src, dst: f.dst, kind: 'error' };
@@ -126,13 +141,15 @@ export function* decodeCapture(file: CaptureFile, opts: CaptureDecodeOptions = {
     if (digest) p.digest = digest;
     if (!r.result.ok) {
       const e = r.result.error;
-      p.error = { kind: e.kind, offset: f.payloadOffset + e.offset, detail: e.detail, syslog: safeRender(e.syslog, e.syslogArgs) };
+      p.error = decodedError(e, f.payloadOffset);
     } else if (r.kind === 'control' && 'message' in r.result) {
       const m = r.result.message;
       layouts.learn(f.src, m.avps);
       const summary = controlSummary(m);
       p.kind = 'control';
-      p.control = { ccid: m.ccid, ns: m.ns, nr: m.nr, messageType: summary.messageType, avps: summary.avps };
+      p.control = f.transport === 'ip'
+        ? { sessionId: 0, ccid: m.ccid, ns: m.ns, nr: m.nr, messageType: summary.messageType, avps: summary.avps }
+        : { ccid: m.ccid, ns: m.ns, nr: m.nr, messageType: summary.messageType, avps: summary.avps };
     } else if (r.kind === 'data' && 'value' in r.result) {
       const d = r.result.value;
       p.kind = 'data';
@@ -143,6 +160,7 @@ export function* decodeCapture(file: CaptureFile, opts: CaptureDecodeOptions = {
         for (const v of eth.value.vlans) vlans.push(v.id);
         p.data.ethernet = { src: formatMacAddress(eth.value.src), dst: formatMacAddress(eth.value.dst), etherType: eth.value.etherType, vlans };
       }
+      if (guessed) p.data.guessedLayout = { cookieLength: NONE.cookieLength, l2ss: NONE.l2ss };
     }
     yield p;
   }
@@ -165,12 +183,15 @@ function checkDigest(b: Uint8Array, transport: 'udp' | 'ip', src: string, dst: s
   return verifyControlMessage(b, transport, secret, !sccrq && s && d ? { sender: s, receiver: d } : undefined);
 }
 
-function safeRender(id: Parameters<typeof renderSyslog>[0], args: Parameters<typeof renderSyslog>[1]): string {
+/** A rejection as `decode` shows it; `payloadOffset`: where the L2TPv3 octets start in the frame. */
+export function decodedError(e: DecodeError, payloadOffset: number): NonNullable<DecodedPacket['error']> {
+  let syslog: string;
   try {
-    return renderSyslog(id, args);
+    syslog = renderSyslog(e.syslog, e.syslogArgs);
   } catch {
-    return id;
+    syslog = e.syslog;
   }
+  return { kind: e.kind, offset: payloadOffset + e.offset, detail: e.detail, syslog };
 }
 
 /** One line per packet, tshark-like. */
@@ -180,7 +201,8 @@ export function formatDecodedPacket(p: DecodedPacket): string {
   if (p.control) {
     const c = p.control;
     const avps = c.avps.map((a) => `${a.name}${a.mandatory ? '(M)' : ''}${a.hidden ? '(H)' : ''}=${JSON.stringify(a.value)}`).join(', ');
-    return `${head} control ${c.messageType} ccid=0x${c.ccid.toString(16).padStart(8, '0')} Ns=${c.ns} Nr=${c.nr}${p.digest ? ` digest=${p.digest}` : ''}${avps ? ` [${avps}]` : ''}`;
+    const sid = c.sessionId === undefined ? '' : ` session=0x${c.sessionId.toString(16).padStart(8, '0')}`;
+    return `${head} control ${c.messageType}${sid} ccid=0x${c.ccid.toString(16).padStart(8, '0')} Ns=${c.ns} Nr=${c.nr}${p.digest ? ` digest=${p.digest}` : ''}${avps ? ` [${avps}]` : ''}`;
   }
   if (p.data) {
     const d = p.data;

@@ -37,10 +37,11 @@ export class CaptureFileError extends Error {
   }
 }
 
-const PCAP_MAGIC_US = 0xa1b2c3d4;
-const PCAP_MAGIC_NS = 0xa1b23c4d;
-const PCAPNG_SHB = 0x0a0d0d0a;
-const PCAPNG_BOM = 0x1a2b3c4d;
+// Magic numbers (pcap-savefile(5); pcapng draft §4.1), shared with capture-chunk-reader.ts.
+export const PCAP_MAGIC_US = 0xa1b2c3d4;
+export const PCAP_MAGIC_NS = 0xa1b23c4d;
+export const PCAPNG_SHB = 0x0a0d0d0a;
+export const PCAPNG_BOM = 0x1a2b3c4d;
 
 export function readCaptureFile(input: Uint8Array): CaptureFile {
   const b = plainBytes(input); // records are views into the file: keep them plain Uint8Arrays
@@ -141,7 +142,7 @@ function readPcapng(b: Uint8Array, dv: DataView): CaptureFile {
 }
 
 /** if_tsresol option (code 9): units per second; default microseconds. */
-function readTsResol(b: Uint8Array, dv: DataView, start: number, end: number, little: boolean): number {
+export function readTsResol(b: Uint8Array, dv: DataView, start: number, end: number, little: boolean): number {
   for (let o = start; o + 4 <= end; ) {
     const code = dv.getUint16(o, little);
     const len = dv.getUint16(o + 2, little);

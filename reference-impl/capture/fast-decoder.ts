@@ -1,5 +1,5 @@
-// The allocation-light twin of decodeCapture (capture-decoder.ts): walks a capture's records,
-// finds the L2TPv3 octets (link layer, IPv4/IPv6, UDP port or IP protocol 115), decodes each
+// The allocation-light twin of decodeCapture (capture-decoder.ts): takes a capture's records
+// one at a time (from CaptureChunkReader, so a file can stream through it), finds the L2TPv3 octets (link layer, IPv4/IPv6, UDP port or IP protocol 115), decodes each
 // packet strictly and leaves the result in one reused FastPacket (offsets and numbers). It
 // learns each session direction's cookie length and sublayer from the control exchange with
 // the same SessionLayouts, and checks Message Digests as decodeCapture does when given the
@@ -16,7 +16,7 @@ import { VLAN_TPIDS } from '../l2tpv3/ethernet-frame.ts';
 import { secretBytes, type Secret } from '../l2tpv3/hiding.ts';
 import { plainBytes } from '../l2tpv3/wire.ts';
 import { LINKTYPE } from './capture-file.ts';
-import { CaptureRecordWalker } from './capture-record-walker.ts';
+import { CaptureChunkReader } from './capture-chunk-reader.ts';
 import { EndpointTable } from './endpoint-table.ts';
 import { decodeControlFast } from './fast-control-decoder.ts';
 import { digestInputs } from './digest-inputs.ts';
@@ -41,11 +41,39 @@ for (const t of VLAN_TPIDS) IS_VLAN_TPID[t] = 1;
 const L2SS_FLAG = 16; // layout code: cookie length (0/4/8) | L2SS_FLAG when the Default L2SS is used
 const CACHE_SIZE = 1024;
 
+/**
+ * A whole capture in memory, decoded packet by packet (tests and the codec benchmark); the
+ * streaming `decode` feeds a FastRecordDecoder from a CaptureChunkReader itself.
+ */
 export class FastCaptureDecoder {
+  private readonly reader = new CaptureChunkReader();
+  private readonly decoder: FastRecordDecoder;
+
+  constructor(bytes: Uint8Array, opts: FastDecodeOptions = {}) {
+    this.decoder = new FastRecordDecoder(opts);
+    this.reader.push(plainBytes(bytes));
+    this.reader.end();
+  }
+
   /** The current packet; overwritten by every next(). */
+  get packet(): FastPacket {
+    return this.decoder.packet;
+  }
+
+  /** Decodes the next L2TPv3 packet into `packet`; false at the end. Throws CaptureFileError only. */
+  next(): boolean {
+    const r = this.reader;
+    while (r.next()) if (this.decoder.decode(r.bytes, r.frameStart, r.frameEnd, r.linkType, r.recordNumber, r.timestampUs)) return true;
+    return false;
+  }
+}
+
+/** Decodes one captured frame at a time; keeps what the control exchange taught (layouts, nonces). */
+export class FastRecordDecoder {
+  /** The current packet; overwritten by every decode(). */
   readonly packet = new FastPacket();
-  private readonly walker: CaptureRecordWalker;
-  private readonly bytes: Uint8Array;
+  /** The octets of the frame being decoded (all offsets below point into them). */
+  private bytes: Uint8Array = new Uint8Array(0);
   private readonly port: number;
   private readonly secret: Secret | undefined;
   private readonly layouts = new SessionLayouts();
@@ -59,33 +87,35 @@ export class FastCaptureDecoder {
   private readonly cacheSid = new Uint32Array(CACHE_SIZE);
   private readonly cacheEp = new Int32Array(CACHE_SIZE);
   private readonly cacheCode = new Int8Array(CACHE_SIZE).fill(-1);
+  private readonly cacheLearnt = new Uint8Array(CACHE_SIZE);
   // Results of the link-layer step, kept here rather than returned in an object.
   private nlType = 0;
   private nlOffset = 0;
+  /** Result of layoutFor: the layout came from the defaults. */
+  private guessed = false;
 
-  constructor(bytes: Uint8Array, opts: FastDecodeOptions = {}) {
-    this.bytes = plainBytes(bytes);
-    this.walker = new CaptureRecordWalker(this.bytes);
-    this.packet.bytes = this.bytes;
+  /** Whether a data packet's layout comes from the defaults (neither learnt nor wholly forced). */
+  private readonly defaultIsGuess: boolean;
+
+  constructor(opts: FastDecodeOptions = {}) {
     this.port = opts.udpPort ?? L2TP_UDP_PORT;
     // Encoded once: the key derivation would otherwise encode a text secret for every message.
     this.secret = opts.secret === undefined ? undefined : secretBytes(opts.secret);
     this.forced = opts.forceLayout ?? {};
     this.defaultCode = layoutCode(this.forced.cookieLength ?? 0, (this.forced.l2ss ?? 'none') === 'default');
+    this.defaultIsGuess = this.forced.cookieLength === undefined || this.forced.l2ss === undefined;
   }
 
-  /** Decodes the next L2TPv3 packet into `packet`; false at the end. Throws CaptureFileError only. */
-  next(): boolean {
-    while (this.walker.next()) if (this.decodeFrame()) return true;
-    return false;
-  }
-
-  /** Frames that are not L2TPv3 (or whose outer headers are broken) are skipped, as findL2tp does. */
-  private decodeFrame(): boolean {
-    const w = this.walker;
-    const b = this.bytes;
-    const e = w.frameEnd;
-    if (!this.linkLayer(w.linkType, w.frameStart, e)) return false;
+  /**
+   * Decodes the frame bytes[start, end) of the given link type into `packet`: true when it is an
+   * L2TPv3 packet. Frames that are not (or whose outer headers are broken) are skipped, as
+   * findL2tp does. `bytes` may be any buffer (a chunk of the file, a decrypted frame).
+   */
+  decode(bytes: Uint8Array, start: number, end: number, linkType: number, frame: number, timestampUs: number): boolean {
+    this.bytes = bytes;
+    const b = bytes;
+    const e = end;
+    if (!this.linkLayer(linkType, start, e)) return false;
     const ip = this.nlOffset;
     let version: 4 | 6;
     let proto: number;
@@ -141,9 +171,11 @@ export class FastCaptureDecoder {
     } else {
       return false;
     }
-    p.frame = w.recordNumber;
-    p.linkType = w.linkType;
-    p.frameStart = w.frameStart;
+    p.bytes = b;
+    p.frame = frame;
+    p.timestampUs = timestampUs;
+    p.linkType = linkType;
+    p.frameStart = start;
     p.frameEnd = e;
     p.ipVersion = version;
     p.srcAddressOffset = version === 4 ? ip + 12 : ip + 8;
@@ -200,6 +232,7 @@ export class FastCaptureDecoder {
     p.errorKind = null;
     p.avpCount = 0;
     p.hasEthernet = false;
+    p.layoutGuessed = false;
     const control = ip ? n >= 4 && (b[s] | b[s + 1] | b[s + 2] | b[s + 3]) === 0 : n >= 1 && (b[s] & 0x80) !== 0;
     if (control && this.secret !== undefined) p.digest = this.checkDigest(p, b, s, e, ip, this.secret);
     if (n < (ip ? 4 : 1)) {
@@ -225,19 +258,21 @@ export class FastCaptureDecoder {
       if ((b[s + 1] & 0x0f) !== 3) return this.fail(p, 'wrong-version', 1);
       o = s + 4;
     }
+    this.guessed = this.defaultIsGuess;
     const code = e - o >= 4 ? this.layoutFor(p, u32(b, o)) : this.defaultCode;
     const cookieLength = code & 0x0f;
     const l2ss = (code & L2SS_FLAG) !== 0;
+    p.cookieLength = cookieLength; // kept on a rejection too: `decode` re-reads the reason with this layout
+    p.hasL2ss = l2ss;
     if (e - s < o - s + 4 + cookieLength + (l2ss ? 4 : 0)) return this.fail(p, 'too-short', 0);
     const sid = u32(b, o);
     if (sid === 0) return this.fail(p, 'wrong-header', o - s); // 3931 §4.1
     p.kind = PACKET_KIND.Data;
+    p.layoutGuessed = this.guessed;
     p.sessionId = sid;
     o += 4;
     p.cookieOffset = o;
-    p.cookieLength = cookieLength;
     o += cookieLength;
-    p.hasL2ss = l2ss;
     if (l2ss) {
       p.l2ssSequenced = (b[o] & L2SS_S_BIT) !== 0;
       p.l2ssSequence = ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
@@ -274,12 +309,17 @@ export class FastCaptureDecoder {
     if (!this.learnt) return this.defaultCode;
     const ep = this.endpoints.find(this.bytes, p.dstAddressOffset, p.ipVersion);
     const i = (Math.imul(sid ^ Math.imul(ep + 2, 0x9e3779b1), 0x85ebca6b) >>> 22) & (CACHE_SIZE - 1);
-    if (this.cacheCode[i] >= 0 && this.cacheSid[i] === sid && this.cacheEp[i] === ep) return this.cacheCode[i];
+    if (this.cacheCode[i] >= 0 && this.cacheSid[i] === sid && this.cacheEp[i] === ep) {
+      if (this.cacheLearnt[i]) this.guessed = false;
+      return this.cacheCode[i];
+    }
     const learnt = this.layouts.lookup(ep >= 0 ? this.endpoints.textOf(ep) : '', sid);
     const f = this.forced;
     const code = learnt
       ? layoutCode(f.cookieLength ?? learnt.cookieLength, (f.l2ss ?? learnt.l2ss) === 'default')
       : this.defaultCode;
+    if (learnt) this.guessed = false;
+    this.cacheLearnt[i] = learnt ? 1 : 0;
     this.cacheSid[i] = sid;
     this.cacheEp[i] = ep;
     this.cacheCode[i] = code;

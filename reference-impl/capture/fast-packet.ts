@@ -22,10 +22,12 @@ export const AVP_FLAG = { Mandatory: 1, Hidden: 2, ValueUnhidden: 4 } as const;
 const MAX_AVPS = Math.ceil((0xffff - 12) / 6);
 
 export class FastPacket {
-  // --- where: every offset below is into `bytes`, the capture file's octets
+  // --- where: every offset below is into `bytes`, octets holding the captured frame
   bytes: Uint8Array = new Uint8Array(0);
   /** 1-based frame number in the capture. */
   frame = 0;
+  /** Microseconds since the Unix epoch (capture-file.ts CaptureRecord.timestampUs). */
+  timestampUs = 0;
   linkType = 0;
   frameStart = 0;
   frameEnd = 0;
@@ -67,6 +69,8 @@ export class FastPacket {
 
   // --- data
   sessionId = 0;
+  /** The cookie length and sublayer were neither learnt from the capture nor forced: a guess. */
+  layoutGuessed = false;
   cookieOffset = 0;
   cookieLength = 0;
   hasL2ss = false;

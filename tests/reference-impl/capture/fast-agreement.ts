@@ -34,9 +34,15 @@ export function fromFull(p: DecodedPacket): Comparable {
     frame: p.frame, transport: p.transport, ipVersion: p.ipVersion, src: p.src, dst: p.dst,
     srcPort: p.srcPort ?? null, dstPort: p.dstPort ?? null, kind: p.kind, digest: p.digest ?? null,
     control: p.control ?? null,
-    data: p.data ? { ...p.data, ethernet: p.data.ethernet ?? null } : null,
+    data: p.data ? dataOf(p.data) : null,
     error: p.error ? { kind: p.error.kind, offset: p.error.offset } : null,
   };
+}
+
+/** The data fields in one order whatever order they were set in (ethernet and guessedLayout are optional). */
+function dataOf(d: NonNullable<DecodedPacket['data']>): unknown {
+  const { sessionId, cookie, l2ss, ethernet, guessedLayout, ...rest } = d;
+  return { sessionId, cookie, l2ss, ethernet: ethernet ?? null, ...(guessedLayout ? { guessedLayout } : {}), ...rest };
 }
 
 const OPAQUE_REASON = ['', 'vendor', 'unknown-type', 'malformed', 'hidden-no-secret'] as const;
@@ -75,7 +81,8 @@ export function fromFast(p: FastPacket): Comparable {
     const summary = controlSummary({ ccid: p.ccid, ns: p.ns, nr: p.nr, avps: avpsOf(p) });
     const own = p.messageType === MESSAGE_TYPE_ZLB ? 'ZLB' : p.messageType === MESSAGE_TYPE_UNKNOWN ? 'unknown' : messageTypeName(p.messageType);
     if (own !== summary.messageType) throw new Error(`frame ${p.frame}: messageType field says ${own}, its AVPs say ${summary.messageType}`);
-    c.control = { ccid: p.ccid, ns: p.ns, nr: p.nr, messageType: own, avps: summary.avps };
+    const head = { ccid: p.ccid, ns: p.ns, nr: p.nr, messageType: own, avps: summary.avps };
+    c.control = udp ? head : { sessionId: 0, ...head };
   } else if (p.kind === PACKET_KIND.Data) {
     const vlans: number[] = [];
     for (let i = 0; i < p.vlanCount; i++) vlans.push(p.vlanId(i));
@@ -86,6 +93,7 @@ export function fromFast(p: FastPacket): Comparable {
       ethernet: p.hasEthernet
         ? { src: formatMac(b.subarray(p.ethOffset + 6, p.ethOffset + 12)), dst: formatMac(b.subarray(p.ethOffset, p.ethOffset + 6)), etherType: p.etherType, vlans }
         : null,
+      ...(p.layoutGuessed ? { guessedLayout: { cookieLength: p.cookieLength, l2ss: p.hasL2ss ? 'default' : 'none' } } : {}),
     };
   } else {
     c.error = { kind: String(p.errorKind), offset: p.payloadStart - p.frameStart + p.errorOffset };
