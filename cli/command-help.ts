@@ -14,7 +14,8 @@ function flagSynopsis(f: FlagDef): string {
 
 function flagDetails(f: FlagDef): string {
   const extra: string[] = [];
-  if (f.choices) extra.push(`one of: ${f.choices.join(', ')}`);
+  if (f.choices && !f.choiceNoun) extra.push(`one of: ${f.choices.join(', ')}`);
+  if (f.choices && f.choiceNoun) extra.push(`${f.choices.length} known ${f.choiceNoun}s, e.g. ${f.choices.slice(0, 3).join(', ')}`);
   if (f.int) extra.push(`integer ${f.int[0]}..${f.int[1]}`);
   if (f.number) extra.push(`number > ${f.number[0]} and <= ${f.number[1]}`);
   if (f.default !== undefined) extra.push(`default ${f.default}`);

@@ -8,6 +8,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { renderHelp } from './command-help.ts';
 import { checkInputFile, checkOutputFile } from './input-files.ts';
+import { checkOutputFolder } from './output-folder.ts';
 import { didYouMean } from './suggest.ts';
 import { versionLine } from './version.ts';
 
@@ -27,6 +28,8 @@ export interface FlagDef {
   readonly valueName?: string;
   /** the closed set of values (checked, with "did you mean") */
   readonly choices?: readonly string[];
+  /** what a choice is called in errors (`--defect: unknown defect 'x'`); help then does not list a long set */
+  readonly choiceNoun?: string;
   /** an integer in [min, max] */
   readonly int?: readonly [min: number, max: number];
   /** a number in (min, max] (exclusive min: a time scale of 0 means nothing) */
@@ -35,8 +38,9 @@ export interface FlagDef {
   readonly optionalValue?: boolean;
   /** the value names an input file: it must exist and be readable; 'text' also refuses binary content */
   readonly input?: 'text' | 'binary';
-  /** the value names an output file: its folder must exist and not be a file */
-  readonly output?: 'file';
+  /** the value names an output file (its folder must exist) or an output folder (cli/output-folder.ts:
+   *  new, empty, or marked as the tool's own; never a checkout) */
+  readonly output?: 'file' | 'folder';
   /** the command cannot run without it */
   readonly required?: boolean;
   /** shown in help as "(default X)" */
@@ -172,6 +176,9 @@ function parseOptions(flags: readonly FlagDef[]): NonNullable<ParseArgsConfig['o
 
 /** Checks one value against its flag's table row. */
 function checkValue(f: FlagDef, v: string): void {
+  if (f.choices && !f.choices.includes(v) && f.choiceNoun) {
+    throw new UsageError(`${flagLabel(f)}: unknown ${f.choiceNoun} '${v}'${didYouMean(v, f.choices)} (known: ${f.choices.join(', ')})`);
+  }
   if (f.choices && !f.choices.includes(v)) {
     throw new UsageError(`${flagLabel(f)} must be one of ${f.choices.join(', ')} (got '${v}')${didYouMean(v, f.choices)}`);
   }
@@ -185,7 +192,8 @@ function checkValue(f: FlagDef, v: string): void {
     if (v.trim() === '' || !Number.isFinite(n) || n <= min || n > max) throw new UsageError(`${flagLabel(f)} must be a number above ${min} and at most ${max} (got '${v}')`);
   }
   if (f.input) checkInputFile(v, f.input, flagLabel(f));
-  if (f.output) checkOutputFile(v, flagLabel(f));
+  if (f.output === 'file') checkOutputFile(v, flagLabel(f));
+  if (f.output === 'folder') checkOutputFolder(v, flagLabel(f));
 }
 
 /** Parses and validates the argv of a command that has no subcommands. */

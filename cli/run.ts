@@ -1,90 +1,87 @@
-// `l2tpv3-conformance run [--lab FILE] [--grep TAG] [--models M,...] [--full-matrix] [--shard i/n]
-//   [--defect NAME ...] [--out DIR] [--run-id ID] [--time-scale N] [--workers N] [--display list|line|dot]
-//   [--no-allure]`, also `npm run conformance`: runs the conformance suites (suites/, one Playwright
-// project per lab device; emulated routers are started per test by the suites' fixtures and
-// stopped after it), then writes the compatibility matrix (JSON, HTML, Markdown, history) and the
-// Allure HTML report into reports/out/, prints the summary table and the wall time.
-// Exit 1 when the matrix has a regression (or the suites failed outside the matrix), 2 on bad input.
-import { spawn } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { flagValue, intFlag, parseArgs, UsageError } from './args.ts';
+// `l2tpv3-conformance run` (also `npm run conformance`): runs the conformance suites (suites/, one
+// Playwright project per lab device; emulated routers are started per test by the suites' fixtures
+// and stopped after it), then writes the compatibility matrix (JSON, HTML, Markdown, history) and the
+// Allure HTML report into the output folder, prints the summary table (or --json) and the wall time.
+// Flags: RUN_COMMAND below. Exit codes (cli/exit-codes.ts): 1 regression or failing suites, 2 bad
+// input (checked before the output folder is touched), 3 harness error (e.g. disk full, naming the
+// path), 130 interrupted (SIGINT: Playwright's group stopped, the results so far kept and reported).
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { invoke, PROGRAM, type CommandDef, type FlagDef, type ParsedCommand } from './command-table.ts';
+import { EXIT, HarnessError, UsageError } from './exit-codes.ts';
+import { findModel, resolveModel } from './model-names.ts';
+import { claimOutputFolder, removeOwnOutputs, writeFailure } from './output-folder.ts';
+import { runSuites } from './suite-process.ts';
 import { reportPaths, type ReportPaths } from '../reports/allure/reporter-config.ts';
 import { AllureReportError, generateAllureReport } from '../reports/allure/generate.ts';
 import { outcomesFromPlaywrightJsonFile, PlaywrightReportError } from '../reports/matrix/outcomes-from-playwright.ts';
-import { writeMatrixReports } from '../reports/matrix/write-reports.ts';
+import { writeMatrixReports, type WrittenMatrix } from '../reports/matrix/write-reports.ts';
 import { exitCodeFor, renderTerminalSummary } from '../reports/matrix/write-terminal.ts';
 import { DEFECT_NAMES } from '../reference-impl/router/defects.ts';
-import { LAB_ENV, LabSelectionError, projectName, selectDevices, type LabSelection } from '../suites/support/devices.ts';
+import { LabSelectionError, projectName, selectDevices, type LabSelection } from '../suites/support/devices.ts';
 
-export const RUN_USAGE =
-  'usage: l2tpv3-conformance run [--lab FILE] [--grep TAG] [--models M,...] [--full-matrix] [--shard i/n] [--defect NAME ...]\n' +
-  '                              [--out DIR] [--run-id ID] [--time-scale N] [--workers N] [--display list|line|dot] [--no-allure]\n' +
-  '  --lab          lab inventory (topologies/labs/*.yaml); default: emulated, every model at its newest documented revision\n' +
-  '  --full-matrix  emulated, one device per support-table band\n' +
-  '  --grep         Playwright --grep, e.g. @control or "@auth|@ids"\n' +
-  '  --defect       inject a defect into every emulated router (router --list-defects)\n' +
-  '  --out          output folder (default reports/out); history.json there carries across runs';
+export { runSuites } from './suite-process.ts';
 
-const ROOT = resolve(import.meta.dirname, '..');
+/** Flags `run` and `mutation` share (one row each, one meaning). */
+export const SHARED_FLAGS = {
+  models: { name: 'models', type: 'string', multiple: true, list: true, valueName: 'M,...', help: "only these models' devices (case-insensitive; short names like vRX or rtx1210)" },
+  grep: { name: 'grep', type: 'string', valueName: 'PATTERN', help: 'Playwright --grep over test titles, e.g. @control or "@auth|@ids"' },
+  timeScale: { name: 'time-scale', type: 'string', valueName: 'N', number: [0, 1000], default: '10', help: 'protocol timers run N times faster on the emulated routers' },
+  workers: { name: 'workers', type: 'string', valueName: 'N', int: [1, 64], default: '2', help: 'parallel Playwright workers (a physical lab always uses 1)' },
+} as const satisfies Record<string, FlagDef>;
 
-export interface SuiteRunOptions {
-  readonly selection: LabSelection;
-  readonly paths: ReportPaths;
-  readonly grep?: string;
-  readonly shard?: string;
-  readonly timeScale?: number;
-  readonly workers?: number;
-  readonly display?: 'list' | 'line' | 'dot';
-  /** Forward the child's output (default true). */
-  readonly echo?: boolean;
-  /** More environment for the suites' config (e.g. a mutation run's projects). */
-  readonly env?: Readonly<Record<string, string>>;
-}
+export const RUN_COMMAND: CommandDef = {
+  name: 'run',
+  summary: 'run the conformance suites against the lab and write the matrix, Allure and JUnit reports',
+  description:
+    'Without --lab the lab is emulated: every model at its newest documented revision. The output folder gets a\n' +
+    `marker file; a non-empty folder the tool did not create is refused, and only the tool's own outputs are\n` +
+    'replaced there (history.json carries across runs). Ctrl-C stops the suites cleanly and keeps the results so far.',
+  flags: [
+    { name: 'lab', type: 'string', valueName: 'FILE', input: 'text', help: 'lab inventory (topologies/labs/*.yaml) of physical or emulated devices' },
+    { name: 'full-matrix', type: 'boolean', help: 'emulated, one device per support-table band (excludes --lab)' },
+    SHARED_FLAGS.models,
+    SHARED_FLAGS.grep,
+    { name: 'shard', type: 'string', valueName: 'I/N', help: 'run shard I of N (merge the shards with report --results)' },
+    { name: 'defect', type: 'string', multiple: true, list: true, valueName: 'NAME', choices: DEFECT_NAMES, choiceNoun: 'defect', help: 'inject a defect into every emulated router (router --list-defects)' },
+    { name: 'out', type: 'string', valueName: 'DIR', output: 'folder', default: 'reports/out', help: 'output folder: matrix, Allure, JUnit, results.json, history.json' },
+    { name: 'run-id', type: 'string', valueName: 'ID', default: 'the current UTC time', help: "this run's id in the history" },
+    SHARED_FLAGS.timeScale,
+    SHARED_FLAGS.workers,
+    { name: 'display', type: 'string', valueName: 'KIND', choices: ['list', 'line', 'dot'], default: 'list', help: 'Playwright terminal reporter while the suites run' },
+    { name: 'no-allure', type: 'boolean', help: 'skip generating the Allure HTML report (allure-results are still written)' },
+    { name: 'json', type: 'boolean', help: "print the run summary as one JSON document on stdout (the suites' progress goes to stderr)" },
+  ],
+  examples: [
+    `${PROGRAM} run`,
+    `${PROGRAM} run --models rtx1210,vRX --grep @control --out /tmp/night`,
+    `${PROGRAM} run --lab topologies/labs/example-physical.yaml --workers 1`,
+    `${PROGRAM} run --models RTX830 --grep @syslog --json > summary.json`,
+  ],
+  run: runHandler,
+};
 
-/** Runs the suites' Playwright config in a child process; resolves to its exit code. */
-export function runSuites(o: SuiteRunOptions): Promise<number> {
-  const args = ['playwright', 'test', '-c', resolve(ROOT, 'suites/playwright.config.ts')];
-  if (o.grep !== undefined) args.push('--grep', o.grep);
-  if (o.shard !== undefined) args.push('--shard', o.shard);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    [LAB_ENV.outDir]: resolve(o.paths.outDir),
-    [LAB_ENV.display]: o.display ?? 'list',
-    [LAB_ENV.labFile]: o.selection.labFile ? resolve(o.selection.labFile) : '',
-    [LAB_ENV.fullMatrix]: o.selection.fullMatrix ? '1' : '',
-    [LAB_ENV.models]: (o.selection.models ?? []).join(','),
-    [LAB_ENV.defects]: (o.selection.defects ?? []).join(','),
-  };
-  Object.assign(env, o.env);
-  if (o.timeScale !== undefined) env[LAB_ENV.timeScale] = String(o.timeScale);
-  if (o.workers !== undefined) env.L2TPV3_WORKERS = String(o.workers);
-  return new Promise((res, rej) => {
-    const child = spawn('npx', args, { cwd: ROOT, env, stdio: ['ignore', o.echo === false ? 'ignore' : 'inherit', o.echo === false ? 'ignore' : 'inherit'] });
-    child.on('error', (e) => rej(new Error(`cannot start npx playwright: ${e.message}`)));
-    child.on('close', (code, signal) => res(code ?? (signal ? 1 : 0)));
+/** `--models` names resolved to the seed's names; an unknown one is a usage error with a suggestion. */
+export function resolveModels(names: readonly string[]): string[] {
+  return names.map((m) => {
+    if (findModel(m) === undefined) {
+      try {
+        resolveModel(m, '--models');
+      } catch (e) {
+        throw new UsageError(`--models: no device of model '${m}' in the lab: ${(e as Error).message.replace(/^--models: /, '')}`);
+      }
+    }
+    return findModel(m)!;
   });
 }
 
-function parseShard(text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  const m = /^(\d+)\/(\d+)$/.exec(text);
-  if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new UsageError(`--shard must be i/n with 1 <= i <= n (got '${text}')`);
-  return text;
-}
-
-export function selectionFromArgs(args: ReturnType<typeof parseArgs>): LabSelection {
-  const defects = (args.flags.get('defect') ?? []).flatMap((d) => d.split(',')).map((d) => d.trim()).filter((d) => d !== '');
-  for (const d of defects) {
-    if (!(DEFECT_NAMES as readonly string[]).includes(d)) throw new UsageError(`--defect: unknown defect '${d}'; known defects: ${DEFECT_NAMES.join(', ')}`);
-  }
-  const lab = flagValue(args, 'lab');
-  if (lab !== undefined && !existsSync(lab)) throw new UsageError(`--lab ${lab}: no such file`);
-  const models = (args.flags.get('models') ?? []).flatMap((m) => m.split(',')).map((m) => m.trim()).filter((m) => m !== '');
-  const sel: LabSelection = { labFile: lab, fullMatrix: args.flags.has('full-matrix'), models, defects };
+/** The lab selection of `run`'s flags; a bad lab file or model is a usage error now, not inside Playwright. */
+export function selectionOf(args: ParsedCommand): LabSelection {
+  const sel: LabSelection = { labFile: args.string('lab'), fullMatrix: args.bool('full-matrix'), models: resolveModels(args.strings('models')), defects: args.strings('defect') };
   if (sel.labFile && sel.fullMatrix) throw new UsageError('--lab and --full-matrix exclude each other (the full matrix is an emulated lab)');
   try {
-    selectDevices(sel); // bad lab file / unknown model: a clear message now, not inside Playwright
+    selectDevices(sel);
   } catch (e) {
     if (e instanceof LabSelectionError) throw new UsageError(e.message);
     throw e;
@@ -92,74 +89,90 @@ export function selectionFromArgs(args: ReturnType<typeof parseArgs>): LabSelect
   return sel;
 }
 
-const RUN_FLAGS = [
-  { name: 'lab', value: true },
-  { name: 'grep', value: true },
-  { name: 'models', value: true, repeat: true },
-  { name: 'full-matrix', value: false },
-  { name: 'shard', value: true },
-  { name: 'defect', value: true, repeat: true },
-  { name: 'out', value: true },
-  { name: 'run-id', value: true },
-  { name: 'time-scale', value: true },
-  { name: 'workers', value: true },
-  { name: 'display', value: true },
-  { name: 'no-allure', value: false },
-  { name: 'help', value: false },
-];
+function parseShard(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new UsageError(`--shard must be I/N with 1 <= I <= N (got '${text}')`);
+  return text;
+}
 
-export async function runCommand(argv: string[]): Promise<number> {
-  const started = Date.now();
-  const args = parseArgs(argv, RUN_FLAGS);
-  if (args.flags.has('help')) {
-    console.log(RUN_USAGE);
-    return 0;
-  }
-  if (args.positional.length > 0) throw new UsageError(`unexpected argument '${args.positional[0]}'\n${RUN_USAGE}`);
-  const selection = selectionFromArgs(args);
-  const shard = parseShard(flagValue(args, 'shard'));
-  const paths = reportPaths(flagValue(args, 'out') ?? 'reports/out');
-  const scaleText = flagValue(args, 'time-scale');
-  const timeScale = scaleText === undefined ? undefined : Number(scaleText);
-  if (timeScale !== undefined && !(timeScale > 0 && timeScale <= 1000)) throw new UsageError(`--time-scale must be a number above 0 and at most 1000 (got '${scaleText}')`);
-  const display = flagValue(args, 'display', ['list', 'line', 'dot']) as 'list' | 'line' | 'dot' | undefined;
-  const now = new Date();
-  const runId = flagValue(args, 'run-id') ?? now.toISOString().replace(/\.\d+Z$/, 'Z');
-  if (runId.trim() === '') throw new UsageError('--run-id must not be empty');
-
-  const devices = selectDevices(selection);
-  console.log(`l2tpv3-conformance run ${runId}: ${devices.length} device(s): ${devices.map(projectName).join(', ')}` +
-    (selection.defects?.length ? ` [defects: ${selection.defects.join(', ')}]` : '') + (args.flags.get('grep') ? ` [grep ${flagValue(args, 'grep')}]` : ''));
-  // Results of an earlier run must not leak into this run's Allure report or matrix; the history stays.
-  rmSync(paths.allureResults, { recursive: true, force: true });
-  rmSync(paths.playwrightJson, { force: true });
-  const code = await runSuites({ selection, paths, grep: flagValue(args, 'grep'), shard, timeScale, workers: intFlag(args, 'workers', 1, 64), display });
-  if (!existsSync(paths.playwrightJson)) {
-    console.error(`l2tpv3-conformance run: the suites wrote no results (${paths.playwrightJson}); playwright exited ${code}`);
-    return code === 0 ? 1 : code;
-  }
+/** The matrix files of the results so far; a filesystem failure names its path (exit 3). */
+function writeReports(paths: ReportPaths, runId: string, now: Date, coverage: 'bands' | 'models', keepHistory: boolean): WrittenMatrix {
+  const outcomes = outcomesFromPlaywrightJsonFile(paths.playwrightJson);
+  // An interrupted run's partial matrix must not enter the history (its trend would show a drop).
+  const scratch = keepHistory ? undefined : mkdtempSync(join(tmpdir(), 'l2tpv3-interrupted-'));
   try {
-    const outcomes = outcomesFromPlaywrightJsonFile(paths.playwrightJson);
-    const w = writeMatrixReports(outcomes, { outDir: paths.outDir, historyPath: paths.history, runId, generatedAt: now, coverage: selection.fullMatrix ? 'bands' : 'models' });
-    const files = [w.files.html, w.files.markdown, w.files.json, w.files.history, paths.junit];
-    if (!args.flags.has('no-allure')) {
-      try {
-        files.push(await generateAllureReport({ resultsDir: paths.allureResults, reportDir: paths.allureReport }));
-      } catch (e) {
-        if (!(e instanceof AllureReportError)) throw e;
-        console.error(`l2tpv3-conformance run: ${e.message}`);
-      }
-    }
-    process.stdout.write('\n' + renderTerminalSummary(w.matrix, w.comparison, files));
-    console.log(`wall time: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    const matrixCode = exitCodeFor(w.matrix);
-    // A failing test outside the matrix (or a crash) still fails the run.
-    return matrixCode !== 0 ? matrixCode : code === 0 ? 0 : 1;
+    return writeMatrixReports(outcomes, { outDir: paths.outDir, historyPath: scratch ? join(scratch, 'history.json') : paths.history, runId, generatedAt: now, coverage });
   } catch (e) {
-    if (e instanceof PlaywrightReportError) {
-      console.error(`l2tpv3-conformance run: ${e.message}`);
-      return 2;
-    }
+    const errno = e as NodeJS.ErrnoException;
+    if (errno.code !== undefined && errno.syscall !== undefined) throw writeFailure(errno.path ?? paths.outDir, e);
+    throw e;
+  } finally {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function runHandler(args: ParsedCommand): Promise<number> {
+  const started = Date.now();
+  // 1. Every input is checked before anything on disk changes (issue 17 point 1).
+  const selection = selectionOf(args);
+  const shard = parseShard(args.string('shard'));
+  const paths = reportPaths(args.string('out') ?? 'reports/out');
+  const now = new Date();
+  const runId = args.string('run-id') ?? now.toISOString().replace(/\.\d+Z$/, 'Z');
+  if (runId.trim() === '') throw new UsageError('--run-id must not be empty');
+  const json = args.bool('json');
+  const say = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
+  const devices = selectDevices(selection);
+  // 2. Claim the folder; remove only this tool's outputs of the last run (the history stays).
+  claimOutputFolder(paths.outDir);
+  try {
+    removeOwnOutputs(paths.outDir, ['allure-results', 'results.json']);
+  } catch (e) {
+    throw writeFailure(paths.outDir, e);
+  }
+  say(`${PROGRAM} run ${runId}: ${devices.length} device(s): ${devices.map(projectName).join(', ')}` +
+    (selection.defects?.length ? ` [defects: ${selection.defects.join(', ')}]` : '') + (args.string('grep') ? ` [grep ${args.string('grep')}]` : ''));
+  const suites = await runSuites({
+    selection, paths, shard, grep: args.string('grep'), timeScale: args.number('time-scale'), workers: args.int('workers'),
+    display: args.string('display') as 'list' | 'line' | 'dot' | undefined, childStdout: json ? 'stderr' : 'stdout',
+  });
+  const interrupted = suites.interruptedBy !== undefined;
+  if (!existsSync(paths.playwrightJson)) {
+    process.stderr.write(`${PROGRAM} run: the suites wrote no results (${paths.playwrightJson}); playwright exited ${suites.code}\n`);
+    return interrupted ? EXIT.interrupted : EXIT.harness;
+  }
+  let w: WrittenMatrix;
+  try {
+    w = writeReports(paths, runId, now, selection.fullMatrix ? 'bands' : 'models', !interrupted);
+  } catch (e) {
+    if (e instanceof PlaywrightReportError) throw new HarnessError(e.message);
     throw e;
   }
+  const files = [w.files.html, w.files.markdown, w.files.json, ...(interrupted ? [] : [w.files.history]), paths.junit];
+  if (!args.bool('no-allure') && !interrupted) {
+    try {
+      files.push(await generateAllureReport({ resultsDir: paths.allureResults, reportDir: paths.allureReport }));
+    } catch (e) {
+      if (!(e instanceof AllureReportError)) throw e;
+      process.stderr.write(`${PROGRAM} run: ${e.message}\n`);
+    }
+  }
+  const matrixCode = exitCodeFor(w.matrix);
+  // A failing test outside the matrix (or a crash) still fails the run; an interruption says so first.
+  const code = interrupted ? EXIT.interrupted : matrixCode !== 0 ? matrixCode : suites.code === 0 ? EXIT.ok : EXIT.failures;
+  const wallTimeS = Number(((Date.now() - started) / 1000).toFixed(1));
+  if (json) {
+    process.stdout.write(JSON.stringify({ runId, exitCode: code, interrupted, devices: devices.map(projectName), summary: w.matrix.summary, comparison: w.comparison, files, wallTimeS }, null, 2) + '\n');
+  } else {
+    process.stdout.write('\n' + renderTerminalSummary(w.matrix, w.comparison, files));
+    say(`wall time: ${wallTimeS.toFixed(1)} s`);
+  }
+  if (interrupted) process.stderr.write(`${PROGRAM} run: interrupted by ${suites.interruptedBy}; the results of the tests that ran are kept in ${paths.outDir} (not added to the history)\n`);
+  return code;
+}
+
+/** `run ...` argv (tests call this); usage errors are thrown as UsageError. */
+export function runCommand(argv: string[]): Promise<number> {
+  return invoke(RUN_COMMAND, argv, [PROGRAM, 'run']);
 }

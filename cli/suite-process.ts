@@ -1,0 +1,88 @@
+// The suites' Playwright run as a child process, shared by `run` and `mutation`. The child gets its
+// own process group, so that SIGINT/SIGTERM to this process stops the whole tree (Playwright, its
+// workers, the emulated routers they started) cleanly: the signal is forwarded to the group once,
+// Playwright finishes its reporters (results.json of the tests run so far), and the caller learns
+// that the run was interrupted (exit 130, cli/exit-codes.ts). A second signal kills the group.
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import type { ReportPaths } from '../reports/allure/reporter-config.ts';
+import { LAB_ENV, type LabSelection } from '../suites/support/devices.ts';
+import { HarnessError } from './exit-codes.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+export interface SuiteRunOptions {
+  readonly selection: LabSelection;
+  readonly paths: ReportPaths;
+  readonly grep?: string;
+  readonly shard?: string;
+  readonly timeScale?: number;
+  readonly workers?: number;
+  readonly display?: 'list' | 'line' | 'dot';
+  /** Where the child's stdout goes: this stdout (default), this stderr (--json keeps stdout clean), or nowhere. */
+  readonly childStdout?: 'stdout' | 'stderr' | 'ignore';
+  /** Replace the config's reporters (Playwright --reporter: names or file paths), e.g. the mutation
+   *  progress reporter and 'json' (written to paths.playwrightJson). */
+  readonly reporters?: readonly string[];
+  /** More environment for the suites' config (e.g. a mutation run's projects). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export interface SuiteRunResult {
+  /** Playwright's exit code (1 when it ended by a signal) */
+  readonly code: number;
+  /** set when this process got SIGINT/SIGTERM during the run */
+  readonly interruptedBy?: 'SIGINT' | 'SIGTERM';
+}
+
+/** Runs the suites' Playwright config in a child process group; resolves when the group's leader exits. */
+export function runSuites(o: SuiteRunOptions): Promise<SuiteRunResult> {
+  const args = ['playwright', 'test', '-c', resolve(ROOT, 'suites/playwright.config.ts')];
+  if (o.grep !== undefined) args.push('--grep', o.grep);
+  if (o.shard !== undefined) args.push('--shard', o.shard);
+  if (o.reporters?.length) args.push(`--reporter=${o.reporters.join(',')}`);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    [LAB_ENV.outDir]: resolve(o.paths.outDir),
+    [LAB_ENV.display]: o.display ?? 'list',
+    [LAB_ENV.labFile]: o.selection.labFile ? resolve(o.selection.labFile) : '',
+    [LAB_ENV.fullMatrix]: o.selection.fullMatrix ? '1' : '',
+    [LAB_ENV.models]: (o.selection.models ?? []).join(','),
+    [LAB_ENV.defects]: (o.selection.defects ?? []).join(','),
+    ...(o.reporters?.length ? { PLAYWRIGHT_JSON_OUTPUT_FILE: resolve(o.paths.playwrightJson) } : {}),
+  };
+  Object.assign(env, o.env);
+  if (o.timeScale !== undefined) env[LAB_ENV.timeScale] = String(o.timeScale);
+  if (o.workers !== undefined) env.L2TPV3_WORKERS = String(o.workers);
+  const out = o.childStdout === 'ignore' ? 'ignore' : o.childStdout === 'stderr' ? process.stderr : 'inherit';
+  return new Promise((res, rej) => {
+    const child = spawn('npx', args, { cwd: ROOT, env, detached: true, stdio: ['ignore', out, o.childStdout === 'ignore' ? 'ignore' : 'inherit'] });
+    let interruptedBy: SuiteRunResult['interruptedBy'];
+    const onSignal = (sig: 'SIGINT' | 'SIGTERM') => {
+      const first = interruptedBy === undefined;
+      interruptedBy ??= sig;
+      try {
+        // First signal: let Playwright stop and write its reports; second: no more waiting.
+        if (child.pid !== undefined) process.kill(-child.pid, first ? 'SIGINT' : 'SIGKILL');
+      } catch {
+        // the group is already gone
+      }
+    };
+    const onInt = () => onSignal('SIGINT');
+    const onTerm = () => onSignal('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    const done = () => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    };
+    child.on('error', (e) => {
+      done();
+      rej(new HarnessError(`cannot start npx playwright: ${e.message}`));
+    });
+    child.on('close', (code, signal) => {
+      done();
+      res({ code: code ?? (signal ? 1 : 0), ...(interruptedBy ? { interruptedBy } : {}) });
+    });
+  });
+}
