@@ -6,7 +6,7 @@
 // The single-file report keeps its history only inside index.html; after generating, history/ is
 // extracted next to it, so the report folder has the layout every Allure tool (and the next run) reads.
 
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { readAllureReportFiles } from './report-files.ts';
@@ -60,9 +60,13 @@ export function readAllureTrend(reportDir: string, file = 'history-trend.json'):
 /** Before `allure generate`: the previous report's history into the results, and executor.json. */
 export function carryAllureHistory(opts: CarryOptions): CarriedHistory {
   const target = join(opts.resultsDir, 'history');
+  const executorFile = join(opts.resultsDir, 'executor.json');
   if (existsSync(target)) {
     const again = parseTrend(readAllureReportFiles(opts.resultsDir, 'history/').get('history/history-trend.json'));
-    return { previousRuns: again.length, buildOrder: nextBuildOrder(again), reused: true };
+    const buildOrder = readExecutor(executorFile)?.buildOrder ?? nextBuildOrder(again);
+    // Reported again under another run id: the report names the run the matrix names.
+    if (opts.runId !== undefined) writeExecutor(executorFile, executorOf(opts.runId, buildOrder, opts.reportName));
+    return { previousRuns: again.length, buildOrder, reused: true };
   }
   const files = readAllureReportFiles(opts.reportDir, 'history/');
   // Created even when empty: it marks these results as carried (see `reused`).
@@ -70,15 +74,48 @@ export function carryAllureHistory(opts: CarryOptions): CarriedHistory {
   for (const [path, bytes] of files) writeFileSync(join(opts.resultsDir, path), bytes);
   const trend = parseTrend(files.get('history/history-trend.json'));
   const buildOrder = nextBuildOrder(trend);
-  const executor = {
-    name: 'l2tpv3-conformance',
-    type: 'l2tpv3-conformance',
-    buildName: opts.runId ?? `run ${buildOrder}`,
-    buildOrder,
-    reportName: opts.reportName,
-  };
-  writeFileSync(join(opts.resultsDir, 'executor.json'), JSON.stringify(executor, null, 2) + '\n');
+  writeExecutor(executorFile, executorOf(opts.runId ?? `run ${buildOrder}`, buildOrder, opts.reportName));
   return { previousRuns: trend.length, buildOrder, reused: false };
+}
+
+/** Allure's executor.json (its Executors widget, and the labels of the trend's points). */
+export interface AllureExecutor {
+  readonly name: string;
+  readonly type: string;
+  readonly buildName: string;
+  readonly buildOrder: number;
+  readonly reportName: string;
+}
+
+export const EXECUTOR_NAME = 'l2tpv3-conformance';
+
+function executorOf(buildName: string, buildOrder: number, reportName: string): AllureExecutor {
+  return { name: EXECUTOR_NAME, type: EXECUTOR_NAME, buildName, buildOrder, reportName };
+}
+
+function writeExecutor(path: string, e: AllureExecutor): void {
+  writeFileSync(path, JSON.stringify(e, null, 2) + '\n');
+}
+
+function readExecutor(path: string): { buildOrder?: number } | undefined {
+  try {
+    const parsed = z.object({ buildOrder: z.number().optional() }).safeParse(JSON.parse(readFileSync(path, 'utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The run id a generated report names (its executor's build name), or undefined. */
+export function allureReportRunId(reportDir: string): string | undefined {
+  const bytes = readAllureReportFiles(reportDir, 'widgets/').get('widgets/executors.json');
+  if (bytes === undefined) return undefined;
+  try {
+    const parsed = z.array(z.object({ name: z.string().optional(), buildName: z.string().optional() })).safeParse(JSON.parse(bytes.toString('utf8')));
+    return parsed.success ? parsed.data.find((e) => e.name === EXECUTOR_NAME)?.buildName : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function nextBuildOrder(trend: readonly AllureTrendItem[]): number {

@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { ALLURE_LABEL } from '../allure/labels.ts';
 import { labelOf, readAllureTestCases, testResultHref, type AllureTestCase } from '../allure/test-cases.ts';
+import { allureReportRunId } from '../allure/history.ts';
 import { normaliseFirmware, type CellTest, type CompatibilityMatrix, type MatrixCell } from './build.ts';
 
 function firmwareOf(c: AllureTestCase): string | undefined {
@@ -70,11 +71,19 @@ export function relativeHref(fromDir: string, toFile: string): string {
 }
 
 /**
- * Links the matrix to the Allure report in `reportDir` (generated from this run's results), with
- * hrefs relative to `matrixDir`. No report there: the matrix unchanged (cells show titles only).
+ * Links the matrix to the Allure report in `reportDir`, with hrefs relative to `matrixDir`, when that
+ * report is of the matrix's run (generateAllureReport({ runId }) names it): an earlier run's report
+ * left in the folder (this run's generation failed) has results under the same test ids, and its
+ * links would show yesterday's evidence. No report, or another run's: no links, and `unlinked` says why.
  */
 export function linkMatrixToAllureReport(m: CompatibilityMatrix, reportDir: string, matrixDir: string): CompatibilityMatrix {
   const index = join(reportDir, 'index.html');
-  if (!existsSync(index)) return m;
-  return linkMatrixToAllure(m, readAllureTestCases(reportDir), relativeHref(matrixDir, index));
+  const href = relativeHref(matrixDir, index);
+  const tests = m.cells.reduce((n, c) => n + c.tests.length, 0);
+  if (!existsSync(index)) return { ...m, allureReport: { href, linkedTests: 0, tests, unlinked: `no Allure report at ${index}` } };
+  const reportRun = allureReportRunId(reportDir);
+  if (reportRun !== m.runId) {
+    return { ...m, allureReport: { href, linkedTests: 0, tests, unlinked: `the Allure report at ${index} is of run ${reportRun ?? '(unnamed)'}, not ${m.runId}` } };
+  }
+  return linkMatrixToAllure(m, readAllureTestCases(reportDir), href);
 }

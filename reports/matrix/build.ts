@@ -85,6 +85,8 @@ export interface AllureReportLinks {
   /** Tests of the matrix that have a link, and all tests. */
   readonly linkedTests: number;
   readonly tests: number;
+  /** Why no test is linked (no report, or the report is of another run). */
+  readonly unlinked?: string;
 }
 
 export interface BuildOptions {

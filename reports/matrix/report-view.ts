@@ -2,7 +2,7 @@
 // runs, the per-cell trend, and one symbol per cell kind.
 
 import type { CellKind } from './cell-rules.ts';
-import { cellKey, type CompatibilityMatrix, type MatrixCell } from './build.ts';
+import { cellKey, type CellTest, type CompatibilityMatrix, type MatrixCell } from './build.ts';
 import type { MatrixHistory } from '../history/history-file.ts';
 import { compareWithPrevious, trendOf, type HistoryComparison, type TrendPoint } from '../history/compare.ts';
 
@@ -58,5 +58,26 @@ export function cellOfKey(m: CompatibilityMatrix, key: string): MatrixCell | und
 
 /** One line per test behind a cell's verdict. */
 export function evidenceLines(c: MatrixCell): string[] {
-  return c.evidence.map((e) => `${e.title ?? e.testId} [${e.status}]: ${e.why}`);
+  return c.evidence.map(evidenceText);
+}
+
+export function evidenceText(e: CellTest): string {
+  return `${testTitle(e)} [${e.status}]: ${e.why}`;
+}
+
+export function testTitle(t: CellTest): string {
+  return t.title ?? t.testId;
+}
+
+/**
+ * The test a click on the cell opens: the first behind its verdict (a regression's failing test),
+ * else the first that ran with the cell's verdict, else the first.
+ */
+export function primaryTest(c: MatrixCell): CellTest | undefined {
+  return c.evidence[0] ?? c.tests.find((t) => t.verdict === c.kind) ?? c.tests[0];
+}
+
+/** An HTML id for the cell's entry in the list of tests (unique: every other character escaped). */
+export function cellAnchor(c: MatrixCell): string {
+  return 'cell-' + cellKey(c.model, c.firmware, c.feature).replace(/[^A-Za-z0-9.]/g, (ch) => `_${ch.codePointAt(0)?.toString(16) ?? ''}_`);
 }

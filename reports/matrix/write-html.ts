@@ -3,9 +3,9 @@
 // of each cell, the evidence behind every red or amber cell, and the platform assumptions.
 
 import { CELL_KINDS, CELL_KIND_TEXT, type CellKind } from './cell-rules.ts';
-import { cellKey, type MatrixCell } from './build.ts';
+import { cellKey, type CellTest, type MatrixCell } from './build.ts';
 import type { CellChange } from '../history/compare.ts';
-import { KIND_SYMBOL, cellOfKey, cellsOfRow, evidenceLines, isNewRegression, type MatrixReport } from './report-view.ts';
+import { KIND_SYMBOL, cellAnchor, cellOfKey, cellsOfRow, evidenceLines, isNewRegression, primaryTest, testTitle, type MatrixReport } from './report-view.ts';
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch);
@@ -38,6 +38,9 @@ table.matrix{border-collapse:collapse}
 .legend span.sw{display:inline-block;min-width:1.6em;text-align:center;border:1px solid #9e9e9e;margin-right:.4em;font-weight:700}
 .legend li{margin:.2em 0;list-style:none}.legend ul{padding-left:0}
 .tag{font-size:11px;color:#757575}
+td.cell a{color:inherit;text-decoration:none}td.cell a:hover{text-decoration:underline}
+.more{display:block;font-size:10px}
+#tests li{margin:.15em 0}#tests li:target{background:#fff9c4}
 `;
 
 function swatch(kind: CellKind): string {
@@ -53,6 +56,26 @@ function trendHtml(r: MatrixReport, c: MatrixCell): string {
   return `<span class="trend" title="last ${t.length} runs, oldest first">${dots.join('')}</span>`;
 }
 
+/** A test's title, linked to its result in the Allure report when the run generated one. */
+function testLinkHtml(t: CellTest): string {
+  const title = escapeHtml(testTitle(t));
+  if (t.allure === undefined) return `<span class="test">${title}</span>`;
+  return `<a class="allure-test" href="${escapeHtml(t.allure.href)}" data-allure-uid="${escapeHtml(t.allure.uid)}">${title}</a>`;
+}
+
+function evidenceHtml(c: MatrixCell): string {
+  return `<ul>${c.evidence.map((e) => `<li>${testLinkHtml(e)} [${escapeHtml(e.status)}]: ${escapeHtml(e.why)}</li>`).join('')}</ul>`;
+}
+
+/** The cell's symbol opens its primary test in Allure; "+N" goes to the cell's list of tests below. */
+function cellSymbolHtml(c: MatrixCell): string {
+  const sym = `<span class="sym">${KIND_SYMBOL[c.kind]}</span>`;
+  const p = primaryTest(c);
+  const symbol = p?.allure === undefined ? sym : `<a class="allure-test" href="${escapeHtml(p.allure.href)}" data-allure-uid="${escapeHtml(p.allure.uid)}">${sym}</a>`;
+  const more = c.tests.length > 1 ? `<a class="more" href="#${cellAnchor(c)}" title="all ${c.tests.length} tests of this cell">+${c.tests.length - 1}</a>` : '';
+  return symbol + more;
+}
+
 function cellHtml(r: MatrixReport, c: MatrixCell): string {
   const col = COLOURS[c.kind];
   const fresh = isNewRegression(r, c);
@@ -60,17 +83,19 @@ function cellHtml(r: MatrixReport, c: MatrixCell): string {
     `${c.model} ${c.firmware} ${c.feature}: ${CELL_KIND_TEXT[c.kind].label}${fresh ? ' (NEW since the previous run)' : ''}`,
     c.expectation === undefined ? 'no test ran' : `documented: ${c.expectation}; passed ${c.counts.passed}, failed ${c.counts.failed}, skipped ${c.counts.skipped}`,
     ...evidenceLines(c),
+    ...(c.evidence.length === 0 ? c.tests.map((t) => `${testTitle(t)} [${t.status}]`) : []),
   ].join('\n');
   const style = `background:${col.bg};color:${col.fg}${fresh ? ';outline:3px solid #b71c1c;outline-offset:-3px' : ''}`;
-  return `<td class="cell ${c.kind}${fresh ? ' new-regression' : ''}" style="${style}" title="${escapeHtml(tip)}" data-kind="${c.kind}">` +
-    `<span class="sym">${KIND_SYMBOL[c.kind]}</span>${fresh ? '<span class="new">NEW</span>' : ''}${trendHtml(r, c)}</td>`;
+  const data = `data-kind="${c.kind}" data-model="${escapeHtml(c.model)}" data-firmware="${escapeHtml(c.firmware)}" data-feature="${escapeHtml(c.feature)}"`;
+  return `<td class="cell ${c.kind}${fresh ? ' new-regression' : ''}" style="${style}" title="${escapeHtml(tip)}" ${data}>` +
+    `${cellSymbolHtml(c)}${fresh ? '<span class="new">NEW</span>' : ''}${trendHtml(r, c)}</td>`;
 }
 
 function changeList(r: MatrixReport, changes: readonly CellChange[], withEvidence: boolean): string {
   const items = changes.map((ch) => {
     const c = cellOfKey(r.matrix, ch.key);
     const before = ch.before === undefined ? 'never ran before' : `was ${ch.before} in ${ch.beforeRunId}`;
-    const ev = withEvidence && c !== undefined ? `<ul>${evidenceLines(c).map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : '';
+    const ev = withEvidence && c !== undefined ? evidenceHtml(c) : '';
     return `<li><b>${escapeHtml(ch.key)}</b> — ${escapeHtml(before)}${ev}</li>`;
   });
   return `<ul>${items.join('')}</ul>`;
@@ -103,8 +128,27 @@ function tableHtml(r: MatrixReport): string {
 function detailsHtml(r: MatrixReport): string {
   const bad = r.matrix.cells.filter((c) => c.kind === 'regression' || c.kind === 'undocumented-support');
   if (bad.length === 0) return '';
-  const items = bad.map((c) => `<li>${swatch(c.kind)}<b>${escapeHtml(cellKey(c.model, c.firmware, c.feature))}</b>${isNewRegression(r, c) ? ' <span class="new" style="display:inline">NEW</span>' : ''}<ul>${evidenceLines(c).map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul></li>`);
+  const items = bad.map((c) => `<li>${swatch(c.kind)}<b>${escapeHtml(cellKey(c.model, c.firmware, c.feature))}</b>${isNewRegression(r, c) ? ' <span class="new" style="display:inline">NEW</span>' : ''}${evidenceHtml(c)}</li>`);
   return `<h2>Regressions and undocumented support</h2><ul class="legend">${items.join('')}</ul>`;
+}
+
+/** Every cell that has tests, each test with its status and verdict, linked to Allure when it can be. */
+function testsHtml(r: MatrixReport): string {
+  const withTests = r.matrix.cells.filter((c) => c.tests.length > 0);
+  if (withTests.length === 0) return '';
+  const a = r.matrix.allureReport;
+  const about =
+    a === undefined
+      ? 'No Allure HTML report is linked to this run (it was not generated): tests are listed by title.'
+      : a.unlinked !== undefined
+        ? `Not linked to the Allure report: ${a.unlinked}.`
+        : `${a.linkedTests} of ${a.tests} tests link to their result (steps, pcap, syslog, CLI transcript, oracle diff) in the <a href="${escapeHtml(a.href)}">Allure report</a>.`;
+  const items = withTests.map((c) => {
+    const tests = c.tests.map((t) => `<li>${testLinkHtml(t)} <span class="tag">[${escapeHtml(t.status)}] ${escapeHtml(CELL_KIND_TEXT[t.verdict].label)}</span></li>`).join('');
+    const data = `data-model="${escapeHtml(c.model)}" data-firmware="${escapeHtml(c.firmware)}" data-feature="${escapeHtml(c.feature)}"`;
+    return `<li id="${cellAnchor(c)}" class="cell-tests" ${data}>${swatch(c.kind)}<b>${escapeHtml(cellKey(c.model, c.firmware, c.feature))}</b><ul>${tests}</ul></li>`;
+  });
+  return `<h2>Tests behind each cell</h2><p>${about}</p><ul class="legend" id="tests">${items.join('')}</ul>`;
 }
 
 export function renderMatrixHtml(r: MatrixReport): string {
@@ -126,6 +170,7 @@ ${tableHtml(r)}
 <li><span class="trend" style="display:inline-flex"><i style="background:${COLOURS.conformant.fg}"></i><i style="background:${COLOURS.regression.fg}"></i></span> the cell in the last runs, oldest first</li></ul></div>
 ${detailsHtml(r)}
 ${fixed}
+${testsHtml(r)}
 <h2>Platform assumptions</h2>
 <p>The documented expectations rest on these readings of the seed's support table (not documented; a hardware run confirms or refutes). An undocumented-support or regression verdict on a gated feature may mean the assumption, not the firmware, is wrong.</p>
 <ul id="assumptions">${assumptions}</ul>

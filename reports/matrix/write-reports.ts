@@ -1,10 +1,12 @@
-// The run command's one call: build the matrix from the outcomes, append it to the history, and
-// write matrix.json, matrix.html, matrix.md and history.json into the output folder.
+// The run command's one call: build the matrix from the outcomes, append it to the history, link
+// the cells' tests to the Allure report when one was generated, and write matrix.json, matrix.html,
+// matrix.md and history.json into the output folder.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestOutcome } from './cell-rules.ts';
 import { buildMatrix, type BuildOptions, type CompatibilityMatrix } from './build.ts';
+import { linkMatrixToAllureReport } from './allure-links.ts';
 import { appendRun, loadHistory, saveHistory } from '../history/history-file.ts';
 import type { HistoryComparison } from '../history/compare.ts';
 import { matrixReport } from './report-view.ts';
@@ -19,6 +21,11 @@ export interface WriteMatrixOptions extends BuildOptions {
   readonly historyPath?: string;
   /** Runs kept in the history (default 100). */
   readonly keepRuns?: number;
+  /**
+   * The Allure HTML report generated from this run's results (generateAllureReport, called first):
+   * each cell's tests link to their results in it. Absent, or no report there: titles without links.
+   */
+  readonly allureReportDir?: string;
 }
 
 export interface WrittenMatrix {
@@ -28,7 +35,8 @@ export interface WrittenMatrix {
 }
 
 export function writeMatrixReports(outcomes: readonly TestOutcome[], opts: WriteMatrixOptions): WrittenMatrix {
-  const matrix = buildMatrix(outcomes, opts);
+  const built = buildMatrix(outcomes, opts);
+  const matrix = opts.allureReportDir === undefined ? built : linkMatrixToAllureReport(built, opts.allureReportDir, opts.outDir);
   const historyPath = opts.historyPath ?? join(opts.outDir, 'history.json');
   const history = appendRun(loadHistory(historyPath), matrix, opts.keepRuns ?? 100);
   const report = matrixReport(matrix, history);
