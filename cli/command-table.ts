@@ -5,7 +5,7 @@
 // filesystem (issue 17 point 1): a handler receives only checked values.
 // Exit codes: cli/exit-codes.ts. Help rendering: cli/command-help.ts.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { EXIT, UsageError } from './exit-codes.ts';
+import { EXIT, HarnessError, UsageError } from './exit-codes.ts';
 import { renderHelp } from './command-help.ts';
 import { checkInputFile, checkOutputFile } from './input-files.ts';
 import { checkOutputFolder } from './output-folder.ts';
@@ -263,9 +263,21 @@ function parseLeaf(def: CommandDef, path: readonly string[], argv: readonly stri
   return { kind: 'run', parsed: new ParsedCommand(path, def, pos, values) };
 }
 
+/** The command words an error belongs to (`l2tpv3-conformance lab down`), for its one-line message. */
+const ERROR_PATH = Symbol('commandPath');
+
+function tagged<T>(path: readonly string[], f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof Error && !(ERROR_PATH in e)) Object.defineProperty(e, ERROR_PATH, { value: path });
+    throw e;
+  }
+}
+
 /** Walks subcommands (with "did you mean"), then parses the leaf. Throws UsageError. */
 export function resolveCommand(def: CommandDef, argv: readonly string[], path: readonly string[] = [def.name]): Resolved {
-  if (!def.subcommands?.length) return parseLeaf(def, path, argv);
+  if (!def.subcommands?.length) return tagged(path, () => parseLeaf(def, path, argv));
   const [word, ...rest] = argv;
   const words = def.subcommands.map((s) => s.name);
   if (word === undefined) throw new UsageError(`missing subcommand: one of ${words.join(', ')} (see ${commandWords(path)} --help)`);
@@ -293,6 +305,40 @@ export async function invoke(def: CommandDef, argv: readonly string[], path: rea
     process.stdout.write(r.text.endsWith('\n') ? r.text : `${r.text}\n`);
     return EXIT.ok;
   }
-  if (!r.parsed.def.run) throw new UsageError(`missing subcommand (see ${commandWords(r.parsed.path)} --help)`);
-  return r.parsed.def.run(r.parsed);
+  const run = r.parsed.def.run;
+  if (!run) throw new UsageError(`missing subcommand (see ${commandWords(r.parsed.path)} --help)`);
+  try {
+    return await run(r.parsed);
+  } catch (e) {
+    tagged(r.parsed.path, () => {
+      throw e;
+    });
+    throw e;
+  }
+}
+
+/**
+ * Exactly what the binary does with a command (cli/main.ts): errors become one line on stderr,
+ * prefixed with the command words, and the exit code of cli/exit-codes.ts; never a stack trace
+ * (unless L2TPV3_DEBUG is set).
+ */
+export async function invokeAsMain(def: CommandDef, argv: readonly string[], path: readonly string[]): Promise<number> {
+  try {
+    return await invoke(def, argv, path);
+  } catch (e) {
+    return reportError(e, path);
+  }
+}
+
+/** Prints an error that reached the top of a command; returns its exit code. */
+export function reportError(e: unknown, path: readonly string[]): number {
+  const words = ((e instanceof Error && (e as unknown as Record<symbol, readonly string[] | undefined>)[ERROR_PATH]) || path).join(' ');
+  if (e instanceof UsageError) {
+    process.stderr.write(`${words}: ${e.message}\n`);
+    return EXIT.usage;
+  }
+  const message = e instanceof HarnessError ? e.message : `internal error: ${e instanceof Error ? e.message : String(e)}`;
+  process.stderr.write(`${words}: ${message}\n`);
+  if (process.env.L2TPV3_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+  return EXIT.harness;
 }

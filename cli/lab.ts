@@ -1,46 +1,109 @@
 // `l2tpv3-conformance lab up TOPOLOGY [--netns] [--state FILE] [--router-arg ARG ...]`: starts the
 //   topology's emulated routers (and with --netns, namespaces for routers and hosts), prints how to
-//   reach each, and records what it made in the state file;
-// `l2tpv3-conformance lab down [--state FILE]`: removes every process and namespace recorded there.
-import { parseArgs, flagValue, UsageError } from './args.ts';
+//   reach each, and records what it made in the state file. The topology, every router's model and
+//   revision and every config are checked first (as `topology check` does): nothing starts when one
+//   is wrong.
+// `l2tpv3-conformance lab down [TOPOLOGY] [--state FILE]` (alias `destroy`, and `-t TOPOLOGY` as
+//   containerlab users type it): removes every process and namespace recorded in the state file.
+// Flags: LAB_COMMAND below. Exit 2 for bad input, 3 when the lab fails (cli/exit-codes.ts).
+import { resolve } from 'node:path';
+import { invokeAsMain, PROGRAM, type CommandDef, type FlagDef, type ParsedCommand } from './command-table.ts';
+import { EXIT, HarnessError, UsageError } from './exit-codes.ts';
+import { checkTopologyFile } from './topology.ts';
+import { formatDiagnostic } from '../topologies/schema/index.ts';
 import { DEFAULT_STATE_FILE, describeLab, labDown, labUp, readLabState } from '../drivers/lab/index.ts';
 
-const USAGE = 'usage: lab up TOPOLOGY [--netns] [--state FILE] [--router-arg ARG ...] | lab down [--state FILE]';
+const STATE: FlagDef = { name: 'state', type: 'string', valueName: 'FILE', default: DEFAULT_STATE_FILE, help: 'the lab state file: what lab up made, what lab down removes' };
+const TOPOLOGY_FLAG: FlagDef = { name: 'topology', type: 'string', short: 't', valueName: 'TOPOLOGY', input: 'text', help: 'the topology file (containerlab habit; same as the TOPOLOGY argument)' };
 
-export async function labCommand(argv: string[]): Promise<number> {
-  const [action, ...rest] = argv;
-  if (action !== 'up' && action !== 'down') throw new UsageError(`expected 'up' or 'down'${action ? `, got '${action}'` : ''}\n${USAGE}`);
-  const args = parseArgs(rest, [
-    { name: 'netns', value: false },
-    { name: 'state', value: true },
-    { name: 'router-arg', value: true, repeat: true },
-  ]);
-  const stateFile = flagValue(args, 'state') ?? DEFAULT_STATE_FILE;
-  if (action === 'down') {
-    if (args.positional.length || args.flags.has('netns') || args.flags.has('router-arg')) throw new UsageError(`lab down takes only --state\n${USAGE}`);
-    let state;
-    try {
-      state = readLabState(stateFile);
-    } catch (e) {
-      console.error(`l2tpv3-conformance lab down: ${(e as Error).message}`);
-      return 1;
-    }
-    const r = await labDown(state, { stateFile, log: (l) => console.log(l) });
-    console.log(`lab ${state.id} down: ${r.processes.length} processes, ${r.namespaces.length} namespaces removed`);
-    return 0;
+/** The TOPOLOGY given as argument or as -t (not both, unless equal). */
+function topologyOf(args: ParsedCommand): string | undefined {
+  const [positional] = args.positionals;
+  const flag = args.string('topology');
+  if (positional !== undefined && flag !== undefined && resolve(positional) !== resolve(flag)) {
+    throw new UsageError(`two topologies given: '${positional}' and -t '${flag}'`);
   }
-  if (args.positional.length !== 1) throw new UsageError(`lab up needs one TOPOLOGY file\n${USAGE}`);
+  return positional ?? flag;
+}
+
+const UP: CommandDef = {
+  name: 'up',
+  aliases: ['deploy'],
+  summary: 'start the emulated routers of a topology (checked first: models, revisions, configs)',
+  positionals: [{ name: 'TOPOLOGY', help: 'topology YAML file, e.g. topologies/seed/ex1-two-sites.yaml (or -t)', input: 'text' }],
+  flags: [
+    TOPOLOGY_FLAG,
+    { name: 'netns', type: 'boolean', help: 'a network namespace per router and LAN host (root only); default: routers on loopback addresses' },
+    STATE,
+    { name: 'router-arg', type: 'string', multiple: true, valueName: 'ARG', help: 'extra argument for every router process; one that starts with - is written --router-arg=--time-scale' },
+  ],
+  examples: [`${PROGRAM} lab up topologies/seed/ex1-two-sites.yaml`, `${PROGRAM} lab deploy -t topologies/seed/ex1-two-sites.yaml --netns`],
+  run: labUpHandler,
+};
+
+const DOWN: CommandDef = {
+  name: 'down',
+  aliases: ['destroy'],
+  summary: 'stop every process and remove every namespace the lab state file records',
+  positionals: [{ name: 'TOPOLOGY', help: 'optional: the topology the lab runs (checked against the state file)' }],
+  flags: [{ ...TOPOLOGY_FLAG, input: undefined }, STATE],
+  examples: [`${PROGRAM} lab down`, `${PROGRAM} lab destroy -t topologies/seed/ex1-two-sites.yaml`],
+  run: labDownHandler,
+};
+
+export const LAB_COMMAND: CommandDef = {
+  name: 'lab',
+  summary: 'start/stop a lab of emulated routers (and, with --netns, namespaces for routers and hosts)',
+  subcommands: [UP, DOWN],
+};
+
+async function labUpHandler(args: ParsedCommand): Promise<number> {
+  const topology = topologyOf(args);
+  if (topology === undefined) throw new UsageError(`missing TOPOLOGY (see ${PROGRAM} lab up --help)`);
+  // Every model, revision and config is checked before any process starts (issue 17 point 5).
+  const check = checkTopologyFile(topology);
+  if (check.diagnostics.length > 0) {
+    for (const d of check.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+    process.stderr.write(`${PROGRAM} lab up: ${topology} has ${check.diagnostics.length} error(s); nothing was started\n`);
+    return EXIT.usage;
+  }
+  const stateFile = args.string('state') ?? DEFAULT_STATE_FILE;
   try {
-    const state = await labUp(args.positional[0], {
-      mode: args.flags.has('netns') ? 'netns' : 'loopback',
+    const state = await labUp(topology, {
+      mode: args.bool('netns') ? 'netns' : 'loopback',
       stateFile,
-      routerArgs: args.flags.get('router-arg') ?? [],
-      log: (l) => console.error(l),
+      routerArgs: args.strings('router-arg'),
+      log: (l) => process.stderr.write(`${l}\n`),
     });
     for (const line of describeLab(state, stateFile)) console.log(line);
-    return 0;
+    return EXIT.ok;
   } catch (e) {
-    console.error(`l2tpv3-conformance lab up: ${(e as Error).message}`);
-    return 1;
+    throw new HarnessError((e as Error).message);
   }
+}
+
+async function labDownHandler(args: ParsedCommand): Promise<number> {
+  const topology = topologyOf(args);
+  const stateFile = args.string('state') ?? DEFAULT_STATE_FILE;
+  let state;
+  try {
+    state = readLabState(stateFile);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (topology !== undefined && resolve(state.topology) !== resolve(topology)) {
+    throw new UsageError(`the lab in ${stateFile} runs ${state.topology}, not ${topology}; give its --state FILE`);
+  }
+  try {
+    const r = await labDown(state, { stateFile, log: (l) => console.log(l) });
+    console.log(`lab ${state.id} down: ${r.processes.length} processes, ${r.namespaces.length} namespaces removed`);
+    return EXIT.ok;
+  } catch (e) {
+    throw new HarnessError((e as Error).message);
+  }
+}
+
+/** `lab ...` argv as the binary runs it: errors are printed on stderr and become the exit code. */
+export function labCommand(argv: string[]): Promise<number> {
+  return invokeAsMain(LAB_COMMAND, argv, [PROGRAM, 'lab']);
 }

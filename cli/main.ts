@@ -1,8 +1,8 @@
 // Entry point of the `l2tpv3-conformance` binary: dispatches to one module per subcommand, each of
 // which exports its command table (cli/command-table.ts). Here the exit-code table is applied:
 // usage errors print on stderr and exit 2, harness errors exit 3, never a stack trace.
-import { invoke, PROGRAM, type CommandDef } from './command-table.ts';
-import { EXIT, HarnessError, UsageError } from './exit-codes.ts';
+import { invoke, PROGRAM, reportError, type CommandDef } from './command-table.ts';
+import { EXIT } from './exit-codes.ts';
 import { renderHelp } from './command-help.ts';
 
 type Legacy = (argv: string[]) => Promise<number>;
@@ -45,7 +45,17 @@ function namesOnlyRoot(): CommandDef {
   return { name: PROGRAM, summary: '', subcommands: Object.keys(SUBCOMMANDS).map((name) => ({ name, summary: '' })) };
 }
 
+/** `... | head`: a closed stdout ends the command quietly (exit 0), never with a stack trace. */
+function quietOnClosedStdout(): void {
+  if (process.stdout.listenerCount('error') > 0) return;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(EXIT.ok);
+    throw e;
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  quietOnClosedStdout();
   const [name, ...rest] = argv;
   const words = name === undefined ? [PROGRAM] : [PROGRAM, name];
   try {
@@ -63,13 +73,6 @@ export async function main(argv: string[]): Promise<number> {
     const sub = await load();
     return typeof sub === 'function' ? await sub(rest) : await invoke(sub, rest, words);
   } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`${words.join(' ')}: ${e.message}\n`);
-      return EXIT.usage;
-    }
-    const message = e instanceof HarnessError ? e.message : `internal error: ${(e as Error).message ?? String(e)}`;
-    process.stderr.write(`${words.join(' ')}: ${message}\n`);
-    if (process.env.L2TPV3_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
-    return EXIT.harness;
+    return reportError(e, words);
   }
 }

@@ -1,20 +1,44 @@
-// `l2tpv3-conformance router --model M --firmware REV --config FILE --ssh HOST:PORT [--console-pty [PATH]]
-//   [--wan ADDRESS ...] [--lan lanN=udp:LOCAL_PORT:REMOTE_HOST:REMOTE_PORT | lanN=if:IFNAME ...]
-//   [--underlay CONFIG_ADDR=SOCKET_ADDR[:PORT] ...] [--l2tp-port N] [--time-scale N] [--seed N]
-//   [--defect NAME ...]`
-// runs one emulated router until SIGTERM/SIGINT; prints one JSON line `{"ready":{...}}` once listening.
-// `l2tpv3-conformance router --list-defects` describes every injectable defect.
+// `l2tpv3-conformance router --model M --firmware REV --config FILE --ssh HOST:PORT [...]` runs one
+// emulated router until SIGTERM/SIGINT; prints one JSON line `{"ready":{...}}` once listening.
+// `router --list-defects` describes every injectable defect. Flags: ROUTER_COMMAND below.
+// Exit 2 for bad input (a refused model, revision or config too), 3 when it cannot listen.
 import { readFileSync } from 'node:fs';
-import { flagValue, intFlag, parseArgs, UsageError } from './args.ts';
-import { describeDefects, parseDefects } from '../reference-impl/router/defects.ts';
+import { invokeAsMain, PROGRAM, type CommandDef, type ParsedCommand } from './command-table.ts';
+import { EXIT, UsageError } from './exit-codes.ts';
+import { resolveModel } from './model-names.ts';
+import { DEFECT_NAMES, describeDefects, parseDefects } from '../reference-impl/router/defects.ts';
 import { parseUnderlay, type UnderlayTarget } from '../reference-impl/router/l2tp-socket.ts';
 import { parseLanSpec, type LanPortSpec } from '../reference-impl/router/lan-port.ts';
 import { Router } from '../reference-impl/router/router.ts';
 
-const USAGE =
-  'usage: router --model MODEL --firmware REV --config FILE --ssh HOST:PORT [--console-pty [PATH]] [--wan ADDRESS ...] ' +
-  '[--lan lanN=udp:LOCAL_PORT:REMOTE_HOST:REMOTE_PORT|lanN=if:IFNAME ...] [--underlay CONFIG_ADDR=SOCKET_ADDR[:PORT] ...] ' +
-  '[--l2tp-port N] [--time-scale N] [--seed N] [--defect NAME ...] | router --list-defects';
+export const ROUTER_COMMAND: CommandDef = {
+  name: 'router',
+  summary: 'run an emulated RTX router (SSH CLI, serial console, L2TPv3 over UDP)',
+  description:
+    'Runs until SIGTERM/SIGINT; prints one JSON line {"ready":{...}} on stdout once listening.\n' +
+    '--model, --firmware, --config and --ssh are required unless --list-defects is given.',
+  flags: [
+    { name: 'model', type: 'string', valueName: 'MODEL', help: 'model to emulate (case-insensitive; short names like vRX or rtx1210)' },
+    { name: 'firmware', type: 'string', valueName: 'REV', help: 'firmware revision, e.g. 14.01.42 or Rev.14.01.42' },
+    { name: 'config', type: 'string', valueName: 'FILE', input: 'text', help: 'the RTX config the router boots with' },
+    { name: 'ssh', type: 'string', valueName: 'HOST:PORT', help: 'where the SSH CLI listens (port 0: any free port, reported in the ready line)' },
+    { name: 'console-pty', type: 'string', optionalValue: true, valueName: 'PATH', help: 'serial console on a pty; with PATH the user end is linked there, alone a temp path' },
+    { name: 'wan', type: 'string', multiple: true, valueName: 'ADDRESS', help: 'a WAN address to bind L2TPv3 to' },
+    { name: 'lan', type: 'string', multiple: true, valueName: 'SPEC', help: 'a LAN port: lanN=udp:LOCAL_PORT:REMOTE_HOST:REMOTE_PORT or lanN=if:IFNAME' },
+    { name: 'underlay', type: 'string', multiple: true, valueName: 'MAP', help: 'CONFIG_ADDR=SOCKET_ADDR[:PORT]: where a config address is reached on this host' },
+    { name: 'l2tp-port', type: 'string', valueName: 'N', int: [1, 65535], default: '1701', help: 'UDP port of L2TPv3' },
+    { name: 'time-scale', type: 'string', valueName: 'N', number: [0, 1e6], default: '1', help: 'protocol timers run N times faster' },
+    { name: 'seed', type: 'string', valueName: 'N', int: [0, 2 ** 31 - 1], help: 'seed of the router\'s random choices (IDs, cookies, nonces)' },
+    { name: 'defect', type: 'string', multiple: true, valueName: 'NAME', choices: DEFECT_NAMES, choiceNoun: 'defect', help: 'inject a defect (see --list-defects)' },
+    { name: 'list-defects', type: 'boolean', help: 'describe every injectable defect and exit' },
+  ],
+  examples: [
+    `${PROGRAM} router --model rtx1210 --firmware 14.01.42 --config site1.conf --ssh 127.0.0.1:0`,
+    `${PROGRAM} router --model vRX --firmware 19.01.09 --config hub.conf --ssh 127.0.0.1:2222 --console-pty`,
+    `${PROGRAM} router --list-defects`,
+  ],
+  run: routerHandler,
+};
 
 function hostPort(flag: string, text: string): { host: string; port: number } {
   const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(text);
@@ -30,59 +54,43 @@ function usageFrom<T>(f: () => T): T {
   }
 }
 
-export async function routerCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, [
-    { name: 'model', value: true },
-    { name: 'firmware', value: true },
-    { name: 'config', value: true },
-    { name: 'ssh', value: true },
-    { name: 'console-pty', value: 'optional' },
-    { name: 'wan', value: true, repeat: true },
-    { name: 'lan', value: true, repeat: true },
-    { name: 'underlay', value: true, repeat: true },
-    { name: 'l2tp-port', value: true },
-    { name: 'time-scale', value: true },
-    { name: 'seed', value: true },
-    { name: 'defect', value: true, repeat: true },
-    { name: 'list-defects', value: false },
-  ]);
-  if (args.positional.length > 0) throw new UsageError(`unexpected argument '${args.positional[0]}'\n${USAGE}`);
-  if (args.flags.has('list-defects')) {
+async function routerHandler(args: ParsedCommand): Promise<number> {
+  if (args.bool('list-defects')) {
     for (const line of describeDefects()) console.log(line);
-    return 0;
+    return EXIT.ok;
   }
-  const model = flagValue(args, 'model');
-  const firmware = flagValue(args, 'firmware')?.replace(/^Rev\./, '');
-  const configFile = flagValue(args, 'config');
-  const sshText = flagValue(args, 'ssh');
-  if (!model || !firmware || !configFile || !sshText) throw new UsageError(`router needs --model, --firmware, --config and --ssh\n${USAGE}`);
+  const modelText = args.string('model');
+  const firmware = args.string('firmware')?.replace(/^Rev\./, '');
+  const configFile = args.string('config');
+  const sshText = args.string('ssh');
+  if (!modelText || !firmware || !configFile || !sshText) throw new UsageError(`router needs --model, --firmware, --config and --ssh (see ${PROGRAM} router --help)`);
+  const model = resolveModel(modelText);
   const ssh = hostPort('ssh', sshText);
-  const scaleText = flagValue(args, 'time-scale') ?? '1';
-  const timeScale = Number(scaleText);
-  if (!(timeScale > 0 && timeScale <= 1e6)) throw new UsageError(`--time-scale must be a number above 0 and at most 1000000 (got '${scaleText}')`);
-  const defects = args.flags.get('defect') ?? [];
+  const timeScale = args.number('time-scale') ?? 1;
+  const defects = args.strings('defect');
   usageFrom(() => parseDefects(defects));
-  const wan = args.flags.get('wan');
-  const lan: LanPortSpec[] = (args.flags.get('lan') ?? []).map((t) => usageFrom(() => parseLanSpec(t, wan?.[0]?.includes(':') ? '::1' : '127.0.0.1')));
-  const underlay = new Map<string, UnderlayTarget>((args.flags.get('underlay') ?? []).map((t) => usageFrom(() => parseUnderlay(t))));
+  const wan = args.has('wan') ? args.strings('wan') : undefined;
+  const lan: LanPortSpec[] = args.strings('lan').map((t) => usageFrom(() => parseLanSpec(t, wan?.[0]?.includes(':') ? '::1' : '127.0.0.1')));
+  const underlay = new Map<string, UnderlayTarget>(args.strings('underlay').map((t) => usageFrom(() => parseUnderlay(t))));
   let config: string;
   try {
     config = readFileSync(configFile, 'utf8');
   } catch (e) {
     throw new UsageError(`cannot read --config ${configFile} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  const consolePty = flagValue(args, 'console-pty');
+  const consolePty = args.string('console-pty');
 
   let router: Router;
   try {
     router = new Router({
       model, firmware, config, configPath: configFile, wan, lan, underlay, timeScale, defects,
-      l2tpPort: intFlag(args, 'l2tp-port', 1, 65535),
-      seed: intFlag(args, 'seed', 0, 2 ** 31 - 1),
+      l2tpPort: args.int('l2tp-port'),
+      seed: args.int('seed'),
     });
   } catch (e) {
-    console.error(`l2tpv3-conformance router: ${(e as Error).message}`);
-    return 1;
+    // the model/revision/config was refused: an input error, said in one line
+    console.error(`${PROGRAM} router: ${(e as Error).message}`);
+    return EXIT.usage;
   }
   const closers: (() => Promise<void> | void)[] = [() => router.stop()];
   try {
@@ -94,20 +102,26 @@ export async function routerCommand(argv: string[]): Promise<number> {
     if (consolePty !== undefined) {
       const { startSerialConsole } = await import('../reference-impl/router/serial-console.ts');
       // --console-pty PATH: the user's end of the pty pair is linked at PATH; alone (or 'auto'): a temp path.
-      const c = await startSerialConsole({ device: router, ...(consolePty === 'auto' || consolePty === 'true' ? {} : { userPath: consolePty }) });
+      const c = await startSerialConsole({ device: router, ...(consolePty === '' || consolePty === 'auto' ? {} : { userPath: consolePty }) });
       pty = c.userPath;
       closers.unshift(() => c.close());
     }
     console.log(JSON.stringify({ ready: { model, firmware, ...ready, ssh: { host: server.host, port: server.port }, consolePty: pty, defects } }));
   } catch (e) {
     for (const c of closers) await c();
-    console.error(`l2tpv3-conformance router: ${(e as Error).message}`);
-    return 1;
+    console.error(`${PROGRAM} router: ${(e as Error).message}`);
+    return EXIT.harness; // could not listen / start: a lab error
   }
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
   });
   for (const c of closers) await c();
-  return 0;
+  return EXIT.ok;
+}
+
+/** `router ...` argv as the binary runs it (a router process started by the lab or a test): errors
+ *  are printed on stderr and become the exit code. */
+export function routerCommand(argv: string[]): Promise<number> {
+  return invokeAsMain(ROUTER_COMMAND, argv, [PROGRAM, 'router']);
 }
