@@ -46,8 +46,10 @@ function namesOnlyRoot(): CommandDef {
 }
 
 /** `... | head`: a closed stdout ends the command quietly (exit 0), never with a stack trace. */
+let quiet = false;
 function quietOnClosedStdout(): void {
-  if (process.stdout.listenerCount('error') > 0) return;
+  if (quiet) return;
+  quiet = true;
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(EXIT.ok);
     throw e;
