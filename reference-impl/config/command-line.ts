@@ -4,7 +4,7 @@
 
 import { CLOSED_FAMILIES, type CommandContext, type CommandSpec } from './command-spec.ts';
 import { BRIDGE_COMMANDS, IPSEC_COMMANDS, L2TP_COMMANDS, TUNNEL_COMMANDS } from './commands-l2tp.ts';
-import { ETHERNET_FILTER_COMMANDS, INTERFACE_COMMANDS, NAT_COMMANDS, SERVICE_COMMANDS } from './commands-general.ts';
+import { ETHERNET_FILTER_COMMANDS, INTERFACE_COMMANDS, LAN_COMMANDS, NAT_COMMANDS, RIP_COMMANDS, SERVICE_COMMANDS } from './commands-general.ts';
 import { better, claimLength, compileSyntax, matchSyntax, optionalChain, renderSyntax, type Element, type MatchFailure, type Values } from './grammar.ts';
 import { DEFAULT_REFUSAL_MESSAGES, type RouterErrorKind } from './messages.ts';
 import { tokenize, TokenizeError, type Token } from './tokens.ts';
@@ -16,6 +16,8 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
   ...BRIDGE_COMMANDS,
   ...IPSEC_COMMANDS,
   ...INTERFACE_COMMANDS,
+  ...LAN_COMMANDS,
+  ...RIP_COMMANDS,
   ...ETHERNET_FILTER_COMMANDS,
   ...NAT_COMMANDS,
   ...SERVICE_COMMANDS,

@@ -8,6 +8,8 @@ export const INTERFACE_COMMANDS: readonly CommandSpec[] = [
   // facts §1.3 (CR §8.1.2): `ip IF address ADDR/MASK [broadcast IP]` or `ip IF address dhcp [autoip=on|off]`
   { id: 'ip address', syntax: 'ip <interface:iface> address <address:ipv4prefix> [broadcast <broadcast:ipv4>]', context: 'any', source: 'CR §8.1.2' },
   { id: 'ip address', syntax: 'ip <interface:iface> address dhcp [autoip=<autoip:onoff>]', context: 'any', source: 'CR §8.1.2' },
+  // a PP interface's own address may be given without a mask (real-configs/hrst-center-l2tpv3-l2tp.conf)
+  { id: 'ip address', syntax: 'ip <interface:iface:pp> address <address:ipv4>', context: 'any', source: 'real configs (CR ch.8)' },
   // facts §1.5 (CR §8.1.25): `ip IF secure filter in|out [list] [dynamic list]`; `ip tunnel ...` in tunnel context
   {
     id: 'ip secure filter',
@@ -25,6 +27,32 @@ export const INTERFACE_COMMANDS: readonly CommandSpec[] = [
   { id: 'ip filter set', syntax: 'ip filter set <fields:word>...', context: 'any', source: 'CR ch.8 (syntax not in digest)' },
   // facts §1.6 (CR §38.1): vid 2..4094
   { id: 'vlan', syntax: 'vlan <interface:iface:lansub> 802.1q vid=<vid:int:2..4094> [name=<name:word>]', context: 'any', source: 'CR §38.1' },
+];
+
+// Port-based VLANs, LAN port options and link aggregation, as real RTX1210/RTX830 configs use them
+// around L2VPN sites. CR §38.2-38.4 are not in the digest: their syntax is the command reference's
+// chapter 38 as mirrored in github.com/shin1ohno/terraform-provider-rtx docs/RTX-commands/ (commit
+// b159bcd0). `lan type` and `lan link-aggregation static` have no syntax source here: the command
+// names are [RTSIM]'s, the parameters are kept as words (shape of topologies/real-configs/).
+export const LAN_COMMANDS: readonly CommandSpec[] = [
+  // CR §38.2: `vlan port mapping sw_port vlan_interface`, sw_port lan1.N/lan2.N, vlan_interface vlanN
+  { id: 'vlan port mapping', syntax: 'vlan port mapping <interface:iface:swport> <vlan:iface:vlanif>', noSyntax: 'vlan port mapping <interface:iface:swport> [<vlan:iface:vlanif>]', context: 'any', source: 'CR §38.2' },
+  // CR §38.3, §38.4 (RTX830 Rev.15.02.31+, RTX1220 Rev.15.04.07+: not gated here)
+  { id: 'vlan interconnect group', syntax: 'vlan interconnect group <interface:iface:lan> <groups:word>...', context: 'any', source: 'CR §38.3' },
+  { id: 'vlan interconnect log', syntax: 'vlan interconnect log <interface:iface:lan> <types:enum:pass|reject>...', context: 'any', source: 'CR §38.4' },
+  // e.g. `lan type lan1 port-based-option=divide-network` (real-configs/README.md)
+  { id: 'lan type', syntax: 'lan type <interface:iface:lan> <options:word>...', context: 'any', source: '[RTSIM] name; real configs' },
+  // e.g. `lan link-aggregation static 1 lan1:1 lan1:5` (real-configs/README.md)
+  { id: 'lan link-aggregation static', syntax: 'lan link-aggregation static <id:uint> <ports:iface:lanport>...', context: 'any', source: '[RTSIM] name; real configs' },
+];
+
+// RIP as real configs use it on LAN and VLAN interfaces; names from [RTSIM], parameters beyond
+// on/off kept as words (the RIP chapter is not in the digest).
+export const RIP_COMMANDS: readonly CommandSpec[] = [
+  { id: 'rip use', syntax: 'rip use <switch:onoff>', context: 'any', source: '[RTSIM] name' },
+  { id: 'ip rip send', syntax: 'ip <interface:iface> rip send <switch:onoff> [<options:word>...]', context: 'any', source: '[RTSIM] name; real configs' },
+  { id: 'ip rip receive', syntax: 'ip <interface:iface> rip receive <switch:onoff> [<options:word>...]', context: 'any', source: '[RTSIM] name; real configs' },
+  { id: 'ip rip filter', syntax: 'ip <interface:iface> rip filter <direction:enum:in|out> <filters:uint>...', context: 'any', source: '[RTSIM] name; real configs' },
 ];
 
 export const ETHERNET_FILTER_COMMANDS: readonly CommandSpec[] = [

@@ -12,3 +12,6 @@ export * from './views.ts';
 export * from './views-ipsec.ts';
 export * from './platform-gates.ts';
 export * from './validate.ts';
+export * from './text-input.ts';
+export * from './known-commands.ts';
+export * from './review.ts';

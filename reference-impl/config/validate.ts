@@ -32,10 +32,18 @@ export type ValidationRule =
   | 'bridge-member'
   | 'endpoint-family'
   | 'endpoint-name-type'
-  | 'ike-version';
+  | 'ike-version'
+  /** a real RTX command outside the modelled subset (review.ts) */
+  | 'not-modelled'
+  /** no RTX command at all (review.ts) */
+  | 'unknown-command';
+
+export type Severity = 'error' | 'warning';
 
 export interface ConfigIssue {
   rule: ValidationRule;
+  /** every refusal of validateConfig is an error; review.ts adds warnings */
+  severity: Severity;
   /** 1-based */
   line: number;
   /** 1-based, in the line as written */
@@ -45,6 +53,8 @@ export interface ConfigIssue {
   message: string;
   /** what and why, for people; never contains a secret */
   detail: string;
+  /** a command name the line's leading words are a near miss of ("did you mean") */
+  suggestion?: string;
 }
 
 export interface ValidateOptions {
@@ -71,13 +81,13 @@ export function validateConfig(doc: ConfigDocument, platform: ConfigPlatform, op
   const assumptions = options.assumptions ?? DEFAULT_CONFIG_PLATFORM_ASSUMPTIONS;
   const issues: ConfigIssue[] = [];
   const add = (rule: ValidationRule, at: CommandAt | { line: { lineNo: number; indent: string } }, kind: RouterErrorKind, detail: string) =>
-    issues.push({ rule, line: at.line.lineNo, column: at.line.indent.length + 1, kind, message: routerErrorText(kind, lang), detail });
+    issues.push({ rule, severity: 'error', line: at.line.lineNo, column: at.line.indent.length + 1, kind, message: routerErrorText(kind, lang), detail });
   const where = `${platform.model}${platform.revision ? ` Rev.${platform.revision.major}.${String(platform.revision.minor).padStart(2, '0')}.${String(platform.revision.patch).padStart(2, '0')}` : ''}`;
 
   for (const line of doc.lines) {
     if (line.parsed.kind === 'error') {
       const e = line.parsed.error;
-      issues.push({ rule: 'syntax', line: line.lineNo, column: line.indent.length + e.column + 1, kind: e.kind, message: routerErrorText(e.kind, lang), detail: e.reason });
+      issues.push({ rule: 'syntax', severity: 'error', line: line.lineNo, column: line.indent.length + e.column + 1, kind: e.kind, message: routerErrorText(e.kind, lang), detail: e.reason });
     }
   }
 

@@ -64,6 +64,13 @@ const INTERFACE_KINDS: Record<string, RegExp> = {
   lan: /^lan\d+$/,
   /** a VLAN sub-interface as the `vlan` command names it (CR §38.1: `lan1/1`) */
   lansub: /^lan\d+\/\d+$/,
+  /** a switching-hub port as `vlan port mapping` names it (CR §38.2: lan1.N) */
+  swport: /^lan\d+\.\d+$/,
+  /** a port-based VLAN interface (CR §38.2: vlan1-vlanN) */
+  vlanif: /^vlan\d+$/,
+  /** a switching-hub port as link aggregation names it (real configs: lan1:5) */
+  lanport: /^lan\d+:\d+$/,
+  pp: /^pp$/,
 };
 
 function makeType(spec: string): ValueType {
