@@ -1,14 +1,16 @@
-// `l2tpv3-conformance peer (--connect ADDR | --listen ADDR) [--local ADDR] [--port N]
-//   [--auth PASSWORD | --auth-env VAR] [--auth-method challenge|digest] [--router-id A.B.C.D] [--end-id ID]
-//   [--hostname NAME] [--cookie 0|4|8] [--tunnels N] [--misbehave NAME[=PARAM] ...]
-//   [--duration S] [--pcap FILE] | peer --list-misbehaviours`
-// The tester peer at a lab bench: plays the far end of N tunnels (one lab address each, counting
-// up from --local / --listen), prints every state change and every message the device sends,
-// and stops after --duration seconds (StopCCN first). The tunnel password is never printed:
-// --auth PASSWORD is the issue's interface; --auth-env VAR (an environment variable) keeps it out
-// of process lists and shell history, and is what scripts should use.
+// `l2tpv3-conformance peer (--connect ADDR | --listen ADDR) [...]`, or `peer --list-misbehaviours`:
+// the tester peer at a lab bench: plays the far end of N tunnels (one lab address each, counting
+// up from --local / --listen), prints every state change and every message the device sends, and
+// stops after --duration seconds (StopCCN first). Flags: PEER_COMMAND below.
+// The tunnel password comes only from an environment variable (--auth-env VAR): a password on the
+// command line is visible in the process list and shell history, so --auth PASSWORD is refused.
+// Checked before anything binds: every flag, that --pcap can be written, and that the peer would not
+// talk to its own socket (--connect to an address its own listening socket receives on).
+// Exit 0 ok, 1 the peer saw protocol errors, 2 bad input, 3 cannot bind, 130 never (SIGINT stops it normally).
 import { isIP } from 'node:net';
-import { flagValue, intFlag, parseArgs, UsageError } from './args.ts';
+import { networkInterfaces } from 'node:os';
+import { invoke, PROGRAM, type CommandDef, type ParsedCommand } from './command-table.ts';
+import { EXIT, HarnessError, UsageError } from './exit-codes.ts';
 import { Conversation } from '../drivers/peer/conversation.ts';
 import { formatSummary } from '../drivers/peer/message-summary.ts';
 import { describeMisbehaviours, misbehave } from '../drivers/peer/misbehaviours.ts';
@@ -16,10 +18,51 @@ import type { PeerEvent } from '../drivers/peer/peer-events.ts';
 import { PeerTunnel } from '../drivers/peer/peer-tunnel.ts';
 import { parseRouterId } from '../reference-impl/control/tunnel-settings.ts';
 
-const USAGE =
-  'usage: peer (--connect ADDR | --listen ADDR) [--local ADDR] [--port N] [--auth PASSWORD | --auth-env VAR] [--auth-method challenge|digest] ' +
-  '[--router-id A.B.C.D] [--end-id ID] [--hostname NAME] [--cookie 0|4|8] [--tunnels N] [--misbehave NAME[=PARAM] ...] ' +
-  '[--duration S] [--pcap FILE] | peer --list-misbehaviours';
+export const PEER_COMMAND: CommandDef = {
+  name: 'peer',
+  summary: 'play the far end of L2TPv3 tunnels (tester peer), misbehaving on purpose',
+  description: 'Give exactly one of --connect (the peer dials the device) or --listen (the device dials the peer).',
+  flags: [
+    { name: 'connect', type: 'string', valueName: 'ADDR', help: "the device's IPv4/IPv6 address: the peer opens the tunnel" },
+    { name: 'listen', type: 'string', valueName: 'ADDR', help: 'the lab address to wait on: the device opens the tunnel' },
+    { name: 'local', type: 'string', valueName: 'ADDR', help: 'the lab address of the first tunnel with --connect (default: any); tunnel i uses ADDR+i' },
+    { name: 'port', type: 'string', valueName: 'N', int: [1, 65535], default: '1701', help: 'UDP port, ours and the device\'s' },
+    { name: 'auth-env', type: 'string', valueName: 'VAR', help: 'tunnel authentication: the password is read from environment variable VAR (never printed)' },
+    { name: 'auth', type: 'string', valueName: 'PASSWORD', removed: 'a password on the command line shows in the process list and shell history; put it in an environment variable and give its name: --auth-env VAR', help: '' },
+    { name: 'auth-method', type: 'string', valueName: 'METHOD', choices: ['challenge', 'digest'], default: 'challenge', help: 'how the password is used' },
+    { name: 'router-id', type: 'string', valueName: 'A.B.C.D', help: 'our Router ID AVP' },
+    { name: 'end-id', type: 'string', valueName: 'ID', help: 'our Remote End ID (1..32 characters)' },
+    { name: 'hostname', type: 'string', valueName: 'NAME', help: 'our Host Name AVP' },
+    { name: 'cookie', type: 'string', valueName: 'N', choices: ['0', '4', '8'], default: '0', help: 'cookie length in octets' },
+    { name: 'tunnels', type: 'string', valueName: 'N', int: [1, 1000], default: '1', help: 'number of tunnels (above 1 with --connect needs --local)' },
+    { name: 'misbehave', type: 'string', multiple: true, valueName: 'NAME[=PARAM]', help: 'misbehave on purpose (see --list-misbehaviours)' },
+    { name: 'duration', type: 'string', valueName: 'S', int: [1, 86_400], default: '30', help: 'seconds to run before StopCCN (SIGINT/SIGTERM stop earlier)' },
+    { name: 'pcap', type: 'string', valueName: 'FILE', output: 'file', help: 'write every datagram sent and received to this pcap (its folder must exist)' },
+    { name: 'list-misbehaviours', type: 'boolean', help: 'describe every misbehaviour and exit' },
+  ],
+  examples: [
+    `PW=secret ${PROGRAM} peer --connect 192.0.2.1 --local 192.0.2.100 --auth-env PW --duration 60 --pcap peer.pcap`,
+    `${PROGRAM} peer --listen 192.0.2.100 --misbehave wrong-cookie`,
+    `${PROGRAM} peer --list-misbehaviours`,
+  ],
+  run: peerHandler,
+};
+
+const WILDCARD = new Set(['0.0.0.0', '::']);
+
+/** Whether a datagram sent to `addr` would come back to a socket bound to `bound` (same port). */
+export function reachesOwnSocket(addr: string, bound: string, localAddresses: readonly string[] = ownAddresses()): boolean {
+  const norm = (a: string) => a.toLowerCase().replace(/^::ffff:/, '');
+  const a = norm(addr);
+  if (a === norm(bound)) return true;
+  if (!WILDCARD.has(bound)) return false;
+  if (isIP(a) !== isIP(bound)) return false;
+  return a.startsWith('127.') || a === '::1' || WILDCARD.has(a) || localAddresses.map(norm).includes(a);
+}
+
+function ownAddresses(): string[] {
+  return Object.values(networkInterfaces()).flatMap((l) => (l ?? []).map((i) => i.address));
+}
 
 /** The i-th address counting up from `base` (IPv4 last octet / IPv6 last group). */
 export function nthAddress(base: string, i: number): string {
@@ -58,29 +101,21 @@ function describe(e: PeerEvent): string | undefined {
   }
 }
 
-export async function peerCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, [
-    { name: 'connect', value: true }, { name: 'listen', value: true }, { name: 'local', value: true },
-    { name: 'port', value: true }, { name: 'auth-env', value: true }, { name: 'auth', value: true }, { name: 'auth-method', value: true },
-    { name: 'router-id', value: true }, { name: 'end-id', value: true }, { name: 'hostname', value: true },
-    { name: 'cookie', value: true }, { name: 'tunnels', value: true }, { name: 'misbehave', value: true, repeat: true },
-    { name: 'duration', value: true }, { name: 'pcap', value: true }, { name: 'list-misbehaviours', value: false },
-  ]);
-  if (args.positional.length > 0) throw new UsageError(`unexpected argument '${args.positional[0]}'\n${USAGE}`);
-  if (args.flags.has('list-misbehaviours')) {
+async function peerHandler(args: ParsedCommand): Promise<number> {
+  if (args.bool('list-misbehaviours')) {
     for (const l of describeMisbehaviours()) console.log(l);
-    return 0;
+    return EXIT.ok;
   }
-  const connect = flagValue(args, 'connect');
-  const listen = flagValue(args, 'listen');
-  if ((connect === undefined) === (listen === undefined)) throw new UsageError(`give exactly one of --connect ADDR or --listen ADDR\n${USAGE}`);
-  for (const [flag, v] of [['connect', connect], ['listen', listen], ['local', flagValue(args, 'local')]] as const) {
+  const connect = args.string('connect');
+  const listen = args.string('listen');
+  if ((connect === undefined) === (listen === undefined)) throw new UsageError(`give exactly one of --connect ADDR or --listen ADDR (see ${PROGRAM} peer --help)`);
+  for (const [flag, v] of [['connect', connect], ['listen', listen], ['local', args.string('local')]] as const) {
     if (v !== undefined && isIP(v) === 0) throw new UsageError(`--${flag} '${v}' is not an IPv4 or IPv6 address`);
   }
-  const port = intFlag(args, 'port', 1, 65535) ?? 1701;
-  const tunnels = intFlag(args, 'tunnels', 1, 1000) ?? 1;
-  const durationS = intFlag(args, 'duration', 1, 86_400) ?? 30;
-  const routerId = flagValue(args, 'router-id');
+  const port = args.int('port') ?? 1701;
+  const tunnels = args.int('tunnels') ?? 1;
+  const durationS = args.int('duration') ?? 30;
+  const routerId = args.string('router-id');
   if (routerId !== undefined) {
     try {
       parseRouterId(routerId, '--router-id');
@@ -88,26 +123,32 @@ export async function peerCommand(argv: string[]): Promise<number> {
       throw new UsageError((e as Error).message);
     }
   }
-  const endId = flagValue(args, 'end-id');
+  const endId = args.string('end-id');
   if (endId !== undefined && (endId.length === 0 || endId.length > 32)) throw new UsageError('--end-id must be 1..32 characters');
-  const cookie = Number(flagValue(args, 'cookie', ['0', '4', '8']) ?? '0') as 0 | 4 | 8;
-  const method = (flagValue(args, 'auth-method', ['challenge', 'digest']) ?? 'challenge') as 'challenge' | 'digest';
-  const authEnv = flagValue(args, 'auth-env');
-  let password = flagValue(args, 'auth');
-  if (password !== undefined && authEnv !== undefined) throw new UsageError('give --auth or --auth-env, not both');
-  if (password !== undefined && (password.length === 0 || password.length > 32)) {
-    throw new UsageError('--auth: the password must be 1..32 characters (CR 16.2)'); // the value itself is never echoed
-  }
+  const cookie = Number(args.string('cookie') ?? '0') as 0 | 4 | 8;
+  const method = (args.string('auth-method') ?? 'challenge') as 'challenge' | 'digest';
+  const authEnv = args.string('auth-env');
+  let password: string | undefined;
   if (authEnv !== undefined) {
     password = process.env[authEnv];
     // Name the variable, never its value.
     if (!password) throw new UsageError(`--auth-env ${authEnv}: the environment variable is not set or empty`);
     if (password.length > 32) throw new UsageError(`--auth-env ${authEnv}: the password is longer than 32 characters (CR 16.2)`);
   }
-  const local = flagValue(args, 'local') ?? listen ?? (connect!.includes(':') ? '::' : '0.0.0.0');
-  if (tunnels > 1 && connect !== undefined && flagValue(args, 'local') === undefined) {
+  const local = args.string('local') ?? listen ?? (connect!.includes(':') ? '::' : '0.0.0.0');
+  if (tunnels > 1 && connect !== undefined && args.string('local') === undefined) {
     throw new UsageError('--tunnels above 1 needs --local ADDR: each tunnel needs its own lab address (the device tells tunnels apart by address)');
   }
+  if (connect !== undefined) {
+    for (let i = 0; i < tunnels; i++) {
+      const bound = nthAddress(local, i);
+      if (reachesOwnSocket(connect, bound)) {
+        throw new UsageError(`--connect ${connect} port ${port} is this peer's own socket (bound to ${bound}:${port}): it would talk to itself. ` +
+          'Give the device\'s address, or --local ADDR with an address of its own, or another --port');
+      }
+    }
+  }
+  const misbehaviours = args.strings('misbehave');
 
   const conversation = new Conversation();
   const started = performance.now();
@@ -118,7 +159,7 @@ export async function peerCommand(argv: string[]): Promise<number> {
       device: connect !== undefined ? { host: connect, port } : 'learn',
       role: connect !== undefined ? 'initiator' : 'responder',
       tunnel: i + 1,
-      hostname: flagValue(args, 'hostname'),
+      hostname: args.string('hostname'),
       routerId,
       endId,
       auth: password !== undefined ? { password, method } : undefined,
@@ -126,7 +167,7 @@ export async function peerCommand(argv: string[]): Promise<number> {
       conversation,
     });
     try {
-      for (const m of args.flags.get('misbehave') ?? []) misbehave(p, m);
+      for (const m of misbehaviours) misbehave(p, m);
     } catch (e) {
       throw new UsageError(`--misbehave: ${(e as Error).message}`);
     }
@@ -141,8 +182,7 @@ export async function peerCommand(argv: string[]): Promise<number> {
     for (const p of peers) await p.start();
   } catch (e) {
     for (const p of peers) await p.close({ silent: true });
-    console.error(`l2tpv3-conformance peer: ${(e as Error).message}`);
-    return 1;
+    throw new HarnessError((e as Error).message);
   }
   console.log(`peer: ${tunnels} tunnel(s) ${connect !== undefined ? `to ${connect}` : `listening on ${local}`} port ${port}, for ${durationS} s`);
   await new Promise<void>((resolve) => {
@@ -156,14 +196,18 @@ export async function peerCommand(argv: string[]): Promise<number> {
   });
   for (const p of peers) console.log(`peer: ${p.opts.local.host} final state ${p.state}${p.errors.length ? `, ${p.errors.length} error(s)` : ''}`);
   for (const p of peers) await p.close();
-  const pcap = flagValue(args, 'pcap');
+  const pcap = args.string('pcap');
   if (pcap !== undefined) {
     try {
       console.log(`peer: ${conversation.writePcap(pcap)} datagrams written to ${pcap}`);
     } catch (e) {
-      console.error(`l2tpv3-conformance peer: cannot write --pcap ${pcap} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-      return 1;
+      throw new HarnessError(`cannot write --pcap ${pcap} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
     }
   }
-  return peers.some((p) => p.errors.length > 0) ? 1 : 0;
+  return peers.some((p) => p.errors.length > 0) ? EXIT.failures : EXIT.ok;
+}
+
+/** `peer ...` argv (tests call this); usage errors are thrown as UsageError. */
+export function peerCommand(argv: string[]): Promise<number> {
+  return invoke(PEER_COMMAND, argv, [PROGRAM, 'peer']);
 }

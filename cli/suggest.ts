@@ -18,6 +18,7 @@ export function editDistance(a: string, b: string): number {
 /** The known words nearest to `input` (case-insensitive), within a distance that grows with length. */
 export function nearest(input: string, known: readonly string[]): string[] {
   const w = input.toLowerCase();
+  if (w.replace(/^-+/, '').length < 2) return []; // one character is no typo of anything in particular
   const limit = Math.max(1, Math.min(3, Math.floor(w.length / 3)));
   let best = Infinity;
   let out: string[] = [];
