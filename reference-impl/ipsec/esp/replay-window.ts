@@ -86,9 +86,10 @@ export class ReplayWindow {
  * anti-replay on it must not cycle: after 2^32 - 1 the SA is used up and a new one is needed.
  */
 export class SequenceCounter {
-  private last = 0;
-
-  constructor(private readonly antiReplay: boolean = true) {}
+  /** @param last the number last sent (0 for a fresh SA; other values resume a counter). */
+  constructor(private readonly antiReplay: boolean = true, private last = 0) {
+    if (!Number.isInteger(last) || last < 0 || last > MAX_SEQUENCE) throw new RangeError(`sequence number ${last} is not a 32-bit value`);
+  }
 
   /** The next sequence number, or null when the SA may send no more (a rekey is due). */
   next(): number | null {
