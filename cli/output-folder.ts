@@ -6,7 +6,7 @@
 // user's file and never the run history.
 // Two steps, so that nothing changes before every input is validated: checkOutputFolder() only
 // reads (the command table calls it while parsing); claimOutputFolder() writes, after validation.
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { HarnessError, UsageError } from './exit-codes.ts';
 
@@ -51,6 +51,15 @@ export function writeFailure(path: string, e: unknown): HarnessError {
   const code = (e as NodeJS.ErrnoException).code;
   const why = code === 'ENOSPC' ? 'no space left on the device (ENOSPC)' : code === 'EACCES' ? 'permission denied (EACCES)' : code ?? (e as Error).message;
   return new HarnessError(`cannot write ${path}: ${why}; what was written before is kept`);
+}
+
+/** Whether the filesystem holding `dir` has no block left for us (a truncated output's likely cause). */
+export function filesystemFull(dir: string): boolean {
+  try {
+    return statfsSync(dir).bavail === 0;
+  } catch {
+    return false;
+  }
 }
 
 /** Creates (or claims) the folder and writes its marker; checks again first. */

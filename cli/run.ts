@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { invoke, PROGRAM, type CommandDef, type FlagDef, type ParsedCommand } from './command-table.ts';
 import { EXIT, HarnessError, UsageError } from './exit-codes.ts';
 import { findModel, resolveModel } from './model-names.ts';
-import { claimOutputFolder, removeOwnOutputs, writeFailure } from './output-folder.ts';
+import { claimOutputFolder, filesystemFull, removeOwnOutputs, writeFailure } from './output-folder.ts';
 import { runSuites } from './suite-process.ts';
 import { reportPaths, type ReportPaths } from '../reports/allure/reporter-config.ts';
 import { AllureReportError, generateAllureReport } from '../reports/allure/generate.ts';
@@ -146,8 +146,10 @@ async function runHandler(args: ParsedCommand): Promise<number> {
   try {
     w = writeReports(paths, runId, now, selection.fullMatrix ? 'bands' : 'models', !interrupted);
   } catch (e) {
-    if (e instanceof PlaywrightReportError) throw new HarnessError(e.message);
-    throw e;
+    if (!(e instanceof PlaywrightReportError)) throw e;
+    // A truncated results.json on a full disk: say so, with the path (issue 17 point 6).
+    if (filesystemFull(paths.outDir)) throw writeFailure(paths.playwrightJson, Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' }));
+    throw new HarnessError(e.message);
   }
   const files = [w.files.html, w.files.markdown, w.files.json, ...(interrupted ? [] : [w.files.history]), paths.junit];
   if (!args.bool('no-allure') && !interrupted) {
