@@ -76,12 +76,16 @@ function matches(path: readonly string[], words: readonly string[]): boolean {
   return path.length <= words.length && path.every((p, i) => wordMatches(p, words[i]));
 }
 
+// by first word: a line is held only against the commands that start like it
+const BY_FIRST_WORD = new Map<string, KnownCommand[]>();
+for (const c of KNOWN_COMMANDS) BY_FIRST_WORD.set(c.path[0], [...(BY_FIRST_WORD.get(c.path[0]) ?? []), c]);
+
 const literals = (path: readonly string[]) => path.filter((p) => !p.startsWith('<')).length;
 
 /** The longest known command the words start with (a leading `no` already removed); at equal length the more literal one. */
 export function knownCommand(words: readonly string[]): KnownCommand | undefined {
   let best: KnownCommand | undefined;
-  for (const c of KNOWN_COMMANDS) {
+  for (const c of BY_FIRST_WORD.get(words[0] ?? '') ?? []) {
     if (!matches(c.path, words)) continue;
     if (!best || c.path.length > best.path.length || (c.path.length === best.path.length && literals(c.path) > literals(best.path))) best = c;
   }
@@ -119,26 +123,42 @@ const MODELLED_PATHS: readonly (readonly string[])[] = COMMAND_SPECS.map((s) => 
   return out;
 });
 
+// Every command name, grouped by its first keyword, for suggestions.
+const PATHS_BY_FIRST_WORD = new Map<string, (readonly string[])[]>();
+for (const path of [...MODELLED_PATHS, ...KNOWN_COMMANDS.map((c) => c.path)]) {
+  if (path.length === 0) continue;
+  PATHS_BY_FIRST_WORD.set(path[0], [...(PATHS_BY_FIRST_WORD.get(path[0]) ?? []), path]);
+}
+
+/** Distance between a keyword and a typed word, or Infinity when too far (a third of the keyword, at least 1). */
+function keywordCost(keyword: string, word: string): number {
+  const limit = Math.max(1, Math.floor(keyword.length / 3));
+  if (Math.abs(keyword.length - word.length) > limit) return Infinity;
+  const d = editDistance(keyword, word);
+  return d <= limit ? d : Infinity;
+}
+
 /**
  * The closest command name to mistyped leading words, or undefined when nothing is close: each
  * keyword may be off by at most a third of its length (at least 1), the whole path by at most 2.
  */
 export function suggestCommand(words: readonly string[]): string | undefined {
+  if (words.length === 0) return undefined;
   let best: { path: readonly string[]; cost: number } | undefined;
-  for (const path of [...MODELLED_PATHS, ...KNOWN_COMMANDS.map((c) => c.path)]) {
-    if (path.length === 0 || path.length > words.length) continue;
-    let cost = 0;
-    for (let i = 0; i < path.length && cost <= 2; i++) {
-      const p = path[i];
-      if (p.startsWith('<')) {
-        if (!wordMatches(p, words[i])) cost = Infinity;
-        continue;
+  for (const [first, paths] of PATHS_BY_FIRST_WORD) {
+    const firstCost = keywordCost(first, words[0]);
+    if (firstCost > 2) continue;
+    for (const path of paths) {
+      if (path.length > words.length) continue;
+      let cost = firstCost;
+      for (let i = 1; i < path.length && cost <= 2; i++) {
+        const p = path[i];
+        if (p.startsWith('<')) cost += wordMatches(p, words[i]) ? 0 : Infinity;
+        else cost += keywordCost(p, words[i]);
       }
-      const d = editDistance(p, words[i]);
-      cost += d <= Math.max(1, Math.floor(p.length / 3)) ? d : Infinity;
+      if (cost === 0 || cost > 2) continue;
+      if (!best || cost < best.cost || (cost === best.cost && path.length > best.path.length)) best = { path, cost };
     }
-    if (cost === 0 || cost > 2) continue;
-    if (!best || cost < best.cost || (cost === best.cost && path.length > best.path.length)) best = { path, cost };
   }
   return best && best.path.map((p, i) => (p.startsWith('<') ? words[i] : p)).join(' ');
 }
