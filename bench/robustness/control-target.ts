@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { L2tpNode } from '../../reference-impl/control/node.ts';
 import type { NodeAction, NodeEvent } from '../../reference-impl/control/node-events.ts';
 import { defaultTunnelSettings, type TunnelSettings } from '../../reference-impl/control/tunnel-settings.ts';
-import { AVP, decodeControlMessage, encodeControlMessage, findAvp, type ControlMessage } from '../../reference-impl/l2tpv3/index.ts';
+import { AVP, decodeControlMessage, encodeControlMessage, findAvp, MESSAGE_TYPE, messageTypeOf, type ControlMessage } from '../../reference-impl/l2tpv3/index.ts';
 import { SYSLOG_CATALOGUE, syslogPattern, type SyslogId } from '../../reference-impl/syslog/catalogue.ts';
 import { anyMessageArbitrary } from '../../tests/reference-impl/l2tpv3/arbitraries.ts';
 import { DECODE_SYSLOG_IDS } from './codec-target.ts';
@@ -97,6 +97,7 @@ function actionProblem(actions: readonly NodeAction[], now: number, secret: stri
 export function controlTarget(seed: number, episodeLength = 3000): PureTarget<Step> {
   const rng = new Rng(seed);
   const corpus: ControlMessage[] = fc.sample(anyMessageArbitrary, { numRuns: 400, seed });
+  const sccrqs = corpus.filter((m) => messageTypeOf(m) === MESSAGE_TYPE.SCCRQ);
   const syslog = new Set<string>();
   let ep = new Episode(rng);
   let sinceFresh = 0;
@@ -166,7 +167,8 @@ export function controlTarget(seed: number, episodeLength = 3000): PureTarget<St
       return { kind: 'event', node: f.to, event: { kind: 'packet', from: f.from, bytes }, what };
     }
     if (r < 0.7) return { kind: 'event', node, event: { kind: 'packet', from: ep.other(node), bytes: corpusMessage(node) }, what: 'corpus message' };
-    if (r < 0.75) return { kind: 'event', node, event: { kind: 'packet', from: rng.chance(0.5) ? STRANGER : ep.other(node), bytes: rng.chance(0.5) ? rng.bytes(rng.int(40)) : corpusMessage(node) }, what: 'random bytes or stranger' };
+    if (r < 0.72) return { kind: 'event', node, event: { kind: 'packet', from: rng.chance(0.5) ? STRANGER : ep.other(node), bytes: rng.chance(0.5) ? rng.bytes(rng.int(40)) : corpusMessage(node) }, what: 'random bytes or stranger' };
+    if (r < 0.75) return { kind: 'event', node, event: { kind: 'packet', from: STRANGER, bytes: encodeControlMessage({ ...rng.pick(sccrqs), ccid: 0 }, { secret: 'x' }) }, what: 'SCCRQ from a stranger' };
     if (r < 0.93) {
       const pending = [...ep.timers.get(node)!.entries()].sort((x, y) => x[1] - y[1]);
       if (pending.length) {
