@@ -26,7 +26,7 @@ import { resolveModel } from './model-names.ts';
 export function readConfigFile(file: string): { text: string; encoding: 'utf-8' | 'shift_jis' } {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    bytes = file === '-' ? readFileSync(0) : readFileSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(`cannot read ${file}${code ? ` (${code})` : ''}`);
@@ -105,7 +105,7 @@ function format(file: string): number {
   return EXIT.ok;
 }
 
-const FILE_ARG = { name: 'FILE', help: 'RTX configuration text (`show config` form), UTF-8 or Shift_JIS', required: true, input: 'binary' as const };
+const FILE_ARG = { name: 'FILE', help: 'RTX configuration text (`show config` form), UTF-8 or Shift_JIS; - reads stdin', required: true, input: 'binary' as const };
 
 const CHECK: CommandDef = {
   name: 'check',

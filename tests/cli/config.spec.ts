@@ -1,7 +1,7 @@
 // `l2tpv3-conformance config check|format`: exit codes, streams and output format (issue 5, CLI;
 // issue 17 points 2 and 4: diagnostics on stderr, --json, --strict, non-text input, model names).
 import { test, expect } from '@playwright/test';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -149,4 +149,11 @@ test('the binary runs config check and format', async () => {
   expect(refused).toMatchObject({ code: 2, stdout: '' });
   expect(refused.stderr).toContain('not a text file (NUL byte at byte offset 0)');
   expect((await exec(['format', RT2])).stdout).toBe(readFileSync(RT2, 'utf8'));
+});
+
+test('config check - reads the config from stdin', () => {
+  const bin = path.join(root, 'bin/l2tpv3-conformance.mjs');
+  const r = spawnSync(process.execPath, [bin, 'config', 'check', '-', '--model', 'rtx830', '--firmware', '15.02.17'], { input: 'foo bar\n', encoding: 'utf8', timeout: 30_000 });
+  expect(r.status).toBe(1);
+  expect(r.stderr).toBe("-:1: Error: Invalid command name ('foo' starts no RTX command the checker knows)\n");
 });
