@@ -57,6 +57,8 @@ export interface RefusalMessageAssumptions {
   multipleTunnelEnableArguments: RouterErrorKind;
   /** a bridge member that the model does not accept, or an interface in two bridges (CR §45.1) */
   bridgeMemberRefused: RouterErrorKind;
+  /** tag VLAN and port-based LAN division on one LAN interface, the later one (CR §38.1 note) */
+  vlanModeConflict: RouterErrorKind;
 }
 
 // ASSUMPTION: the words of these refusals are not documented (a hardware run confirms or refutes).
@@ -71,6 +73,7 @@ export const DEFAULT_REFUSAL_MESSAGES: RefusalMessageAssumptions = {
   endpointFamilyMismatch: 'unrecognizedIpAddress',
   multipleTunnelEnableArguments: 'wrongNumberOfParameters',
   bridgeMemberRefused: 'illegalKeyword',
+  vlanModeConflict: 'illegalKeyword',
 };
 
 /** `Error: Parameter out of range` / `エラー：パラメータが範囲を越えています`. */

@@ -33,6 +33,7 @@ export type ValidationRule =
   | 'endpoint-family'
   | 'endpoint-name-type'
   | 'ike-version'
+  | 'vlan-mode-conflict'
   /** a real RTX command outside the modelled subset (review.ts) */
   | 'not-modelled'
   /** no RTX command at all (review.ts) */
@@ -136,6 +137,7 @@ export function validateConfig(doc: ConfigDocument, platform: ConfigPlatform, op
   }
 
   checkBridges(all, platform, assumptions, (c, detail) => add('bridge-member', c, R.bridgeMemberRefused, detail));
+  checkVlanModes(all, (c, detail) => add('vlan-mode-conflict', c, R.vlanModeConflict, detail));
   checkL2tpv3Tunnels(doc, all, platform, where, add);
   return issues.sort((a, b) => a.line - b.line || a.column - b.column);
 }
@@ -199,6 +201,34 @@ function checkBridges(
       const prev = owner.get(m);
       if (prev !== undefined && prev !== bridge) refuse(c, `bridge member ${bridge}: ${m} is already a member of ${prev} (CR §45.1: one bridge per interface)`);
       else owner.set(m, bridge);
+    }
+  }
+}
+
+// CR §38.1 note (command reference ch.38; not in the digest): tag VLAN and the port-based LAN
+// division (`lan type IF port-based-option=...`) cannot be used on the same LAN interface; the one
+// entered first stays, the later one is a command error.
+const PORT_BASED_DIVISION = /^port-based-(option|ks8995m)=(divide-network|on)$/;
+
+function checkVlanModes(all: readonly CommandAt[], refuse: (c: CommandAt, detail: string) => void): void {
+  const mode = new Map<string, 'tag' | 'port'>();
+  for (const c of all) {
+    const { command } = c;
+    if (command.negated) continue;
+    let lan: string | undefined;
+    let now: 'tag' | 'port' | undefined;
+    if (command.id === 'vlan') {
+      lan = String(param(command, 'interface')).split('/')[0];
+      now = 'tag';
+    } else if (command.id === 'lan type' && params(command, 'options').some((o) => PORT_BASED_DIVISION.test(String(o)))) {
+      lan = String(param(command, 'interface'));
+      now = 'port';
+    }
+    if (lan === undefined || now === undefined) continue;
+    const before = mode.get(lan);
+    if (before === undefined) mode.set(lan, now);
+    else if (before !== now) {
+      refuse(c, `${now === 'tag' ? `vlan ${String(param(command, 'interface'))} 802.1q` : `lan type ${lan}`}: ${lan} already uses ${before === 'tag' ? 'tag VLAN' : 'port-based LAN division'}; the two cannot be combined on one LAN (CR §38.1)`);
     }
   }
 }

@@ -73,6 +73,13 @@ test('their parameters are checked: CR §38.2 takes lanN.M and vlanN', () => {
   expect(brief(review('vlan interconnect log lan1 pass drop\n'))).toEqual(['1:error:syntax']);
 });
 
+test('tag VLAN and port-based LAN division on one LAN: the later one is refused (CR §38.1 note)', () => {
+  expect(brief(review('vlan lan1/1 802.1q vid=10\nlan type lan1 port-based-option=divide-network\n'))).toEqual(['2:error:vlan-mode-conflict']);
+  expect(brief(review('lan type lan1 port-based-option=divide-network\nvlan lan1/1 802.1q vid=10\n'))).toEqual(['2:error:vlan-mode-conflict']);
+  // other LANs, or a lan type without the division, are fine
+  expect(review('vlan lan2/1 802.1q vid=10\nlan type lan1 port-based-option=divide-network\nlan type lan2 auto\n')).toEqual([]);
+});
+
 test('intrusion detection, NAT descriptor extras, DHCP scope options and filters with address lists: modelled or reported', () => {
   const text = [
     'ip lan2 intrusion detection in ip on reject=on',
