@@ -1,76 +1,91 @@
 // `l2tpv3-conformance decode FILE [--json] [--port N] [--cookie-size 0|4|8] [--l2ss none|default]
 //  [--secret-env VAR]`: one line (or one JSON object) per L2TPv3 packet of a pcap/pcapng file.
-import { readFileSync } from 'node:fs';
-import { CaptureFileError, readCaptureFile } from '../reference-impl/capture/capture-file.ts';
-import { decodeCapture, formatDecodedPacket, type CaptureDecodeOptions } from '../reference-impl/capture/capture-decoder.ts';
+// The file streams through the fast decoder (cli/decode-stream.ts, reference-impl/capture/
+// decode-pipeline.ts): memory does not grow with the file. Flags: DECODE_COMMAND below
+// (cli/command-table.ts). Exit codes (cli/exit-codes.ts): 0 decoded (or the reader of the output
+// went away), 2 usage or input error: a missing file, or bytes that are not a capture (one line
+// naming the file and the offset).
+import { closeSync, openSync } from 'node:fs';
+import { CaptureFileError } from '../reference-impl/capture/capture-file.ts';
+import { DecodePipeline, type FrameStage } from '../reference-impl/capture/decode-pipeline.ts';
 import type { CookieLength, L2ssMode } from '../reference-impl/l2tpv3/data-message.ts';
-import { flagValue, intFlag, parseArgs, UsageError } from './args.ts';
+import { invoke, PROGRAM, type CommandDef, type ParsedCommand } from './command-table.ts';
+import { regularFileSize, streamDecode } from './decode-stream.ts';
+import { EXIT, UsageError } from './exit-codes.ts';
 
-export const DECODE_USAGE = 'usage: l2tpv3-conformance decode FILE [--json] [--port N] [--cookie-size 0|4|8] [--l2ss none|default] [--secret-env VAR]';
-
-export async function decodeCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, [
-    { name: 'json', value: false },
-    { name: 'port', value: true },
-    { name: 'cookie-size', value: true },
-    { name: 'l2ss', value: true },
+export const DECODE_COMMAND: CommandDef = {
+  name: 'decode',
+  summary: 'decode L2TPv3 packets in a pcap/pcapng file',
+  description:
+    'Prints one line (or, with --json, one JSON object) per L2TPv3 packet: UDP on the L2TP port or IP protocol 115,\n' +
+    'control messages with every AVP, data with session, cookie, sublayer and inner Ethernet header. Each session\'s\n' +
+    'cookie length and sublayer are learnt from the control exchange in the capture; a data session nothing announces\n' +
+    'is decoded with a guessed layout (no cookie, no sublayer, or what the flags set), said once per session on stderr\n' +
+    'and as "guessedLayout" in JSON. The file is read as a stream: any size, memory stays flat. Output to a pipe that\n' +
+    'closes early (| head) ends the run quietly.',
+  positionals: [{ name: 'FILE', help: 'capture file (pcap or pcapng; Ethernet, Linux SLL/SLL2, raw IP or loopback link types)', required: true, input: 'binary' }],
+  flags: [
+    { name: 'json', type: 'boolean', help: 'one JSON object per packet (fields as in the text line, plus timestamps and AVP type numbers)' },
+    { name: 'port', type: 'string', valueName: 'N', int: [1, 65535], default: '1701', help: 'UDP port that carries L2TPv3 (either direction)' },
+    { name: 'cookie-size', type: 'string', valueName: '0|4|8', choices: ['0', '4', '8'], help: 'cookie length of every data packet (like tshark -o l2tp.cookie_size); default: learnt per session, else 0' },
+    { name: 'l2ss', type: 'string', valueName: 'none|default', choices: ['none', 'default'], help: 'L2-Specific Sublayer of every data packet (like tshark -o l2tp.l2_specific); default: learnt per session, else none' },
     // The secret comes from the environment, never the command line (process lists, shell history).
-    { name: 'secret-env', value: true },
-    { name: 'help', value: false },
-  ]);
-  if (args.flags.has('help')) {
-    console.log(DECODE_USAGE);
-    return 0;
-  }
-  if (args.positional.length !== 1) throw new UsageError(`expected one capture file\n${DECODE_USAGE}`);
-  const file = args.positional[0];
-  const cookie = flagValue(args, 'cookie-size', ['0', '4', '8']);
-  const l2ss = flagValue(args, 'l2ss', ['none', 'default']) as L2ssMode | undefined;
-  const secretEnv = flagValue(args, 'secret-env');
+    { name: 'secret-env', type: 'string', valueName: 'VAR', help: 'name of an environment variable holding the shared secret: unhides hidden AVPs and checks Message Digests' },
+  ],
+  examples: [
+    `${PROGRAM} decode capture.pcap`,
+    `${PROGRAM} decode capture.pcap --json | jq .control.messageType`,
+    `${PROGRAM} decode static-tunnel.pcap --cookie-size 4 --l2ss default`,
+    `L2TP_SECRET=... ${PROGRAM} decode capture.pcap --secret-env L2TP_SECRET`,
+  ],
+  run: (args) => decode(args),
+};
+
+/**
+ * Frame stages run before L2TPv3 decoding (decode-pipeline.ts FrameStage). Empty today; the hook
+ * for a later `--ipsec-keys FILE` (ESP decryption, reference-impl/ipsec/): build the stage from
+ * the parsed flags here and return it.
+ */
+export function frameStages(_args: ParsedCommand): FrameStage[] {
+  return [];
+}
+
+async function decode(args: ParsedCommand): Promise<number> {
+  const file = args.positionals[0];
+  const secretEnv = args.string('secret-env');
   let secret: string | undefined;
   if (secretEnv !== undefined) {
     secret = process.env[secretEnv];
     if (secret === undefined) throw new UsageError(`--secret-env ${secretEnv}: that environment variable is not set`);
   }
-  const opts: CaptureDecodeOptions = {
-    udpPort: intFlag(args, 'port', 1, 65535),
-    forceLayout: { ...(cookie !== undefined ? { cookieLength: Number(cookie) as CookieLength } : {}), ...(l2ss ? { l2ss } : {}) },
-    secret,
-  };
-
-  let bytes: Uint8Array;
+  const cookie = args.string('cookie-size');
+  const l2ss = args.string('l2ss') as L2ssMode | undefined;
+  let fd: number;
   try {
-    bytes = readFileSync(file);
-  } catch (err) {
-    console.error(`l2tpv3-conformance decode: ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-    return 2;
+    fd = openSync(file, 'r');
+  } catch (e) {
+    throw new UsageError(`FILE ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  let capture;
   try {
-    capture = readCaptureFile(bytes);
-  } catch (err) {
-    if (err instanceof CaptureFileError) {
-      console.error(`l2tpv3-conformance decode: ${file}: offset ${err.offset}: ${err.what}`);
-      return 2;
-    }
-    throw err;
+    const pipeline = new DecodePipeline({
+      json: args.bool('json'),
+      udpPort: args.int('port'),
+      forceLayout: { ...(cookie !== undefined ? { cookieLength: Number(cookie) as CookieLength } : {}), ...(l2ss ? { l2ss } : {}) },
+      secret,
+      fileSize: regularFileSize(fd),
+      stages: frameStages(args),
+    });
+    await streamDecode(fd, pipeline, { out: process.stdout, note: (line) => process.stderr.write(`${line}\n`) });
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof CaptureFileError) throw new UsageError(`${file}: offset ${e.offset}: ${e.what}`);
+    throw e;
+  } finally {
+    closeSync(fd);
   }
-  const json = args.flags.has('json');
-  // Batched writes: one write per packet would dominate the time on large captures.
-  let buf: string[] = [];
-  for (const p of decodeCapture(capture, opts)) {
-    buf.push(json ? JSON.stringify(p) : formatDecodedPacket(p));
-    if (buf.length >= 1024) {
-      await write(buf.join('\n') + '\n');
-      buf = [];
-    }
-  }
-  if (buf.length) await write(buf.join('\n') + '\n');
-  return 0;
 }
 
-function write(s: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    process.stdout.write(s, (err) => (err ? reject(err) : resolve()));
-  });
+/** `decode ...` argv (tests call this); usage errors are thrown as UsageError. */
+export function decodeCommand(argv: string[]): Promise<number> {
+  return invoke(DECODE_COMMAND, argv, [PROGRAM, 'decode']);
 }
