@@ -56,6 +56,11 @@ function trendHtml(r: MatrixReport, c: MatrixCell): string {
   return `<span class="trend" title="last ${t.length} runs, oldest first">${dots.join('')}</span>`;
 }
 
+/** Which cell an element is about (the links' test reads it back). */
+function cellData(c: MatrixCell): string {
+  return `data-model="${escapeHtml(c.model)}" data-firmware="${escapeHtml(c.firmware)}" data-feature="${escapeHtml(c.feature)}"`;
+}
+
 /** A test's title, linked to its result in the Allure report when the run generated one. */
 function testLinkHtml(t: CellTest): string {
   const title = escapeHtml(testTitle(t));
@@ -86,7 +91,7 @@ function cellHtml(r: MatrixReport, c: MatrixCell): string {
     ...(c.evidence.length === 0 ? c.tests.map((t) => `${testTitle(t)} [${t.status}]`) : []),
   ].join('\n');
   const style = `background:${col.bg};color:${col.fg}${fresh ? ';outline:3px solid #b71c1c;outline-offset:-3px' : ''}`;
-  const data = `data-kind="${c.kind}" data-model="${escapeHtml(c.model)}" data-firmware="${escapeHtml(c.firmware)}" data-feature="${escapeHtml(c.feature)}"`;
+  const data = `data-kind="${c.kind}" ${cellData(c)}`;
   return `<td class="cell ${c.kind}${fresh ? ' new-regression' : ''}" style="${style}" title="${escapeHtml(tip)}" ${data}>` +
     `${cellSymbolHtml(c)}${fresh ? '<span class="new">NEW</span>' : ''}${trendHtml(r, c)}</td>`;
 }
@@ -96,7 +101,7 @@ function changeList(r: MatrixReport, changes: readonly CellChange[], withEvidenc
     const c = cellOfKey(r.matrix, ch.key);
     const before = ch.before === undefined ? 'never ran before' : `was ${ch.before} in ${ch.beforeRunId}`;
     const ev = withEvidence && c !== undefined ? evidenceHtml(c) : '';
-    return `<li><b>${escapeHtml(ch.key)}</b> — ${escapeHtml(before)}${ev}</li>`;
+    return `<li${c === undefined ? '' : ` ${cellData(c)}`}><b>${escapeHtml(ch.key)}</b> — ${escapeHtml(before)}${ev}</li>`;
   });
   return `<ul>${items.join('')}</ul>`;
 }
@@ -128,7 +133,7 @@ function tableHtml(r: MatrixReport): string {
 function detailsHtml(r: MatrixReport): string {
   const bad = r.matrix.cells.filter((c) => c.kind === 'regression' || c.kind === 'undocumented-support');
   if (bad.length === 0) return '';
-  const items = bad.map((c) => `<li>${swatch(c.kind)}<b>${escapeHtml(cellKey(c.model, c.firmware, c.feature))}</b>${isNewRegression(r, c) ? ' <span class="new" style="display:inline">NEW</span>' : ''}${evidenceHtml(c)}</li>`);
+  const items = bad.map((c) => `<li ${cellData(c)}>${swatch(c.kind)}<b>${escapeHtml(cellKey(c.model, c.firmware, c.feature))}</b>${isNewRegression(r, c) ? ' <span class="new" style="display:inline">NEW</span>' : ''}${evidenceHtml(c)}</li>`);
   return `<h2>Regressions and undocumented support</h2><ul class="legend">${items.join('')}</ul>`;
 }
 
@@ -145,10 +150,10 @@ function testsHtml(r: MatrixReport): string {
         : `${a.linkedTests} of ${a.tests} tests link to their result (steps, pcap, syslog, CLI transcript, oracle diff) in the <a href="${escapeHtml(a.href)}">Allure report</a>.`;
   const items = withTests.map((c) => {
     const tests = c.tests.map((t) => `<li>${testLinkHtml(t)} <span class="tag">[${escapeHtml(t.status)}] ${escapeHtml(CELL_KIND_TEXT[t.verdict].label)}</span></li>`).join('');
-    const data = `data-model="${escapeHtml(c.model)}" data-firmware="${escapeHtml(c.firmware)}" data-feature="${escapeHtml(c.feature)}"`;
+    const data = cellData(c);
     return `<li id="${cellAnchor(c)}" class="cell-tests" ${data}>${swatch(c.kind)}<b>${escapeHtml(cellKey(c.model, c.firmware, c.feature))}</b><ul>${tests}</ul></li>`;
   });
-  return `<h2>Tests behind each cell</h2><p>${about}</p><ul class="legend" id="tests">${items.join('')}</ul>`;
+  return `<h2>Tests behind each cell</h2><p id="allure-links">${about}</p><ul class="legend" id="tests">${items.join('')}</ul>`;
 }
 
 export function renderMatrixHtml(r: MatrixReport): string {

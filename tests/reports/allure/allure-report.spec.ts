@@ -3,18 +3,16 @@
 // results carry the labels, parameters and attachments; the JSON report feeds the matrix; the
 // Allure HTML report is generated with allure-commandline and opens in headless Chromium.
 import { test, expect } from '@playwright/test';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { reportPaths } from '../../../reports/allure/reporter-config.ts';
 import { allureUnavailableReason, generateAllureReport, AllureReportError } from '../../../reports/allure/generate.ts';
 import { outcomesFromPlaywrightJsonFile } from '../../../reports/matrix/outcomes-from-playwright.ts';
 import { buildMatrix, cellAt } from '../../../reports/matrix/build.ts';
 import { launchChromium, NO_CHROMIUM } from '../chromium.ts';
-
-const ROOT = resolve(import.meta.dirname, '../../..');
+import { runFixtureSuite, type FixtureRun } from './fixture-suite.ts';
 
 interface AllureResult {
   name: string;
@@ -25,49 +23,14 @@ interface AllureResult {
   steps: { name: string; attachments: { name: string; type: string; source: string }[] }[];
 }
 
-/** Runs the fixture suite in a temporary project; bounded, event-driven. */
-async function runFixtureSuite(dir: string): Promise<{ code: number | null; output: string }> {
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
-  const spec = readFileSync(join(ROOT, 'tests/reports/allure/fixture/device.fixture-spec.ts'), 'utf8').replaceAll("'../../../../", `'${ROOT}/`);
-  writeFileSync(join(dir, 'device.spec.ts'), spec);
-  writeFileSync(
-    join(dir, 'playwright.config.ts'),
-    `import { defineConfig } from '@playwright/test';
-import { conformanceReporters, reportPaths } from '${ROOT}/reports/allure/reporter-config.ts';
-export default defineConfig({
-  testDir: '.', testMatch: 'device.spec.ts', workers: 1, timeout: 30_000, outputDir: 'pw-output',
-  reporter: conformanceReporters(reportPaths('${join(dir, 'out')}'), { display: 'line', environmentInfo: { lab: 'fixture' } }),
-});
-`,
-  );
-  // The outer runner's worker variables would confuse the inner runner.
-  const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TEST_|PW_|PLAYWRIGHT_)/.test(k))), FIXTURE_TUNNEL_SECRET: 's3cr3t-pass' };
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules/@playwright/test/cli.js'), 'test', '-c', join(dir, 'playwright.config.ts')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (b: Buffer) => (output += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (output += b.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      rej(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      res({ code, output });
-    });
-  });
-}
-
 test.describe.configure({ mode: 'serial' });
 
 let dir = '';
-let run: { code: number | null; output: string } = { code: null, output: '' };
+let run: FixtureRun = { code: null, output: '' };
 test.beforeAll(async () => {
   test.setTimeout(120_000);
   dir = mkdtempSync(join(tmpdir(), 'reports-allure-'));
-  run = await runFixtureSuite(dir);
+  run = await runFixtureSuite(dir, { fixture: 'device.fixture-spec.ts', env: { FIXTURE_TUNNEL_SECRET: 's3cr3t-pass' } });
 });
 test.afterAll(() => {
   if (process.env.REPORTS_KEEP) return;

@@ -51,6 +51,12 @@ test('device response and worked flag are read; tests without conformance annota
   );
   expect(out).toHaveLength(1);
   expect(out[0]).toMatchObject({ device: 'accepted', worked: true });
+  expect(out[0].playwrightTestId).toBeUndefined();
+});
+
+test('the Playwright test id (the key to the Allure result) is read from conformance.test-id', () => {
+  const out = outcomesFromPlaywrightReport(reportOf([{ title: 'keyed', tests: [jsonTest('expected', ['passed'], device([{ type: 'conformance.test-id', description: 'abc-123' }]))] }]));
+  expect(out[0].playwrightTestId).toBe('abc-123');
 });
 
 test('bad reports: errors name the file, the test and the annotation', () => {
