@@ -277,7 +277,11 @@ function tagged<T>(path: readonly string[], f: () => T): T {
 
 /** Walks subcommands (with "did you mean"), then parses the leaf. Throws UsageError. */
 export function resolveCommand(def: CommandDef, argv: readonly string[], path: readonly string[] = [def.name]): Resolved {
-  if (!def.subcommands?.length) return tagged(path, () => parseLeaf(def, path, argv));
+  return tagged(path, () => resolveAt(def, argv, path));
+}
+
+function resolveAt(def: CommandDef, argv: readonly string[], path: readonly string[]): Resolved {
+  if (!def.subcommands?.length) return parseLeaf(def, path, argv);
   const [word, ...rest] = argv;
   const words = def.subcommands.map((s) => s.name);
   if (word === undefined) throw new UsageError(`missing subcommand: one of ${words.join(', ')} (see ${commandWords(path)} --help)`);
@@ -285,7 +289,8 @@ export function resolveCommand(def: CommandDef, argv: readonly string[], path: r
   if (word === '--version') return { kind: 'version', text: versionLine() };
   if (word.startsWith('-')) {
     if (rest.includes('--help') || rest.includes('-h')) return { kind: 'help', text: renderHelp(def, path) };
-    throw new UsageError(`expected a subcommand (${words.join(', ')}) before options, got '${word}' (see ${commandWords(path)} --help)`);
+    const known = BUILTIN_FLAGS.map((f) => `--${f.name}`);
+    throw new UsageError(`unknown option ${word}${didYouMean(word, known, (k) => k)}; a subcommand comes first: ${words.join(', ')} (see ${commandWords(path)} --help)`);
   }
   const sub = findSub(def, word);
   if (!sub) {

@@ -5,33 +5,22 @@ import { invoke, PROGRAM, reportError, type CommandDef } from './command-table.t
 import { EXIT } from './exit-codes.ts';
 import { renderHelp } from './command-help.ts';
 
-type Legacy = (argv: string[]) => Promise<number>;
-
-/** A module not yet converted to a command table exports only its `xCommand(argv)` function. */
-function tableOr(module: Record<string, unknown>, table: string, legacy: string, summary: string): CommandDef | Legacy {
-  const def = module[table] as CommandDef | undefined;
-  if (def !== undefined) return def;
-  const fn = module[legacy] as Legacy;
-  return Object.assign(fn, { summary });
-}
-
 /** Subcommand modules, loaded only when used (run.ts pulls in the report builders, peer.ts the peer). */
-export const SUBCOMMANDS: Readonly<Record<string, () => Promise<CommandDef | Legacy>>> = {
-  run: async () => tableOr(await import('./run.ts'), 'RUN_COMMAND', 'runCommand', 'run the conformance suites'),
-  mutation: async () => tableOr(await import('./mutation.ts'), 'MUTATION_COMMAND', 'mutationCommand', 'run the suites once per injected defect'),
-  decode: async () => tableOr(await import('./decode.ts'), 'DECODE_COMMAND', 'decodeCommand', 'decode L2TPv3 packets in a pcap/pcapng file'),
-  config: async () => tableOr(await import('./config.ts'), 'CONFIG_COMMAND', 'configCommand', 'check or format an RTX config file'),
-  peer: async () => tableOr(await import('./peer.ts'), 'PEER_COMMAND', 'peerCommand', 'peer'),
-  report: async () => tableOr(await import('./report.ts'), 'REPORT_COMMAND', 'reportCommand', 'report'),
-  router: async () => tableOr(await import('./router.ts'), 'ROUTER_COMMAND', 'routerCommand', 'router'),
-  lab: async () => tableOr(await import('./lab.ts'), 'LAB_COMMAND', 'labCommand', 'lab'),
+export const SUBCOMMANDS: Readonly<Record<string, () => Promise<CommandDef>>> = {
+  run: async () => (await import('./run.ts')).RUN_COMMAND,
+  mutation: async () => (await import('./mutation.ts')).MUTATION_COMMAND,
+  decode: async () => (await import('./decode.ts')).DECODE_COMMAND,
+  config: async () => (await import('./config.ts')).CONFIG_COMMAND,
+  peer: async () => (await import('./peer.ts')).PEER_COMMAND,
+  report: async () => (await import('./report.ts')).REPORT_COMMAND,
+  router: async () => (await import('./router.ts')).ROUTER_COMMAND,
+  lab: async () => (await import('./lab.ts')).LAB_COMMAND,
   topology: async () => (await import('./topology.ts')).TOPOLOGY_COMMAND,
 };
 
 /** The whole command tree (every subcommand loaded): the top-level help and the conventions test. */
 export async function rootCommand(): Promise<CommandDef> {
-  const loaded = await Promise.all(Object.entries(SUBCOMMANDS).map(async ([name, load]) => [name, await load()] as const));
-  const subcommands = loaded.map(([name, c]) => (typeof c === 'function' ? { name, summary: (c as Legacy & { summary: string }).summary } : c));
+  const subcommands = await Promise.all(Object.values(SUBCOMMANDS).map((load) => load()));
   return {
     name: PROGRAM,
     summary: 'conformance suite and hardware-in-the-loop harness for the L2TPv3 L2VPN feature of Yamaha RTX routers',
@@ -72,8 +61,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const load = SUBCOMMANDS[name];
     if (load === undefined) return await invoke(namesOnlyRoot(), argv, [PROGRAM]); // --version, or a did-you-mean error
-    const sub = await load();
-    return typeof sub === 'function' ? await sub(rest) : await invoke(sub, rest, words);
+    return await invoke(await load(), rest, words);
   } catch (e) {
     return reportError(e, words);
   }
