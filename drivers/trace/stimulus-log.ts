@@ -1,0 +1,34 @@
+// What the harness did, when: the stimulus a test applied to the device, recorded as it happens so
+// the oracle can be given the same stimulus at the same (virtual) times. Steps are data; the test's
+// own helpers record them (suites/support/trace-lab.ts).
+import { realNowMs, type TraceClock } from './trace-clock.ts';
+
+export type StimulusStep =
+  /** The device was configured and its L2TP service opened (emulated: the router reported ready). */
+  | { kind: 'deviceStart' }
+  /** A tester peer opened its port; an initiator dialled at once. */
+  | { kind: 'peerStart'; peer: string; role: 'initiator' | 'responder' }
+  /** The peer's `disconnect tunnel`: StopCCN. */
+  | { kind: 'peerDisconnect'; peer: string }
+  /** The peer's `connect tunnel`: SCCRQ. */
+  | { kind: 'peerConnect'; peer: string };
+
+export interface TimedStep {
+  /** Real ms since the epoch. */
+  readonly atMs: number;
+  readonly step: StimulusStep;
+}
+
+export class StimulusLog {
+  readonly steps: TimedStep[] = [];
+  constructor(private readonly now: () => number = realNowMs) {}
+
+  record(step: StimulusStep): void {
+    this.steps.push({ atMs: this.now(), step });
+  }
+
+  /** The origin of the traces: the first step (or now, before any). */
+  clock(timeScale: number): TraceClock {
+    return { originMs: this.steps[0]?.atMs ?? this.now(), timeScale };
+  }
+}

@@ -1,0 +1,30 @@
+// Named filters: events the test does not own (kernel IPv6 noise from Linux hosts, keepalives of
+// other tunnels, ...) are removed before the comparison, each filter by name and reason, and the
+// report says how many events each removed from each trace. Pure.
+import type { TraceEvent } from './trace-event.ts';
+
+export interface TraceFilter {
+  readonly name: string;
+  readonly why: string;
+  readonly drops: (e: TraceEvent) => boolean;
+}
+
+export interface FilterOutcome {
+  readonly events: TraceEvent[];
+  /** filter name -> events it removed. */
+  readonly removed: ReadonlyMap<string, number>;
+}
+
+export function applyFilters(events: readonly TraceEvent[], filters: readonly TraceFilter[]): FilterOutcome {
+  const removed = new Map<string, number>(filters.map((f) => [f.name, 0]));
+  const kept = events.filter((e) => {
+    const f = filters.find((x) => x.drops(e));
+    if (f) removed.set(f.name, (removed.get(f.name) ?? 0) + 1);
+    return f === undefined;
+  });
+  return { events: kept, removed };
+}
+
+export function describeFilters(filters: readonly TraceFilter[]): string[] {
+  return filters.map((f) => `${f.name}: ${f.why}`);
+}

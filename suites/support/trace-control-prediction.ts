@@ -1,0 +1,104 @@
+// The oracle's predicted trace of a control-plane stimulus: the device's L2TP node built from the
+// test's config (config oracle + tunnelSettingsFromConfig, as the seed-example simulation does) and
+// one oracle node per tester peer, wired through reference-impl/sim on a virtual clock, each
+// harness step applied at the virtual time it was applied to the device. Out of it come the control
+// messages the device sends to each peer and the syslog lines that reach the collector.
+import { commands, l2tpService, l2tpTunnels, param, parseConfig } from '../../reference-impl/config/index.ts';
+import { L2tpNode, type TunnelConfig } from '../../reference-impl/control/node.ts';
+import { tunnelSettingsFromConfig } from '../../reference-impl/control/tunnel-settings-from-config.ts';
+import { Mulberry32 } from '../../reference-impl/sim/prng.ts';
+import { Simulation, type ChannelParams } from '../../reference-impl/sim/simulator.ts';
+import type { SyslogLevel } from '../../reference-impl/syslog/catalogue.ts';
+import { controlEvent } from '../../reference-impl/trace/control-event.ts';
+import { syslogEvent } from '../../reference-impl/trace/observation-events.ts';
+import type { TraceEvent } from '../../reference-impl/trace/trace-event.ts';
+import type { PeerTunnel } from '../../drivers/peer/peer-tunnel.ts';
+import { isControl } from '../../drivers/peer/raw-message.ts';
+import { peerNodeConfig } from '../../drivers/trace/peer-node-config.ts';
+import type { TimedStep } from '../../drivers/trace/stimulus-log.ts';
+import { toVirtualMs, type TraceClock } from '../../drivers/trace/trace-clock.ts';
+import { SEVERITY_OF_LEVEL } from './expect-syslog.ts';
+
+/** Loopback: no loss, no delay worth modelling (the timing tolerance covers the real one). */
+const LOOPBACK: ChannelParams = { loss: 0, duplicate: 0, minDelayMs: 0, maxDelayMs: 0 };
+/** Any seed: values drawn from it are abstracted by role before the comparison. */
+const PREDICTION_SEED = 3931;
+
+export interface ControlPredictionInput {
+  readonly config: string;
+  readonly model: string;
+  /** Where the peers reach the device (the peers' `device` endpoint host). */
+  readonly deviceAddress: string;
+  readonly peers: readonly PeerTunnel[];
+  readonly steps: readonly TimedStep[];
+  readonly clock: TraceClock;
+  /** Virtual ms the prediction runs to (the observed trace's horizon). */
+  readonly horizonMs: number;
+  readonly nameOf: (host: string) => string;
+}
+
+/** Which levels reach the collector: `syslog info|debug on` as the config says; a prediction refuses to guess a missing switch. */
+function syslogSwitches(config: string): Record<SyslogLevel, boolean> {
+  const doc = parseConfig(config);
+  const sw: Partial<Record<SyslogLevel, boolean>> = {};
+  for (const { command } of commands(doc)) {
+    if (command.id !== 'syslog level') continue;
+    const level = String(param(command, 'level')).toUpperCase() as SyslogLevel;
+    sw[level] = String(param(command, 'switch')) === 'on' && !command.negated;
+  }
+  if (sw.INFO === undefined || sw.DEBUG === undefined) throw new Error('trace prediction: the config must say `syslog info on|off` and `syslog debug on|off` (their defaults are not documented)');
+  return sw as Record<SyslogLevel, boolean>;
+}
+
+function deviceTunnels(config: string, model: string): TunnelConfig[] {
+  return l2tpTunnels(parseConfig(config))
+    .filter((v) => v.endpointAddress !== undefined)
+    .map((v) => ({ settings: tunnelSettingsFromConfig(v, model), remoteAddress: v.endpointAddress!.remote, enabled: v.enabled }));
+}
+
+export function predictControlTrace(i: ControlPredictionInput): TraceEvent[] {
+  const random = new Mulberry32(PREDICTION_SEED);
+  const sim = new Simulation(PREDICTION_SEED);
+  const device = i.deviceAddress;
+  sim.addNode(device, new L2tpNode({ tunnels: deviceTunnels(i.config, i.model), random: random.fork() }));
+  const byHost = new Map(i.peers.map((p) => [p.local.host, p]));
+  for (const p of i.peers) {
+    sim.addNode(p.local.host, new L2tpNode(peerNodeConfig(p, device, random.fork())));
+    sim.link(device, p.local.host, LOOPBACK);
+  }
+  const service = l2tpService(parseConfig(i.config));
+  for (const { atMs, step } of i.steps) {
+    // whole virtual ms, as the simulator delivers on (its channel delays round)
+    const t = Math.max(0, Math.round(toVirtualMs(i.clock, atMs)));
+    switch (step.kind) {
+      case 'deviceStart':
+        if (service.enabled) sim.at(t, device, { kind: 'serviceOn' });
+        break;
+      case 'peerStart': {
+        const p = byHost.get(step.peer);
+        if (!p) throw new Error(`trace prediction: no peer at ${step.peer}`);
+        sim.at(t, step.peer, { kind: 'serviceOn' });
+        if (step.role === 'initiator') sim.at(t, step.peer, { kind: 'connect', tunnel: p.tunnel });
+        break;
+      }
+      case 'peerConnect':
+      case 'peerDisconnect':
+        sim.at(t, step.peer, { kind: step.kind === 'peerConnect' ? 'connect' : 'disconnect', tunnel: byHost.get(step.peer)?.tunnel ?? 1 });
+        break;
+    }
+  }
+  sim.runUntil(i.horizonMs);
+  const sw = syslogSwitches(i.config);
+  const events: TraceEvent[] = [];
+  for (const e of sim.trace) {
+    if ('wire' in e) {
+      if (e.wire !== 'delivered' || !isControl(e.bytes)) continue;
+      const toPeer = e.from === device;
+      const p = byHost.get(toPeer ? e.node : e.from);
+      if (p) events.push(controlEvent(e.bytes, e.t, i.nameOf(p.local.host), p.settings.auth.enabled ? p.settings.auth.password : undefined, toPeer ? 'device' : 'harness'));
+    } else if (e.node === device && e.action.kind === 'syslog' && sw[e.action.level]) {
+      events.push(syslogEvent(SEVERITY_OF_LEVEL[e.action.level], e.action.text, e.t));
+    }
+  }
+  return events;
+}
