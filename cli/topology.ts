@@ -70,7 +70,7 @@ const CHECK: CommandDef = {
   examples: [
     `${PROGRAM} topology check topologies/seed/ex1-two-sites.yaml`,
     `${PROGRAM} topology check topologies/seed/*.yaml --json`,
-    `${PROGRAM} topology check topologies/seed/ex1-two-sites.yaml --inventory topologies/labs/example-physical.yaml`,
+    `${PROGRAM} topology check topologies/seed/ex4-ipsec-fixed-fixed.yaml --inventory topologies/labs/example-physical.yaml`,
   ],
   run: (args) => Promise.resolve(topologyCheck(args.positionals, args.string('inventory'), args.bool('json'))),
 };

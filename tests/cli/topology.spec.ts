@@ -118,3 +118,14 @@ test('--json: one document on stdout with every diagnostic, exit code as in text
   expect(doc.ok).toBe(false);
   expect(doc.files[0].diagnostics.map((d) => d.message).join('\n')).toContain('RTX9999');
 });
+
+test('every `topology check` example of its --help runs clean from the checkout (the README quotes them)', async () => {
+  const { TOPOLOGY_COMMAND } = await import('../../cli/topology.ts');
+  const examples = TOPOLOGY_COMMAND.subcommands!.flatMap((s) => s.examples ?? []).filter((e) => !e.includes('*'));
+  expect(examples.some((e) => e.includes('--inventory'))).toBe(true);
+  for (const e of examples) {
+    const argv = e.split(/\s+/).slice(2); // drop `l2tpv3-conformance topology`
+    const r = await run(argv.map((a) => (a.endsWith('.yaml') ? path.join(ROOT, a) : a)));
+    expect(r.code, `${e}\n${r.err.join('\n')}`).toBe(0);
+  }
+});
