@@ -11,18 +11,12 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI_BIN = path.join(ROOT, 'bin', 'l2tpv3-conformance.mjs');
 
 /**
- * The router entry: cli/main.ts's dispatch for the one subcommand `router` (its UsageError
- * handling copied: main.ts imports every subcommand, which a router bundle should not carry).
+ * The router entry: the one subcommand `router`, which applies the binary's error handling and
+ * exit codes itself (cli/command-table.ts invokeAsMain); main.ts is not imported because it would
+ * pull every subcommand into a router bundle.
  */
-const ROUTER_ENTRY = `import { UsageError } from './args.ts';
-import { routerCommand } from './router.ts';
-try {
-  process.exitCode = await routerCommand(process.argv.slice(2));
-} catch (err) {
-  if (!(err instanceof UsageError)) throw err;
-  console.error(\`l2tpv3-conformance router: \${err.message}\`);
-  process.exitCode = 2;
-}
+const ROUTER_ENTRY = `import { routerCommand } from './router.ts';
+process.exitCode = await routerCommand(process.argv.slice(2));
 `;
 
 /**
