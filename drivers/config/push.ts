@@ -3,8 +3,9 @@
 // snapshot and verify again. DESIGN.md "Hardware is precious": a push whose rollback could not
 // be done (a secret the device hides and the lab does not know) is refused before any change.
 
+import { CliCommandInterruptedError, CliTimeoutError, CliTransportError, type CliError } from '../cli/errors.ts';
 import type { CliSession } from '../cli/session.ts';
-import { journalOwner, readJournal, removeJournal, writeJournal, type JournalRecord } from './journal.ts';
+import { journalOwner, journalPath, readJournal, removeJournal, writeJournal, type JournalRecord } from './journal.ts';
 import { ConfigPlanError, desiredConfig, planChange, type PlannedCommand } from './plan.ts';
 import { readConfig, unmask, type Setting } from './settings.ts';
 
@@ -41,6 +42,34 @@ export class ConfigVerifyError extends Error {
     super(`${device}: ${what} did not verify: still needed: ${remaining.join(' / ')}`);
     this.name = 'ConfigVerifyError';
   }
+}
+
+/**
+ * The connection to the device dropped or stopped answering in the middle of a push (issue 17:
+ * "the error says what happened"): how many commands the device acknowledged, and whether it was
+ * rolled back at once or the journal is kept for the next run (recoverDevice).
+ */
+export class ConfigPushInterruptedError extends Error {
+  constructor(
+    readonly device: string,
+    readonly applied: number,
+    readonly planned: number,
+    readonly rolledBack: boolean,
+    cause: Error,
+    journalFile: string,
+  ) {
+    super(
+      `${device}: push interrupted after ${applied} of ${planned} command(s) (${cause.message}); ` +
+        (rolledBack ? 'the device was rolled back from the journal' : `the rollback could not run either: the journal ${journalFile} is kept and the next run restores the device from it`),
+      { cause },
+    );
+    this.name = 'ConfigPushInterruptedError';
+  }
+}
+
+/** A failure of the connection, not an answer of the device (a refused command is CliCommandError). */
+function isConnectionFailure(err: unknown): err is CliError {
+  return err instanceof CliTransportError || err instanceof CliCommandInterruptedError || err instanceof CliTimeoutError;
 }
 
 async function openAdmin(device: ConfigDevice): Promise<CliSession> {
@@ -158,12 +187,18 @@ export class ConfigPush {
       writeJournal(opts.journalDir, journal);
       return new ConfigPush(device, s, journal, opts, masked);
     } catch (err) {
+      let rolledBack = false;
       try {
         if (journal) await restore(s, opts.journalDir, journal, log);
+        rolledBack = journal !== undefined;
       } catch (rollbackErr) {
         log(`${device.name}: rollback after a failed push failed (journal kept): ${s.redactor.mask((rollbackErr as Error).message)}`);
       }
       await s.close().catch(() => undefined);
+      // the connection failed mid-push: say how far the push got and what became of the device
+      if (journal && isConnectionFailure(err)) {
+        throw maskError(new ConfigPushInterruptedError(device.name, journal.applied, journal.planned, rolledBack, err, journalPath(opts.journalDir, device.name)), s);
+      }
       throw maskError(err, s);
     }
   }
