@@ -19,7 +19,7 @@ import { readAllureTrend } from '../../../reports/allure/history.ts';
 import { readAllureReportJson } from '../../../reports/allure/report-files.ts';
 import { labelOf, readAllureTestCases, type AllureTestCase } from '../../../reports/allure/test-cases.ts';
 import { outcomesFromPlaywrightJsonFile } from '../../../reports/matrix/outcomes-from-playwright.ts';
-import { writeMatrixReports, type WrittenMatrix } from '../../../reports/matrix/write-reports.ts';
+import { writeMatrixReports, writeRunReports, type WrittenRunReports } from '../../../reports/matrix/write-reports.ts';
 import { launchChromium, NO_CHROMIUM } from '../chromium.ts';
 import { runFixtureSuite, type FixtureRun } from './fixture-suite.ts';
 
@@ -40,22 +40,20 @@ test.skip(unavailable !== undefined, `needs the real allure-commandline: ${unava
 test.describe.configure({ mode: 'serial' });
 
 let dir = '';
-const nights: { run: FixtureRun; matrix: WrittenMatrix }[] = [];
+const nights: { run: FixtureRun; matrix: WrittenRunReports }[] = [];
 const paths = () => reportPaths(join(dir, 'out'));
 
-/** One night as the run command does it: fresh results, suites, Allure report, matrix linked to it. */
+/** One night as the run command does it: fresh results, suites, then its one report call. */
 async function night(n: number): Promise<void> {
   const p = paths();
   rmSync(p.allureResults, { recursive: true, force: true });
   rmSync(p.playwrightJson, { force: true });
   const run = await runFixtureSuite(dir, { fixture: 'nightly.fixture-spec.ts', env: { FIXTURE_NIGHT: String(n) }, configExtra: CONFIG });
-  const runId = `night-${n}`;
-  await generateAllureReport({ resultsDir: p.allureResults, reportDir: p.allureReport, runId });
-  const matrix = writeMatrixReports(outcomesFromPlaywrightJsonFile(p.playwrightJson), {
+  const matrix = await writeRunReports(outcomesFromPlaywrightJsonFile(p.playwrightJson), {
     outDir: p.outDir,
-    runId,
+    runId: `night-${n}`,
     generatedAt: new Date(Date.UTC(2026, 11, n, 2)),
-    allureReportDir: p.allureReport,
+    allure: { resultsDir: p.allureResults, reportDir: p.allureReport },
   });
   nights.push({ run, matrix });
 }
@@ -76,6 +74,10 @@ test('the two nights ran: night 1 all passed (one flaky), night 2 one failure', 
   expect(nights[0].run.output).toMatch(/2 flaky/);
   expect(nights[1].run.output).toMatch(/1 failed/);
   expect(nights[1].matrix.comparison.newRegressions.map((c) => c.key)).toEqual(['RTX830 / Rev.15.02.22 / filters']);
+  expect(nights.map((x) => [x.matrix.allureIndex, x.matrix.allureError])).toEqual([
+    [join(paths().allureReport, 'index.html'), undefined],
+    [join(paths().allureReport, 'index.html'), undefined],
+  ]);
 });
 
 test('the second Allure report carries the first: trend, retries, duration, categories, per-test history', () => {
@@ -232,4 +234,22 @@ test('without the Allure report (--no-allure), or with another run\'s report: ti
   const staleHtml = readFileSync(stale.files.html, 'utf8');
   expect(staleHtml).not.toContain('class="allure-test"');
   expect(staleHtml).toMatch(/Not linked to the Allure report: the Allure report at .* is of run night-2, not night-3/);
+});
+
+test('the Allure report fails to generate (no Java): the matrix is written, unlinked, and says why', async () => {
+  const p = paths();
+  const outDir = join(dir, 'no-java');
+  const w = await writeRunReports(outcomesFromPlaywrightJsonFile(p.playwrightJson), {
+    outDir,
+    runId: 'night-3',
+    generatedAt: new Date(0),
+    allure: { resultsDir: p.allureResults, reportDir: p.allureReport, env: { ...process.env, JAVA_HOME: join(dir, 'no-java-here') } },
+  });
+  expect(w.allureIndex).toBeUndefined();
+  expect(w.allureError).toMatch(/^Allure HTML report not generated: allure-commandline needs Java/);
+  // night-2's report is still in the folder: not this run's, so not linked.
+  const html = readFileSync(w.files.html, 'utf8');
+  expect(html).not.toContain('class="allure-test"');
+  expect(html).toContain('is of run night-2, not night-3');
+  expect(readAllureTrend(p.allureReport).map((t) => t.buildOrder)).toEqual([2, 1]);
 });
