@@ -17,7 +17,7 @@ export const IPSEC_KEYS_FLAG: FlagDef = {
   help: 'IPsec key log (lines `IKEV1 ICOOKIE ENCKEY` and `ESP SRC DST SPI ENCALG ENCKEY AUTHALG AUTHKEY`): decrypts IKEv1 and ESP (plain and UDP 4500) and decodes the L2TPv3 inside; IPsec frames get a line of their own',
 };
 
-/** Reads and parses a key-log file; UsageError (exit 2) naming the file and every bad line. */
+/** Reads and parses a key-log file; UsageError (exit 2): one line naming the file and every bad line (cli/exit-codes.ts). */
 export function readIpsecKeyLog(path: string): KeyLogEntry[] {
   let text: string;
   try {
@@ -26,7 +26,7 @@ export function readIpsecKeyLog(path: string): KeyLogEntry[] {
     throw new UsageError(`--ipsec-keys ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   const { entries, errors } = parseKeyLog(text);
-  if (errors.length > 0) throw new UsageError(errors.map((e) => `--ipsec-keys ${path}: ${e.message}`).join('\n'));
+  if (errors.length > 0) throw new UsageError(`--ipsec-keys ${path}: ${errors.map((e) => e.message).join('; ')}`);
   return entries;
 }
 
