@@ -69,6 +69,8 @@ export type IkeAction =
   | { kind: 'log'; text: string }
   | { kind: 'phase1Up'; gateway: number; peer: UdpEndpoint; keys: Phase1KeyLog; natDetected: boolean }
   | { kind: 'phase1Down'; gateway: number; icookie: Uint8Array; reason: string }
+  /** Quick-mode keys as soon as both nonces and SPIs are known (initiator: on QM2; responder: on sending QM2), for key logs. */
+  | { kind: 'ipsecKeys'; gateway: number; messageId: number; inbound: EspKeys; outbound: EspKeys }
   | { kind: 'ipsecSaUp'; sa: IpsecSaUp }
   | { kind: 'ipsecSaDown'; gateway: number; inboundSpi: number; outboundSpi: number; reason: string }
   /** A notification the peer sent us (after checking its HASH when protected). */

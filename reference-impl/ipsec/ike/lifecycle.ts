@@ -30,6 +30,14 @@ const u32bytes = (v: number): Uint8Array => {
   return b;
 };
 
+/**
+ * The lifetime an SA lives by: the shorter of ours and the one in the chosen transform; a missing
+ * or zero value in the transform (charon sends 0 with rekey_time = 0) means ours.
+ */
+export function effectiveLifetimeS(ownS: number, negotiatedS: number | undefined): number {
+  return negotiatedS !== undefined && negotiatedS > 0 ? Math.min(ownS, negotiatedS) : ownS;
+}
+
 export class Lifecycle {
   readonly ipsec = new Map<number, IpsecSaRecord>();
   /** Gateways whose phase 1 was started to carry a quick mode. */
@@ -160,7 +168,7 @@ export class Lifecycle {
     if (ka.method === 'dpd' && sa.peerDpd) this.n.timers.set(this.n.ctx, this.saTimer(sa, 'dpd'), now + ka.intervalS * 1000, () => this.dpdTick(sa));
     const natKa = sa.gw.natTraversal.keepaliveS;
     if (sa.floated && natKa !== 'off') this.n.timers.set(this.n.ctx, this.saTimer(sa, 'nat-keepalive'), now + natKa * 1000, () => this.natKeepalive(sa, natKa));
-    const life = (sa.gw.phase1LifetimeS ?? sa.suite?.lifetimeS ?? this.n.profile.defaultLifetimeS) * 1000;
+    const life = effectiveLifetimeS(sa.gw.phase1LifetimeS ?? this.n.profile.defaultLifetimeS, sa.suite?.lifetimeS) * 1000;
     this.n.timers.set(this.n.ctx, this.saTimer(sa, 'expire'), now + life, () => this.expirePhase1(sa));
     if (sa.role === 'initiator' && sa.gw.autoRefresh) {
       this.n.timers.set(this.n.ctx, this.saTimer(sa, 'rekey'), now + Math.floor(life * this.n.profile.rekeyAtFraction), () => {
@@ -173,7 +181,7 @@ export class Lifecycle {
 
   quickEstablished(sa: IsakmpSa, q: QuickExchange): void {
     const keys = espKeys(sa, q);
-    const lifetimeS = q.suite!.lifetimeS ?? this.n.profile.defaultLifetimeS;
+    const lifetimeS = effectiveLifetimeS(sa.gw.phase2LifetimeS ?? this.n.profile.defaultLifetimeS, q.suite!.lifetimeS);
     const rec: IpsecSaRecord = { gateway: sa.gw.gateway, isakmp: hex(sa.icookie), inboundSpi: keys.inbound.spi, outboundSpi: keys.outbound.spi, role: q.role, createdAt: this.n.ctx.now, lifetimeS, rekeyed: false };
     this.ipsec.set(rec.inboundSpi, rec);
     this.n.ctx.out.push({ kind: 'ipsecSaUp', sa: { gateway: sa.gw.gateway, cipher: q.suite!.cipher, integrity: q.suite!.integrity, udpEncapsulated: q.suite!.udpEncapsulated, inbound: keys.inbound, outbound: keys.outbound, local: { address: sa.local.address, port: sa.localPort }, peer: { ...sa.peer }, pfsGroup: q.suite!.pfsGroup, lifetimeS } });

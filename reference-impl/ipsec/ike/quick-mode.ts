@@ -107,6 +107,7 @@ export const QUICK_HANDLERS: Record<QuickHandler, Handler> = {
     q.nr = p.nonceBody;
     const r = takePfs(sa, q, p.ke);
     if (!r.ok) return r;
+    core.ctx.out.push({ kind: 'ipsecKeys', gateway: sa.gw.gateway, messageId: q.messageId, ...espKeys(sa, q) });
     send(core, sa, q, [{ kind: 'hash', data: quickHash3(sa.suite!.hash, sa.keys!.skeyidA, q.messageId, q.ni!, q.nr) }], false);
     core.quickEstablished(sa, q);
     return OK;
@@ -152,6 +153,7 @@ export const QUICK_HANDLERS: Record<QuickHandler, Handler> = {
     const oa = m!.payloads.filter((x) => x.kind === 'natOa');
     core.log(`[IKE] respond IPsec phase to ${sa.peer.address}`);
     const rest: Payload[] = [saPayload(q.spiIn, [chosen.transform], chosen.number), { kind: 'nonce', data: q.nr }, ...(q.dh ? [{ kind: 'ke' as const, data: q.dh.publicValue }] : []), ...q.ids, ...(oa.length ? oa : natOa(sa, sa.peer.address, sa.local.address))];
+    core.ctx.out.push({ kind: 'ipsecKeys', gateway: sa.gw.gateway, messageId: q.messageId, ...espKeys(sa, q) });
     send(core, sa, q, withHash((rr) => quickHash2(sa.suite!.hash, sa.keys!.skeyidA, q.messageId, q.ni!, rr), rest), true);
     return OK;
   },

@@ -14,7 +14,7 @@ export const CHARON = '/usr/lib/ipsec/charon';
 export function charonUnavailable(): string | null {
   if (process.getuid?.() !== 0) return 'not root: network namespaces and charon need root';
   if (!existsSync(CHARON)) return 'strongSwan charon is not installed (run scripts/install-system-deps.sh as root)';
-  if (spawnSync('swanctl', ['--version']).status !== 0) return 'swanctl is not installed (strongswan-swanctl)';
+  if (spawnSync('sh', ['-c', 'command -v swanctl']).status !== 0) return 'swanctl is not installed (strongswan-swanctl)';
   return null;
 }
 
