@@ -146,7 +146,7 @@ for (const file of [KERNEL, SYNTHETIC]) {
   });
 }
 
-test('the CLI: decode --ipsec-keys prints the L2TPv3 inside, and without keys the ESP/ISAKMP headers', () => {
+test('the CLI: decode --ipsec-keys prints the L2TPv3 inside, and for SAs without keys the ESP/ISAKMP headers', () => {
   test.skip(!DECODE_COMMAND.flags.some((f) => f.name === 'ipsec-keys'), 'cli/decode.ts does not have --ipsec-keys yet (helper "decode" owns it; the edit is in helper "esp"\'s report)');
   const keys = keyFile();
   const run = (args: string[]): { status: number | null; stdout: string; stderr: string } => {
@@ -163,7 +163,10 @@ test('the CLI: decode --ipsec-keys prints the L2TPv3 inside, and without keys th
   test.skip(!hasNotes, 'decode-pipeline.ts does not print frame-stage notes yet (IPsec lines); the edit is in helper "esp"\'s report');
   expect(withKeys.stdout).toMatch(/^20 ESP 10\.96\.0\.1 > 10\.96\.0\.2 spi=0xca6e501f seq=1 decrypted aes-cbc\/sha-hmac ICV ok next-header=17$/m);
   expect(withKeys.stdout).toMatch(/^17 ISAKMP 10\.96\.0\.1:500 > 10\.96\.0\.2:500 Quick Mode .* decrypted \[HASH/m);
-  const without = execFileSync(process.execPath, [BIN, 'decode', KERNEL], { encoding: 'utf8' });
+  // A key log without this capture's keys: the headers, and why nothing was decrypted.
+  const empty = test.info().outputPath('empty.keys');
+  writeFileSync(empty, '# no keys\n');
+  const without = execFileSync(process.execPath, [BIN, 'decode', KERNEL, '--ipsec-keys', empty], { encoding: 'utf8' });
   expect(without).toMatch(/^20 ESP 10\.96\.0\.1 > 10\.96\.0\.2 spi=0xca6e501f seq=1 not decrypted: no key for this SPI$/m);
   expect(without).toMatch(/^15 ISAKMP .* encrypted, could not decrypt: no key for initiator cookie 79211118fbe8d268$/m);
 });
