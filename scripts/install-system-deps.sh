@@ -21,6 +21,10 @@ command -v java >/dev/null || need+=(default-jre-headless)
 command -v chromium >/dev/null || need+=(chromium)
 # A Japanese font, so the seed's model and band names (vRX VMware ESXi版, Rev.x以降) render in those screenshots.
 [ -d /usr/share/fonts/opentype/ipafont-gothic ] || need+=(fonts-ipafont-gothic)
+# strongSwan charon + swanctl: the independent IKEv1 implementation the oracle's IKE is checked against (tests/interop/strongswan).
+[ -x /usr/lib/ipsec/charon ] || need+=(strongswan-charon)
+command -v swanctl >/dev/null || need+=(strongswan-swanctl)
+[ -e /usr/lib/ipsec/plugins/libstrongswan-openssl.so ] || need+=(libstrongswan-standard-plugins)
 if [ ${#need[@]} -eq 0 ]; then
   echo "system dependencies: all present"
   exit 0
