@@ -30,10 +30,11 @@ ESP * * c001 aes-cbc 00112233445566778899aabbccddeeff sha-hmac 01020304050607080
 `;
 /** Per capture: the data layout nothing in the file announces (as decode-shared-captures.spec.ts does). */
 const LAYOUT: Record<string, { cli: string[]; prefs: string[]; cookieLength: 0 | 4 }> = {
-  [KERNEL]: { cli: ['--cookie-size', '4', '--l2ss', 'none'], prefs: ['l2tp.cookie_size:cookie4', 'l2tp.l2_specific:none'], cookieLength: 4 },
+  // 4-octet cookies and the Default L2-Specific Sublayer (iproute2's default for static sessions).
+  [KERNEL]: { cli: ['--cookie-size', '4', '--l2ss', 'default'], prefs: ['l2tp.cookie_size:cookie4', 'l2tp.l2_specific:default'], cookieLength: 4 },
   [SYNTHETIC]: { cli: [], prefs: [], cookieLength: 0 },
 };
-const L2TP_FIELDS = ['l2tp.ccid', 'l2tp.Ns', 'l2tp.Nr', 'l2tp.avp.message_type', 'l2tp.sid', 'l2tp.cookie', 'eth.src', 'eth.dst'];
+const L2TP_FIELDS = ['l2tp.ccid', 'l2tp.Ns', 'l2tp.Nr', 'l2tp.avp.message_type', 'l2tp.sid', 'l2tp.cookie', 'l2tp.l2_spec_sequence', 'eth.src', 'eth.dst', 'eth.type'];
 const IPSEC_FIELDS = ['esp.spi', 'esp.sequence', 'isakmp.ispi', 'isakmp.rspi', 'isakmp.exchangetype', 'isakmp.messageid', 'isakmp.typepayload', 'isakmp.notify.msgtype', 'isakmp.id.type', 'isakmp.id.port', 'isakmp.spi', 'isakmp.trans.id', 'udpencap.nat_keepalive'];
 
 test.skip(!existsSync(KERNEL) || !existsSync(SYNTHETIC), `IPsec reference captures not found in ${DIR}`);
@@ -119,7 +120,7 @@ for (const file of [KERNEL, SYNTHETIC]) {
       for (const field of IPSEC_FIELDS) check(f.frame, field, theirs.get(f.frame)?.get(field), want.get(field) ?? []);
     }
     // 2. The L2TPv3 packets, through decode's own pipeline with the key-log file's stage.
-    const pipeline = new DecodePipeline({ json: true, forceLayout: layout.cookieLength ? { cookieLength: layout.cookieLength, l2ss: 'none' } : {}, stages: ipsecFrameStages(keyFile()) });
+    const pipeline = new DecodePipeline({ json: true, forceLayout: layout.cookieLength ? { cookieLength: layout.cookieLength, l2ss: 'default' } : {}, stages: ipsecFrameStages(keyFile()) });
     const out = Buffer.from(pipeline.push(new Uint8Array(readFileSync(file)))).toString('utf8') + Buffer.from(pipeline.end()).toString('utf8');
     const ours = out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as DecodedPacket & { ipsec?: unknown }).filter((p) => !p.ipsec);
     const l2tpFrames = [...theirs].filter(([, f]) => f.has('l2tp.ccid') || f.has('l2tp.sid')).map(([n]) => n);
@@ -138,6 +139,8 @@ for (const file of [KERNEL, SYNTHETIC]) {
         check(p.frame, 'l2tp.cookie', t?.get('l2tp.cookie'), p.data.cookie ? [p.data.cookie.replace(/:/g, '')] : []);
         check(p.frame, 'inner eth.src', t?.get('eth.src')?.slice(1), p.data.ethernet ? [p.data.ethernet.src] : []);
         check(p.frame, 'inner eth.dst', t?.get('eth.dst')?.slice(1), p.data.ethernet ? [p.data.ethernet.dst] : []);
+        check(p.frame, 'inner eth.type', t?.get('eth.type')?.slice(1), p.data.ethernet ? [`0x${p.data.ethernet.etherType.toString(16).padStart(4, '0')}`] : []);
+        check(p.frame, 'l2tp.l2_spec_sequence', t?.get('l2tp.l2_spec_sequence'), p.data.l2ss ? [String(p.data.l2ss.sequence)] : []);
       } else {
         mismatches.push(`frame ${p.frame}: decode rejected it: ${p.error?.detail}`);
       }
@@ -153,9 +156,9 @@ test('the CLI: decode --ipsec-keys prints the L2TPv3 inside, and for SAs without
     const r = spawnSync(process.execPath, [BIN, 'decode', ...args], { encoding: 'utf8' });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   };
-  const withKeys = run([KERNEL, '--ipsec-keys', keys, '--cookie-size', '4', '--l2ss', 'none']);
+  const withKeys = run([KERNEL, '--ipsec-keys', keys, '--cookie-size', '4', '--l2ss', 'default']);
   expect(withKeys.status).toBe(0);
-  expect(withKeys.stdout).toMatch(/^20 UDP 10\.96\.0\.1:1701 > 10\.96\.0\.2:1701 data session=0x000000c8 cookie=c0:ff:ee:01/m);
+  expect(withKeys.stdout).toMatch(/^20 UDP 10\.96\.0\.1:1701 > 10\.96\.0\.2:1701 data session=0x000000c8 cookie=c0:ff:ee:01 l2ss=unsequenced eth 0e:96:33:42:cd:a5 > 33:33:00:00:00:16 type=0x86dd$/m);
   expect(withKeys.stdout).not.toMatch(/A023FE72|a023fe72/i);
   const bad = run([KERNEL, '--ipsec-keys', BIN]);
   expect(bad.status).toBe(2);

@@ -18,9 +18,14 @@ const KEY_LOG = [
   'ESP 10.96.0.1 10.96.0.2 ca6e501f aes-cbc a023fe7270619bfa6aae7f76de35dc68 sha-hmac e7eb75120601732893d922da4f4181228f5eec68',
   'ESP 10.96.0.2 10.96.0.1 c53c1f8b aes-cbc 941cc8bef2b58e0c4f6c8b94ee16e161 sha-hmac 3e26b44d84b4baa2402e28ce346a00f98d29d348',
 ].join('\n');
-/** The kernel pseudowire's data layout (4-octet cookies c0ffee01 / d00dfeed, no sublayer), which no control exchange in the file announces. */
-const PREFS = ['l2tp.cookie_size:cookie4', 'l2tp.l2_specific:none'];
-const FIELDS = ['esp.spi', 'esp.sequence', 'esp.icv_good', 'esp.pad_len', 'esp.protocol', 'l2tp.sid', 'l2tp.cookie', 'eth.src', 'eth.dst'];
+/**
+ * The kernel pseudowire's data layout, which no control exchange in the file announces: 4-octet
+ * cookies (c0ffee01 / d00dfeed) and the Default L2-Specific Sublayer (iproute2's default l2spec_type).
+ */
+const PREFS = ['l2tp.cookie_size:cookie4', 'l2tp.l2_specific:default'];
+const FIELDS = ['esp.spi', 'esp.sequence', 'esp.icv_good', 'esp.pad_len', 'esp.protocol', 'l2tp.sid', 'l2tp.cookie', 'eth.src', 'eth.dst', 'eth.type'];
+/** What the README says the pseudowire carried (ARP and ping, with IPv6 neighbour traffic): a wrong layout shows as other types. */
+const INNER_ETHERTYPES = [0x0806, 0x0800, 0x86dd];
 
 test.skip(!existsSync(KERNEL), `reference capture ${KERNEL} not found`);
 
@@ -44,7 +49,7 @@ test('oracle and tshark agree on every ESP frame of the kernel capture: SPI, seq
   const cap = readCaptureFile(readFileSync(KERNEL));
   const { file, frames } = unwrapIpsecCapture(cap, keys);
   const theirs = tsharkFields(KERNEL, FIELDS, { prefs: [...tsharkKeyOptions(keys), ...PREFS], decodeAs: ['l2tp.pw_type==0,eth'] });
-  const l2tp = new Map([...decodeCapture(file, { forceLayout: { cookieLength: 4, l2ss: 'none' } })].map((p) => [p.frame, p]));
+  const l2tp = new Map([...decodeCapture(file, { forceLayout: { cookieLength: 4, l2ss: 'default' } })].map((p) => [p.frame, p]));
   const mismatches: string[] = [];
   const check = (frame: number, field: string, got: string[] | undefined, want: string[]): void => {
     if (JSON.stringify(got ?? []) !== JSON.stringify(want)) mismatches.push(`frame ${frame} ${field}: tshark ${JSON.stringify(got ?? [])}, oracle ${JSON.stringify(want)}`);
@@ -71,6 +76,8 @@ test('oracle and tshark agree on every ESP frame of the kernel capture: SPI, seq
     check(n, 'l2tp.cookie', t?.get('l2tp.cookie'), p?.data ? [p.data.cookie.replace(/:/g, '')] : []);
     check(n, 'inner eth.src', t?.get('eth.src')?.slice(1), p?.data?.ethernet ? [p.data.ethernet.src] : []);
     check(n, 'inner eth.dst', t?.get('eth.dst')?.slice(1), p?.data?.ethernet ? [p.data.ethernet.dst] : []);
+    check(n, 'inner eth.type', t?.get('eth.type')?.slice(1), p?.data?.ethernet ? [`0x${p.data.ethernet.etherType.toString(16).padStart(4, '0')}`] : []);
+    if (!INNER_ETHERTYPES.includes(p?.data?.ethernet?.etherType ?? -1)) mismatches.push(`frame ${n}: inner EtherType ${p?.data?.ethernet?.etherType} is not ARP, IPv4 or IPv6 (wrong data layout?)`);
   }
   expect(mismatches).toEqual([]);
   expect(l2tp.size).toBe(26);
