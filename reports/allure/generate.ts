@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { carryAllureHistory, exportAllureHistory } from './history.ts';
+import { carryAllureHistory, exportAllureHistory, restoreAllureHistory } from './history.ts';
 
 export class AllureReportError extends Error {
   constructor(message: string) {
@@ -104,8 +104,10 @@ export async function generateAllureReport(opts: GenerateOptions): Promise<strin
       resolve({ code, text, timedOut });
     });
   });
-  if (output.timedOut) throw new AllureReportError(`Allure HTML report not generated: allure generate took more than ${timeoutMs} ms`);
   const index = join(opts.reportDir, 'index.html');
+  // A failed generation must not lose the history the next run carries on.
+  if ((output.timedOut || output.code !== 0 || !existsSync(index)) && (opts.keepHistory ?? true)) restoreAllureHistory(opts.resultsDir, opts.reportDir);
+  if (output.timedOut) throw new AllureReportError(`Allure HTML report not generated: allure generate took more than ${timeoutMs} ms`);
   if (output.code !== 0 || !existsSync(index)) {
     throw new AllureReportError(`Allure HTML report not generated: allure generate exited ${output.code}: ${output.text.trim().split('\n').slice(-5).join(' | ')}`);
   }

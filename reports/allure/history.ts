@@ -132,3 +132,17 @@ export function exportAllureHistory(reportDir: string): number {
   for (const [path, bytes] of files) writeFileSync(join(reportDir, path), bytes);
   return files.size;
 }
+
+/**
+ * After a failed `allure generate`: --clean may have emptied the report folder, and the history it
+ * had lives on only in the results, which the next run replaces. Puts it back as REPORT/history/.
+ */
+export function restoreAllureHistory(resultsDir: string, reportDir: string): number {
+  const dir = join(reportDir, 'history');
+  if (existsSync(dir) && readdirSync(dir).length > 0) return 0;
+  const files = readAllureReportFiles(resultsDir, 'history/');
+  if (files.size === 0) return 0;
+  mkdirSync(dir, { recursive: true });
+  for (const [path, bytes] of files) writeFileSync(join(reportDir, path), bytes);
+  return files.size;
+}
