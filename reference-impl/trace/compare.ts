@@ -106,7 +106,8 @@ export function compareTraces(predicted: readonly TraceEvent[], observed: readon
   const streams = [...new Set([...predicted, ...observed].map(streamOf))];
   const results = streams.map((s) => compareStream(predicted, observed, s, options));
   const timing = timingDivergence(predicted, observed, results.flatMap((r) => r.pairs), options.toleranceMs);
-  const diverged = [...results, ...(timing ? [timing] : [])].filter((r) => r.divergence !== undefined).sort((a, b) => a.at - b.at);
+  const diverged = [...results, ...(timing ? [timing] : [])].filter((r) => r.divergence !== undefined)
+    .sort((a, b) => a.at - b.at || a.divergence!.observedIndex - b.divergence!.observedIndex);
   const matched = results.reduce((n, r) => n + r.matched, 0);
   if (diverged.length > 0) return { divergence: diverged[0].divergence, matched, atHorizon: { predicted: [], observed: [] }, options };
   return { matched, atHorizon: { predicted: results.flatMap((r) => r.atHorizon.predicted), observed: results.flatMap((r) => r.atHorizon.observed) }, options };

@@ -21,13 +21,26 @@ export function verdictLine(c: TraceComparison): string {
   return `first divergence (${d.kind}) at predicted #${d.predictedIndex + 1} / observed #${d.observedIndex + 1}: ${d.summary}`;
 }
 
+/** Short form for the side-by-side columns: what tells events apart first (the full fields are below). */
+export function shortEvent(e: TraceEvent): string {
+  const v = (name: string) => e.fields.find((f) => f.name === name)?.value;
+  const who = e.by === 'harness' ? `harness→device ${e.at}` : e.source === 'control' ? `device→${e.at}` : `${e.source}@${e.at}`;
+  const t = `+${Math.round(e.t)}`;
+  if (e.source === 'syslog') return `${t} ${who} ${v('severity') ?? ''} ${v('text') ?? ''}`;
+  if (e.source === 'control') {
+    const rest = e.fields.filter((f) => !['CCID', 'Ns', 'Nr'].includes(f.name) && !f.name.startsWith('Message Type')).map((f) => `${f.name.replace(/ \[[MH]+\]$/, '')}=${f.value}`);
+    return [t, who, e.label, `Ns=${v('Ns')} Nr=${v('Nr')}`, ...rest].join(' ');
+  }
+  return `${t} ${who} ${e.label} ${e.fields.map((f) => f.value).join(' ')}`;
+}
+
 function sideBySide(d: Divergence, predicted: readonly TraceEvent[], observed: readonly TraceEvent[], context: number, width: number): string[] {
   const out = [`    ${cut('predicted', width)} | observed`];
   for (let r = -context; r <= context; r++) {
     const pi = d.predictedIndex + r;
     const oi = d.observedIndex + r;
-    const p = pi >= 0 && pi < predicted.length ? `${pi + 1} ${formatEvent(predicted[pi])}` : '';
-    const o = oi >= 0 && oi < observed.length ? `${oi + 1} ${formatEvent(observed[oi])}` : '';
+    const p = pi >= 0 && pi < predicted.length ? `${pi + 1} ${shortEvent(predicted[pi])}` : '';
+    const o = oi >= 0 && oi < observed.length ? `${oi + 1} ${shortEvent(observed[oi])}` : '';
     if (p === '' && o === '') continue;
     out.push(`${r === 0 ? '>>' : '  '}  ${cut(p, width)} | ${o}`);
   }
@@ -56,7 +69,7 @@ function fieldTable(p: TraceEvent | undefined, o: TraceEvent | undefined): strin
 /** The whole attachment text. */
 export function renderComparison(c: TraceComparison, predicted: readonly TraceEvent[], observed: readonly TraceEvent[], opts: RenderOptions = {}): string {
   const context = opts.context ?? 3;
-  const width = opts.width ?? 70;
+  const width = opts.width ?? 90;
   const lines = [verdictLine(c), ...(opts.notes ?? []).map((n) => `  ${n}`), ''];
   const d = c.divergence;
   if (d) {

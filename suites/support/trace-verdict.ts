@@ -86,7 +86,7 @@ export class TracedLab {
       peers: this.lab.peers, steps: this.stimulus.steps, clock, horizonMs, nameOf,
     });
     const v = traceVerdict({ predicted, observed, filters: CONTROL_TRACE_FILTERS, roles: L2TP_ROLE_RULES, tolerance: tol, horizonMs });
-    if (process.env.TRACE_DEBUG_DIR) (await import('node:fs')).writeFileSync(`${process.env.TRACE_DEBUG_DIR}/${test.info().title.slice(0, 20)}-${this.lab.device.model}.txt`, v.text);
+    if (process.env.TRACE_DEBUG_DIR) (await import('node:fs')).writeFileSync(`${process.env.TRACE_DEBUG_DIR}/${test.info().title.slice(0, 20)}-${this.lab.device.model}.json`, JSON.stringify({ observed, predicted }, null, 1));
     await test.info().attach('trace verdict.txt', { body: maskSecrets(v.text, secrets), contentType: 'text/plain' });
     const untimed = (events: typeof v.predicted) => events.map((e) => formatEvent({ ...e, t: 0 }).replace(/^\+0 ms /, ''));
     await attachOracleComparison({ what: 'trace', predicted: untimed(v.predicted), observed: untimed(v.observed), secrets });
