@@ -10,6 +10,7 @@ import { CaptureFileError } from '../reference-impl/capture/capture-file.ts';
 import { DecodePipeline, type FrameStage } from '../reference-impl/capture/decode-pipeline.ts';
 import type { CookieLength, L2ssMode } from '../reference-impl/l2tpv3/data-message.ts';
 import { invoke, PROGRAM, type CommandDef, type ParsedCommand } from './command-table.ts';
+import { ipsecFrameStages, IPSEC_KEYS_FLAG } from './decode-ipsec.ts';
 import { regularFileSize, streamDecode } from './decode-stream.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 
@@ -31,6 +32,7 @@ export const DECODE_COMMAND: CommandDef = {
     { name: 'l2ss', type: 'string', valueName: 'none|default', choices: ['none', 'default'], help: 'L2-Specific Sublayer of every data packet (like tshark -o l2tp.l2_specific); default: learnt per session, else none' },
     // The secret comes from the environment, never the command line (process lists, shell history).
     { name: 'secret-env', type: 'string', valueName: 'VAR', help: 'name of an environment variable holding the shared secret: unhides hidden AVPs and checks Message Digests' },
+    IPSEC_KEYS_FLAG,
   ],
   examples: [
     `${PROGRAM} decode capture.pcap`,
@@ -42,12 +44,11 @@ export const DECODE_COMMAND: CommandDef = {
 };
 
 /**
- * Frame stages run before L2TPv3 decoding (decode-pipeline.ts FrameStage). Empty today; the hook
- * for a later `--ipsec-keys FILE` (ESP decryption, reference-impl/ipsec/): build the stage from
- * the parsed flags here and return it.
+ * Frame stages run before L2TPv3 decoding (decode-pipeline.ts FrameStage), built from the flags:
+ * today `--ipsec-keys` (ESP and IKEv1 decryption, cli/decode-ipsec.ts, reference-impl/ipsec/).
  */
-export function frameStages(_args: ParsedCommand): FrameStage[] {
-  return [];
+export function frameStages(args: ParsedCommand): FrameStage[] {
+  return [...ipsecFrameStages(args.string('ipsec-keys'))];
 }
 
 async function decode(args: ParsedCommand): Promise<number> {
@@ -60,6 +61,7 @@ async function decode(args: ParsedCommand): Promise<number> {
   }
   const cookie = args.string('cookie-size');
   const l2ss = args.string('l2ss') as L2ssMode | undefined;
+  const stages = frameStages(args); // a bad key log is exit 2 before the capture is opened
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -73,7 +75,7 @@ async function decode(args: ParsedCommand): Promise<number> {
       forceLayout: { ...(cookie !== undefined ? { cookieLength: Number(cookie) as CookieLength } : {}), ...(l2ss ? { l2ss } : {}) },
       secret,
       fileSize: regularFileSize(fd),
-      stages: frameStages(args),
+      stages,
     });
     await streamDecode(fd, pipeline, { out: process.stdout, note: (line) => process.stderr.write(`${line}\n`) });
     return EXIT.ok;

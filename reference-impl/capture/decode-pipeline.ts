@@ -33,6 +33,12 @@ export interface CapturedFrame {
 export interface FrameStage {
   readonly name: string;
   process(frame: CapturedFrame): CapturedFrame | null;
+  /**
+   * Output lines of the stage's own about the frame it last processed (e.g. the ESP header and
+   * whether it decrypted), text or JSON like the packet lines; printed before the frame's
+   * L2TPv3 line. Taken once: the next call returns [] until process() runs again.
+   */
+  notes?(json: boolean): string[];
 }
 
 export interface DecodePipelineOptions extends FastDecodeOptions {
@@ -109,6 +115,13 @@ export class DecodePipeline {
         ok = d.decode(r.bytes, r.frameStart, r.frameEnd, r.linkType, r.recordNumber, r.timestampUs);
       } else {
         const f = this.staged();
+        for (const st of this.stages) {
+          if (!st.notes) continue;
+          for (const line of st.notes(this.json)) {
+            out.text(line);
+            out.byte(0x0a);
+          }
+        }
         ok = f !== null && d.decode(f.bytes, f.start, f.end, f.linkType, f.frame, f.timestampUs);
       }
       if (!ok) continue;
