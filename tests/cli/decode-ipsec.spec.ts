@@ -61,7 +61,9 @@ function expectedIpsec(f: IpsecFrameInfo): Map<string, string[]> {
     m.set('isakmp.exchangetype', [String(f.header.exchange)]);
     m.set('isakmp.messageid', [hex8(f.header.messageId)]);
     const types: string[] = [];
-    const add = (k: string, v: string | number): void => m.set(k, [...(m.get(k) ?? []), String(v)]);
+    const add = (k: string, v: string | number): void => {
+      m.set(k, [...(m.get(k) ?? []), String(v)]);
+    };
     for (const p of f.payloads ?? []) {
       types.push(String(p.type));
       // tshark lists the proposal (2) and transform (3) payloads nested in an SA in order.
@@ -150,7 +152,7 @@ for (const file of [KERNEL, SYNTHETIC]) {
 }
 
 test('the CLI: decode --ipsec-keys prints the L2TPv3 inside, and for SAs without keys the ESP/ISAKMP headers', () => {
-  test.skip(!DECODE_COMMAND.flags.some((f) => f.name === 'ipsec-keys'), 'cli/decode.ts does not have --ipsec-keys yet (helper "decode" owns it; the edit is in helper "esp"\'s report)');
+  test.skip(!(DECODE_COMMAND.flags ?? []).some((f) => f.name === 'ipsec-keys'), 'cli/decode.ts does not have --ipsec-keys yet (helper "decode" owns it; the edit is in helper "esp"\'s report)');
   const keys = keyFile();
   const run = (args: string[]): { status: number | null; stdout: string; stderr: string } => {
     const r = spawnSync(process.execPath, [BIN, 'decode', ...args], { encoding: 'utf8' });
