@@ -1,6 +1,7 @@
 // The campaign's printed figures: one table (target, inputs, crashes, hangs, syslog classes seen,
 // peak RSS), then memory at start/middle/end per target, the router's class probes, and every
 // reproducer the targets kept.
+import { heapFlat } from './memory.ts';
 import type { RouterTargetResult } from './router-target.ts';
 import type { TargetResult } from './target.ts';
 
@@ -21,19 +22,24 @@ export function report(results: readonly TargetResult[]): string[] {
   const total = results.reduce((a, r) => ({ inputs: a.inputs + r.inputs, crashes: a.crashes + r.crashes, hangs: a.hangs + r.hangs }), { inputs: 0, crashes: 0, hangs: 0 });
   rows.push(['total', n(total.inputs), n(total.crashes), n(total.hangs), '', '', `${results.reduce((a, r) => a + r.seconds, 0).toFixed(1)} s`]);
   const out = table(rows);
-  out.push('', 'memory (heap used after GC / RSS of the campaign process, MB) at start, middle, end; slowest input:');
+  out.push('', 'memory (heap used after a full GC / RSS of the process running the target, MB) at start, middle, end; flat = the heap at the end within 8 MB of the middle:');
   for (const r of results) {
     const m = r.memory.map((s) => `${s.heapMb}/${s.rssMb}`).join(' -> ');
-    out.push(`  ${r.target.padEnd(13)} ${m || '(no samples: the target process died)'}; slowest ${Number.isNaN(r.slowestMs) ? '?' : r.slowestMs.toFixed(1)} ms`);
+    const flat = r.memory.length === 3 ? (heapFlat(r.memory) ? 'heap flat' : `HEAP GROWS ${(r.memory[2].heapMb - r.memory[1].heapMb).toFixed(1)} MB from middle to end`) : '';
+    out.push(`  ${r.target.padEnd(13)} ${m || '(no samples: the target process died)'}; ${flat}; slowest ${Number.isNaN(r.slowestMs) ? '?' : r.slowestMs.toFixed(1)} ms`);
   }
   const router = results.find((r): r is RouterTargetResult => 'probes' in r);
   if (router) {
-    out.push('', `router process RSS (MB) at start, middle, end: ${router.routerRssMb.join(' -> ')}; peak ${router.routerPeakRssMb}`);
+    out.push('', `router process RSS (MB) at start, each quarter of the packets, end: ${router.routerRssMb.join(' -> ')}; peak ${router.routerPeakRssMb}`);
     out.push('one packet per class of bad L2TPv3 input -> the catalogue line the oracle predicts, seen in the router\'s syslog:');
     for (const p of router.probes) out.push(`  ${p.seen ? 'seen   ' : 'MISSING'} ${p.name}: ${p.expected}`);
   }
+  for (const r of results) {
+    const kinds = Object.entries(r.findingKinds ?? {});
+    if (kinds.length) out.push('', `${r.target}: ${kinds.map(([k, c]) => `${c} x ${k}`).join('; ')}`);
+  }
   const repro = results.flatMap((r) => [...r.reproducers, ...(r.syslogMissing ?? []).map((id) => `${r.target}: no input brought the line ${id} (a class of bad input not reached or not logged)`)]);
-  out.push('', repro.length ? `findings (first ${repro.length}, with what replays them):` : 'findings: none');
+  out.push('', repro.length ? 'findings (the first input of each kind; `node bin/run-ts.mjs bench/robustness/replay.ts TARGET SEED N` replays input N in full):' : 'findings: none');
   for (const r of repro) out.push(`  ${r.length > 600 ? r.slice(0, 600) + '…' : r}`);
   return out;
 }

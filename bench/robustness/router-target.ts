@@ -44,7 +44,7 @@ export interface RouterTargetOptions {
 export interface RouterTargetResult extends TargetResult {
   /** one line per class probe: the class, the line expected, whether it came */
   probes: { name: string; expected: string; seen: boolean }[];
-  /** the router process's own memory (VmRSS) at start, middle, end, and its peak (VmHWM) */
+  /** the router process's own memory (VmRSS) at start, each quarter and end, and its peak (VmHWM) */
   routerRssMb: number[];
   routerPeakRssMb: number;
 }
@@ -135,10 +135,9 @@ export async function runRouterTarget(o: RouterTargetOptions): Promise<RouterTar
         if (c.id) expectedIds.add(c.id);
         sockets[from].send(bytes, port, '127.0.0.1');
         sent++;
-        if (sent === o.count >> 1) {
-          memory.push(sampleMemory('middle'));
-          routerRss.push(mb(router.memory().rss));
-        }
+        if (sent === o.count >> 1) memory.push(sampleMemory('middle'));
+        // the router's RSS at each quarter: growth that levels off is heap sizing, growth that does not is a leak
+        if (sent % Math.max(1, Math.floor(o.count / 4)) === 0 && sent < o.count) routerRss.push(mb(router.memory().rss));
       }
       // pacing: a batch takes at least batch/rate seconds
       const due = batchStart + (n / o.rate) * 1000 - performance.now();

@@ -22,8 +22,10 @@ export interface TargetResult {
   seconds: number;
   /** outcome -> count (e.g. `control:too-short`): shows the inputs reached every class */
   outcomes: Record<string, number>;
-  /** the first few crashes and hangs, with what replays them */
+  /** the first crash or hang of each kind (its error's first line), with what replays it */
   reproducers: string[];
+  /** crash and hang kinds -> how many inputs showed each */
+  findingKinds?: Record<string, number>;
 }
 
 export interface PureTarget<I> {
@@ -51,6 +53,12 @@ export function runPureTarget<I>(t: PureTarget<I>, count: number, deadlineMs: nu
   let hangs = 0;
   let slowest = 0;
   let peak = memory[0].rssMb;
+  const findingKinds: Record<string, number> = {};
+  /** one reproducer per kind of finding (the first input that showed it) */
+  const note = (kind: string, reproducer: string) => {
+    if (findingKinds[kind] === undefined && reproducers.length < MAX_REPRODUCERS) reproducers.push(reproducer);
+    findingKinds[kind] = (findingKinds[kind] ?? 0) + 1;
+  };
   const t0 = performance.now();
   for (let i = 0; i < count; i++) {
     if (i === count >> 1) memory.push(sampleMemory('middle'));
@@ -68,12 +76,12 @@ export function runPureTarget<I>(t: PureTarget<I>, count: number, deadlineMs: nu
     slowest = Math.max(slowest, ms);
     if (typeof outcome !== 'string') {
       crashes++;
-      if (reproducers.length < MAX_REPRODUCERS) reproducers.push(`${t.name} #${i}: ${outcome.problem}; input ${t.show(input)}`);
+      note(outcome.problem.split(' | ')[0], `${t.name} #${i}: ${outcome.problem}; input ${t.show(input)}`);
       outcome = 'crash';
     }
     if (ms > deadlineMs) {
       hangs++;
-      if (reproducers.length < MAX_REPRODUCERS) reproducers.push(`${t.name} #${i}: took ${ms.toFixed(0)} ms (deadline ${deadlineMs} ms); input ${t.show(input)}`);
+      note(`over the ${deadlineMs} ms deadline`, `${t.name} #${i}: took ${ms.toFixed(0)} ms (deadline ${deadlineMs} ms); input ${t.show(input)}`);
     }
     outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
   }
@@ -82,7 +90,7 @@ export function runPureTarget<I>(t: PureTarget<I>, count: number, deadlineMs: nu
   peak = Math.max(peak, ...memory.map((m) => m.rssMb));
   const seen = t.syslogSeen?.();
   return {
-    target: t.name, inputs: count, crashes, hangs, peakRssMb: peak, memory, slowestMs: slowest, seconds, outcomes, reproducers,
+    target: t.name, inputs: count, crashes, hangs, peakRssMb: peak, memory, slowestMs: slowest, seconds, outcomes, reproducers, findingKinds,
     // the classes of bad input: the lines expected for them (other lines the target logs are not counted)
     syslogClasses: seen ? [...seen].filter((id) => !t.syslogExpected || t.syslogExpected.includes(id)).sort() : undefined,
     syslogMissing: seen && t.syslogExpected ? t.syslogExpected.filter((id) => !seen.has(id)) : undefined,

@@ -51,6 +51,6 @@ export function topologyTarget(seed: number): PureTarget<YamlInput> {
       if (r.value && r.diagnostics.length) return { problem: 'a topology with diagnostics was loaded' };
       return r.value ? 'topology:loaded' : 'topology:refused';
     },
-    show: (x) => `${x.base.file} mutated: ${JSON.stringify(x.text.length > 6000 ? x.text.slice(0, 6000) + '…' : x.text)}`,
+    show: (x) => `${x.base.file} mutated: ${JSON.stringify(x.text)}`,
   };
 }
