@@ -2,8 +2,7 @@
 // by field with tshark given the same keys: the IKE payloads (decrypted main, quick and
 // informational messages), ESP SPI and sequence, and the L2TPv3 inside. The decode path is the
 // real one: the key-log file read by cli/decode-ipsec.ts, its frame stage in decode's pipeline
-// (reference-impl/capture/decode-pipeline.ts). The end-to-end CLI run is checked once decode.ts
-// has the flag (see the skip reason).
+// (reference-impl/capture/decode-pipeline.ts), and the CLI run end to end.
 import { test, expect } from '@playwright/test';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -152,7 +151,7 @@ for (const file of [KERNEL, SYNTHETIC]) {
 }
 
 test('the CLI: decode --ipsec-keys prints the L2TPv3 inside, and for SAs without keys the ESP/ISAKMP headers', () => {
-  test.skip(!(DECODE_COMMAND.flags ?? []).some((f) => f.name === 'ipsec-keys'), 'cli/decode.ts does not have --ipsec-keys yet (helper "decode" owns it; the edit is in helper "esp"\'s report)');
+  expect((DECODE_COMMAND.flags ?? []).map((f) => f.name)).toContain('ipsec-keys');
   const keys = keyFile();
   const run = (args: string[]): { status: number | null; stdout: string; stderr: string } => {
     const r = spawnSync(process.execPath, [BIN, 'decode', ...args], { encoding: 'utf8' });
@@ -164,10 +163,11 @@ test('the CLI: decode --ipsec-keys prints the L2TPv3 inside, and for SAs without
   expect(withKeys.stdout).not.toMatch(/A023FE72|a023fe72/i);
   const bad = run([KERNEL, '--ipsec-keys', BIN]);
   expect(bad.status).toBe(2);
-  const hasNotes = withKeys.stdout.includes(' ESP ');
-  test.skip(!hasNotes, 'decode-pipeline.ts does not print frame-stage notes yet (IPsec lines); the edit is in helper "esp"\'s report');
   expect(withKeys.stdout).toMatch(/^20 ESP 10\.96\.0\.1 > 10\.96\.0\.2 spi=0xca6e501f seq=1 decrypted aes-cbc\/sha-hmac ICV ok next-header=17$/m);
   expect(withKeys.stdout).toMatch(/^17 ISAKMP 10\.96\.0\.1:500 > 10\.96\.0\.2:500 Quick Mode .* decrypted \[HASH/m);
+  const json = run([KERNEL, '--ipsec-keys', keys, '--cookie-size', '4', '--l2ss', 'default', '--json']);
+  const objs = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { frame: number; ipsec?: { layer: string; spi?: number; sequence?: number; status: string }; data?: { sessionId: number } });
+  expect(objs.filter((o) => o.frame === 20).map((o) => (o.ipsec ? [o.ipsec.layer, o.ipsec.spi, o.ipsec.sequence, o.ipsec.status] : o.data?.sessionId))).toEqual([['esp', 0xca6e501f, 1, 'decrypted'], 0xc8]);
   // A key log without this capture's keys: the headers, and why nothing was decrypted.
   const empty = test.info().outputPath('empty.keys');
   writeFileSync(empty, '# no keys\n');
