@@ -266,12 +266,17 @@ function parseLeaf(def: CommandDef, path: readonly string[], argv: readonly stri
 /** The command words an error belongs to (`l2tpv3-conformance lab down`), for its one-line message. */
 const ERROR_PATH = Symbol('commandPath');
 
+/** Marks an error with the deepest command it came from (an outer level never overwrites it). */
+function tag(e: unknown, path: readonly string[]): unknown {
+  if (e instanceof Error && !(ERROR_PATH in e)) Object.defineProperty(e, ERROR_PATH, { value: path });
+  return e;
+}
+
 function tagged<T>(path: readonly string[], f: () => T): T {
   try {
     return f();
   } catch (e) {
-    if (e instanceof Error && !(ERROR_PATH in e)) Object.defineProperty(e, ERROR_PATH, { value: path });
-    throw e;
+    throw tag(e, path);
   }
 }
 
@@ -315,10 +320,7 @@ export async function invoke(def: CommandDef, argv: readonly string[], path: rea
   try {
     return await run(r.parsed);
   } catch (e) {
-    tagged(r.parsed.path, () => {
-      throw e;
-    });
-    throw e;
+    throw tag(e, r.parsed.path);
   }
 }
 

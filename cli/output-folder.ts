@@ -25,25 +25,31 @@ function isInside(child: string, parent: string): boolean {
   return r === '' || (!r.startsWith('..') && !r.startsWith(sep) && r !== '..');
 }
 
+export interface FolderProblem {
+  /** 'foreign': a non-empty folder of someone else's (the only kind `report` may still write into) */
+  readonly kind: 'checkout' | 'file' | 'foreign';
+  readonly message: string;
+}
+
 /** Why `dir` cannot be an output folder, or undefined when it can (reads only). */
-export function outputFolderProblem(dir: string): string | undefined {
+export function outputFolderProblem(dir: string): FolderProblem | undefined {
   const abs = resolve(dir);
-  if (isInside(CHECKOUT, abs)) return `${dir} is (or holds) the project checkout ${CHECKOUT}; choose a folder of its own, e.g. reports/out`;
+  if (isInside(CHECKOUT, abs)) return { kind: 'checkout', message: `${dir} is (or holds) the project checkout ${CHECKOUT}; choose a folder of its own, e.g. reports/out` };
   if (!existsSync(abs)) return undefined;
-  if (!statSync(abs).isDirectory()) return `${dir} is a file, not a folder`;
-  if (existsSync(join(abs, '.git'))) return `${dir} is a git checkout; choose a folder of its own`;
+  if (!statSync(abs).isDirectory()) return { kind: 'file', message: `${dir} is a file, not a folder` };
+  if (existsSync(join(abs, '.git'))) return { kind: 'checkout', message: `${dir} is a git checkout; choose a folder of its own` };
   const entries = readdirSync(abs);
   if (entries.length === 0 || entries.includes(OUTPUT_MARKER)) return undefined;
   const foreign = entries.filter((e) => !TOOL_OUTPUT_NAMES.includes(e));
   if (foreign.length === 0) return undefined; // only our own outputs, written before markers existed
   const shown = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? `, ... (${foreign.length} entries)` : '');
-  return `${dir} is not empty and was not created by this tool (no ${OUTPUT_MARKER} file; it holds ${shown}); use an empty or new folder`;
+  return { kind: 'foreign', message: `${dir} is not empty and was not created by this tool (no ${OUTPUT_MARKER} file; it holds ${shown}); use an empty or new folder` };
 }
 
 /** Throws UsageError when `dir` cannot be an output folder. No filesystem change. */
 export function checkOutputFolder(dir: string, label = '--out'): void {
   const problem = outputFolderProblem(dir);
-  if (problem !== undefined) throw new UsageError(`${label} ${problem}`);
+  if (problem !== undefined) throw new UsageError(`${label} ${problem.message}`);
 }
 
 /** A filesystem failure while writing outputs: exit 3 with the path and the reason (ENOSPC: disk full). */

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { invoke, PROGRAM, type CommandDef, type ParsedCommand } from './command-table.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
-import { claimOutputFolder, outputFolderProblem, OUTPUT_MARKER, writeFailure } from './output-folder.ts';
+import { claimOutputFolder, outputFolderProblem, writeFailure } from './output-folder.ts';
 import { reportPaths } from '../reports/allure/reporter-config.ts';
 import { AllureReportError, generateAllureReport } from '../reports/allure/generate.ts';
 import { outcomesFromPlaywrightJsonFile, PlaywrightReportError } from '../reports/matrix/outcomes-from-playwright.ts';
@@ -40,9 +40,9 @@ function prepareOut(dir: string): void {
   const problem = outputFolderProblem(dir);
   if (problem === undefined) return claimOutputFolder(dir);
   // A folder of the user's (e.g. holding the shards): fine as long as nothing of theirs is overwritten.
-  if (!existsSync(dir) || !problem.includes(OUTPUT_MARKER)) throw new UsageError(`--out ${problem}`);
+  if (problem.kind !== 'foreign') throw new UsageError(`--out ${problem.message}`);
   const clobbered = REPORT_OUTPUTS.filter((n) => existsSync(join(dir, n)));
-  if (clobbered.length > 0) throw new UsageError(`--out ${problem}; it already holds ${clobbered.join(', ')}, which report would overwrite`);
+  if (clobbered.length > 0) throw new UsageError(`--out ${problem.message}; it already holds ${clobbered.join(', ')}, which report would overwrite`);
 }
 
 async function reportHandler(args: ParsedCommand): Promise<number> {
