@@ -45,6 +45,8 @@ export interface TraceComparison {
   /** Trailing events inside the horizon window that had no counterpart yet (not judged). */
   readonly atHorizon: { readonly predicted: readonly TraceEvent[]; readonly observed: readonly TraceEvent[] };
   readonly options: CompareOptions;
+  /** The largest difference between an observed and a predicted gap that was judged (how close timing came to the tolerance). */
+  readonly largestGapErrorMs: number;
 }
 
 interface FieldDifference {
@@ -105,12 +107,12 @@ interface StreamResult {
 export function compareTraces(predicted: readonly TraceEvent[], observed: readonly TraceEvent[], options: CompareOptions): TraceComparison {
   const streams = [...new Set([...predicted, ...observed].map(streamOf))];
   const results = streams.map((s) => compareStream(predicted, observed, s, options));
-  const timing = timingDivergence(predicted, observed, results.flatMap((r) => r.pairs), options.toleranceMs);
+  const { divergence: timing, largest } = timingDivergence(predicted, observed, results.flatMap((r) => r.pairs), options.toleranceMs);
   const diverged = [...results, ...(timing ? [timing] : [])].filter((r) => r.divergence !== undefined)
     .sort((a, b) => a.at - b.at || a.divergence!.observedIndex - b.divergence!.observedIndex);
   const matched = results.reduce((n, r) => n + r.matched, 0);
-  if (diverged.length > 0) return { divergence: diverged[0].divergence, matched, atHorizon: { predicted: [], observed: [] }, options };
-  return { matched, atHorizon: { predicted: results.flatMap((r) => r.atHorizon.predicted), observed: results.flatMap((r) => r.atHorizon.observed) }, options };
+  if (diverged.length > 0) return { divergence: diverged[0].divergence, matched, atHorizon: { predicted: [], observed: [] }, options, largestGapErrorMs: largest };
+  return { matched, atHorizon: { predicted: results.flatMap((r) => r.atHorizon.predicted), observed: results.flatMap((r) => r.atHorizon.observed) }, options, largestGapErrorMs: largest };
 }
 
 function compareStream(predicted: readonly TraceEvent[], observed: readonly TraceEvent[], stream: string, options: CompareOptions): StreamResult {
@@ -164,8 +166,9 @@ function compareStream(predicted: readonly TraceEvent[], observed: readonly Trac
  * the predicted gap by more than the tolerance. The first pair has no previous one: the origin of
  * a live run (when the device really started) is known only roughly.
  */
-function timingDivergence(predicted: readonly TraceEvent[], observed: readonly TraceEvent[], pairs: readonly [number, number][], tol: number): StreamResult | undefined {
+function timingDivergence(predicted: readonly TraceEvent[], observed: readonly TraceEvent[], pairs: readonly [number, number][], tol: number): { divergence?: StreamResult; largest: number } {
   const sorted = [...pairs].sort((a, b) => predicted[a[0]].t - predicted[b[0]].t || a[0] - b[0]);
+  let largest = 0;
   for (let k = 1; k < sorted.length; k++) {
     const [pi, oi] = sorted[k];
     const [pa, oa] = sorted[k - 1];
@@ -173,13 +176,14 @@ function timingDivergence(predicted: readonly TraceEvent[], observed: readonly T
     const o = observed[oi];
     const dp = p.t - predicted[pa].t;
     const dob = o.t - observed[oa].t;
+    largest = Math.max(largest, Math.abs(dob - dp));
     if (Math.abs(dob - dp) <= tol) continue;
     const prev = describe(predicted[pa]);
     const summary = `${describe(p)} came ${Math.round(dob)} ms after ${prev}, predicted ${Math.round(dp)} ms (${Math.round(dob - dp)} ms off, tolerance ${tol} ms)`;
     const divergence: Divergence = { kind: 'timing', predictedIndex: pi, observedIndex: oi, predicted: p, observed: o, summary, field: 't', predictedValue: `+${Math.round(dp)} ms after the previous event`, observedValue: `+${Math.round(dob)} ms after the previous event` };
-    return { divergence, pairs: [], matched: k, atHorizon: { predicted: [], observed: [] }, at: Math.min(p.t, o.t) };
+    return { divergence: { divergence, pairs: [], matched: k, atHorizon: { predicted: [], observed: [] }, at: Math.min(p.t, o.t) }, largest };
   }
-  return undefined;
+  return { largest };
 }
 
 function describe(e: TraceEvent): string {

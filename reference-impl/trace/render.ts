@@ -17,7 +17,7 @@ const cut = (s: string, w: number): string => (s.length <= w ? s.padEnd(w) : `${
 
 export function verdictLine(c: TraceComparison): string {
   const d = c.divergence;
-  if (!d) return `traces agree: ${c.matched} events matched${c.atHorizon.predicted.length + c.atHorizon.observed.length > 0 ? ` (at the horizon, not judged: ${c.atHorizon.predicted.length} predicted, ${c.atHorizon.observed.length} observed)` : ''}`;
+  if (!d) return `traces agree: ${c.matched} events matched, largest gap difference ${Math.round(c.largestGapErrorMs)} of ${c.options.toleranceMs} ms tolerated${c.atHorizon.predicted.length + c.atHorizon.observed.length > 0 ? ` (at the horizon, not judged: ${c.atHorizon.predicted.length} predicted, ${c.atHorizon.observed.length} observed)` : ''}`;
   return `first divergence (${d.kind}) at predicted #${d.predictedIndex + 1} / observed #${d.observedIndex + 1}: ${d.summary}`;
 }
 

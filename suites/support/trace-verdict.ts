@@ -4,6 +4,8 @@
 // for the same stimulus at the same virtual times, and the first divergence fails the test with the
 // side-by-side diff attached. Readable summary assertions in the spec stay; this is the verdict.
 import { expect, test } from '@playwright/test';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { attachOracleComparison, maskSecrets } from '../../reports/allure/attachments.ts';
 import type { PeerTunnel, PeerTunnelOptions } from '../../drivers/peer/peer-tunnel.ts';
 import { controlEventsFrom, syslogEventsFrom } from '../../drivers/trace/observed-trace.ts';
@@ -14,6 +16,8 @@ import { formatEvent } from '../../reference-impl/trace/trace-event.ts';
 import { timingTolerance, type ToleranceInputs } from '../../reference-impl/trace/tolerance.ts';
 import type { TraceFilter } from '../../reference-impl/trace/filters.ts';
 import { traceVerdict, type TraceVerdict } from '../../reference-impl/trace/verdict.ts';
+import { verdictLine } from '../../reference-impl/trace/render.ts';
+import { projectName } from './devices.ts';
 import { ROUTER_ADDRESS, type DeviceLab } from './device-lab.ts';
 import { predictControlTrace } from './trace-control-prediction.ts';
 
@@ -29,6 +33,9 @@ export const HARNESS_JITTER_REAL_MS = 150;
  * confirms or refutes). The emulated router's timers are exact (virtual ms).
  */
 export const PHYSICAL_TIMER_GRANULARITY_MS = 1000;
+
+/** Set to a folder: each test's raw observed and predicted traces are written there as JSON (recording fixtures, studying a divergence). */
+export const TRACE_DIR_ENV = 'L2TPV3_TRACE_DIR';
 
 /** Filters of the control-plane verdict: the events of this area the test does not own. */
 export const CONTROL_TRACE_FILTERS: readonly TraceFilter[] = [];
@@ -86,7 +93,9 @@ export class TracedLab {
       peers: this.lab.peers, steps: this.stimulus.steps, clock, horizonMs, nameOf,
     });
     const v = traceVerdict({ predicted, observed, filters: CONTROL_TRACE_FILTERS, roles: L2TP_ROLE_RULES, tolerance: tol, horizonMs });
-    if (process.env.TRACE_DEBUG_DIR) (await import('node:fs')).writeFileSync(`${process.env.TRACE_DEBUG_DIR}/${test.info().title.slice(0, 20)}-${this.lab.device.model}.json`, JSON.stringify({ observed, predicted }, null, 1));
+    test.info().annotations.push({ type: 'trace verdict', description: `${verdictLine(v.comparison)}; ${tol.formula}` });
+    const dir = process.env[TRACE_DIR_ENV];
+    if (dir) writeFileSync(path.join(dir, `${test.info().testId}.trace.json`), JSON.stringify({ title: test.info().titlePath.join(' > '), device: projectName(this.lab.device), observed, predicted }));
     await test.info().attach('trace verdict.txt', { body: maskSecrets(v.text, secrets), contentType: 'text/plain' });
     const untimed = (events: typeof v.predicted) => events.map((e) => formatEvent({ ...e, t: 0 }).replace(/^\+0 ms /, ''));
     await attachOracleComparison({ what: 'trace', predicted: untimed(v.predicted), observed: untimed(v.observed), secrets });
