@@ -70,11 +70,21 @@ export function runSuites(o: SuiteRunOptions): Promise<SuiteRunResult> {
     };
     const onInt = () => onSignal('SIGINT');
     const onTerm = () => onSignal('SIGTERM');
+    // If this process ends first (an uncaught error), the group it started must not live on.
+    const onExit = () => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
     process.on('SIGINT', onInt);
     process.on('SIGTERM', onTerm);
+    process.on('exit', onExit);
     const done = () => {
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
+      process.off('exit', onExit);
     };
     child.on('error', (e) => {
       done();
