@@ -5,6 +5,7 @@
 import { CLOSED_FAMILIES, type CommandContext, type CommandSpec } from './command-spec.ts';
 import { BRIDGE_COMMANDS, IPSEC_COMMANDS, L2TP_COMMANDS, TUNNEL_COMMANDS } from './commands-l2tp.ts';
 import { ETHERNET_FILTER_COMMANDS, INTERFACE_COMMANDS, LAN_COMMANDS, NAT_COMMANDS, RIP_COMMANDS, SERVICE_COMMANDS } from './commands-general.ts';
+import { L2MS_COMMANDS } from './commands-l2ms.ts';
 import { better, claimLength, compileSyntax, matchSyntax, optionalChain, renderSyntax, type Element, type MatchFailure, type Values } from './grammar.ts';
 import { DEFAULT_REFUSAL_MESSAGES, type RouterErrorKind } from './messages.ts';
 import { tokenize, TokenizeError, type Token } from './tokens.ts';
@@ -21,6 +22,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
   ...ETHERNET_FILTER_COMMANDS,
   ...NAT_COMMANDS,
   ...SERVICE_COMMANDS,
+  ...L2MS_COMMANDS,
 ];
 
 interface Form {

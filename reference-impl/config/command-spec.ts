@@ -35,4 +35,7 @@ export const CLOSED_FAMILIES: readonly string[] = [
   'ipsec tunnel',
   'ipsec transport',
   'ipsec sa policy',
+  'switch control mode',
+  'switch control use',
+  'switch control watch interval',
 ];

@@ -15,3 +15,5 @@ export * from './validate.ts';
 export * from './text-input.ts';
 export * from './known-commands.ts';
 export * from './review.ts';
+export * from './commands-l2ms.ts';
+export * from './l2ms-gates.ts';

@@ -23,6 +23,8 @@ export interface ConfigPlatform {
   maxL2tpv3Tunnels: number;
   /** タグVLAN機能との併用 */
   tagVlanWithL2tpv3: boolean;
+  /** L2MSのマネージャーとの併用 (checked by l2ms-gates.ts) */
+  l2msManagerWithL2tpv3: boolean;
   /** highest tunnel interface number: the VPN total of ※1 */
   maxTunnelInterfaces: number;
 }
@@ -59,6 +61,7 @@ export function configPlatform(
       l2tpv3Ipsec: c.l2tpv3Ipsec,
       maxL2tpv3Tunnels: c.maxL2tpv3Tunnels,
       tagVlanWithL2tpv3: c.tagVlan,
+      l2msManagerWithL2tpv3: c.l2msManager,
       maxTunnelInterfaces: vpnCount(total, assumptions),
     };
   } catch (err) {
@@ -72,6 +75,7 @@ export function configPlatform(
       l2tpv3Ipsec: false,
       maxL2tpv3Tunnels: 0,
       tagVlanWithL2tpv3: false,
+      l2msManagerWithL2tpv3: false,
       // ASSUMPTION: the VPN total of the model's oldest listed band also holds before it
       maxTunnelInterfaces: vpnCount(rowsOf(facts.name)[0].vpnTotal, assumptions),
     };

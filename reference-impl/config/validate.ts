@@ -15,6 +15,7 @@ import {
   type ConfigPlatform,
   type ConfigPlatformAssumptions,
 } from './platform-gates.ts';
+import { checkL2ms, type L2msRule } from './l2ms-gates.ts';
 import { isIpv4 } from './value-types.ts';
 import { ipsec } from './views-ipsec.ts';
 import { commands, l2tpTunnels, type CommandAt } from './views.ts';
@@ -34,6 +35,8 @@ export type ValidationRule =
   | 'endpoint-name-type'
   | 'ike-version'
   | 'vlan-mode-conflict'
+  /** L2MS commands, options and the manager on an L2TPv3 endpoint (l2ms-gates.ts) */
+  | L2msRule
   /** a real RTX command outside the modelled subset (review.ts) */
   | 'not-modelled'
   /** no RTX command at all (review.ts) */
@@ -139,6 +142,7 @@ export function validateConfig(doc: ConfigDocument, platform: ConfigPlatform, op
   checkBridges(all, platform, assumptions, (c, detail) => add('bridge-member', c, R.bridgeMemberRefused, detail));
   checkVlanModes(all, (c, detail) => add('vlan-mode-conflict', c, R.vlanModeConflict, detail));
   checkL2tpv3Tunnels(doc, all, platform, where, add);
+  checkL2ms(doc, platform, where, add);
   return issues.sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
