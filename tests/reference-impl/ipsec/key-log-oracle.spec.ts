@@ -9,7 +9,8 @@ import { buildEthernetFrame, buildUdpPacket, ETHERTYPE } from '../../../referenc
 import { unwrapIpsecCapture } from '../../../reference-impl/ipsec/capture-ipsec.ts';
 import { protectTransport, espSa } from '../../../reference-impl/ipsec/esp/index.ts';
 import { keyLogOfActions } from '../../../reference-impl/ipsec/ike-key-log.ts';
-import type { IpsecSaUp } from '../../../reference-impl/ipsec/ike/ike-events.ts';
+import type { IkeGatewayConfig, IpsecSaUp } from '../../../reference-impl/ipsec/ike/ike-events.ts';
+import { ID_TYPE } from '../../../reference-impl/ipsec/isakmp/constants.ts';
 import { parseKeyLog, tsharkKeyOptions, writeKeyLog } from '../../../reference-impl/ipsec/key-log.ts';
 import { avps, encodeControlMessage } from '../../../reference-impl/l2tpv3/index.ts';
 import { tsharkFields, tsharkMatching, tsharkMissing } from '../../support/tshark.ts';
@@ -21,9 +22,16 @@ function frame(src: string, dst: string, ip: Uint8Array): Uint8Array {
   return buildEthernetFrame({ src: MAC[src], dst: MAC[dst], etherType: ETHERTYPE.IPV4, payload: ip });
 }
 
-const SCENARIOS = [
-  { name: 'main mode, no NAT-T', a: {}, b: {}, udp: false },
-  { name: 'aggressive mode (KEY_ID), NAT-T forced', a: { exchange: 'aggressive' as const, localId: { type: 11, value: 'l2tpv3' }, natTraversal: { on: true, force: true, keepaliveS: 300 } }, b: { exchange: 'aggressive' as const, remote: 'any' as const, remoteId: { type: 11, value: 'l2tpv3' }, natTraversal: { on: true, force: true, keepaliveS: 300 } }, udp: true },
+const FORCED = { on: true, force: true, keepaliveS: 300 };
+const SCENARIOS: { name: string; a: Partial<IkeGatewayConfig>; b: Partial<IkeGatewayConfig>; udp: boolean; phase1: string }[] = [
+  { name: 'main mode, no NAT-T', a: {}, b: {}, udp: false, phase1: '2' },
+  {
+    name: 'aggressive mode (KEY_ID), NAT-T forced',
+    a: { exchange: 'aggressive', localId: { type: ID_TYPE.keyId, value: 'l2tpv3' }, natTraversal: FORCED },
+    b: { exchange: 'aggressive', remote: 'any', remoteId: { type: ID_TYPE.keyId, value: 'l2tpv3' }, natTraversal: FORCED },
+    udp: true,
+    phase1: '4',
+  },
 ];
 
 for (const sc of SCENARIOS) {
@@ -64,8 +72,9 @@ for (const sc of SCENARIOS) {
     const file = test.info().outputPath('oracle-ike-esp.pcap');
     writeFileSync(file, writePcap(records, LINKTYPE.ETHERNET));
     const prefs = tsharkKeyOptions(keys.entries);
-    const theirs = tsharkFields(file, ['isakmp.ispi', 'isakmp.flag_e', 'isakmp.typepayload', 'esp.spi', 'esp.icv_good', 'l2tp.ccid'], { prefs });
+    const theirs = tsharkFields(file, ['isakmp.ispi', 'isakmp.exchangetype', 'isakmp.flag_e', 'isakmp.typepayload', 'esp.spi', 'esp.icv_good', 'l2tp.ccid'], { prefs });
     expect(tsharkMatching(file, '_ws.malformed || esp.icv_bad == 1', prefs)).toEqual([]);
+    expect(theirs.get(1)?.get('isakmp.exchangetype'), 'phase 1 exchange (2 main, 4 aggressive)').toEqual([sc.phase1]);
     // Every encrypted ISAKMP message shows its decrypted payloads; every ESP packet authenticates and holds the HELLO.
     const encrypted = [...theirs].filter(([, f]) => f.get('isakmp.flag_e')?.[0] === '1');
     expect(encrypted.length).toBeGreaterThan(0);
