@@ -2,14 +2,17 @@
 // (LearningBridge), filters on the way (FilterStage), and the router's own addresses answering
 // ARP / ND / ping (frame-responder). Pure: frames and datagrams go out through callbacks.
 import { LearningBridge, type BridgeTableView } from '../bridge/index.ts';
+import { DEFAULT_CONTROL_PROFILE, type ControlProfile } from '../control/control-profile.ts';
 import type { SessionLayout } from '../control/node-events.ts';
 import type { FramePath, MemberPort } from '../filter/index.ts';
 import { decodeDataMessage, encodeDataMessage, peekSessionId } from '../l2tpv3/data-message.ts';
 import { decodeEthernetHeader } from '../l2tpv3/ethernet-frame.ts';
 import type { Capabilities } from '../platform/index.ts';
 import { ByteArena } from './byte-arena.ts';
+import { mustSequence, SequenceReceiver, SequenceSender } from './data-sequencing.ts';
 import type { DefectName } from './defects.ts';
 import type { FilterStage } from './filter-stage.ts';
+import { L2msStage } from './l2ms-stage.ts';
 import { addressedToRouter, ownAddresses, respond, type OwnAddresses } from './frame-responder.ts';
 import { bytesEq, splitPrefix } from './ip-address.ts';
 import type { RouterPlan } from './router-config.ts';
@@ -27,9 +30,16 @@ interface LiveSession {
   tunnel: number;
   peer: string;
   layout: SessionLayout;
-  /** The header of every data message we send in this session (it never changes: S bit 0, sequence 0). */
+  /** The header of every data message we send in this session (fixed but for the L2SS word when sequencing). */
   txHead: Uint8Array;
+  /** Numbering of what we send, when the peer asked for Data Sequencing (3931 §5.4.4). */
+  txSeq?: SequenceSender;
+  /** Checking of what we receive, when we asked for Data Sequencing (3931 App. C). */
+  rxSeq?: SequenceReceiver;
 }
+
+/** The profile's sequencing parameters the data plane uses (session-profile-assumptions.ts). */
+export type SequencingProfile = Pick<ControlProfile, 'sequenceWindow' | 'sequenceResyncAfter' | 'level1Classification'>;
 
 export interface DataPlaneCounters {
   lanIn: number;
@@ -37,6 +47,10 @@ export interface DataPlaneCounters {
   tunnelIn: number;
   tunnelOut: number;
   dropped: number;
+  /** Data whose cookie was not the one we assigned (3931 §4.5). */
+  cookieDropped: number;
+  /** Data with an old or duplicate sequence number, or unnumbered where we require numbers (3931 App. C). */
+  sequenceDropped: number;
 }
 
 /** CRC-32 (IEEE 802.3), for the fcs-appended defect only. */
@@ -62,7 +76,7 @@ const tunnelNumber = (member: string): number | undefined => {
 const EMPTY_BYTES = new Uint8Array(0);
 
 export class DataPlane {
-  readonly counters: DataPlaneCounters = { lanIn: 0, lanOut: 0, tunnelIn: 0, tunnelOut: 0, dropped: 0 };
+  readonly counters: DataPlaneCounters = { lanIn: 0, lanOut: 0, tunnelIn: 0, tunnelOut: 0, dropped: 0, cookieDropped: 0, sequenceDropped: 0 };
   private readonly bridges = new Map<string, LearningBridge>();
   /** member -> its bridge */
   private readonly memberOf = new Map<string, LearningBridge>();
@@ -72,6 +86,7 @@ export class DataPlane {
   private readonly bySid = new Map<number, LiveSession>();
   private readonly arena = new ByteArena();
   private readonly ports = new Map<string, MemberPort>();
+  private readonly l2ms: L2msStage;
 
   constructor(
     plan: RouterPlan,
@@ -81,7 +96,9 @@ export class DataPlane {
     private readonly defects: ReadonlySet<DefectName>,
     private readonly out: DataPlaneOutputs,
     nowMs: number,
+    private readonly sequencing: SequencingProfile = DEFAULT_CONTROL_PROFILE,
   ) {
+    this.l2ms = new L2msStage(plan, caps.model, (i) => this.own.get(i)?.mac ?? this.macOf(i), defects);
     for (const b of plan.bridges) {
       const bridge = new LearningBridge({
         name: b.bridge,
@@ -146,7 +163,13 @@ export class DataPlane {
       l2ss: layout.txLayout.l2ss === 'default' ? { sequenced: false, sequence: 0 } : null,
       payload: EMPTY_BYTES,
     });
-    const s = { tunnel, peer, layout, txHead };
+    const txSequenced = (layout.txSequencing ?? 0) !== 0 && layout.txLayout.l2ss === 'default';
+    const rxSequenced = (layout.rxSequencing ?? 0) !== 0 && layout.rxLayout.l2ss === 'default';
+    const s: LiveSession = {
+      tunnel, peer, layout, txHead,
+      txSeq: txSequenced ? new SequenceSender() : undefined,
+      rxSeq: rxSequenced ? new SequenceReceiver(this.sequencing.sequenceWindow, this.sequencing.sequenceResyncAfter) : undefined,
+    };
     this.sessions.set(tunnel, s);
     this.bySid.set(layout.localSessionId, s);
     this.memberOf.get(`tunnel${tunnel}`)?.setTunnelEstablished(`tunnel${tunnel}`, true);
@@ -166,6 +189,9 @@ export class DataPlane {
     if (bridge) return this.bridgeIngress(bridge, port, frame, nowMs);
     const own = this.own.get(port);
     if (own) for (const r of respond(frame, own)) this.emitLan(port, r);
+    // L2MS on a routed LAN (router/l2ms-stage.ts): an agent answers discovery here too
+    const l2ms = this.l2ms.ingress(port, frame);
+    if (l2ms) for (const r of l2ms.answers) this.emitLan(port, r);
   }
 
   /** A UDP datagram on port 1701 that is L2TP data (T bit clear). */
@@ -178,13 +204,31 @@ export class DataPlane {
     const d = decodeDataMessage(bytes, 'udp', s.layout.rxLayout);
     if (!d.ok) return this.drop();
     // defect cookie-ignored: the cookie is not compared with the one we assigned (facts §1.4)
-    if (!this.defects.has('cookie-ignored') && !bytesEq(s.layout.rxCookie, d.value.cookie)) return this.drop();
+    if (!this.defects.has('cookie-ignored') && !bytesEq(s.layout.rxCookie, d.value.cookie)) {
+      this.counters.cookieDropped++;
+      return this.drop();
+    }
+    if (s.rxSeq && !this.sequenceAccepted(s, s.rxSeq, d.value.l2ss, d.value.payload)) {
+      this.counters.sequenceDropped++;
+      return this.drop();
+    }
     this.counters.tunnelIn++;
     this.out.activity(s.tunnel);
     const member = `tunnel${s.tunnel}`;
     const bridge = this.memberOf.get(member);
     // a view into the received datagram: nothing on the way keeps or changes the frame
     if (bridge) this.bridgeIngress(bridge, member, d.value.payload, nowMs);
+  }
+
+  /**
+   * We asked for sequencing (3931 §5.4.4): a numbered frame must be new (App. C); an unnumbered one
+   * is taken only where our level does not require a number (IP frames at level 1). ASSUMPTION: a
+   * frame that lacks a required number is dropped, as Linux does (facts §7 `recv_seq`) (not
+   * documented; a hardware run confirms or refutes).
+   */
+  private sequenceAccepted(s: LiveSession, rx: SequenceReceiver, l2ss: { sequenced: boolean; sequence: number } | null, payload: Uint8Array): boolean {
+    if (l2ss?.sequenced) return rx.receive(l2ss.sequence) === 'new';
+    return !mustSequence(s.layout.rxSequencing ?? 0, payload, this.sequencing.level1Classification);
   }
 
   private drop(): void {
@@ -204,6 +248,10 @@ export class DataPlane {
       if (this.filters.allows(toRouter, frame)) for (const r of respond(frame, own)) this.fromRouter(bridge, r, nowMs);
       if (bytesEq(own.mac, frame, 0, 6)) return; // unicast to the router: not bridged
     }
+    // L2MS (seed: L2TPv3とL2MS; router/l2ms-stage.ts): a manager consumes L2MS frames, an agent answers discovery
+    const l2ms = this.l2ms.ingress(bridge.name, frame);
+    if (l2ms) for (const r of l2ms.answers) this.emitMember(member, r);
+    if (l2ms?.bridged === false) return;
     const d = bridge.forward(frame, member, nowMs);
     let egress = d.egress;
     // defect floods-to-ingress: flooding includes the member the frame came in on
@@ -242,6 +290,15 @@ export class DataPlane {
     const bytes = this.arena.take(s.txHead.length + payload.length);
     bytes.set(s.txHead, 0);
     bytes.set(payload, s.txHead.length);
+    // the Default L2SS is the head's last word: S bit and the 24-bit number (3931 §4.6)
+    if (s.txSeq && mustSequence(s.layout.txSequencing ?? 0, payload, this.sequencing.level1Classification)) {
+      const n = s.txSeq.take();
+      const o = s.txHead.length - 4;
+      bytes[o] = 0x40;
+      bytes[o + 1] = (n >>> 16) & 0xff;
+      bytes[o + 2] = (n >>> 8) & 0xff;
+      bytes[o + 3] = n & 0xff;
+    }
     this.counters.tunnelOut++;
     this.out.udp(s.peer, bytes);
     this.out.activity(n);

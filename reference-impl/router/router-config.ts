@@ -8,6 +8,7 @@ import {
   configPlatform,
   interfaceAddresses,
   l2tpService,
+  l2msSettings,
   l2tpTunnels,
   lineWords,
   param,
@@ -16,6 +17,7 @@ import {
   type BridgeView,
   type ConfigDocument,
   type ConfigIssue,
+  type L2msSettings,
   type L2tpTunnelView,
 } from '../config/index.ts';
 import type { TunnelConfig } from '../control/node.ts';
@@ -37,6 +39,7 @@ export const EMULATOR_LIMITS = { ipsecRunsAsPlainL2tpv3: true } as const;
 const GATE_DEFECTS: Partial<Record<DefectName, readonly string[]>> = {
   'unsupported-feature-accepted': ['l2tpv3-unsupported', 'l2tpv3-ipsec-unsupported'],
   'tunnel-limit-not-enforced': ['too-many-l2tpv3-tunnels'],
+  'l2ms-manager-combination-accepted': ['l2ms-manager-with-l2tpv3'],
 };
 
 export function effectiveIssues(doc: ConfigDocument, model: string, firmware: string, defects: ReadonlySet<DefectName>): ConfigIssue[] {
@@ -67,6 +70,8 @@ export interface RouterPlan {
   ipBindings: FilterBinding[];
   /** `ip IF inbound filter LIST` (input blocking, seed ※1): interface -> ids */
   inboundBindings: Map<string, number[]>;
+  /** L2MS mode and `switch control use` (seed: L2TPv3とL2MS; router/l2ms-stage.ts) */
+  l2ms: L2msSettings;
 }
 
 export function tunnelSettingsFrom(v: L2tpTunnelView, model: string, defects: ReadonlySet<DefectName>): TunnelSettings {
@@ -161,5 +166,6 @@ export function planRouter(doc: ConfigDocument, model: string, firmware: string,
     ethernetBindings,
     ipBindings,
     inboundBindings,
+    l2ms: l2msSettings(doc),
   };
 }

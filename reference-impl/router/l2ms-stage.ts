@@ -1,0 +1,55 @@
+// The emulated router's L2MS handling (seed: L2TPv3とL2MS; CR §48.1.1-48.1.2): for a frame that
+// enters a bridge (or a LAN port outside any bridge), the L2MS disposition of the oracle
+// (reference-impl/l2ms) under the config's mode and `switch control use` settings. The data plane
+// asks ingress() before bridging; anything that is not an L2MS frame costs two octet compares.
+import type { L2msSettings } from '../config/index.ts';
+import { isL2msFrame, l2msDisposition, macText, type L2msDisposition, type L2msInterfaceState } from '../l2ms/index.ts';
+import type { BridgeView } from '../config/index.ts';
+import type { DefectName } from './defects.ts';
+
+export interface L2msStageInput {
+  readonly l2ms: L2msSettings;
+  readonly bridges: readonly BridgeView[];
+}
+
+const DROPPED: L2msDisposition = { bridged: false, answers: [], why: 'defect l2ms-off-consumes: dropped although L2MS is off here' };
+
+export class L2msStage {
+  /** interface (bridge or LAN port) -> L2MS state there */
+  private readonly states = new Map<string, L2msInterfaceState>();
+
+  constructor(
+    plan: L2msStageInput,
+    private readonly model: string,
+    /** The router's MAC on a bridge or LAN port (what an agent answers from). */
+    private readonly macOf: (iface: string) => Uint8Array,
+    private readonly defects: ReadonlySet<DefectName>,
+  ) {
+    const { mode, use } = plan.l2ms;
+    for (const [iface, on] of use) if (/^lan\d+$/.test(iface)) this.states.set(iface, { mode, use: on });
+    for (const b of plan.bridges) {
+      // ASSUMPTION l2ms-bridge-use: the bridge's own setting, else any LAN member's `use on`
+      const own = use.get(b.bridge);
+      const on = own ?? b.members.some((m) => /^lan\d+$/.test(m) && use.get(m) === true);
+      this.states.set(b.bridge, { mode, use: on });
+    }
+  }
+
+  /**
+   * The disposition of a frame entering `iface` (a bridge, or a LAN port outside every bridge);
+   * undefined for a frame that is not an L2MS frame (handled as before).
+   */
+  ingress(iface: string, frame: Uint8Array): L2msDisposition | undefined {
+    if (!isL2msFrame(frame)) return undefined;
+    const state = this.states.get(iface) ?? { mode: 'off', use: false };
+    const running = state.mode !== 'off' && state.use;
+    // defect l2ms-off-consumes: L2MS frames are dropped where L2MS is disabled (the seed's advice breaks)
+    if (!running) return this.defects.has('l2ms-off-consumes') ? DROPPED : undefined;
+    const d = l2msDisposition(frame, state, { mac: macText(this.macOf(iface)), model: this.model });
+    // defect l2ms-manager-forwards: the manager bridges L2MS frames on instead of consuming them
+    if (state.mode === 'manager' && this.defects.has('l2ms-manager-forwards')) return { ...d, bridged: true };
+    // defect l2ms-agent-silent: the agent never answers a discovery query
+    if (state.mode === 'agent' && this.defects.has('l2ms-agent-silent')) return { ...d, answers: [] };
+    return d;
+  }
+}
