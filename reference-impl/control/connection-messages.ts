@@ -64,6 +64,16 @@ export function tieBreakerOf(m: ControlMessage): Uint8Array | undefined {
   return a && a.value.kind === 'octets' ? a.value.value : undefined;
 }
 
+/** Who the peer says it is (Host Name AVP, Router ID AVP as a dotted quad), for `show status l2tp`. */
+export function peerIdentityOf(m: ControlMessage): { hostName?: string; routerId?: string } {
+  const h = findAvp(m.avps, AVP.HostName);
+  const r = u32Of(m, AVP.RouterId);
+  return {
+    hostName: h && h.value.kind === 'ascii' ? h.value.value : undefined,
+    routerId: r === undefined ? undefined : [r >>> 24, (r >>> 16) & 0xff, (r >>> 8) & 0xff, r & 0xff].join('.'),
+  };
+}
+
 export function receiveWindowOf(m: ControlMessage): number {
   const a = findAvp(m.avps, AVP.ReceiveWindowSize);
   const v = a && a.value.kind === 'u16' ? a.value.value : 4; // absent => 4 (3931 §5.4.3)
@@ -81,7 +91,9 @@ export function missingMandatoryAvps(type: number, m: ControlMessage): number[] 
 export function startProblem(
   type: number, m: ControlMessage, settings: TunnelSettings, profile: ControlProfile,
 ): { refusal: ConnectionRefusal; syslog: SyslogId } | undefined {
-  if (missingMandatoryAvps(type, m).length > 0 || assignedCcidOf(m) === 0) return { refusal: 'missingAvp', syslog: 'avpsCheckError' };
+  // profile missingMandatoryAvp 'accept': a missing AVP passes, but a zero Assigned CCID never can (3931 §5.4.3)
+  const missing = profile.missingMandatoryAvp !== 'accept' && missingMandatoryAvps(type, m).length > 0;
+  if (missing || assignedCcidOf(m) === 0) return { refusal: 'missingAvp', syslog: 'avpsCheckError' };
   const peerRouterId = u32Of(m, AVP.RouterId);
   const want = parseRouterId(settings.remoteRouterId);
   if (profile.routerIdCheck === 'always' || want !== 0) {

@@ -8,7 +8,8 @@ import { MESSAGE_TYPE as MT, messageTypeInfo } from '../l2tpv3/message-types.ts'
 import { syslogMessageName } from './syslog-gate.ts';
 import type { SyslogArgs, SyslogId } from '../syslog/catalogue.ts';
 import type { ControlProfile } from './control-profile.ts';
-import { assignedCcidOf, receiveWindowOf, startAvps, startProblem, stopCcnAvps, type ConnectionRefusal } from './connection-messages.ts';
+import { assignedCcidOf, missingMandatoryAvps, peerIdentityOf, receiveWindowOf, startAvps, startProblem, stopCcnAvps, type ConnectionRefusal } from './connection-messages.ts';
+import { AVP } from '../l2tpv3/avp-types.ts';
 import type { ConnectionState } from './node-events.ts';
 import type { RandomSource } from './random.ts';
 import { randomBytes } from './random.ts';
@@ -49,6 +50,8 @@ export class ControlConnection implements SessionHost {
   tieBreaker?: Uint8Array;
   /** Set on a connection that only exists to reject a losing SCCRQ: it ends silently. */
   rejecting = false;
+  /** The peer's Host Name and Router ID from its accepted SCCRQ/SCCRP (`show status l2tp`). */
+  peerIdentity: { hostName?: string; routerId?: string } = {};
   readonly rel: ReliableDelivery<Outgoing, Incoming>;
   readonly auth: TunnelAuth;
   readonly sessions: SessionTable;
@@ -193,6 +196,8 @@ export class ControlConnection implements SessionHost {
 
   private dispatch(ctx: Ctx, type: number, m: ControlMessage, unknownMandatory: boolean): void {
     const scope = messageTypeInfo(type)?.scope;
+    // SCCRQ/SCCRP: checked by startProblem, after their `connected from` line
+    if (type !== MT.SCCRQ && type !== MT.SCCRP && this.missingAvps(ctx, type, m)) return;
     if (type === MT.StopCCN) return this.peerStopped(ctx);
     if (scope === 'session') {
       if (this.state !== 'established') return this.mismatch(ctx, type);
@@ -221,6 +226,22 @@ export class ControlConnection implements SessionHost {
     }
   }
 
+  /**
+   * A message lacking an AVP RFC 3931 §6 lists as MUST: the profile's one rule for every message
+   * type (missingMandatoryAvp; 3931 §7.1 default: log, clear the control connection). True when handled.
+   */
+  private missingAvps(ctx: Ctx, type: number, m: ControlMessage): boolean {
+    const action = this.profile.missingMandatoryAvp;
+    const missing = missingMandatoryAvps(type, m);
+    if (action === 'accept' || missing.length === 0) return false;
+    // the seed's own line for an ICRQ without Remote End ID, else its line for a bad AVP set
+    this.log(ctx, type === MT.ICRQ && missing.includes(AVP.RemoteEndId) ? 'remoteEndIdNotExist' : 'avpsCheckError');
+    if (type === MT.StopCCN) this.peerStopped(ctx); // the connection is cleared either way
+    else if (action === 'refuse-owner' && messageTypeInfo(type)?.scope === 'session' && this.state === 'established') this.sessions.refuseMalformed(ctx, type, m);
+    else this.stop(ctx, 'missingAvp');
+    return true;
+  }
+
   private mismatch(ctx: Ctx, type: number): void {
     this.log(ctx, 'tunnelStateMismatch', { message: syslogMessageName(type) });
     this.stop(ctx, 'stateMismatch');
@@ -229,6 +250,7 @@ export class ControlConnection implements SessionHost {
   private onSccrq(ctx: Ctx, m: ControlMessage): void {
     this.log(ctx, 'connectedFrom', { address: this.peer });
     if (this.refuseStart(ctx, MT.SCCRQ, m)) return;
+    this.peerIdentity = peerIdentityOf(m);
     this.send(ctx, MT.SCCRP, startAvps(this.settings, this.profile, this.localCcid));
     this.setState(ctx, 'wait-ctl-conn');
   }
@@ -236,6 +258,7 @@ export class ControlConnection implements SessionHost {
   private onSccrp(ctx: Ctx, m: ControlMessage): void {
     this.remoteCcid = assignedCcidOf(m) ?? 0;
     if (this.refuseStart(ctx, MT.SCCRP, m)) return;
+    this.peerIdentity = peerIdentityOf(m);
     this.send(ctx, MT.SCCCN, []);
     this.establish(ctx);
   }

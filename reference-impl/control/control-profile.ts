@@ -1,8 +1,13 @@
 // Firmware-profile parameters for control-plane behaviour the documents do not give.
 // Every field is a guess until a hardware run confirms or refutes it; each says so.
 import type { CookieLength } from '../l2tpv3/data-message.ts';
+import { SESSION_PROFILE_ASSUMPTIONS as SA } from './session-profile-assumptions.ts';
 
 export type TunnelAuthMethod = 'challenge' | 'digest';
+/** Data Sequencing levels (RFC 3931 §5.4.4): 0 none, 1 non-IP only, 2 all. */
+export type SequencingLevel = 0 | 1 | 2;
+/** What a control message missing a mandatory AVP does (session-profile-assumptions.ts missingMandatoryAvp). */
+export type MissingAvpAction = 'clear-connection' | 'refuse-owner' | 'accept';
 
 export interface ControlProfile {
   /**
@@ -29,10 +34,20 @@ export interface ControlProfile {
   stopCcnHoldMs: number;
   /** ASSUMPTION: acknowledgements are explicit ACK messages (type 20) rather than ZLBs (not documented; a hardware run confirms or refutes). ZLB is never used with digest auth (3931 §6.15). */
   ackStyle: 'explicit' | 'zlb';
-  /** ASSUMPTION: no cookie is offered (RTX has no cookie command, facts §8 "Cookie / session ID") (not documented; a hardware run confirms or refutes). */
+  /** ASSUMPTION: length of the Assigned Cookie we send, 0 = none (session-profile-assumptions.ts own-cookie-length). */
   cookieLength: CookieLength;
-  /** ASSUMPTION: the L2-Specific Sublayer we require on received data: 0 none (not documented; a hardware run confirms or refutes). */
+  /** ASSUMPTION: the L2-Specific Sublayer we require on received data: 0 none, 1 Default (own-l2ss). */
   l2ssOffered: 0 | 1;
+  /** ASSUMPTION: the Data Sequencing level we require on received data, sent as the Data Sequencing AVP when not 0 (own-data-sequencing). Needs l2ssOffered 1 (3931 §5.4.4). */
+  dataSequencing: SequencingLevel;
+  /** ASSUMPTION: RFC 3931 App. C window of "new" sequence numbers (sequence-window). */
+  sequenceWindow: number;
+  /** ASSUMPTION: in-sequence "old" drops before the expected number resynchronises (sequence-resync). */
+  sequenceResyncAfter: number;
+  /** ASSUMPTION: how level-1 sequencing tells IP frames from others (level1-classification). */
+  level1Classification: 'by-ethertype' | 'all-frames';
+  /** ASSUMPTION: a control message missing a mandatory AVP, any type alike (missing-mandatory-avp; RFC 3931 §7.1 default). */
+  missingMandatoryAvp: MissingAvpAction;
   /** ASSUMPTION: Tie Breaker AVPs are sent in every SCCRQ and ICRQ (not documented; a hardware run confirms or refutes). */
   sendTieBreakers: boolean;
   /** ASSUMPTION: only the control connection's initiator sends the ICRQ ('tunnel-initiator'); 'both' makes sessions race (not documented; a hardware run confirms or refutes). */
@@ -65,8 +80,13 @@ export const DEFAULT_CONTROL_PROFILE: ControlProfile = {
   receiveWindow: 4,
   stopCcnHoldMs: 31_000,
   ackStyle: 'explicit',
-  cookieLength: 0,
-  l2ssOffered: 0,
+  cookieLength: SA.cookieLength.value,
+  l2ssOffered: SA.l2ssOffered.value,
+  dataSequencing: SA.dataSequencing.value,
+  sequenceWindow: SA.sequenceWindow.value,
+  sequenceResyncAfter: SA.sequenceResyncAfter.value,
+  level1Classification: SA.level1Classification.value,
+  missingMandatoryAvp: SA.missingMandatoryAvp.value,
   sendTieBreakers: true,
   sessionInitiator: 'tunnel-initiator',
   reconnectDelayMs: 10_000,
@@ -89,4 +109,8 @@ export function validateControlProfile(p: ControlProfile): void {
   if (p.retransmitCapMs < p.retransmitInitialMs) throw new Error('control profile: retransmitCapMs is below retransmitInitialMs');
   if (!(p.maxRetransmissions >= 0)) throw new Error('control profile: maxRetransmissions must be >= 0');
   if (!(p.receiveWindow >= 1 && p.receiveWindow <= 0xffff)) throw new Error('control profile: receiveWindow must be 1..65535');
+  // Sequencing without a sublayer that carries numbers is what RFC 3931 §5.4.4 answers with CDN 15.
+  if (p.dataSequencing !== 0 && p.l2ssOffered !== 1) throw new Error('control profile: dataSequencing needs l2ssOffered 1 (the Default L2SS carries the numbers)');
+  if (!(Number.isInteger(p.sequenceWindow) && p.sequenceWindow >= 1 && p.sequenceWindow <= 2 ** 23)) throw new Error('control profile: sequenceWindow must be 1..2^23');
+  if (!(Number.isInteger(p.sequenceResyncAfter) && p.sequenceResyncAfter >= 1)) throw new Error('control profile: sequenceResyncAfter must be >= 1');
 }

@@ -32,6 +32,10 @@ export interface SessionLayout {
   rxLayout: { cookieLength: CookieLength; l2ss: L2ssMode };
   txLayout: { cookieLength: CookieLength; l2ss: L2ssMode };
   pseudowireType: number;
+  /** Data Sequencing level the peer asked for: how we number data we send (3931 §5.4.4; absent = 0). */
+  txSequencing?: 0 | 1 | 2;
+  /** Data Sequencing level we asked for: what we require on data we receive (absent = 0). */
+  rxSequencing?: 0 | 1 | 2;
 }
 
 export type NodeAction =

@@ -104,6 +104,10 @@ export class L2tpNode implements ConnectionHost {
   remoteCcid(tunnel: number): number | undefined {
     return this.tunnelConn.get(tunnel)?.remoteCcid;
   }
+  /** The peer's Host Name and Router ID from its SCCRQ/SCCRP, while a connection serves the tunnel. */
+  peerIdentity(tunnel: number): { hostName?: string; routerId?: string } {
+    return this.tunnelConn.get(tunnel)?.peerIdentity ?? {};
+  }
   establishedSessions(tunnel: number): SessionLayout[] {
     const c = this.tunnelConn.get(tunnel);
     return c ? c.sessions.all.filter((s) => s.state === 'established').map((s) => s.layout()) : [];

@@ -64,6 +64,21 @@ export class SessionTable {
     s.onMessage(ctx, type, m);
   }
 
+  /**
+   * A session message missing a mandatory AVP, profile missingMandatoryAvp 'refuse-owner': only its
+   * session ends, with a CDN (an ICRQ is refused as a new session; a CDN just ends its session).
+   */
+  refuseMalformed(ctx: Ctx, type: number, m: ControlMessage): void {
+    if (type === MT.ICRQ) {
+      const refusal = remoteEndIdOf(m) === undefined ? 'remoteEndIdMissing' : 'missingMandatoryAvp';
+      return this.host.send(ctx, MT.CDN, cdnAvps(refusal, this.host.newSessionId(), peerLocalSessionId(m)));
+    }
+    const s = this.byLocal.get(remoteSessionIdOf(m)) ?? this.all.find((x) => x.remoteSid !== 0 && x.remoteSid === peerLocalSessionId(m));
+    if (!s) return;
+    if (type === MT.CDN) return s.cleanup(ctx);
+    s.refuse(ctx, 'missingMandatoryAvp');
+  }
+
   /** The idle rows of the session FSMs (3931 §7.3.1/§7.3.2): ICRP -> CDN, ICCN -> clean up, CDN -> nothing. */
   private forUnknownSession(ctx: Ctx, type: number, m: ControlMessage): void {
     if (type === MT.ICRP) {

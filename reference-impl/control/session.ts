@@ -42,6 +42,10 @@ export const ICRQ_REFUSAL = {
   remoteEndIdMismatch: { result: CDN_RESULT.GeneralError, error: GENERAL_ERROR.VendorSpecific },
   unsupportedPwType: { result: CDN_RESULT.UnsupportedPwType, error: undefined },
   sequencingWithoutL2ss: { result: CDN_RESULT.SequencingWithoutL2ss, error: undefined },
+  // ASSUMPTION: an L2SS type other than none/Default, or a Data Sequencing level above 2, is a value
+  // out of range: CDN 2/3 (3931 §5.4.4 defines only these; not documented; a hardware run confirms or refutes).
+  unsupportedDataOption: { result: CDN_RESULT.GeneralError, error: GENERAL_ERROR.OutOfRange },
+  missingMandatoryAvp: { result: CDN_RESULT.GeneralError, error: GENERAL_ERROR.OutOfRange },
   unknownMandatoryAvp: { result: CDN_RESULT.GeneralError, error: GENERAL_ERROR.UnknownMandatoryAvp },
   stateMismatch: { result: CDN_RESULT.FsmErrorOrTimeout, error: undefined },
   lostTieBreaker: { result: CDN_RESULT.LostTieBreaker, error: undefined },
@@ -83,13 +87,21 @@ export function icrqProblem(settings: TunnelSettings, m: ControlMessage): { refu
   // ASSUMPTION: with no `l2tp remote end-id` configured any received value is accepted (not documented; a hardware run confirms or refutes).
   if (settings.remoteEndId !== undefined && endId !== settings.remoteEndId) return { refusal: 'remoteEndIdMismatch', syslog: 'remoteEndIdMismatched' };
   if (u16Of(m, AVP.PseudowireType) !== PW_TYPE.Ethernet) return { refusal: 'unsupportedPwType' };
-  if (sequencingWithoutL2ss(m)) return { refusal: 'sequencingWithoutL2ss' };
-  return undefined;
+  return dataOptionProblem(m);
 }
 
-/** Data Sequencing asked for without a Default L2SS to carry it (3931 §5.4.4). */
-function sequencingWithoutL2ss(m: ControlMessage): boolean {
-  return (u16Of(m, AVP.DataSequencing) ?? 0) !== 0 && (u16Of(m, AVP.L2SpecificSublayer) ?? 0) !== 1;
+/**
+ * What the peer's L2SS / Data Sequencing AVPs ask that we cannot do: sequencing without a Default
+ * L2SS to carry it (3931 §5.4.4: CDN 15), a sublayer type we do not have, an undefined level.
+ */
+function dataOptionProblem(m: ControlMessage): { refusal: IcrqRefusal } | undefined {
+  return dataOptionLevels(u16Of(m, AVP.L2SpecificSublayer) ?? 0, u16Of(m, AVP.DataSequencing) ?? 0);
+}
+
+function dataOptionLevels(l2ss: number, seq: number): { refusal: IcrqRefusal } | undefined {
+  if (seq !== 0 && l2ss !== 1) return { refusal: 'sequencingWithoutL2ss' };
+  if (l2ss > 1 || seq > 2) return { refusal: 'unsupportedDataOption' };
+  return undefined;
 }
 
 /** A CDN for a session: Result Code, our Local Session ID, the peer's as Remote (3931 §6.12). */
@@ -104,6 +116,8 @@ export class Session {
   readonly rxCookie: Uint8Array;
   txCookie: Uint8Array = new Uint8Array(0);
   txL2ss = 0;
+  /** Data Sequencing level the peer asked for (0: none). */
+  txSequencing: 0 | 1 | 2 = 0;
   tieBreaker?: Uint8Array;
   private closed = false;
 
@@ -135,6 +149,8 @@ export class Session {
     const out: Avp[] = [];
     if (p.cookieLength > 0) out.push(A.assignedCookie(this.rxCookie));
     out.push(A.l2SpecificSublayer(p.l2ssOffered));
+    // no AVP means level 0 (3931 §5.4.4)
+    if (p.dataSequencing !== 0) out.push(A.dataSequencing(p.dataSequencing));
     return out;
   }
 
@@ -164,7 +180,15 @@ export class Session {
   private learnPeer(m: ControlMessage): void {
     this.remoteSid = peerLocalSessionId(m);
     this.txCookie = octetsOf(m, AVP.AssignedCookie) ?? new Uint8Array(0);
-    this.txL2ss = u16Of(m, AVP.L2SpecificSublayer) ?? 0;
+    this.learnDataOptions(m, false);
+  }
+
+  /** The peer's L2SS and Data Sequencing; an ICCN may restate them (3931 §6.8), absent there = unchanged. */
+  private learnDataOptions(m: ControlMessage, keepAbsent: boolean): void {
+    const l2ss = u16Of(m, AVP.L2SpecificSublayer);
+    const seq = u16Of(m, AVP.DataSequencing);
+    if (l2ss !== undefined || !keepAbsent) this.txL2ss = l2ss ?? 0;
+    if (seq !== undefined || !keepAbsent) this.txSequencing = (seq ?? 0) as 0 | 1 | 2;
   }
 
   /** A session message for this session, delivered in order. */
@@ -174,7 +198,8 @@ export class Session {
     if (type === MT.SLI || type === MT.WEN) return; // circuit status changes: accepted, nothing to do here
     if (this.role === 'sender' && this.state === 'wait-reply') {
       if (type === MT.ICRP) {
-        if (sequencingWithoutL2ss(m)) return this.refuse(ctx, 'sequencingWithoutL2ss');
+        const problem = dataOptionProblem(m);
+        if (problem) return this.refuse(ctx, problem.refusal);
         this.learnPeer(m);
         this.host.send(ctx, MT.ICCN, [A.localSessionId(this.localSid), A.remoteSessionId(this.remoteSid)]);
         return this.establish(ctx);
@@ -184,7 +209,12 @@ export class Session {
       return this.cleanup(ctx);
     }
     if (this.role === 'recipient' && this.state === 'wait-connect' && type === MT.ICCN) {
-      if (sequencingWithoutL2ss(m)) return this.refuse(ctx, 'sequencingWithoutL2ss');
+      // Unlike the ICRQ, an ICCN without one of the AVPs leaves what the ICRQ asked for in place.
+      const l2ss = u16Of(m, AVP.L2SpecificSublayer) ?? this.txL2ss;
+      const seq = u16Of(m, AVP.DataSequencing) ?? this.txSequencing;
+      const problem = dataOptionLevels(l2ss, seq);
+      if (problem) return this.refuse(ctx, problem.refusal);
+      this.learnDataOptions(m, true);
       return this.establish(ctx);
     }
     // ICRQ, ICRP or ICCN where it does not belong: send CDN, clean up (3931 §7.3.1, §7.3.2).
@@ -207,6 +237,8 @@ export class Session {
       rxLayout: { cookieLength: this.rxCookie.length as CookieLength, l2ss: this.host.profile.l2ssOffered === 1 ? 'default' : 'none' },
       txLayout: { cookieLength: this.txCookie.length as CookieLength, l2ss: this.txL2ss === 1 ? 'default' : 'none' },
       pseudowireType: PW_TYPE.Ethernet,
+      txSequencing: this.txSequencing,
+      rxSequencing: this.host.profile.dataSequencing,
     };
   }
 

@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import type { BridgeTableView } from '../bridge/index.ts';
 import { formatIssue, parseConfig, type CliContext } from '../config/index.ts';
 import type { ControlProfile } from '../control/control-profile.ts';
+import { controlProfileFor } from '../control/profile-variants.ts';
 import type { NodeAction, NodeEvent } from '../control/node-events.ts';
 import { L2tpNode } from '../control/node.ts';
 import { Mulberry32 } from '../sim/prng.ts';
@@ -41,7 +42,9 @@ export interface RouterOptions {
   defects?: readonly string[];
   /** PRNG seed for ids, tie breakers, nonces (default: random). */
   seed?: number;
-  /** Control-profile overrides (e.g. cookies, for tests of the data plane). */
+  /** A named firmware-profile variant (control/profile-variants.ts: cookie8, sequencing); default: the default profile. */
+  profileVariant?: string;
+  /** Control-profile overrides on top of the variant (e.g. cookies, for tests of the data plane). */
   controlProfile?: Partial<ControlProfile>;
   /** Do not send `l2tp service on` at start: call serviceOn() (tests dial both ends at once). */
   holdService?: boolean;
@@ -166,7 +169,8 @@ export class Router extends MemoryDevice {
     this.tunnelByPeer = new Map();
     for (const t of this.plan.tunnels) if (!this.tunnelByPeer.has(t.remoteAddress)) this.tunnelByPeer.set(t.remoteAddress, t.settings.tunnel);
     this.activityAt.clear();
-    const profile: Partial<ControlProfile> = {
+    const profile: ControlProfile = {
+      ...controlProfileFor(this.opts.profileVariant),
       ...this.opts.controlProfile,
       ...(this.defects.has('router-id-not-checked') ? { routerIdCheck: 'when-configured' as const } : {}),
     };
@@ -186,7 +190,7 @@ export class Router extends MemoryDevice {
         this.dispatch({ kind: 'dataActivity', tunnel: n });
         this.activityAt.set(n, now);
       },
-    }, this.time.now());
+    }, this.time.now(), this.node.profile);
   }
 
   private tunnelOfPeer(peer: string): number {
@@ -337,6 +341,9 @@ export class Router extends MemoryDevice {
       remoteAddress: v.endpointAddress?.remote,
       localTunnelId: this.node.localCcid(v.tunnel),
       remoteTunnelId: this.node.remoteCcid(v.tunnel),
+      // what the peer's SCCRQ/SCCRP said (Host Name, Router ID AVPs)
+      remoteHostname: this.node.peerIdentity(v.tunnel).hostName,
+      remoteRouterId: this.node.peerIdentity(v.tunnel).routerId,
       establishedAtMs: this.establishedAt.get(v.tunnel),
       sessions: this.node.establishedSessions(v.tunnel).map((l) => ({ localSessionId: l.localSessionId, remoteSessionId: l.remoteSessionId, state: 'established' as const, remoteEndId: v.remoteEndId })),
     }));
