@@ -10,7 +10,6 @@
 import { AVP } from '../l2tpv3/avp-types.ts';
 import type { Avp } from '../l2tpv3/avp.ts';
 import type { AvpValue } from '../l2tpv3/avp-value.ts';
-import { verifyControlMessage } from '../l2tpv3/authentication.ts';
 import { L2SS_S_BIT, type DataLayout } from '../l2tpv3/data-message.ts';
 import { VLAN_TPIDS } from '../l2tpv3/ethernet-frame.ts';
 import { secretBytes, type Secret } from '../l2tpv3/hiding.ts';
@@ -20,6 +19,7 @@ import { CaptureChunkReader } from './capture-chunk-reader.ts';
 import { EndpointTable } from './endpoint-table.ts';
 import { decodeControlFast } from './fast-control-decoder.ts';
 import { digestInputs } from './digest-inputs.ts';
+import { FastDigestVerifier } from './fast-digest.ts';
 import { AVP_STATE, DIGEST, PACKET_KIND, TRANSPORT, FastPacket } from './fast-packet.ts';
 import { decodeIp, ETHERTYPE, IP_PROTOCOL } from './ip.ts';
 import { L2TP_UDP_PORT } from './l2tp-transport.ts';
@@ -76,6 +76,8 @@ export class FastRecordDecoder {
   private bytes: Uint8Array = new Uint8Array(0);
   private readonly port: number;
   private readonly secret: Secret | undefined;
+  /** Message Digest checks (verifyControlMessage's verdicts), with the key made once. */
+  private readonly digests: FastDigestVerifier | undefined;
   private readonly layouts = new SessionLayouts();
   private readonly endpoints = new EndpointTable();
   /** CMA nonce per endpoint number (capture-decoder.ts checkDigest). */
@@ -101,6 +103,7 @@ export class FastRecordDecoder {
     this.port = opts.udpPort ?? L2TP_UDP_PORT;
     // Encoded once: the key derivation would otherwise encode a text secret for every message.
     this.secret = opts.secret === undefined ? undefined : secretBytes(opts.secret);
+    this.digests = this.secret === undefined ? undefined : new FastDigestVerifier(this.secret);
     this.forced = opts.forceLayout ?? {};
     this.defaultCode = layoutCode(this.forced.cookieLength ?? 0, (this.forced.l2ss ?? 'none') === 'default');
     this.defaultIsGuess = this.forced.cookieLength === undefined || this.forced.l2ss === undefined;
@@ -234,7 +237,7 @@ export class FastRecordDecoder {
     p.hasEthernet = false;
     p.layoutGuessed = false;
     const control = ip ? n >= 4 && (b[s] | b[s + 1] | b[s + 2] | b[s + 3]) === 0 : n >= 1 && (b[s] & 0x80) !== 0;
-    if (control && this.secret !== undefined) p.digest = this.checkDigest(p, b, s, e, ip, this.secret);
+    if (control && this.digests !== undefined) p.digest = this.checkDigest(p, b, s, e, ip, this.digests);
     if (n < (ip ? 4 : 1)) {
       p.kind = PACKET_KIND.Error;
       p.errorKind = 'too-short';
@@ -345,15 +348,14 @@ export class FastRecordDecoder {
    * capture-decoder.ts checkDigest: the sender's nonce is remembered from the raw AVPs, then the
    * digest is checked with both nonces (none for an SCCRQ). Control messages only: rare in traffic.
    */
-  private checkDigest(p: FastPacket, b: Uint8Array, s: number, e: number, ip: boolean, secret: Secret): number {
+  private checkDigest(p: FastPacket, b: Uint8Array, s: number, e: number, ip: boolean, digests: FastDigestVerifier): number {
     const src = this.endpoints.intern(b, p.srcAddressOffset, p.ipVersion);
     const dst = this.endpoints.intern(b, p.dstAddressOffset, p.ipVersion);
     const { sccrq, nonce } = digestInputs(b, s + (ip ? 4 : 0), e);
     if (nonce) this.nonces[src] = nonce;
     const sn = this.nonces[src];
     const dn = this.nonces[dst];
-    const v = verifyControlMessage(b.subarray(s, e), ip ? 'ip' : 'udp', secret, !sccrq && sn && dn ? { sender: sn, receiver: dn } : undefined);
-    return v === 'valid' ? DIGEST.Valid : v === 'invalid' ? DIGEST.Invalid : DIGEST.Absent;
+    return digests.verify(b, s, e, ip, !sccrq ? sn : undefined, !sccrq ? dn : undefined);
   }
 }
 
