@@ -3,3 +3,4 @@
 export * from './assumptions.ts';
 export * from './frame.ts';
 export * from './disposition.ts';
+export * from './interface-state.ts';

@@ -3,7 +3,7 @@
 // (reference-impl/l2ms) under the config's mode and `switch control use` settings. The data plane
 // asks ingress() before bridging; anything that is not an L2MS frame costs two octet compares.
 import type { L2msSettings } from '../config/index.ts';
-import { isL2msFrame, l2msDisposition, macText, type L2msDisposition, type L2msInterfaceState } from '../l2ms/index.ts';
+import { isL2msFrame, l2msDisposition, l2msStateAt, macText, type L2msDisposition, type L2msInterfaceState } from '../l2ms/index.ts';
 import type { BridgeView } from '../config/index.ts';
 import type { DefectName } from './defects.ts';
 
@@ -25,14 +25,8 @@ export class L2msStage {
     private readonly macOf: (iface: string) => Uint8Array,
     private readonly defects: ReadonlySet<DefectName>,
   ) {
-    const { mode, use } = plan.l2ms;
-    for (const [iface, on] of use) if (/^lan\d+$/.test(iface)) this.states.set(iface, { mode, use: on });
-    for (const b of plan.bridges) {
-      // ASSUMPTION l2ms-bridge-use: the bridge's own setting, else any LAN member's `use on`
-      const own = use.get(b.bridge);
-      const on = own ?? b.members.some((m) => /^lan\d+$/.test(m) && use.get(m) === true);
-      this.states.set(b.bridge, { mode, use: on });
-    }
+    const view = { ...plan.l2ms, bridges: plan.bridges };
+    for (const iface of [...plan.l2ms.use.keys(), ...plan.bridges.map((b) => b.bridge)]) this.states.set(iface, l2msStateAt(view, iface));
   }
 
   /**

@@ -1,0 +1,106 @@
+// L2TPv3 and L2MS (seed: L2TPv3とL2MS; support table column "L2MSのマネージャーとの併用"): L2MS frames
+// are carried by the pseudowire like any Ethernet frame when the endpoint has L2MS disabled, both
+// ways; the endpoint may itself be the L2MS manager only where the table documents the combination
+// (elsewhere the config is refused as the oracle says); an endpoint in agent mode answers the
+// manager's discovery across the tunnel (CR §48.1.2). Expectations come from the platform matrix
+// and the oracle (reference-impl/config, reference-impl/l2ms), never per model; the frame verdict is
+// a whole-trace comparison (support/l2ms-steps.ts). The L2MS wire format is a named assumption.
+import { test, expect } from './fixtures.ts';
+import { recordDeviceResponse } from '../reports/allure/test-metadata.ts';
+import { attachOracleComparison } from '../reports/allure/attachments.ts';
+import { discoveryAnswer, discoveryQuery, L2MS_WIRE } from '../reference-impl/l2ms/index.ts';
+import { buildEthernetFrame } from '../reference-impl/capture/ip.ts';
+import type { Capabilities } from '../reference-impl/platform/index.ts';
+import type { DeviceLab } from './support/device-lab.ts';
+import { l2msDisableLines } from './support/l2ms-lab.ts';
+import { L2msPrediction, L2msSteps } from './support/l2ms-steps.ts';
+import { observedErrors, predictConfig } from './support/oracle-config.ts';
+
+const PEER = '127.0.0.2';
+/** A remote L2MS manager (behind the peer) and agents: a switch on lan1, one behind the peer. */
+const MANAGER = '02:00:00:00:4d:10';
+const LAN_AGENT = { mac: '02:00:00:00:4d:20', model: 'SWX2310P' };
+const FAR_AGENT = { mac: '02:00:00:00:4d:30', model: 'SWX2210' };
+
+/** An L2MS frame that is neither query nor answer (the manager's control of an agent, unicast). */
+const controlFrame = (to: string) => buildEthernetFrame({ src: MANAGER, dst: to, etherType: L2MS_WIRE.etherType, payload: Uint8Array.from([1, 9, 0, 1, ...new Array<number>(42).fill(0x5a)]) });
+
+async function openL2msLab(openLab: (o: { tunnels: { n: number; peer: string }[]; lan: boolean; extra: string[] }) => Promise<DeviceLab>, extra: string[]) {
+  return openLab({ tunnels: [{ n: 1, peer: PEER }], lan: true, extra });
+}
+
+async function steps(lab: DeviceLab, caps: Capabilities): Promise<L2msSteps> {
+  const peer = await lab.peer(PEER, { role: 'initiator' });
+  await peer.established();
+  const prediction = new L2msPrediction(lab.config, { model: caps.model, passTaggedFrames: !caps.model.startsWith('vRX'), dynamic: caps.learningTable.dynamic, static: caps.learningTable.static });
+  return new L2msSteps(peer, lab.lan!, prediction);
+}
+
+async function expectTrace(s: L2msSteps): Promise<boolean> {
+  const v = s.verdict();
+  await test.info().attach('L2MS frame trace verdict.txt', { body: v.text, contentType: 'text/plain' });
+  return v.comparison.divergence === undefined;
+}
+
+/** The device refuses the config at start with the oracle's error lines. */
+async function expectRefusal(lab: DeviceLab, predicted: readonly string[]): Promise<void> {
+  expect(await lab.tryStartRouter(), 'the config is refused').toBe('refused');
+  const same = await attachOracleComparison({ what: 'config refusal', predicted, observed: observedErrors(lab.refusal ?? '') });
+  expect(same, 'refused with the error lines the oracle predicts').toBe(true);
+}
+
+test.describe('L2TPv3 and L2MS', { tag: '@l2ms' }, () => {
+  test('L2MS disabled on the endpoint: L2MS frames cross the pseudowire unchanged, both ways', async ({ openLab, feature, device, caps }) => {
+    await feature('l2ms-manager', { arrangement: 'pass-through' });
+    const disable = l2msDisableLines(device.model, device.firmware);
+    const lab = await openL2msLab(openLab, disable);
+    // the seed's arrangement for every model: no combination needed, so the oracle accepts it
+    expect(predictConfig(lab.config, device.model, device.firmware).response, `L2MS disabled with: ${disable.join('; ') || '(no L2MS command on this model)'}`).toBe('accepted');
+    await lab.startRouter();
+    const s = await steps(lab, caps);
+    await s.send('tunnel1', discoveryQuery(MANAGER, 0x0101)); // the remote manager's query reaches the switch on lan1
+    await s.send('lan1', discoveryAnswer(discoveryQuery(MANAGER, 0x0101), LAN_AGENT)); // its answer goes back
+    await s.send('tunnel1', controlFrame(LAN_AGENT.mac)); // and the manager's control frames
+    expect(await expectTrace(s), 'every L2MS frame out of lan1 and tunnel1 as the oracle predicts (whole bytes, in order)').toBe(true);
+  });
+
+  test('the endpoint as L2MS manager: accepted where the table documents the combination, refused as the oracle says elsewhere', async ({ openLab, feature, device, caps }) => {
+    const documented = await feature('l2ms-manager', { arrangement: 'manager-on-endpoint' });
+    // CR §48.1.1: the mode is manager unless configured otherwise; §48.1.2: L2MS runs where `use` is on
+    const lab = await openL2msLab(openLab, ['switch control use lan1 on']);
+    const predicted = predictConfig(lab.config, device.model, device.firmware);
+    expect(predicted.response, 'the config oracle agrees with the platform matrix').toBe(documented === 'supported' ? 'accepted' : 'refused');
+    if (predicted.response === 'refused') {
+      await expectRefusal(lab, predicted.errors);
+      await recordDeviceResponse('refused');
+      return;
+    }
+    expect(await lab.tryStartRouter()).toBe('accepted');
+    const s = await steps(lab, caps);
+    const routerMac = await s.learnRouterMac();
+    const query = discoveryQuery(routerMac, 0x0202);
+    await s.send('lan1', discoveryAnswer(query, LAN_AGENT)); // an agent on the LAN answers the endpoint manager
+    await s.send('tunnel1', discoveryAnswer(query, FAR_AGENT)); // and one at the remote site, through the tunnel
+    await s.send('tunnel1', discoveryQuery(MANAGER, 0x0203)); // another manager's query
+    const worked = await expectTrace(s);
+    await recordDeviceResponse('accepted', worked);
+    expect(worked, 'the manager consumes the L2MS frames as the oracle predicts (none crosses the bridge)').toBe(true);
+  });
+
+  test('an endpoint in agent mode answers the manager\'s discovery across the tunnel (where its firmware has agent mode)', async ({ openLab, feature, device, caps }) => {
+    await feature('l2ms-manager', { arrangement: 'agent-endpoint' });
+    const lab = await openL2msLab(openLab, ['switch control mode agent', 'switch control use lan1 on']);
+    const predicted = predictConfig(lab.config, device.model, device.firmware);
+    if (predicted.response === 'refused') {
+      // CR §48.1.1 notes: agent mode needs RTX1210 Rev.14.01.41+, RTX830 Rev.15.02.24+, RTX1220 Rev.15.04.04+
+      await expectRefusal(lab, predicted.errors);
+      return;
+    }
+    await lab.startRouter();
+    const s = await steps(lab, caps);
+    await s.learnRouterMac();
+    await s.send('tunnel1', discoveryQuery(MANAGER, 0x0301)); // answered back into the tunnel, and bridged on to lan1
+    await s.send('lan1', discoveryAnswer(discoveryQuery(MANAGER, 0x0301), LAN_AGENT)); // the switch behind it answers too
+    expect(await expectTrace(s), 'the agent\'s answer and the bridged frames as the oracle predicts (whole bytes, in order)').toBe(true);
+  });
+});
