@@ -3,7 +3,9 @@
 // the IKE actions alone (ike-key-log.ts) lets tshark decrypt every IKE message and decrypt and
 // authenticate every ESP packet of the capture — and lets `decode`'s IPsec stage do the same.
 import { test, expect } from '@playwright/test';
-import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { LINKTYPE, writePcap, type CaptureRecord } from '../../../reference-impl/capture/capture-file.ts';
 import { buildEthernetFrame, buildUdpPacket, ETHERTYPE } from '../../../reference-impl/capture/ip.ts';
 import { unwrapIpsecCapture } from '../../../reference-impl/ipsec/capture-ipsec.ts';
@@ -15,6 +17,15 @@ import { parseKeyLog, tsharkKeyOptions, writeKeyLog } from '../../../reference-i
 import { avps, encodeControlMessage } from '../../../reference-impl/l2tpv3/index.ts';
 import { tsharkFields, tsharkMatching, tsharkMissing } from '../../support/tshark.ts';
 import { A, B, pair } from './ike/ike-sim.ts';
+
+// Files for tshark and the CLI go to a folder of this file's own: the shared test-results folder is
+// emptied by any other Playwright run starting in the same checkout (several helpers run at once).
+let SCRATCH = '';
+test.beforeAll(() => {
+  SCRATCH = mkdtempSync(join(tmpdir(), 'esp-test-'));
+});
+test.afterAll(() => rmSync(SCRATCH, { recursive: true, force: true }));
+const scratchPath = (name: string): string => join(SCRATCH, `${test.info().testId}-${name}`);
 
 const MAC = { [A]: '02:00:00:00:0a:01', [B]: '02:00:00:00:0b:01' } as Record<string, string>;
 
@@ -69,7 +80,7 @@ for (const sc of SCENARIOS) {
     const keys = parseKeyLog(text);
     expect(keys.errors).toEqual([]);
     expect(keys.entries.map((k) => k.kind)).toEqual(['IKEV1', 'ESP', 'ESP']);
-    const file = test.info().outputPath('oracle-ike-esp.pcap');
+    const file = scratchPath('oracle-ike-esp.pcap');
     writeFileSync(file, writePcap(records, LINKTYPE.ETHERNET));
     const prefs = tsharkKeyOptions(keys.entries);
     const theirs = tsharkFields(file, ['isakmp.ispi', 'isakmp.exchangetype', 'isakmp.flag_e', 'isakmp.typepayload', 'esp.spi', 'esp.icv_good', 'l2tp.ccid'], { prefs });

@@ -4,13 +4,24 @@
 // dissects the L2TPv3 inside (control over UDP/1701, data over UDP/1701 and over IP/115) with the
 // fields the oracle put there.
 import { test, expect } from '@playwright/test';
-import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { buildEthernetFrame, ETHERTYPE } from '../../../../reference-impl/capture/ip.ts';
 import { LINKTYPE, writePcap, type CaptureRecord } from '../../../../reference-impl/capture/capture-file.ts';
 import { protectTransport, type EspEncapsulationMode, type EspSa } from '../../../../reference-impl/ipsec/esp/index.ts';
 import { espKeyLogEntry, parseKeyLog, tsharkKeyOptions, writeKeyLog, type KeyLogEntry } from '../../../../reference-impl/ipsec/key-log.ts';
 import { tsharkFields, tsharkMatching, tsharkMissing } from '../../../support/tshark.ts';
 import { dataMessage, HELLO, iv, l2tpIpPacket, l2tpUdpPacket, PAIRS, testSa } from './esp-fixtures.ts';
+
+// Files for tshark and the CLI go to a folder of this file's own: the shared test-results folder is
+// emptied by any other Playwright run starting in the same checkout (several helpers run at once).
+let SCRATCH = '';
+test.beforeAll(() => {
+  SCRATCH = mkdtempSync(join(tmpdir(), 'esp-test-'));
+});
+test.afterAll(() => rmSync(SCRATCH, { recursive: true, force: true }));
+const scratchPath = (name: string): string => join(SCRATCH, `${test.info().testId}-${name}`);
 
 interface Sent { frame: number; sa: EspSa; sequence: number; inner: 'hello' | 'data-udp' | 'data-ip'; nextHeader: number; padLength: number }
 
@@ -53,9 +64,9 @@ test('tshark decrypts and authenticates every oracle ESP packet and dissects the
   const text = writeKeyLog(keys, ['oracle SAs for the tshark check']);
   const parsed = parseKeyLog(text);
   expect(parsed.errors).toEqual([]);
-  const file = test.info().outputPath('oracle-esp.pcap');
+  const file = scratchPath('oracle-esp.pcap');
   writeFileSync(file, writePcap(records, LINKTYPE.ETHERNET));
-  writeFileSync(test.info().outputPath('oracle-esp.keys'), text);
+  writeFileSync(scratchPath('oracle-esp.keys'), text);
   const prefs = [...tsharkKeyOptions(parsed.entries), 'l2tp.cookie_size:cookie4', 'l2tp.l2_specific:none'];
   const theirs = tsharkFields(file, FIELDS, { prefs, decodeAs: ['l2tp.pw_type==0,eth'] });
   expect(tsharkMatching(file, '_ws.malformed || esp.icv_bad == 1 || esp.icv_good == 0', prefs)).toEqual([]);
@@ -86,7 +97,7 @@ test('tshark decrypts and authenticates every oracle ESP packet and dissects the
 test('without the keys tshark sees opaque ESP and no L2TPv3 (the check above depends on the keys)', () => {
   test.skip(tsharkMissing() !== null, tsharkMissing() ?? '');
   const { records } = buildCapture();
-  const file = test.info().outputPath('oracle-esp-nokeys.pcap');
+  const file = scratchPath('oracle-esp-nokeys.pcap');
   writeFileSync(file, writePcap(records, LINKTYPE.ETHERNET));
   const theirs = tsharkFields(file, ['esp.spi', 'l2tp.sid', 'l2tp.ccid']);
   expect([...theirs.values()].filter((f) => f.has('esp.spi')).length).toBe(records.length);
