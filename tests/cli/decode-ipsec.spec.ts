@@ -4,9 +4,10 @@
 // real one: the key-log file read by cli/decode-ipsec.ts, its frame stage in decode's pipeline
 // (reference-impl/capture/decode-pipeline.ts), and the CLI run end to end.
 import { test, expect } from '@playwright/test';
+import { tmpdir } from 'node:os';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { readCaptureFile, type DecodedPacket } from '../../reference-impl/capture/index.ts';
 import { DecodePipeline } from '../../reference-impl/capture/decode-pipeline.ts';
 import { unwrapIpsecCapture, type IpsecFrameInfo } from '../../reference-impl/ipsec/capture-ipsec.ts';
@@ -15,6 +16,15 @@ import { ipsecFrameStages, readIpsecKeyLog } from '../../cli/decode-ipsec.ts';
 import { DECODE_COMMAND } from '../../cli/decode.ts';
 import { UsageError } from '../../cli/exit-codes.ts';
 import { tsharkFields, tsharkMissing } from '../support/tshark.ts';
+
+// Files for tshark and the CLI go to a folder of this file's own: the shared test-results folder is
+// emptied by any other Playwright run starting in the same checkout (several helpers run at once).
+let SCRATCH = '';
+test.beforeAll(() => {
+  SCRATCH = mkdtempSync(join(tmpdir(), 'esp-test-'));
+});
+test.afterAll(() => rmSync(SCRATCH, { recursive: true, force: true }));
+const scratchPath = (name: string): string => join(SCRATCH, `${test.info().testId}-${name}`);
 
 const DIR = resolve('..', 'shared', 'captures', 'ipsec');
 const BIN = resolve('bin', 'l2tpv3-conformance.mjs');
@@ -39,7 +49,7 @@ const IPSEC_FIELDS = ['esp.spi', 'esp.sequence', 'isakmp.ispi', 'isakmp.rspi', '
 test.skip(!existsSync(KERNEL) || !existsSync(SYNTHETIC), `IPsec reference captures not found in ${DIR}`);
 
 function keyFile(): string {
-  const f = test.info().outputPath('ipsec.keys');
+  const f = scratchPath('ipsec.keys');
   writeFileSync(f, KEY_LOG);
   return f;
 }
@@ -86,7 +96,7 @@ function expectedIpsec(f: IpsecFrameInfo): Map<string, string[]> {
 }
 
 test('a bad key log is refused whole in one line: every bad line by number and field, never its value (exit 2)', () => {
-  const f = test.info().outputPath('bad.keys');
+  const f = scratchPath('bad.keys');
   writeFileSync(f, 'IKEV1 79211118fbe8d268\nESP * * c001 aes-cbc 0011 sha-hmac 0102030405060708090a0b0c0d0e0f1011121314\n# fine\n');
   let err: unknown;
   try {
@@ -169,7 +179,7 @@ test('the CLI: decode --ipsec-keys prints the L2TPv3 inside, and for SAs without
   const objs = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { frame: number; ipsec?: { layer: string; spi?: number; sequence?: number; status: string }; data?: { sessionId: number } });
   expect(objs.filter((o) => o.frame === 20).map((o) => (o.ipsec ? [o.ipsec.layer, o.ipsec.spi, o.ipsec.sequence, o.ipsec.status] : o.data?.sessionId))).toEqual([['esp', 0xca6e501f, 1, 'decrypted'], 0xc8]);
   // A key log without this capture's keys: the headers, and why nothing was decrypted.
-  const empty = test.info().outputPath('empty.keys');
+  const empty = scratchPath('empty.keys');
   writeFileSync(empty, '# no keys\n');
   const without = execFileSync(process.execPath, [BIN, 'decode', KERNEL, '--ipsec-keys', empty], { encoding: 'utf8' });
   expect(without).toMatch(/^20 ESP 10\.96\.0\.1 > 10\.96\.0\.2 spi=0xca6e501f seq=1 not decrypted: no key for this SPI$/m);
