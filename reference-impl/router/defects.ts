@@ -52,11 +52,9 @@ export const DEFECTS = {
   // ---- platform gating ----
   'unsupported-feature-accepted': { area: 'platform', bug: 'L2TPv3 commands are accepted on a model/revision without L2TPv3', symptom: 'the router starts and runs a tunnel the seed says it cannot' },
   'tunnel-limit-not-enforced': { area: 'platform', bug: 'more L2TPv3 tunnels than the model allows are accepted', symptom: 'a config over the seed\'s maximum is not refused' },
-  'l2ms-manager-combination-accepted': { area: 'platform', bug: 'an L2TPv3 endpoint is accepted as L2MS manager where the seed\'s table lacks the L2MS-manager combination', symptom: 'a config the oracle refuses (seed: L2TPv3とL2MS) starts' },
+  'l2ms-gating-not-enforced': { area: 'platform', bug: 'L2MS commands are accepted on a model or revision without them, and an L2TPv3 endpoint as L2MS manager where the seed\'s table lacks the combination', symptom: 'a config the oracle refuses (CR ch.48; seed: L2TPv3とL2MS) starts' },
   // ---- L2MS (seed: L2TPv3とL2MS; router/l2ms-stage.ts) ----
   'l2ms-off-consumes': { area: 'l2ms', bug: 'L2MS frames are dropped where L2MS is disabled', symptom: 'a remote manager\'s L2MS frames do not cross the pseudowire' },
-  'l2ms-manager-forwards': { area: 'l2ms', bug: 'a manager bridges L2MS frames on instead of consuming them', symptom: 'L2MS frames come out at the far end of a manager endpoint' },
-  'l2ms-agent-silent': { area: 'l2ms', bug: 'an agent does not answer the manager\'s discovery query', symptom: 'no discovery answer comes back through the tunnel' },
 } as const satisfies Record<string, DefectInfo>;
 
 export type DefectName = keyof typeof DEFECTS;

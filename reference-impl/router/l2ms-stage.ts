@@ -39,11 +39,6 @@ export class L2msStage {
     const running = state.mode !== 'off' && state.use;
     // defect l2ms-off-consumes: L2MS frames are dropped where L2MS is disabled (the seed's advice breaks)
     if (!running) return this.defects.has('l2ms-off-consumes') ? DROPPED : undefined;
-    const d = l2msDisposition(frame, state, { mac: macText(this.macOf(iface)), model: this.model });
-    // defect l2ms-manager-forwards: the manager bridges L2MS frames on instead of consuming them
-    if (state.mode === 'manager' && this.defects.has('l2ms-manager-forwards')) return { ...d, bridged: true };
-    // defect l2ms-agent-silent: the agent never answers a discovery query
-    if (state.mode === 'agent' && this.defects.has('l2ms-agent-silent')) return { ...d, answers: [] };
-    return d;
+    return l2msDisposition(frame, state, { mac: macText(this.macOf(iface)), model: this.model });
   }
 }

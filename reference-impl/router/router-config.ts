@@ -39,7 +39,7 @@ export const EMULATOR_LIMITS = { ipsecRunsAsPlainL2tpv3: true } as const;
 const GATE_DEFECTS: Partial<Record<DefectName, readonly string[]>> = {
   'unsupported-feature-accepted': ['l2tpv3-unsupported', 'l2tpv3-ipsec-unsupported'],
   'tunnel-limit-not-enforced': ['too-many-l2tpv3-tunnels'],
-  'l2ms-manager-combination-accepted': ['l2ms-manager-with-l2tpv3'],
+  'l2ms-gating-not-enforced': ['l2ms-unavailable', 'l2ms-manager-with-l2tpv3'],
 };
 
 export function effectiveIssues(doc: ConfigDocument, model: string, firmware: string, defects: ReadonlySet<DefectName>): ConfigIssue[] {

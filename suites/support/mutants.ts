@@ -52,10 +52,8 @@ export const DEFECT_SYMPTOM_TAGS = {
   'cli-error-not-reported': ['@cli'],
   'unsupported-feature-accepted': ['@gating'],
   'tunnel-limit-not-enforced': ['@scale', '@gating'],
-  'l2ms-manager-combination-accepted': ['@l2ms'],
+  'l2ms-gating-not-enforced': ['@l2ms'],
   'l2ms-off-consumes': ['@l2ms'],
-  'l2ms-manager-forwards': ['@l2ms'],
-  'l2ms-agent-silent': ['@l2ms'],
 } as const satisfies Record<DefectName, readonly string[]>;
 
 /** A RegExp matching a test title carrying any of the tags. */

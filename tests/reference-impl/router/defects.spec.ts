@@ -6,7 +6,7 @@ import { AVP } from '../../../reference-impl/l2tpv3/avp-types.ts';
 import { encodeDataMessage } from '../../../reference-impl/l2tpv3/data-message.ts';
 import { MESSAGE_TYPE as MT } from '../../../reference-impl/l2tpv3/message-types.ts';
 import { avpValueAt, controlMessageType } from '../../../reference-impl/router/control-defects.ts';
-import { decodeL2ms, discoveryQuery } from '../../../reference-impl/l2ms/index.ts';
+import { discoveryQuery } from '../../../reference-impl/l2ms/index.ts';
 import { DEFECT_NAMES, describeDefects, type DefectName } from '../../../reference-impl/router/defects.ts';
 import { Router } from '../../../reference-impl/router/router.ts';
 import { syslogPattern } from '../../../reference-impl/syslog/catalogue.ts';
@@ -273,30 +273,13 @@ const CASES: Record<DefectName, Case> = {
     faithful: 'refused', defective: 'started', // seed: RTX830 runs 1 L2TPv3 tunnel
   },
   // L2MS (seed: L2TPv3とL2MS); the frames are reference-impl/l2ms's (wire format: named assumptions)
-  'l2ms-manager-combination-accepted': {
-    observe: async ({ defect }) => tryRouter({ model: 'RTX1210', firmware: '14.01.09', config: `${RT1}switch control use lan1 on\n`, defects: defect ? ['l2ms-manager-combination-accepted'] : [] }),
+  'l2ms-gating-not-enforced': {
+    observe: async ({ defect }) => tryRouter({ model: 'RTX1210', firmware: '14.01.09', config: `${RT1}switch control use lan1 on\n`, defects: defect ? ['l2ms-gating-not-enforced'] : [] }),
     faithful: 'refused', defective: 'started', // seed table: RTX1210 Rev.14.01.09 band lacks the L2MS-manager combination
   },
   'l2ms-off-consumes': {
     observe: async ({ a, b }) => { await up(a, b); return l2msCrosses(a, b, discoveryQuery('02:00:00:00:00:61', 1)); },
     faithful: true, defective: false, // L2MS off (initial `switch control use` off): bridged like any frame
-  },
-  'l2ms-manager-forwards': {
-    pair: () => ({ configA: `${RT1}switch control use lan1 on\n` }), // mode manager (initial value), combination supported
-    observe: async ({ a, b }) => { await up(a, b); return l2msCrosses(a, b, discoveryQuery('02:00:00:00:00:62', 2)); },
-    faithful: false, defective: true,
-  },
-  'l2ms-agent-silent': {
-    on: 'b', pair: () => ({ firmware: '14.01.41', configB: `${RT2}switch control mode agent\nswitch control use lan1 on\n` }),
-    observe: async ({ a, b }) => {
-      await up(a, b);
-      const q = discoveryQuery('02:00:00:00:00:63', 3);
-      a.lan.send(q);
-      await b.lan.next((f) => Buffer.from(f).equals(Buffer.from(q))); // the agent bridges the query on
-      await sleep(200);
-      return a.lan.frames.some((f) => decodeL2ms(f)?.kind === 'answer');
-    },
-    faithful: true, defective: false, // CR §48.1.2: an agent answers the manager's discovery query
   },
 };
 
