@@ -1,5 +1,5 @@
 // The I/O around `decode`'s pure pipeline (reference-impl/capture/decode-pipeline.ts): the file
-// is read in fixed-size chunks, each chunk's output is written before the next is read (so a
+// is read in fixed-size chunks (stdin as it arrives), each chunk's output is written before the next is read (so a
 // slow reader downstream holds the decoder back instead of growing a queue), and a reader that
 // goes away (`decode big.pcap | head -2`: EPIPE) ends the run quietly.
 import { fstatSync, readSync } from 'node:fs';
@@ -20,7 +20,6 @@ export interface StreamIo {
   out: Writable;
   /** One diagnostic line (no newline): the guessed-layout notes. */
   note: (line: string) => void;
-  chunkBytes?: number;
 }
 
 /** The file's length when it is a regular file (the reader then reports a cut record at once). */
@@ -29,29 +28,39 @@ export function regularFileSize(fd: number): number | undefined {
   return st.isFile() ? st.size : undefined;
 }
 
+/** The file's octets in fixed-size chunks, each in a fresh buffer (the reader keeps a view of the last one's unread tail). */
+export function* fileChunks(fd: number, size = DECODE_CHUNK_BYTES): Generator<Uint8Array> {
+  for (;;) {
+    const chunk = new Uint8Array(size);
+    const n = readSync(fd, chunk, 0, size, null);
+    if (n === 0) return;
+    yield chunk.subarray(0, n);
+  }
+}
+
 /**
- * Streams the open file `fd` through `pipeline`. Throws CaptureFileError (bad capture bytes) and
+ * Streams the chunks of a capture (fileChunks, or stdin) through `pipeline`; one chunk's output
+ * is written before the next chunk is read. Throws CaptureFileError (bad capture bytes) and
  * write errors other than EPIPE; the caller maps them to exit codes.
  */
-export async function streamDecode(fd: number, pipeline: DecodePipeline, io: StreamIo): Promise<StreamOutcome> {
+export async function streamDecode(chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, pipeline: DecodePipeline, io: StreamIo): Promise<StreamOutcome> {
   const sink = new Sink(io.out);
   try {
-    const size = io.chunkBytes ?? DECODE_CHUNK_BYTES;
-    for (;;) {
-      // A fresh buffer per chunk: the reader keeps a view of the previous one's unread tail.
-      const chunk = new Uint8Array(size);
-      const n = readSync(fd, chunk, 0, size, null);
-      const bytes = n === 0 ? pipeline.end() : pipeline.push(chunk.subarray(0, n));
-      for (const g of pipeline.takeGuesses()) io.note(guessNote(g));
+    for await (const chunk of chunks) {
       // Written (callback seen) before the next push() reuses the output buffer.
-      if (bytes.length > 0 && !(await sink.write(bytes))) return 'output-closed';
-      if (n === 0) break;
+      if (!(await emit(pipeline.push(chunk), pipeline, sink, io))) return 'output-closed';
     }
+    if (!(await emit(pipeline.end(), pipeline, sink, io))) return 'output-closed';
     if (pipeline.moreGuesses) io.note(`note: more than ${MAX_GUESS_NOTES} sessions were decoded with a guessed layout; the rest are not listed (JSON output marks each packet)`);
     return 'done';
   } finally {
     sink.close();
   }
+}
+
+async function emit(bytes: Uint8Array, pipeline: DecodePipeline, sink: Sink, io: StreamIo): Promise<boolean> {
+  for (const g of pipeline.takeGuesses()) io.note(guessNote(g));
+  return bytes.length === 0 || sink.write(bytes);
 }
 
 /** One line per guessed session: which session, which layout, and how to set it. */

@@ -11,7 +11,7 @@ import { DecodePipeline, type FrameStage } from '../reference-impl/capture/decod
 import type { CookieLength, L2ssMode } from '../reference-impl/l2tpv3/data-message.ts';
 import { invoke, PROGRAM, type CommandDef, type ParsedCommand } from './command-table.ts';
 import { ipsecFrameStages, IPSEC_KEYS_FLAG } from './decode-ipsec.ts';
-import { regularFileSize, streamDecode } from './decode-stream.ts';
+import { fileChunks, regularFileSize, streamDecode } from './decode-stream.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 
 export const DECODE_COMMAND: CommandDef = {
@@ -24,7 +24,7 @@ export const DECODE_COMMAND: CommandDef = {
     'is decoded with a guessed layout (no cookie, no sublayer, or what the flags set), said once per session on stderr\n' +
     'and as "guessedLayout" in JSON. The file is read as a stream: any size, memory stays flat. Output to a pipe that\n' +
     'closes early (| head) ends the run quietly.',
-  positionals: [{ name: 'FILE', help: 'capture file (pcap or pcapng; Ethernet, Linux SLL/SLL2, raw IP or loopback link types)', required: true, input: 'binary' }],
+  positionals: [{ name: 'FILE', help: 'capture file (pcap or pcapng; Ethernet, Linux SLL/SLL2, raw IP or loopback link types); - reads stdin', required: true, input: 'binary' }],
   flags: [
     { name: 'json', type: 'boolean', help: 'one JSON object per packet (fields as in the text line, plus timestamps and AVP type numbers)' },
     { name: 'port', type: 'string', valueName: 'N', int: [1, 65535], default: '1701', help: 'UDP port that carries L2TPv3 (either direction)' },
@@ -37,6 +37,7 @@ export const DECODE_COMMAND: CommandDef = {
   examples: [
     `${PROGRAM} decode capture.pcap`,
     `${PROGRAM} decode capture.pcap --json | jq .control.messageType`,
+    `tcpdump -i eth0 -w - udp port 1701 | ${PROGRAM} decode -`,
     `${PROGRAM} decode static-tunnel.pcap --cookie-size 4 --l2ss default`,
     `L2TP_SECRET=... ${PROGRAM} decode capture.pcap --secret-env L2TP_SECRET`,
   ],
@@ -62,9 +63,10 @@ async function decode(args: ParsedCommand): Promise<number> {
   const cookie = args.string('cookie-size');
   const l2ss = args.string('l2ss') as L2ssMode | undefined;
   const stages = frameStages(args); // a bad key log is exit 2 before the capture is opened
+  const stdin = file === '-';
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    fd = stdin ? 0 : openSync(file, 'r');
   } catch (e) {
     throw new UsageError(`FILE ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
@@ -74,16 +76,18 @@ async function decode(args: ParsedCommand): Promise<number> {
       udpPort: args.int('port'),
       forceLayout: { ...(cookie !== undefined ? { cookieLength: Number(cookie) as CookieLength } : {}), ...(l2ss ? { l2ss } : {}) },
       secret,
-      fileSize: regularFileSize(fd),
+      fileSize: stdin ? undefined : regularFileSize(fd),
       stages,
     });
-    await streamDecode(fd, pipeline, { out: process.stdout, note: (line) => process.stderr.write(`${line}\n`) });
+    // stdin through its stream (a pipe may be non-blocking); a file by plain fixed-size reads.
+    const chunks = stdin ? (process.stdin as AsyncIterable<Uint8Array>) : fileChunks(fd);
+    await streamDecode(chunks, pipeline, { out: process.stdout, note: (line) => process.stderr.write(`${line}\n`) });
     return EXIT.ok;
   } catch (e) {
-    if (e instanceof CaptureFileError) throw new UsageError(`${file}: offset ${e.offset}: ${e.what}`);
+    if (e instanceof CaptureFileError) throw new UsageError(`${stdin ? 'stdin' : file}: offset ${e.offset}: ${e.what}`);
     throw e;
   } finally {
-    closeSync(fd);
+    if (!stdin) closeSync(fd);
   }
 }
 

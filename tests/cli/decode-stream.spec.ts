@@ -213,3 +213,15 @@ test('--secret-env: an unset variable is exit 2 naming it; a set one checks the 
   const ok = execFileSync(process.execPath, [BIN, 'decode', file, '--secret-env', 'DECODE_STREAM_SECRET'], { encoding: 'utf8', env: { ...process.env, DECODE_STREAM_SECRET: 's3cret' } });
   expect(ok).toContain('digest=valid');
 });
+
+test('FILE - reads the capture from stdin: the same output; a cut one is exit 2 naming stdin and the offset', () => {
+  test.skip(!existsSync(UDP_SESSION), `${UDP_SESSION} not found`);
+  const bytes = readFileSync(UDP_SESSION);
+  const fromFile = decode([UDP_SESSION]);
+  const piped = spawnSync(process.execPath, [BIN, 'decode', '-'], { input: bytes, encoding: 'utf8' });
+  expect(piped.status).toBe(0);
+  expect(piped.stdout).toBe(fromFile.stdout);
+  const cut = spawnSync(process.execPath, [BIN, 'decode', '-'], { input: bytes.subarray(0, bytes.length - 7), encoding: 'utf8' });
+  expect(cut.status).toBe(2);
+  expect(cut.stderr).toMatch(/^l2tpv3-conformance decode: stdin: offset \d+: record of \d+ octets runs past the end of the file/);
+});
