@@ -10,6 +10,7 @@ import { DEFECT_NAMES, describeDefects, parseDefects } from '../reference-impl/r
 import { parseUnderlay, type UnderlayTarget } from '../reference-impl/router/l2tp-socket.ts';
 import { parseLanSpec, type LanPortSpec } from '../reference-impl/router/lan-port.ts';
 import { Router } from '../reference-impl/router/router.ts';
+import { PROFILE_VARIANT_NAMES } from '../reference-impl/control/profile-variants.ts';
 
 export const ROUTER_COMMAND: CommandDef = {
   name: 'router',
@@ -31,6 +32,7 @@ export const ROUTER_COMMAND: CommandDef = {
     { name: 'seed', type: 'string', valueName: 'N', int: [0, 2 ** 31 - 1], help: 'seed of the router\'s random choices (IDs, cookies, nonces)' },
     { name: 'defect', type: 'string', multiple: true, valueName: 'NAME', choices: DEFECT_NAMES, choiceNoun: 'defect', help: 'inject a defect (see --list-defects)' },
     { name: 'list-defects', type: 'boolean', help: 'describe every injectable defect and exit' },
+    { name: 'profile', type: 'string', valueName: 'VARIANT', choices: PROFILE_VARIANT_NAMES, choiceNoun: 'firmware profile variant', help: 'emulate a firmware-profile variant (cookie8: assigns an 8-octet cookie; sequencing: asks for the Default L2SS and Data Sequencing)' },
   ],
   examples: [
     `${PROGRAM} router --model rtx1210 --firmware 14.01.42 --config site1.conf --ssh 127.0.0.1:0`,
@@ -86,6 +88,7 @@ async function routerHandler(args: ParsedCommand): Promise<number> {
       model, firmware, config, configPath: configFile, wan, lan, underlay, timeScale, defects,
       l2tpPort: args.int('l2tp-port'),
       seed: args.int('seed'),
+      profileVariant: args.string('profile'),
     });
   } catch (e) {
     // the model/revision/config was refused: an input error, said in one line

@@ -1,9 +1,9 @@
 // Cookies (RFC 3931 §4.1, §4.5, §5.4.4; facts §1.4): the Assigned Cookie a peer sends in its ICRQ /
 // ICRP is what the router must put in every data message to that peer; the router's own Assigned
-// Cookie follows the firmware profile (an ASSUMPTION: RTX has no cookie command), and data whose
-// cookie differs from it must be dropped.
+// Cookie follows the firmware profile (an ASSUMPTION: RTX has no cookie command; the default lab's
+// `[cookie8]` variant assigns one), and data whose cookie differs from it must be dropped.
 import { test, expect } from './fixtures.ts';
-import { DEFAULT_CONTROL_PROFILE } from '../reference-impl/control/control-profile.ts';
+import { controlProfileFor } from '../reference-impl/control/profile-variants.ts';
 import type { CookieLength } from '../reference-impl/l2tpv3/data-message.ts';
 import { BRIDGE_ADDRESS } from './support/device-lab.ts';
 import { arpRequest, isArpReplyFrom } from './support/traffic.ts';
@@ -16,7 +16,7 @@ test.describe('cookies', { tag: '@control' }, () => {
     await feature('control-connection');
   });
 
-  for (const cookieLength of [4, 8] as const satisfies readonly CookieLength[]) {
+  for (const cookieLength of [0, 4, 8] as const satisfies readonly CookieLength[]) {
     test(`the peer assigns a ${cookieLength}-octet cookie: the router's data carries it (RFC 3931 §4.1)`, async ({ openLab }) => {
       const lab = await openLab({ tunnels: [{ n: 1, peer: PEER }] });
       await lab.startRouter();
@@ -34,13 +34,14 @@ test.describe('cookies', { tag: '@control' }, () => {
     });
   }
 
-  test("the router's Assigned Cookie follows the firmware profile; data with a wrong cookie is not bridged", async ({ openLab }) => {
+  test("the router's Assigned Cookie follows the firmware profile; data with a wrong cookie is not bridged", async ({ openLab, device }) => {
     const lab = await openLab({ tunnels: [{ n: 1, peer: PEER }] });
     await lab.startRouter();
     const p = await lab.peer(PEER, { role: 'initiator' });
     const layout = await p.established();
-    // ASSUMPTION cookieLength (reference-impl/control/control-profile.ts): a hardware run confirms or refutes it here.
-    expect(layout.txCookie.length, 'length of the Assigned Cookie the router sent (firmware profile cookieLength)').toBe(DEFAULT_CONTROL_PROFILE.cookieLength);
+    // ASSUMPTION own-cookie-length (reference-impl/control/session-profile-assumptions.ts): a hardware run confirms or refutes it here.
+    const profile = controlProfileFor(device.profile);
+    expect(layout.txCookie.length, 'length of the Assigned Cookie the router sent (firmware profile cookieLength)').toBe(profile.cookieLength);
     if (layout.txCookie.length === 0) {
       test.info().annotations.push({ type: 'note', description: 'the router assigns no cookie (profile cookieLength 0): a wrong cookie cannot be told from payload, so only the length is checked' });
       return;

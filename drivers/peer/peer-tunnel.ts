@@ -83,6 +83,8 @@ export class PeerTunnel extends EventEmitter {
   private localEp: Endpoint;
   private deviceEp?: Endpoint;
   private layoutUp?: SessionLayout;
+  /** Next Default-L2SS sequence number, when the device asked for Data Sequencing (RFC 3931 §4.6: from 0). */
+  private txSequence = 0;
   private inFlight = 0;
   private closed = false;
 
@@ -210,7 +212,11 @@ export class PeerTunnel extends EventEmitter {
   sendFrame(frame: Uint8Array): boolean {
     const l = this.layoutUp;
     if (!l) return false;
-    let m: DataMessage = { sessionId: l.remoteSessionId, cookie: l.txCookie, l2ss: l.txLayout.l2ss === 'default' ? { sequenced: false, sequence: 0 } : null, payload: frame };
+    // the device asked for Data Sequencing: every frame numbered (level 1 may number all, 3931 §5.4.4)
+    const sequenced = (l.txSequencing ?? 0) !== 0;
+    const l2ss = l.txLayout.l2ss === 'default' ? { sequenced, sequence: sequenced ? this.txSequence : 0 } : null;
+    if (sequenced) this.txSequence = (this.txSequence + 1) % 2 ** 24;
+    let m: DataMessage = { sessionId: l.remoteSessionId, cookie: l.txCookie, l2ss, payload: frame };
     for (const h of this.dataHooks) m = h(m, this);
     this.sendRaw(encodeDataMessage(m));
     this.dispatch({ kind: 'dataActivity', tunnel: this.tunnel });
@@ -305,6 +311,7 @@ export class PeerTunnel extends EventEmitter {
         return this.push({ kind: 'session', localSessionId: a.localSessionId, from: a.from, to: a.to });
       case 'sessionUp':
         this.layoutUp = a.layout;
+        this.txSequence = 0;
         return this.push({ kind: 'sessionUp', layout: a.layout });
       case 'sessionDown':
         if (this.layoutUp?.localSessionId === a.localSessionId) this.layoutUp = undefined;

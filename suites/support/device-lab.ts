@@ -134,7 +134,7 @@ export class DeviceLab {
   private processOptions() {
     return {
       model: this.device.model, firmware: this.opts.firmware ?? this.device.firmware, config: this.config,
-      wan: ROUTER_ADDRESS, l2tpPort: this.port, timeScale: this.timeScale, defects: [...this.device.defects],
+      wan: ROUTER_ADDRESS, l2tpPort: this.port, timeScale: this.timeScale, defects: [...this.device.defects], profile: this.device.profile,
       lan: this.lan ? [this.lan.lanArgument()] : undefined,
     };
   }

@@ -4,6 +4,7 @@
 // (topologies/labs/*.yaml) names the devices itself. Nothing here is typed per model.
 import { loadInventory, formatDiagnostic } from '../../topologies/schema/index.ts';
 import { MODEL_NAMES, formatRevision, supportBands, type Revision } from '../../reference-impl/platform/index.ts';
+import type { ProfileVariantName } from '../../reference-impl/control/profile-variants.ts';
 
 export interface SuiteDevice {
   /** Model name as the seed prints it. */
@@ -17,6 +18,11 @@ export interface SuiteDevice {
   readonly defects: readonly string[];
   /** A physical device: how the suites reach it (from the lab inventory). */
   readonly access?: PhysicalAccess;
+  /**
+   * An emulated firmware-profile variant (reference-impl/control/profile-variants.ts); undefined: the
+   * default profile. Suites read their expectations from controlProfileFor(profile).
+   */
+  readonly profile?: ProfileVariantName;
 }
 
 /** What the suites need of a physical device and of the harness around it (inventory fields). */
@@ -41,13 +47,26 @@ export function fullMatrixDevices(): SuiteDevice[] {
   return supportBands().map((b) => ({ model: b.model, firmware: revText(b.sampleRevision), kind: 'emulated', role: b.model, defects: [] }));
 }
 
-/** Every model at its newest documented band (the last band of the model in the seed's table). */
+/**
+ * The default lab's profile variants: one model run again with a profile that assigns a cookie and
+ * one that asks for sequencing, so the suites' cookie and sequencing checks meet a router that does
+ * them (RFC 3931 §5.4.4 lets any peer). RTX1220: not a model the mutation command runs by default,
+ * so mutation runs stay as long as they were.
+ */
+export const DEFAULT_LAB_VARIANTS: readonly { readonly model: string; readonly profile: ProfileVariantName }[] = [
+  { model: 'RTX1220', profile: 'cookie8' },
+  { model: 'RTX1220', profile: 'sequencing' },
+];
+
+/** Every model at its newest documented band (the last band of the model in the seed's table), then the profile variants. */
 export function defaultLabDevices(): SuiteDevice[] {
   const all = fullMatrixDevices();
-  return MODEL_NAMES.map((m) => {
+  const newest = MODEL_NAMES.map((m) => {
     const mine = all.filter((d) => d.model === m);
     return mine[mine.length - 1];
   });
+  const variants = DEFAULT_LAB_VARIANTS.flatMap((v) => newest.filter((d) => d.model === v.model).map((d) => ({ ...d, profile: v.profile })));
+  return [...newest, ...variants];
 }
 
 export function inventoryDevices(file: string): SuiteDevice[] {
@@ -97,9 +116,9 @@ export function selectDevices(sel: LabSelection): SuiteDevice[] {
   return devices.map((d) => ({ ...d, defects: d.kind === 'emulated' ? [...d.defects, ...extra] : d.defects }));
 }
 
-/** The Playwright project name of a device. */
+/** The Playwright project name of a device (a profile variant in brackets). */
 export function projectName(d: SuiteDevice): string {
-  return `${d.model} ${d.firmware}`;
+  return d.profile === undefined ? `${d.model} ${d.firmware}` : `${d.model} ${d.firmware} [${d.profile}]`;
 }
 
 /** How the run command passes its selection to the Playwright config (a child process). */

@@ -28,6 +28,8 @@ export interface RouterProcessOptions {
   lan?: string[];
   /** Injected defects (`router --list-defects`). */
   defects?: string[];
+  /** A firmware-profile variant (`router --profile`, reference-impl/control/profile-variants.ts). */
+  profile?: string;
 }
 
 export class RouterProcess {
@@ -56,6 +58,7 @@ export class RouterProcess {
     for (const u of o.underlay ?? []) argv.push('--underlay', u);
     for (const l of o.lan ?? []) argv.push('--lan', l);
     for (const d of o.defects ?? []) argv.push('--defect', d);
+    if (o.profile !== undefined) argv.push('--profile', o.profile);
     const child = spawn(launch.argv[0], argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     return new Promise((resolve, reject) => {
