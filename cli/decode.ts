@@ -28,8 +28,14 @@ export const DECODE_COMMAND: CommandDef = {
   flags: [
     { name: 'json', type: 'boolean', help: 'one JSON object per packet (fields as in the text line, plus timestamps and AVP type numbers)' },
     { name: 'port', type: 'string', valueName: 'N', int: [1, 65535], default: '1701', help: 'UDP port that carries L2TPv3 (either direction)' },
-    { name: 'cookie-size', type: 'string', valueName: '0|4|8', choices: ['0', '4', '8'], help: 'cookie length of every data packet (like tshark -o l2tp.cookie_size); default: learnt per session, else 0' },
-    { name: 'l2ss', type: 'string', valueName: 'none|default', choices: ['none', 'default'], help: 'L2-Specific Sublayer of every data packet (like tshark -o l2tp.l2_specific); default: learnt per session, else none' },
+    {
+      name: 'cookie-size', type: 'string', valueName: '0|4|8', choices: ['0', '4', '8'],
+      help: 'cookie length of every data packet (like tshark -o l2tp.cookie_size); default: learnt per session, else 0',
+    },
+    {
+      name: 'l2ss', type: 'string', valueName: 'none|default', choices: ['none', 'default'],
+      help: 'L2-Specific Sublayer of every data packet (like tshark -o l2tp.l2_specific); default: learnt per session, else none',
+    },
     // The secret comes from the environment, never the command line (process lists, shell history).
     { name: 'secret-env', type: 'string', valueName: 'VAR', help: 'name of an environment variable holding the shared secret: unhides hidden AVPs and checks Message Digests' },
     IPSEC_KEYS_FLAG,
