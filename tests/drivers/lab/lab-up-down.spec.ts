@@ -112,7 +112,7 @@ test('lab up (loopback, no root needed): both routers answer SSH and bind distin
     for (const r of state.routers) expect(await sshBanner(r.ssh.host, r.ssh.port)).toMatch(/^SSH-2\.0-/);
     // a second `lab up` on the same state file refuses instead of orphaning the first lab
     const again = lab('up', EX1, '--state', stateFile);
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(3); // a lab error (cli/exit-codes.ts)
     expect(again.err).toMatch(/is already up according to .*state\.json: run 'lab down/);
     const down = lab('down', '--state', stateFile);
     expect(down.code, down.err).toBe(0);
@@ -147,10 +147,10 @@ test('bad input: an unknown action, a missing topology, a missing state file are
   const bad = lab('sideways');
   expect(bad.code).not.toBe(0);
   const missing = lab('up', 'topologies/seed/no-such.yaml', '--state', path.join(tmpdir(), `l2lab-none-${process.pid}.json`));
-  expect(missing.code).toBe(1);
-  expect(missing.err).toMatch(/lab up: cannot use topology topologies\/seed\/no-such\.yaml/);
+  expect(missing.code).toBe(2); // an input error (cli/exit-codes.ts)
+  expect(missing.err).toMatch(/lab up: TOPOLOGY topologies\/seed\/no-such\.yaml: cannot read \(no such file\)/);
   expect(missing.err).not.toMatch(/\n\s+at /); // no stack trace
   const down = lab('down', '--state', path.join(tmpdir(), `l2lab-none-${process.pid}.json`));
-  expect(down.code).toBe(1);
+  expect(down.code).toBe(2);
   expect(down.err).toMatch(/no lab state file at .*\(is a lab up\? give --state FILE\)/);
 });

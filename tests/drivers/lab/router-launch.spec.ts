@@ -55,9 +55,9 @@ test('bundle and tsx: the same --list-defects and the same usage error with exit
   writeFileSync(cfg, '\n');
   const unknownModel = ['--model', 'RTX9999', '--firmware', '14.01.26', '--config', cfg, '--ssh', '127.0.0.1:0'];
   const refused = [runOnce(bundle, unknownModel), runOnce(tsx, unknownModel)];
-  expect(refused[0].status).toBe(1);
+  expect(refused[0].status).toBe(2);
   // the seed's support table has no RTX9999: refused before anything listens
-  expect(refused[0].stderr).toContain('l2tpv3-conformance router: unknown model "RTX9999"');
+  expect(refused[0].stderr).toContain("--model: unknown model 'RTX9999' (known models:");
   expect(refused[0]).toEqual(refused[1]);
 });
 
