@@ -151,9 +151,23 @@ export class IpsecUnwrapper {
     return { data: frame, info: { ...info, ...algorithms(matched), error: { kind: r.error.kind, offset: ipAt + r.error.offset, reason: r.error.reason } } };
   }
 
-  /** RFC 4303 §3.4.2: by SPI, narrowed by the addresses each line names (`*` for any). */
+  /**
+   * RFC 4303 §3.4.2: by SPI, narrowed by the addresses each line names (`*` for any); of several
+   * matching lines the one naming more addresses wins (then the first in the file).
+   */
   private lookup(spi: number, src: string, dst: string): KeyedSa | undefined {
-    return this.sas.find((k) => k.entry.spi === spi && (k.entry.src === '*' || k.entry.src === src) && (k.entry.dst === '*' || k.entry.dst === dst));
+    let best: KeyedSa | undefined;
+    let bestScore = -1;
+    for (const k of this.sas) {
+      const e = k.entry;
+      if (e.spi !== spi || (e.src !== '*' && e.src !== src) || (e.dst !== '*' && e.dst !== dst)) continue;
+      const score = (e.src === '*' ? 0 : 1) + (e.dst === '*' ? 0 : 1);
+      if (score > bestScore) {
+        best = k;
+        bestScore = score;
+      }
+    }
+    return best;
   }
 
   private isakmp(bytes: Uint8Array, at: number, ends: IpsecEndpoints, natT: boolean): IsakmpFrameInfo {

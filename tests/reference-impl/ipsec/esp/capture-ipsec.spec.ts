@@ -78,6 +78,13 @@ test('a key for the wrong addresses is not used (SA chosen by SPI and addresses,
   expect(frames.map((f) => f.layer === 'esp' && f.status)).toEqual(['no-key', 'no-key', 'no-key', 'no-key']);
 });
 
+test('of several lines with the SPI, the one naming the addresses is used, whatever the order', () => {
+  const { wrapped } = protectedCapture('esp');
+  const decoy = { ...espKeyLogEntry(testSa('aes-cbc', 'sha-hmac', saAB.spi), '*', '*'), encKey: new Uint8Array(16).fill(7) };
+  const { frames } = unwrapIpsecCapture(wrapped, [decoy, ...KEYS]);
+  expect(frames.map((f) => f.layer === 'esp' && f.status)).toEqual(['decrypted', 'decrypted', 'decrypted', 'decrypted']);
+});
+
 test('a forged ICV is dropped at the ICV offset in the frame; a replayed frame is shown, or dropped with anti-replay on', () => {
   const { wrapped } = protectedCapture('udp');
   const forged = wrapped.records[1].data.slice();
