@@ -167,7 +167,8 @@ export class Lifecycle {
     const ka = sa.gw.keepalive;
     if (ka.method === 'dpd' && sa.peerDpd) this.n.timers.set(this.n.ctx, this.saTimer(sa, 'dpd'), now + ka.intervalS * 1000, () => this.dpdTick(sa));
     const natKa = sa.gw.natTraversal.keepaliveS;
-    if (sa.floated && natKa !== 'off') this.n.timers.set(this.n.ctx, this.saTimer(sa, 'nat-keepalive'), now + natKa * 1000, () => this.natKeepalive(sa, natKa));
+    // RFC 3948 §2.3: the side behind the NAT keeps its mapping open (force=on counts as behind one).
+    if (sa.floated && natKa !== 'off' && (sa.nat?.localBehindNat || sa.gw.natTraversal.force)) this.n.timers.set(this.n.ctx, this.saTimer(sa, 'nat-keepalive'), now + natKa * 1000, () => this.natKeepalive(sa, natKa));
     const life = effectiveLifetimeS(sa.gw.phase1LifetimeS ?? this.n.profile.defaultLifetimeS, sa.suite?.lifetimeS) * 1000;
     this.n.timers.set(this.n.ctx, this.saTimer(sa, 'expire'), now + life, () => this.expirePhase1(sa));
     if (sa.role === 'initiator' && sa.gw.autoRefresh) {

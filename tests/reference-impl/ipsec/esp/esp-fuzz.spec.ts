@@ -9,6 +9,10 @@ import {
   classifyNatTPayload, decapsulateEsp, encapsulateEsp, protectTransport, readEspHeader, ReplayWindow, unprotectTransport,
   type EspError, type EspErrorKind, type EspSa,
 } from '../../../../reference-impl/ipsec/esp/index.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { LINKTYPE, readCaptureFile } from '../../../../reference-impl/capture/capture-file.ts';
+import { IpsecUnwrapper } from '../../../../reference-impl/ipsec/capture-ipsec.ts';
+import { parseKeyLog } from '../../../../reference-impl/ipsec/key-log.ts';
 import { iv, l2tpUdpPacket, PAIRS, testSa } from './esp-fixtures.ts';
 
 const TOTAL = 100_000;
@@ -112,4 +116,36 @@ test(`fuzz: ${TOTAL} mutated ESP packets, no exception, every rejection with a k
   const missing = KINDS.filter((kind) => !seen.has(kind));
   expect(missing, `kinds never produced: ${JSON.stringify(Object.fromEntries(seen))}`).toEqual([]);
   expect(seen.get('ok') ?? 0).toBeGreaterThan(0);
+});
+
+test('fuzz: 20 000 mutated frames of the reference IPsec capture through the capture unwrapper (ESP, IKE, NAT-T), no exception, offsets inside the frame', () => {
+  const file = '/work/shared/captures/ipsec/qemu-kernel_ikev1-mm_esp-transport_l2tpv3-eth-pw.pcapng';
+  test.skip(!existsSync(file), `reference capture ${file} not found`);
+  const cap = readCaptureFile(readFileSync(file));
+  const keys = parseKeyLog([
+    'IKEV1 79211118fbe8d268 0A6445E921B79FD813E53673091C18AB',
+    'ESP * * CA6E501F aes-cbc A023FE7270619BFA6AAE7F76DE35DC68 sha-hmac E7EB75120601732893D922DA4F4181228F5EEC68',
+    'ESP * * C53C1F8B aes-cbc 941CC8BEF2B58E0C4F6C8B94EE16E161 sha-hmac 3E26B44D84B4BAA2402E28CE346A00F98D29D348',
+  ].join('\n')).entries;
+  const rnd = prng(0x3948);
+  const ipsecFrames = cap.records.filter((r) => r.data.length > 42 && (r.data[23] === 50 || r.data[23] === 17));
+  let u = new IpsecUnwrapper(keys);
+  for (let i = 0; i < 20_000; i++) {
+    // A fresh unwrapper now and then: IKE decryption state starts over (IV chains from the KE exchange).
+    if (i % 500 === 0) u = new IpsecUnwrapper(keys);
+    const rec = ipsecFrames[i % ipsecFrames.length];
+    const b = rec.data.slice();
+    const r = (n: number): number => Math.floor(rnd() * n);
+    // Leave the Ethernet/IP/UDP headers mostly intact so the IPsec layers are reached.
+    const from = rnd() < 0.8 ? 42 : 0;
+    for (let k = 0, n = 1 + r(4); k < n; k++) b[from + r(b.length - from)] ^= 1 << r(8);
+    const data = rnd() < 0.2 ? b.subarray(0, r(b.length)) : b;
+    const out = u.unwrap(LINKTYPE.ETHERNET, data, i + 1);
+    const info = out.info;
+    if (!info) continue;
+    const offset = 'error' in info && info.error ? info.error.offset : 'offset' in info ? info.offset : undefined;
+    if (offset !== undefined && (offset < 0 || offset > data.length)) throw new Error(`frame ${i}: offset ${offset} outside the ${data.length}-octet frame`);
+    const reason = 'error' in info && info.error ? info.error.reason : 'reason' in info ? info.reason : 'x';
+    if (!reason) throw new Error(`frame ${i}: a rejection without a reason`);
+  }
 });
