@@ -2,7 +2,8 @@
 // and without a replay window, plain and inside IP/UDP. No exception escapes; every rejection is a
 // known kind with an offset inside the packet and a reason. Half the mutations re-encrypt and
 // re-sign altered plaintext, so the checks behind the ICV (padding, pad length, next header) are
-// reached too, and the test asserts that every rejection kind was seen.
+// reached too, and the test asserts that every rejection kind was seen. A second test sends mutated
+// frames of the reference capture through the capture-level unwrapper (ESP, IKE, NAT-T layers).
 import { test, expect } from '@playwright/test';
 import { cbcEncrypt, icv } from '../../../../reference-impl/ipsec/cipher-suite.ts';
 import {
