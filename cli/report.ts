@@ -10,12 +10,11 @@ import { invoke, PROGRAM, type CommandDef, type ParsedCommand } from './command-
 import { EXIT, UsageError } from './exit-codes.ts';
 import { claimOutputFolder, outputFolderProblem, writeFailure } from './output-folder.ts';
 import { reportPaths } from '../reports/allure/reporter-config.ts';
-import { AllureReportError, generateAllureReport } from '../reports/allure/generate.ts';
 import { outcomesFromPlaywrightJsonFile, PlaywrightReportError } from '../reports/matrix/outcomes-from-playwright.ts';
 import { OutcomeInputError } from '../reports/matrix/build.ts';
 import { UnknownFeatureError } from '../reports/matrix/features.ts';
 import { HistoryFileError } from '../reports/history/history-file.ts';
-import { writeMatrixReports } from '../reports/matrix/write-reports.ts';
+import { writeRunReports } from '../reports/matrix/write-reports.ts';
 import { exitCodeFor, renderTerminalSummary } from '../reports/matrix/write-terminal.ts';
 
 /** What `report` writes into --out. */
@@ -61,13 +60,20 @@ async function reportHandler(args: ParsedCommand): Promise<number> {
   try {
     const outcomes = resultFiles.flatMap((f) => outcomesFromPlaywrightJsonFile(f));
     prepareOut(paths.outDir); // after every input is read and checked
-    const w = writeMatrixReports(outcomes, { outDir: paths.outDir, historyPath: paths.history, runId, generatedAt: now, coverage });
-    const files = [w.files.html, w.files.markdown, w.files.json, w.files.history];
-    if (args.bool('allure')) files.push(await generateAllureReport({ resultsDir: paths.allureResults, reportDir: paths.allureReport }));
+    // Without --allure: links only to an Allure report of this run id already in the folder.
+    const w = await writeRunReports(outcomes, {
+      outDir: paths.outDir, historyPath: paths.history, runId, generatedAt: now, coverage,
+      allure: { resultsDir: paths.allureResults, reportDir: paths.allureReport, generate: args.bool('allure') },
+    });
+    if (w.allureError !== undefined) {
+      console.error(`${PROGRAM} report: ${w.allureError}`);
+      return EXIT.usage;
+    }
+    const files = [w.files.html, w.files.markdown, w.files.json, w.files.history, ...(w.allureIndex === undefined ? [] : [w.allureIndex])];
     process.stdout.write(renderTerminalSummary(w.matrix, w.comparison, files));
     return exitCodeFor(w.matrix);
   } catch (e) {
-    if (e instanceof PlaywrightReportError || e instanceof OutcomeInputError || e instanceof UnknownFeatureError || e instanceof HistoryFileError || e instanceof AllureReportError) {
+    if (e instanceof PlaywrightReportError || e instanceof OutcomeInputError || e instanceof UnknownFeatureError || e instanceof HistoryFileError) {
       console.error(`${PROGRAM} report: ${e.message}`);
       return EXIT.usage;
     }

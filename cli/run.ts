@@ -14,9 +14,8 @@ import { findModel, resolveModel } from './model-names.ts';
 import { claimOutputFolder, filesystemFull, removeOwnOutputs, writeFailure } from './output-folder.ts';
 import { runSuites } from './suite-process.ts';
 import { reportPaths, type ReportPaths } from '../reports/allure/reporter-config.ts';
-import { AllureReportError, generateAllureReport } from '../reports/allure/generate.ts';
 import { outcomesFromPlaywrightJsonFile, PlaywrightReportError } from '../reports/matrix/outcomes-from-playwright.ts';
-import { writeMatrixReports, type WrittenMatrix } from '../reports/matrix/write-reports.ts';
+import { writeRunReports, type WrittenRunReports } from '../reports/matrix/write-reports.ts';
 import { exitCodeFor, renderTerminalSummary } from '../reports/matrix/write-terminal.ts';
 import { DEFECT_NAMES } from '../reference-impl/router/defects.ts';
 import { LabSelectionError, projectName, selectDevices, type LabSelection } from '../suites/support/devices.ts';
@@ -96,13 +95,21 @@ function parseShard(text: string | undefined): string | undefined {
   return text;
 }
 
-/** The matrix files of the results so far; a filesystem failure names its path (exit 3). */
-function writeReports(paths: ReportPaths, runId: string, now: Date, coverage: 'bands' | 'models', keepHistory: boolean): WrittenMatrix {
+/**
+ * The Allure report (unless `allure` is false) and the matrix files linked to it, of the results so
+ * far; a filesystem failure names its path (exit 3).
+ */
+async function writeReports(
+  paths: ReportPaths, runId: string, now: Date, coverage: 'bands' | 'models', keepHistory: boolean, allure: boolean,
+): Promise<WrittenRunReports> {
   const outcomes = outcomesFromPlaywrightJsonFile(paths.playwrightJson);
   // An interrupted run's partial matrix must not enter the history (its trend would show a drop).
   const scratch = keepHistory ? undefined : mkdtempSync(join(tmpdir(), 'l2tpv3-interrupted-'));
   try {
-    return writeMatrixReports(outcomes, { outDir: paths.outDir, historyPath: scratch ? join(scratch, 'history.json') : paths.history, runId, generatedAt: now, coverage });
+    return await writeRunReports(outcomes, {
+      outDir: paths.outDir, historyPath: scratch ? join(scratch, 'history.json') : paths.history, runId, generatedAt: now, coverage,
+      allure: allure ? { resultsDir: paths.allureResults, reportDir: paths.allureReport } : false,
+    });
   } catch (e) {
     const errno = e as NodeJS.ErrnoException;
     if (errno.code !== undefined && errno.syscall !== undefined) throw writeFailure(errno.path ?? paths.outDir, e);
@@ -142,24 +149,20 @@ async function runHandler(args: ParsedCommand): Promise<number> {
     process.stderr.write(`${PROGRAM} run: the suites wrote no results (${paths.playwrightJson}); playwright exited ${suites.code}\n`);
     return interrupted ? EXIT.interrupted : EXIT.harness;
   }
-  let w: WrittenMatrix;
+  let w: WrittenRunReports;
   try {
-    w = writeReports(paths, runId, now, selection.fullMatrix ? 'bands' : 'models', !interrupted);
+    w = await writeReports(paths, runId, now, selection.fullMatrix ? 'bands' : 'models', !interrupted, !args.bool('no-allure') && !interrupted);
   } catch (e) {
     if (!(e instanceof PlaywrightReportError)) throw e;
     // A truncated results.json on a full disk: say so, with the path (issue 17 point 6).
     if (filesystemFull(paths.outDir)) throw writeFailure(paths.playwrightJson, Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' }));
     throw new HarnessError(e.message);
   }
-  const files = [w.files.html, w.files.markdown, w.files.json, ...(interrupted ? [] : [w.files.history]), paths.junit];
-  if (!args.bool('no-allure') && !interrupted) {
-    try {
-      files.push(await generateAllureReport({ resultsDir: paths.allureResults, reportDir: paths.allureReport }));
-    } catch (e) {
-      if (!(e instanceof AllureReportError)) throw e;
-      process.stderr.write(`${PROGRAM} run: ${e.message}\n`);
-    }
-  }
+  if (w.allureError !== undefined) process.stderr.write(`${PROGRAM} run: ${w.allureError}\n`);
+  const files = [
+    w.files.html, w.files.markdown, w.files.json, ...(interrupted ? [] : [w.files.history]), paths.junit,
+    ...(w.allureIndex === undefined ? [] : [w.allureIndex]),
+  ];
   const matrixCode = exitCodeFor(w.matrix);
   // A failing test outside the matrix (or a crash) still fails the run; an interruption says so first.
   const code = interrupted ? EXIT.interrupted : matrixCode !== 0 ? matrixCode : suites.code === 0 ? EXIT.ok : EXIT.failures;
