@@ -4,6 +4,7 @@
 // harness step applied at the virtual time it was applied to the device. Out of it come the control
 // messages the device sends to each peer and the syslog lines that reach the collector.
 import { commands, l2tpService, l2tpTunnels, param, parseConfig } from '../../reference-impl/config/index.ts';
+import type { ControlProfile } from '../../reference-impl/control/control-profile.ts';
 import { L2tpNode, type TunnelConfig } from '../../reference-impl/control/node.ts';
 import { tunnelSettingsFromConfig } from '../../reference-impl/control/tunnel-settings-from-config.ts';
 import { Mulberry32 } from '../../reference-impl/sim/prng.ts';
@@ -35,6 +36,8 @@ export interface ControlPredictionInput {
   /** Virtual ms the prediction runs to (the observed trace's horizon). */
   readonly horizonMs: number;
   readonly nameOf: (host: string) => string;
+  /** The device's firmware profile (a profile variant changes the session AVPs it sends); default: the default profile. */
+  readonly profile?: ControlProfile;
 }
 
 /** Which levels reach the collector: `syslog info|debug on` as the config says; a prediction refuses to guess a missing switch. */
@@ -60,7 +63,7 @@ export function predictControlTrace(i: ControlPredictionInput): TraceEvent[] {
   const random = new Mulberry32(PREDICTION_SEED);
   const sim = new Simulation(PREDICTION_SEED);
   const device = i.deviceAddress;
-  sim.addNode(device, new L2tpNode({ tunnels: deviceTunnels(i.config, i.model), random: random.fork() }));
+  sim.addNode(device, new L2tpNode({ tunnels: deviceTunnels(i.config, i.model), random: random.fork(), profile: i.profile }));
   const byHost = new Map(i.peers.map((p) => [p.local.host, p]));
   for (const p of i.peers) {
     sim.addNode(p.local.host, new L2tpNode(peerNodeConfig(p, device, random.fork())));

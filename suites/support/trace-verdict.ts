@@ -20,6 +20,7 @@ import { verdictLine } from '../../reference-impl/trace/render.ts';
 import { projectName } from './devices.ts';
 import { ROUTER_ADDRESS, type DeviceLab } from './device-lab.ts';
 import { predictControlTrace } from './trace-control-prediction.ts';
+import { controlProfileFor } from '../../reference-impl/control/profile-variants.ts';
 
 /**
  * Real-time jitter the harness allows between a step and the device's answer to it, and between a
@@ -98,7 +99,7 @@ export class TracedLab {
     ].filter((e) => e.t <= horizonMs);
     const predicted = predictControlTrace({
       config: this.lab.config, model: this.lab.device.model, deviceAddress: this.lab.peers[0]?.device?.host ?? ROUTER_ADDRESS,
-      peers: this.lab.peers, steps: this.stimulus.steps, clock, horizonMs, nameOf,
+      peers: this.lab.peers, steps: this.stimulus.steps, clock, horizonMs, nameOf, profile: controlProfileFor(this.lab.device.profile),
     });
     const v = traceVerdict({ predicted, observed, filters: CONTROL_TRACE_FILTERS, roles: L2TP_ROLE_RULES, tolerance: tol, horizonMs });
     test.info().annotations.push({ type: 'trace verdict', description: `${verdictLine(v.comparison)}; ${tol.formula}` });
