@@ -22,7 +22,7 @@ export interface RouterConfigCheck {
 }
 
 function diagnostic(src: RouterConfigSource, i: ConfigIssue): Diagnostic {
-  const head = i.rule === 'not-modelled' ? `warning: ${i.message}` : i.message;
+  const head = i.severity === 'warning' ? `warning: ${i.message}` : i.message;
   return {
     file: src.file,
     line: src.firstLine + i.line - 1,

@@ -33,26 +33,30 @@ export interface TopologyCheckReport {
   diagnostics: Diagnostic[];
   summary?: string;
   topology?: Topology;
+  /** Config lines of real RTX commands the checker does not model: warnings, not checked. */
+  notModelled: Diagnostic[];
 }
 
 /** Everything `topology check` says about one file, without printing (tests call this). */
-export function checkTopologyFile(file: string): TopologyCheckReport {
+export function checkTopologyFile(file: string, options: { strict?: boolean } = {}): TopologyCheckReport {
   const r = loadTopology(file, PLATFORM_OPTIONS);
   const diagnostics = [...r.diagnostics];
   // Configs are checked even when the topology has other errors: both lists help the author.
   const expectedNotes: string[] = [];
+  const notModelled: Diagnostic[] = [];
   for (const src of r.configs) {
     const declared = (r.value?.expected_findings ?? []).filter((f) => !f.nodes || f.nodes.includes(src.router));
     const rules = new Set(declared.map((f) => FINDING_CONFIG_RULES[f.kind]).filter((x) => x !== undefined));
-    const c = checkRouterConfig(src, rules);
+    const c = checkRouterConfig(src, rules, options);
     diagnostics.push(...c.diagnostics);
+    notModelled.push(...c.notModelled);
     expectedNotes.push(...c.expected.map((d) => `expected config refusal: ${formatDiagnostic(d)}`));
   }
-  if (diagnostics.length || !r.value) return { file, diagnostics };
+  if (diagnostics.length || !r.value) return { file, diagnostics, notModelled };
   const t = r.value;
   const parts = [`${t.routers.length} routers`, `${t.pseudowires.length} pseudowires`, `${t.scenarios?.length ?? 0} scenarios`];
   const findings = [...r.findings.map((f) => `expected finding ${f.kind}: ${f.detail}`), ...expectedNotes];
-  return { file, diagnostics, topology: t, summary: [`${file}: ok (${parts.join(', ')})`, ...findings.map((f) => `${file}: ${f}`)].join('\n') };
+  return { file, diagnostics, notModelled, topology: t, summary: [`${file}: ok (${parts.join(', ')})`, ...findings.map((f) => `${file}: ${f}`)].join('\n') };
 }
 
 /** The table of `topology check` (cli/command-table.ts). */
@@ -65,14 +69,15 @@ const CHECK: CommandDef = {
   positionals: [{ name: 'FILE', help: 'topology YAML file(s), e.g. topologies/seed/ex1-two-sites.yaml', required: true, variadic: true, input: 'text' }],
   flags: [
     { name: 'inventory', type: 'string', valueName: 'LAB.yaml', input: 'text', help: 'lab inventory (topologies/labs/*.yaml) that must cover every role of each topology' },
-    { name: 'json', type: 'boolean', help: 'print one JSON document on stdout ({ ok, files: [{ file, ok, diagnostics, summary }] }) instead of text' },
+    { name: 'json', type: 'boolean', help: 'print one JSON document on stdout ({ ok, files: [{ file, ok, diagnostics, notModelled, summary }] }) instead of text' },
+    { name: 'strict', type: 'boolean', help: "router config lines the checker does not model ('not modelled, not checked' warnings) become errors" },
   ],
   examples: [
     `${PROGRAM} topology check topologies/seed/ex1-two-sites.yaml`,
     `${PROGRAM} topology check topologies/seed/*.yaml --json`,
     `${PROGRAM} topology check topologies/seed/ex4-ipsec-fixed-fixed.yaml --inventory topologies/labs/example-physical.yaml`,
   ],
-  run: (args) => Promise.resolve(topologyCheck(args.positionals, args.string('inventory'), args.bool('json'))),
+  run: (args) => Promise.resolve(topologyCheck(args.positionals, args.string('inventory'), args.bool('json'), args.bool('strict'))),
 };
 
 export const TOPOLOGY_COMMAND: CommandDef = {
@@ -86,18 +91,19 @@ export interface TopologyCheckJson {
   file: string;
   ok: boolean;
   diagnostics: Diagnostic[];
+  notModelled: Diagnostic[];
   summary?: string;
 }
 
-function topologyCheck(files: readonly string[], inventoryFile: string | undefined, json: boolean): number {
+function topologyCheck(files: readonly string[], inventoryFile: string | undefined, json: boolean, strict: boolean): number {
   const inventory = inventoryFile ? loadInventory(inventoryFile) : undefined;
   const results: TopologyCheckJson[] = [];
   const inventoryDiagnostics = inventory?.diagnostics ?? [];
   for (const file of files) {
-    const report = checkTopologyFile(file);
+    const report = checkTopologyFile(file, { strict });
     const diagnostics = [...report.diagnostics];
     if (report.topology && inventory?.value && inventoryFile) diagnostics.push(...checkInventoryCovers(report.topology, inventory.value, inventoryFile));
-    results.push({ file, ok: diagnostics.length === 0, diagnostics, ...(diagnostics.length === 0 && report.summary ? { summary: report.summary } : {}) });
+    results.push({ file, ok: diagnostics.length === 0, diagnostics, notModelled: report.notModelled, ...(diagnostics.length === 0 && report.summary ? { summary: report.summary } : {}) });
   }
   const ok = inventoryDiagnostics.length === 0 && results.every((r) => r.ok);
   if (json) {
@@ -106,6 +112,7 @@ function topologyCheck(files: readonly string[], inventoryFile: string | undefin
     for (const d of inventoryDiagnostics) console.error(formatDiagnostic(d));
     for (const r of results) {
       for (const d of r.diagnostics) console.error(formatDiagnostic(d));
+      for (const d of r.notModelled) console.error(formatDiagnostic(d));
       if (r.summary) console.log(r.summary);
     }
   }
