@@ -23,12 +23,7 @@ test('tunnel state mismatch on an unknown Message Type: the line matches the cat
   expect(syslogPattern('tunnelStateMismatch', { message: 'SCCRQ' }).test('[L2TPv3] tunnel state mismatch SCCRQ')).toBe(true);
 });
 
-// Found in code this area does not own (topologies/schema/load.ts): marked as expected failures so
-// CI stays green until the owner's fix, and then fails ("expected to fail") until the mark is removed.
-const LOADER_BUG = 'topologies/schema/load.ts lets exceptions of the YAML library escape parseTopology (owner: fix in load.ts, then remove this mark)';
-
 test('topology loader: an alias without its anchor is a diagnostic, not a ReferenceError', () => {
-  test.fail(true, LOADER_BUG);
   // campaign topology #2604 (seed 17), reduced: doc.toJS throws on the unresolved alias
   const text = 'name: x\nsegments:\n  - { name: a, ipv4: *nope }\n';
   let diagnostics: string[] = [];

@@ -4,7 +4,7 @@
 // config checker's line numbers can be mapped back to a file a person can open.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { isAlias, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { formatPath, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
 import { inventorySchema, type Inventory } from './inventory-schema.ts';
@@ -41,9 +41,36 @@ export interface ParseOptions extends SemanticOptions {
   readConfigFile?: (resolvedPath: string) => string | undefined;
 }
 
+/**
+ * The YAML library throws on some inputs instead of reporting them (an alias without its anchor, a
+ * nesting deep enough to overflow the stack: bench/robustness found both); they become diagnostics.
+ */
+function thrownAsDiagnostic(e: unknown, file: string, doc: Document | undefined, lineCounter: LineCounter): Diagnostic {
+  if (e instanceof RangeError) return { file, line: 1, column: 1, key: '', message: 'YAML: the document is nested too deeply to read' };
+  let at = { line: 1, col: 1 };
+  if (doc) {
+    visit(doc, {
+      Alias(_key, node) {
+        if (isAlias(node) && node.resolve(doc) === undefined && node.range) {
+          at = lineCounter.linePos(node.range[0]);
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+  }
+  const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  return { file, line: at.line, column: at.col, key: '', message: `YAML: ${message}` };
+}
+
 function parseYaml<S extends z.ZodType>(text: string, file: string, schema: S) {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  } catch (e) {
+    return { diagnostics: [thrownAsDiagnostic(e, file, undefined, lineCounter)] };
+  }
   const locate = makeLocator(doc, lineCounter);
   const diagnostics: Diagnostic[] = doc.errors.map((e) => {
     // prettyErrors is off (we want the bare message), so positions come from the line counter
@@ -51,7 +78,12 @@ function parseYaml<S extends z.ZodType>(text: string, file: string, schema: S) {
     return { file, line: pos.line, column: pos.col, key: '', message: `YAML: ${e.message.split('\n')[0]}` };
   });
   if (diagnostics.length) return { diagnostics, doc, lineCounter, locate };
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    return { diagnostics: [thrownAsDiagnostic(e, file, doc, lineCounter)], doc, lineCounter, locate };
+  }
   if (data === null || data === undefined) {
     return { diagnostics: [{ file, line: 1, column: 1, key: '', message: 'the file is empty' }], doc, lineCounter, locate };
   }
