@@ -9,7 +9,7 @@ import { decodeMessage } from '../../../reference-impl/ipsec/isakmp/message.ts';
 import type { IkeAction } from '../../../reference-impl/ipsec/ike/ike-events.ts';
 import { charonUnavailable, loggedChunks, type Charon } from './charon.ts';
 import { openLab, type Lab } from './lab.ts';
-import { oracleGateway, scenarioName, swanctlConf, type Scenario, type Variation } from './scenario.ts';
+import { DEFAULT_SUITE, oracleGateway, scenarioName, swanctlConf, type Scenario, type Suite, type Variation } from './scenario.ts';
 
 const skip = charonUnavailable();
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -63,6 +63,11 @@ async function expectChildKeysEqualCharon(lab: Lab, s: Scenario): Promise<void> 
   expect(hex(fromR.authKey)).toBe(last(lab.charon, 'integrity responder key'));
 }
 
+// Keys longer than the prf output exercise the RFC 2409 Appendix B extension (3DES/MD5: 24 > 16, AES-256/SHA-1: 32 > 20).
+const AES256: Suite = { charonIke: 'aes256-sha1-modp2048', charonEsp: 'aes256-sha256', phase1: { cipher: 'aes256-cbc', hash: 'sha1', group: MODP_GROUP.modp2048 }, esp: { cipher: 'aes256-cbc', integrity: 'sha256-hmac' }, charonEspLog: 'ESP:AES_CBC_256/HMAC_SHA2_256_128' };
+const TRIPLE_DES: Suite = { charonIke: '3des-md5-modp1536', charonEsp: '3des-md5', phase1: { cipher: '3des-cbc', hash: 'md5', group: MODP_GROUP.modp1536 }, esp: { cipher: '3des-cbc', integrity: 'md5-hmac' }, charonEspLog: 'ESP:3DES_CBC/HMAC_MD5_96' };
+const SHA256: Suite = { charonIke: 'aes128-sha256-modp768', charonEsp: 'aes128-sha1', phase1: { cipher: 'aes-cbc', hash: 'sha256', group: MODP_GROUP.modp768 }, esp: { cipher: 'aes-cbc', integrity: 'sha-hmac' }, charonEspLog: 'ESP:AES_CBC_128/HMAC_SHA1_96' };
+
 const SCENARIOS: Scenario[] = [
   { exchange: 'main', oracle: 'initiator' },
   { exchange: 'main', oracle: 'responder' },
@@ -72,6 +77,9 @@ const SCENARIOS: Scenario[] = [
   { exchange: 'aggressive', idType: 'fqdn', oracle: 'responder' },
   { exchange: 'main', oracle: 'initiator', pfs: true },
   { exchange: 'main', oracle: 'responder', pfs: true },
+  { exchange: 'main', oracle: 'initiator', suite: AES256 },
+  { exchange: 'aggressive', idType: 'fqdn', oracle: 'responder', suite: TRIPLE_DES, pfs: true },
+  { exchange: 'main', oracle: 'responder', suite: SHA256 },
 ];
 
 test.describe('IKEv1 interop with strongSwan charon (NAT-T forced)', () => {
@@ -83,7 +91,7 @@ test.describe('IKEv1 interop with strongSwan charon (NAT-T forced)', () => {
         start(lab, s);
         await expectPhase1KeysEqualCharon(lab);
         await expectChildKeysEqualCharon(lab, s);
-        await lab.charon.waitForLog(/selected proposal: ESP:AES_CBC_128\/HMAC_SHA1_96/, WAIT_MS);
+        await lab.charon.waitFor(() => lab.charon.log().includes(`selected proposal: ${(s.suite ?? DEFAULT_SUITE).charonEspLog}`), WAIT_MS, 'ESP proposal selected');
         if (s.oracle === 'initiator') {
           // Our message 3 reached charon, which could not install the SA and deleted it (ipsec-facts.md).
           const up = await lab.adapter.waitFor(is('ipsecSaUp'), WAIT_MS, 'IPsec SA up');

@@ -12,7 +12,7 @@ import { Ikev1CaptureDecryptor } from '../../../../reference-impl/ipsec/ike/capt
 import type { Payload } from '../../../../reference-impl/ipsec/isakmp/payloads.ts';
 import { tsharkFields, tsharkMissing } from '../../../support/tshark.ts';
 import { isakmpMessages } from './capture-isakmp.ts';
-import { A, B, pair, type IkeSim } from './ike-sim.ts';
+import { A, pair, type IkeSim } from './ike-sim.ts';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
