@@ -37,9 +37,8 @@ export const PAYLOAD = {
 } as const;
 export type PayloadType = (typeof PAYLOAD)[keyof typeof PAYLOAD];
 
-/** RFC 2408 §3.1 Flags field. */
+/** RFC 2408 §3.1 Flags field. IKEv1 has no Initiator flag (that is IKEv2's, RFC 7296 §3.1). */
 export const FLAG = { encryption: 0x01, commit: 0x02, authenticationOnly: 0x04 } as const;
-/** RFC 2409 has no Initiator flag; it is IKEv2's (RFC 7296 §3.1). Not used in IKEv1 headers. */
 
 /** RFC 2408 §3.1: Major 1, Minor 0. */
 export const ISAKMP_VERSION = 0x10;
@@ -56,7 +55,7 @@ export type ProtocolId = (typeof PROTOCOL)[keyof typeof PROTOCOL];
 /** RFC 2407 §4.4.2: KEY_IKE, the only phase-1 transform ID. */
 export const KEY_IKE = 1;
 
-/** RFC 2407 §4.4.4: ESP transform IDs (AES: RFC 3602 §5.1, 12). */
+/** RFC 2407 §4.4.4: ESP transform IDs (ESP_AES = 12: RFC 3602 §5). */
 export const ESP_TRANSFORM = { des: 2, tripleDes: 3, null: 11, aes: 12 } as const;
 
 /** RFC 2409 Appendix A: phase-1 (ISAKMP SA) attribute classes. */
@@ -71,9 +70,9 @@ export const P1_ATTR = {
   keyLength: 14,
 } as const;
 
-/** RFC 2409 Appendix A: Encryption Algorithm values (AES 7: RFC 3602 §5.1 / IANA). */
+/** RFC 2409 Appendix A: Encryption Algorithm values; AES-CBC = 7 from IANA's IPsec registry ("Encryption Algorithm"), with the Key Length attribute. */
 export const P1_ENCRYPTION = { desCbc: 1, ideaCbc: 2, blowfishCbc: 3, rc5: 4, tripleDesCbc: 5, castCbc: 6, aesCbc: 7 } as const;
-/** RFC 2409 Appendix A: Hash Algorithm values (SHA2-256 = 4: RFC 4868 §... / IANA IPSEC registry). */
+/** RFC 2409 Appendix A: Hash Algorithm values 1-3; SHA2-256/384/512 = 4/5/6 from IANA's IPsec registry ("Hash Algorithm"). */
 export const P1_HASH = { md5: 1, sha1: 2, tiger: 3, sha256: 4, sha384: 5, sha512: 6 } as const;
 /** RFC 2409 Appendix A: Authentication Method values. */
 export const P1_AUTH = { preSharedKey: 1, dssSig: 2, rsaSig: 3, rsaEnc: 4, rsaRevisedEnc: 5 } as const;
@@ -95,7 +94,7 @@ export const P2_ATTR = {
 } as const;
 /** RFC 2407 §4.5 Encapsulation Mode; UDP-encapsulated values from RFC 3947 §5.1 (3, 4) and the draft (61443, 61444). */
 export const ENCAPSULATION = { tunnel: 1, transport: 2, udpTunnel: 3, udpTransport: 4, udpTunnelDraft: 61443, udpTransportDraft: 61444 } as const;
-/** RFC 2407 §4.5 Authentication Algorithm (HMAC-SHA2-256 = 5: RFC 4868 §... / IANA). */
+/** RFC 2407 §4.5 Authentication Algorithm 1-4; HMAC-SHA2-256/384/512 = 5/6/7 (RFC 4868 §2.4, IANA). */
 export const P2_AUTH = { hmacMd5: 1, hmacSha: 2, desMac: 3, kpdk: 4, hmacSha256: 5, hmacSha384: 6, hmacSha512: 7 } as const;
 
 /** RFC 2407 §4.6.2.1: Identification Type values. */
@@ -114,7 +113,7 @@ export const ID_TYPE = {
 } as const;
 export type IdType = (typeof ID_TYPE)[keyof typeof ID_TYPE];
 
-/** RFC 2408 §3.14.1: Notify Message Types (errors 1-16383, status 16384-); RFC 2407 §4.6.3 (24576-24578); RFC 3706 §... (36136/36137). */
+/** RFC 2408 §3.14.1: Notify Message Types (errors 1-16383, status 16384-); RFC 2407 §4.6.3 (24576-24578); RFC 3706 §5 (36136/36137). */
 export const NOTIFY = {
   invalidPayloadType: 1,
   doiNotSupported: 2,
@@ -150,7 +149,7 @@ export const NOTIFY = {
   responderLifetime: 24576, // RFC 2407 §4.6.3.1
   replayStatus: 24577, // RFC 2407 §4.6.3.2
   initialContact: 24578, // RFC 2407 §4.6.3.3
-  rUThere: 36136, // RFC 3706 §5
+  rUThere: 36136, // RFC 3706 §5 (DPD protocol)
   rUThereAck: 36137, // RFC 3706 §5
 } as const;
 export type NotifyType = (typeof NOTIFY)[keyof typeof NOTIFY];

@@ -3,7 +3,7 @@
 // rekeying, Delete), and the negative cases with the notification or drop each predicts.
 import { test, expect } from '@playwright/test';
 import { decodeMessage } from '../../../../reference-impl/ipsec/isakmp/message.ts';
-import { EXCHANGE, ID_TYPE, MODP_GROUP, NOTIFY } from '../../../../reference-impl/ipsec/isakmp/constants.ts';
+import { EXCHANGE, ID_TYPE, MODP_GROUP, NOTIFY, type IdType } from '../../../../reference-impl/ipsec/isakmp/constants.ts';
 import type { IkeGatewayConfig } from '../../../../reference-impl/ipsec/ike/ike-events.ts';
 import { PHASE1_TRANSITIONS, QUICK_TRANSITIONS } from '../../../../reference-impl/ipsec/ike/transitions.ts';
 import { PHASE1_HANDLERS } from '../../../../reference-impl/ipsec/ike/phase1.ts';
@@ -32,8 +32,8 @@ function expectUp(sim: IkeSim): void {
   expect(sa[0].sa.inbound.spi).not.toBe(sa[0].sa.outbound.spi);
 }
 
-const AGGRESSIVE_A = (type: number, name: string): Partial<IkeGatewayConfig> => ({ exchange: 'aggressive', localId: { type, value: name } });
-const AGGRESSIVE_B = (type: number, name: string): Partial<IkeGatewayConfig> => ({ exchange: 'aggressive', remote: 'any', remoteId: { type, value: name } });
+const AGGRESSIVE_A = (type: IdType, name: string): Partial<IkeGatewayConfig> => ({ exchange: 'aggressive', localId: { type, value: name } });
+const AGGRESSIVE_B = (type: IdType, name: string): Partial<IkeGatewayConfig> => ({ exchange: 'aggressive', remote: 'any', remoteId: { type, value: name } });
 
 test.describe('exchanges complete', () => {
   for (const pfs of [false, true]) {
