@@ -133,6 +133,7 @@ test.describe('L2TPv3 and L2MS', { tag: '@l2ms' }, () => {
       test.skip(device.model !== TOPOLOGY_RT1_MODEL && process.env[NETNS_ALL_ENV] !== '1', `the namespace lab runs on ${TOPOLOGY_RT1_MODEL} (the topology's own endpoint model) to keep the run within budget; ${NETNS_ALL_ENV}=1 runs it on every model`);
       test.skip(process.getuid?.() !== 0, 'needs root: network namespaces');
       for (const tool of ['ip', 'tshark']) test.skip(!hasProgram(tool), `${tool} is not installed (scripts/install-system-deps.sh)`);
+      test.setTimeout(90_000); // lab up of three routers, the pseudowire, warm-up, lab down (bounded inside)
       const dir = mkdtempSync(path.join(tmpdir(), 'l2ms-seed-'));
       try {
         const r = await l2msAcrossNetnsLab(example.file, { dir, hq: 'pc1', remote: 'sw1', ends: [{ router: 'rt1', tunnel: 1 }, { router: 'rt2', tunnel: 1 }], routerArgs: device.defects.flatMap((d) => ['--defect', d]) });

@@ -9,12 +9,14 @@ import path from 'node:path';
 import { Capture } from '../../drivers/capture/index.ts';
 import { NamespaceHost } from '../../drivers/hosts/index.ts';
 import { labDown, labUp, type LabState } from '../../drivers/lab/index.ts';
+import { buildEthernetFrame } from '../../reference-impl/capture/ip.ts';
 import { discoveryAnswer, discoveryQuery, isL2msFrame, L2MS_WIRE } from '../../reference-impl/l2ms/index.ts';
 import { RouterConsole, waitForEstablished } from './lab-console.ts';
 
 const READY_TIMEOUT_MS = 20_000;
 const ESTABLISH_TIMEOUT_MS = 15_000;
 const FRAME_TIMEOUT_MS = 5_000;
+const WARM_UP_MS = 15_000;
 
 export interface L2msAcrossResult {
   /** The L2MS frames each host sent, hex, in order. */
@@ -69,6 +71,9 @@ export async function l2msAcrossNetnsLab(topologyFile: string, o: { dir: string;
     // HQ host as a manager would: a query to the L2MS group address; the remote host answers it
     const query = discoveryQuery(hqMac, 0x5151);
     const answer = discoveryAnswer(query, { mac: remoteMac, model: 'SWX2310P' });
+    // warm-up: a non-L2MS marker until one crosses (the lab's links and the routers' LAN captures are live)
+    await warmUp(injHq, capRemote, hqMac);
+    timing.warmUpMs = Date.now() - started;
     await injHq.inject(query);
     await capRemote.waitForFrame((f) => hex(f) === hex(query), FRAME_TIMEOUT_MS, { what: 'the L2MS query at the remote site' });
     await injRemote.inject(answer);
@@ -95,6 +100,21 @@ export async function l2msAcrossNetnsLab(topologyFile: string, o: { dir: string;
     for (const c of consoles) await c.close();
     if (state) await labDown(state, { stateFile });
     timing.labDownMs = Date.now() - started;
+  }
+}
+
+/** Sends a broadcast marker (IEEE local experimental EtherType 1, not L2MS) each second until one arrives; bounded. */
+async function warmUp(from: Capture, to: Capture, srcMac: string): Promise<void> {
+  const end = Date.now() + WARM_UP_MS;
+  for (let i = 0; ; i++) {
+    const marker = buildEthernetFrame({ src: srcMac, dst: 'ff:ff:ff:ff:ff:ff', etherType: 0x88b5, payload: new TextEncoder().encode(`l2ms-warm-up-${i}`.padEnd(46, '.')) });
+    await from.inject(marker);
+    try {
+      await to.waitForFrame((f) => hex(f) === hex(marker), 1000, { what: 'the warm-up marker at the remote site' });
+      return;
+    } catch (e) {
+      if (Date.now() >= end) throw new Error(`no warm-up marker crossed the lab within ${WARM_UP_MS} ms: ${(e as Error).message}`);
+    }
   }
 }
 
