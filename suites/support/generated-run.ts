@@ -1,0 +1,93 @@
+// One device's @generated run: fast-check draws a lab config within the model's limits and a short
+// sequence of harness actions (generated-actions.ts), runs each on a fresh emulated router (or the
+// physical device) and its oracle, and judges the whole trace (generated-verdict.ts). A diverging
+// sequence is shrunk by fast-check to the shortest one that still diverges; the result says the
+// seed, the shrunk sequence, the first divergence and how to replay it (`run --seed N`).
+import fc from 'fast-check';
+import type { TraceVerdict } from '../../reference-impl/trace/verdict.ts';
+import { DeviceLab, type RouterTunnelSpec } from './device-lab.ts';
+import type { SuiteDevice } from './devices.ts';
+import { actionArbitraries, initialModel, type GeneratedReal } from './generated-actions.ts';
+import { MAX_ACTIONS, type GeneratedSettings } from './generated-env.ts';
+import { judgeSequence } from './generated-verdict.ts';
+import { TracedLab } from './trace-verdict.ts';
+
+/** The lab config drawn per sequence: tunnel timers within the command's documented ranges (CR §16.3, §16.4). */
+export interface GeneratedConfig {
+  /** `l2tp keepalive use on INTERVAL COUNT` (interval 1..600 s, count 1..50; drawn short so waits reach them). */
+  readonly keepalive: { readonly interval: number; readonly count: number };
+  /** `l2tp tunnel disconnect time` (1..21474836 s or off; drawn short so waits reach it). */
+  readonly disconnectTime: number | 'off';
+}
+
+export const configArbitrary: fc.Arbitrary<GeneratedConfig> = fc.record({
+  keepalive: fc.record({ interval: fc.integer({ min: 2, max: 10 }), count: fc.integer({ min: 1, max: 5 }) }),
+  disconnectTime: fc.oneof(fc.constant('off' as const), fc.integer({ min: 4, max: 20 })),
+});
+
+export function describeConfig(c: GeneratedConfig): string {
+  return `l2tp keepalive use on ${c.keepalive.interval} ${c.keepalive.count}; l2tp tunnel disconnect time ${c.disconnectTime}`;
+}
+
+/** A sequence whose trace diverged from the oracle's: the verdict travels to the report. */
+export class SequenceDiverged extends Error {
+  constructor(readonly verdict: TraceVerdict, readonly config: GeneratedConfig, readonly actions: readonly string[]) {
+    super(`trace diverged after ${actions.join(', ') || 'no action'}: ${verdict.comparison.divergence?.kind}: ${verdict.comparison.divergence?.summary}`);
+    this.name = 'SequenceDiverged';
+  }
+}
+
+export interface GeneratedInputs {
+  readonly device: SuiteDevice;
+  readonly timeScale: number;
+  /** Logical peer addresses, one tunnel each (within the model's tunnel limit). */
+  readonly peers: readonly string[];
+  readonly settings: GeneratedSettings;
+}
+
+export interface GeneratedOutcome {
+  readonly seed: number;
+  readonly runs: number;
+  readonly failed: boolean;
+  /** The shrunk failing sequence and its verdict (failed only). */
+  readonly failure?: SequenceDiverged;
+  readonly shrinks: number;
+  /** A failure that was not a divergence (a harness error), as fast-check reported it. */
+  readonly error?: string;
+  /** Sequences run (drawn and shrinking attempts), and their real time. */
+  readonly sequencesRun: number;
+  readonly wallMs: number;
+}
+
+async function runSequence(i: GeneratedInputs, config: GeneratedConfig, cmds: Iterable<fc.AsyncCommand<ReturnType<typeof initialModel>, GeneratedReal>>): Promise<void> {
+  const tunnels: RouterTunnelSpec[] = i.peers.map((peer, k) => ({
+    n: k + 1, peer, keepalive: `on ${config.keepalive.interval} ${config.keepalive.count}`, disconnectTime: config.disconnectTime,
+  }));
+  const lab = await DeviceLab.open(i.device, i.timeScale, { tunnels });
+  const real: GeneratedReal = { t: new TracedLab(lab), peers: new Map(), executed: [] };
+  try {
+    await real.t.startRouter();
+    await fc.asyncModelRun(() => ({ model: initialModel(i.peers), real }), cmds);
+    const v = await judgeSequence(real.t);
+    if (v.comparison.divergence) throw new SequenceDiverged(v, config, real.executed);
+  } finally {
+    for (const p of lab.peers) await p.close({ silent: true });
+    await lab.router?.stop();
+    lab.syslog.close();
+  }
+}
+
+export async function runGenerated(i: GeneratedInputs): Promise<GeneratedOutcome> {
+  const started = Date.now();
+  let sequencesRun = 0;
+  const property = fc.asyncProperty(configArbitrary, fc.commands(actionArbitraries(i.peers), { maxCommands: MAX_ACTIONS }), async (config, cmds) => {
+    sequencesRun++;
+    await runSequence(i, config, cmds);
+  });
+  const r = await fc.check(property, { seed: i.settings.seed, numRuns: i.settings.runs });
+  const base = { seed: r.seed, runs: i.settings.runs, shrinks: r.numShrinks, sequencesRun, wallMs: Date.now() - started };
+  if (!r.failed) return { ...base, failed: false };
+  const e = r.errorInstance;
+  if (e instanceof SequenceDiverged) return { ...base, failed: true, failure: e };
+  return { ...base, failed: true, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+}
