@@ -3,6 +3,7 @@
 import { AVP } from '../l2tpv3/avp-types.ts';
 import { MESSAGE_TYPE as MT } from '../l2tpv3/message-types.ts';
 import type { DefectName } from './defects.ts';
+import { SlotLeak } from './slot-leak-defect.ts';
 
 /** Offset of the value of the first AVP of `type` (vendor 0) in a control message over UDP. */
 export function avpValueAt(b: Uint8Array, type: number): { at: number; length: number } | undefined {
@@ -34,16 +35,20 @@ export class ControlDefects {
   /** Our last SCCRQ Tie Breaker per peer (for tie-break-inverted). */
   private readonly ourTieBreaker = new Map<string, Uint8Array>();
 
+  /** defect peer-stopccn-leaks-slot (slot-leak-defect.ts). */
+  private readonly slotLeak = new SlotLeak();
+
   constructor(private readonly defects: ReadonlySet<DefectName>) {}
 
   get active(): boolean {
-    return this.defects.has('tie-break-inverted') || this.defects.has('hello-not-answered') || this.defects.has('no-stopccn-on-disconnect');
+    return this.defects.has('tie-break-inverted') || this.defects.has('hello-not-answered') || this.defects.has('no-stopccn-on-disconnect') || this.defects.has('peer-stopccn-leaks-slot');
   }
 
   /** A received payload before the oracle sees it; undefined drops it. */
   incoming(from: string, bytes: Uint8Array): Uint8Array | undefined {
     if (!this.active || (bytes[0] & 0x80) === 0) return bytes;
     const type = controlMessageType(bytes);
+    if (this.defects.has('peer-stopccn-leaks-slot') && this.slotLeak.drops(from, type)) return undefined;
     // defect hello-not-answered: Hellos vanish before reliable delivery acknowledges them
     if (type === MT.HELLO && this.defects.has('hello-not-answered')) return undefined;
     if (type === MT.SCCRQ && this.defects.has('tie-break-inverted')) {

@@ -55,6 +55,8 @@ export const DEFECTS = {
   'l2ms-gating-not-enforced': { area: 'platform', bug: 'L2MS commands are accepted on a model or revision without them, and an L2TPv3 endpoint as L2MS manager where the seed\'s table lacks the combination', symptom: 'a config the oracle refuses (CR ch.48; seed: L2TPv3とL2MS) starts' },
   // ---- L2MS (seed: L2TPv3とL2MS; router/l2ms-stage.ts) ----
   'l2ms-off-consumes': { area: 'l2ms', bug: 'L2MS frames are dropped where L2MS is disabled', symptom: 'a remote manager\'s L2MS frames do not cross the pseudowire' },
+  // a defect only a sequence of actions shows (suites/generated.spec.ts, router/slot-leak-defect.ts)
+  'peer-stopccn-leaks-slot': { area: 'control', bug: 'a control connection the peer tears down (StopCCN received) does not free its slot; the router\'s own teardowns do', symptom: 'a peer that hung up cannot dial again: its SCCRQs go unanswered (dial, hang up, dial)' },
 } as const satisfies Record<string, DefectInfo>;
 
 export type DefectName = keyof typeof DEFECTS;

@@ -54,6 +54,7 @@ export const DEFECT_SYMPTOM_TAGS = {
   'tunnel-limit-not-enforced': ['@scale', '@gating'],
   'l2ms-gating-not-enforced': ['@l2ms'],
   'l2ms-off-consumes': ['@l2ms'],
+  'peer-stopccn-leaks-slot': ['@generated'],
 } as const satisfies Record<DefectName, readonly string[]>;
 
 /** A RegExp matching a test title carrying any of the tags. */
