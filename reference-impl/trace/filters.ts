@@ -6,7 +6,8 @@ import type { TraceEvent } from './trace-event.ts';
 export interface TraceFilter {
   readonly name: string;
   readonly why: string;
-  readonly drops: (e: TraceEvent) => boolean;
+  /** `kept`: the events kept so far, in order (a filter of repeats compares with them). */
+  readonly drops: (e: TraceEvent, kept: readonly TraceEvent[]) => boolean;
 }
 
 export interface FilterOutcome {
@@ -17,11 +18,12 @@ export interface FilterOutcome {
 
 export function applyFilters(events: readonly TraceEvent[], filters: readonly TraceFilter[]): FilterOutcome {
   const removed = new Map<string, number>(filters.map((f) => [f.name, 0]));
-  const kept = events.filter((e) => {
-    const f = filters.find((x) => x.drops(e));
+  const kept: TraceEvent[] = [];
+  for (const e of events) {
+    const f = filters.find((x) => x.drops(e, kept));
     if (f) removed.set(f.name, (removed.get(f.name) ?? 0) + 1);
-    return f === undefined;
-  });
+    else kept.push(e);
+  }
   return { events: kept, removed };
 }
 

@@ -1,14 +1,16 @@
 // The oracle's predicted trace of a control-plane stimulus: the device's L2TP node built from the
 // test's config (config oracle + tunnelSettingsFromConfig, as the seed-example simulation does) and
-// one oracle node per tester peer, wired through reference-impl/sim on a virtual clock, each
-// harness step applied at the virtual time it was applied to the device. Out of it come the control
-// messages the device sends to each peer and the syslog lines that reach the collector.
+// one oracle node per tester peer, on a virtual clock (reference-impl/trace/paced-exchange.ts), each
+// harness step applied at the virtual time it was applied to the device, and each peer message
+// delivered when the real peer sent it (its n-th message of a type and Ns: the observed one's time),
+// so the oracle answers the timing the device answered. Out of it come the control messages both
+// ways and the syslog lines that reach the collector.
 import { commands, l2tpService, l2tpTunnels, param, parseConfig } from '../../reference-impl/config/index.ts';
 import type { ControlProfile } from '../../reference-impl/control/control-profile.ts';
 import { L2tpNode, type TunnelConfig } from '../../reference-impl/control/node.ts';
 import { tunnelSettingsFromConfig } from '../../reference-impl/control/tunnel-settings-from-config.ts';
 import { Mulberry32 } from '../../reference-impl/sim/prng.ts';
-import { Simulation, type ChannelParams } from '../../reference-impl/sim/simulator.ts';
+import { PacedExchange } from '../../reference-impl/trace/paced-exchange.ts';
 import type { SyslogLevel } from '../../reference-impl/syslog/catalogue.ts';
 import { controlEvent } from '../../reference-impl/trace/control-event.ts';
 import { syslogEvent } from '../../reference-impl/trace/observation-events.ts';
@@ -20,8 +22,6 @@ import type { TimedStep } from '../../drivers/trace/stimulus-log.ts';
 import { toVirtualMs, type TraceClock } from '../../drivers/trace/trace-clock.ts';
 import { SEVERITY_OF_LEVEL } from './expect-syslog.ts';
 
-/** Loopback: no loss, no delay worth modelling (the timing tolerance covers the real one). */
-const LOOPBACK: ChannelParams = { loss: 0, duplicate: 0, minDelayMs: 0, maxDelayMs: 0 };
 /** Any seed: values drawn from it are abstracted by role before the comparison. */
 const PREDICTION_SEED = 3931;
 
@@ -38,6 +38,16 @@ export interface ControlPredictionInput {
   readonly nameOf: (host: string) => string;
   /** The device's firmware profile (a profile variant changes the session AVPs it sends); default: the default profile. */
   readonly profile?: ControlProfile;
+  /** The observed trace: the harness's messages in it pace the oracle peers' messages. */
+  readonly observed: readonly TraceEvent[];
+}
+
+const fieldOf = (e: TraceEvent, name: string) => e.fields.find((f) => f.name === name)?.value;
+
+/** The virtual time the real peer sent its `occurrence`-th message like `e` (same peer, type, Ns). */
+function observedSendTime(observed: readonly TraceEvent[], e: TraceEvent, occurrence: number): number | undefined {
+  const same = observed.filter((x) => x.by === 'harness' && x.source === 'control' && x.at === e.at && x.label === e.label && fieldOf(x, 'Ns') === fieldOf(e, 'Ns'));
+  return same[occurrence]?.t;
 }
 
 /** Which levels reach the collector: `syslog info|debug on` as the config says; a prediction refuses to guess a missing switch. */
@@ -61,21 +71,30 @@ function deviceTunnels(config: string, model: string): TunnelConfig[] {
 
 export function predictControlTrace(i: ControlPredictionInput): TraceEvent[] {
   const random = new Mulberry32(PREDICTION_SEED);
-  const sim = new Simulation(PREDICTION_SEED);
   const device = i.deviceAddress;
-  sim.addNode(device, new L2tpNode({ tunnels: deviceTunnels(i.config, i.model), random: random.fork(), profile: i.profile }));
   const byHost = new Map(i.peers.map((p) => [p.local.host, p]));
-  for (const p of i.peers) {
-    sim.addNode(p.local.host, new L2tpNode(peerNodeConfig(p, device, random.fork())));
-    sim.link(device, p.local.host, LOOPBACK);
-  }
+  const sent = new Map<string, number>();
+  // device -> peer: at once (loopback); peer -> device: when the real peer sent it, if it did
+  const sim = new PacedExchange((from, _to, bytes, now) => {
+    if (from === device || !isControl(bytes)) return now;
+    const e = controlEvent(bytes, now, i.nameOf(from), undefined, 'harness');
+    const key = `${e.at}|${e.label}|${fieldOf(e, 'Ns')}`;
+    const n = sent.get(key) ?? 0;
+    sent.set(key, n + 1);
+    return observedSendTime(i.observed, e, n) ?? now;
+  });
+  sim.addNode(device, new L2tpNode({ tunnels: deviceTunnels(i.config, i.model), random: random.fork(), profile: i.profile }));
+  for (const p of i.peers) sim.addNode(p.local.host, new L2tpNode(peerNodeConfig(p, device, random.fork())));
   const service = l2tpService(parseConfig(i.config));
+  const firstDeviceMessage = Math.min(...i.observed.filter((e) => e.source === 'control' && e.by === undefined).map((e) => e.t));
   for (const { atMs, step } of i.steps) {
-    // whole virtual ms, as the simulator delivers on (its channel delays round)
-    const t = Math.max(0, Math.round(toVirtualMs(i.clock, atMs)));
+    const t = Math.max(0, toVirtualMs(i.clock, atMs));
     switch (step.kind) {
       case 'deviceStart':
-        if (service.enabled) sim.at(t, device, { kind: 'serviceOn' });
+        // The step is recorded when the harness learns the device is up (an emulated router's
+        // ready line, a finished config push); the service may have opened a little earlier, and
+        // a device sends no L2TP before it has: its first control message bounds the start.
+        if (service.enabled) sim.at(Math.min(t, firstDeviceMessage), device, { kind: 'serviceOn' });
         break;
       case 'peerStart': {
         const p = byHost.get(step.peer);
@@ -93,12 +112,13 @@ export function predictControlTrace(i: ControlPredictionInput): TraceEvent[] {
   sim.runUntil(i.horizonMs);
   const sw = syslogSwitches(i.config);
   const events: TraceEvent[] = [];
-  for (const e of sim.trace) {
-    if ('wire' in e) {
-      if (e.wire !== 'delivered' || !isControl(e.bytes)) continue;
-      const toPeer = e.from === device;
-      const p = byHost.get(toPeer ? e.node : e.from);
-      if (p) events.push(controlEvent(e.bytes, e.t, i.nameOf(p.local.host), p.settings.auth.enabled ? p.settings.auth.password : undefined, toPeer ? 'device' : 'harness'));
+  for (const e of sim.entries) {
+    if ('delivered' in e) {
+      const { from, bytes } = e.delivered;
+      if (!isControl(bytes)) continue;
+      const toPeer = from === device;
+      const p = byHost.get(toPeer ? e.node : from);
+      if (p) events.push(controlEvent(bytes, e.t, i.nameOf(p.local.host), p.settings.auth.enabled ? p.settings.auth.password : undefined, toPeer ? 'device' : 'harness'));
     } else if (e.node === device && e.action.kind === 'syslog' && sw[e.action.level]) {
       events.push(syslogEvent(SEVERITY_OF_LEVEL[e.action.level], e.action.text, e.t));
     }

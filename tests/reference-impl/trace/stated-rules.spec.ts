@@ -3,6 +3,7 @@
 import { test, expect } from '@playwright/test';
 import { abstractRoles } from '../../../reference-impl/trace/roles.ts';
 import { L2TP_ROLE_RULES } from '../../../reference-impl/trace/l2tp-roles.ts';
+import { RETRANSMITTED_COPIES } from '../../../reference-impl/trace/l2tp-filters.ts';
 import { timingTolerance } from '../../../reference-impl/trace/tolerance.ts';
 import { traceEvent } from '../../../reference-impl/trace/trace-event.ts';
 import { traceVerdict } from '../../../reference-impl/trace/verdict.ts';
@@ -33,4 +34,17 @@ test('role names are given on first sight and reused; kept values stay exact', (
   expect(events.map((x) => x.fields.map((f) => f.value))).toEqual([['0', 'ccid#1'], ['peer-ccid#1', 'ccid#1'], ['TUNNEL[1] tunnel ccid#1 established']]);
   expect([...roles]).toEqual([['77', 'ccid#1'], ['55', 'peer-ccid#1']]);
   expect(() => abstractRoles([], { fields: [], texts: [{ name: 'x', role: 'r', source: 'syslog', pattern: /(\d+)/, why: '' }] })).toThrow(/global/);
+});
+
+test('retransmitted copies are filtered on both sides, named and counted; a new message of the same type is not', () => {
+  const recorded = recordedTrace();
+  const k = recorded.findIndex((e) => e.label === 'SCCRP');
+  const ack = recorded.find((e) => e.label === 'ACK')!;
+  const observed = [...recorded, { ...recorded[k], t: recorded[k].t + 1000 }, { ...ack, t: ack.t + 5 }];
+  const v = traceVerdict({ predicted: recorded, observed, filters: [RETRANSMITTED_COPIES], roles: L2TP_ROLE_RULES, tolerance: timingTolerance({ timeScale: 10, jitterRealMs: 150, granularityMs: 0 }) });
+  expect(v.comparison.divergence).toBeUndefined();
+  expect(v.rules.find((r) => r.startsWith('filter retransmitted copies'))).toMatch(/\(removed 0 predicted, 2 observed\)$/);
+  const nextAck = { ...ack, t: ack.t + 5, fields: ack.fields.map((f) => (f.name === 'Nr' ? { ...f, value: '9' } : f)) };
+  const w = traceVerdict({ predicted: recorded, observed: [...recorded, nextAck], filters: [RETRANSMITTED_COPIES], roles: L2TP_ROLE_RULES, tolerance: timingTolerance({ timeScale: 10, jitterRealMs: 150, granularityMs: 0 }) });
+  expect(w.comparison.divergence?.kind).toBe('extra');
 });
