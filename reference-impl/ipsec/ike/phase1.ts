@@ -291,6 +291,7 @@ export const PHASE1_HANDLERS: Record<Phase1Handler, Handler> = {
     learnNat(sa, m!);
     float(sa);
     const hi = hashI(authInputs(sa, sa.idiBody!));
+    // 'aggressive-3-encrypted'
     core.sendPhase1(sa, encrypted(sa, EXCHANGE.aggressive, [{ kind: 'hash', data: hi }, ...natDPayloads(core, sa), ...initialContact(core, sa)]), false);
     core.phase1Established(sa);
     return OK;

@@ -18,7 +18,8 @@ export type IkeAssumptionId =
   | 'undecryptable-phase1-dropped'
   | 'phase1-id-protocol-port'
   | 'nonce-length'
-  | 'initial-contact';
+  | 'initial-contact'
+  | 'aggressive-3-encrypted';
 
 export interface IkeAssumption {
   readonly id: IkeAssumptionId;
@@ -98,6 +99,12 @@ export const IKE_ASSUMPTIONS: readonly IkeAssumption[] = [
     id: 'initial-contact',
     assumption: 'The phase-1 initiator sends INITIAL-CONTACT (RFC 2407 §4.6.3.3) in its last phase-1 message when it has no other SA with the peer.',
     reasoning: 'Common practice (the reference capture\'s strongSwan does); RTX behaviour not documented.',
+    confidence: 'weak',
+  },
+  {
+    id: 'aggressive-3-encrypted',
+    assumption: 'The aggressive-mode initiator sends message 3 (HASH_I) encrypted; as responder it accepts it encrypted or in the clear.',
+    reasoning: 'RFC 2409 §5.4 shows message 3 in the clear but implementations encrypt it (strongSwan does); RTX behaviour not documented.',
     confidence: 'weak',
   },
 ];

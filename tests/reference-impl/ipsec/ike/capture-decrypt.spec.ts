@@ -8,7 +8,9 @@ import { HEADER_LENGTH } from '../../../../reference-impl/ipsec/isakmp/message.t
 import type { Payload } from '../../../../reference-impl/ipsec/isakmp/payloads.ts';
 import { execFileSync } from 'node:child_process';
 import { tsharkFields, tsharkMissing } from '../../../support/tshark.ts';
-import { isakmpMessages, QEMU_MM_CAPTURE, QEMU_MM_ENCKEY, QEMU_MM_ICOOKIE } from './capture-isakmp.ts';
+import { isakmpMessages, qemuCaptureMissing, QEMU_MM_CAPTURE, QEMU_MM_ENCKEY, QEMU_MM_ICOOKIE } from './capture-isakmp.ts';
+
+test.skip(qemuCaptureMissing() !== null, qemuCaptureMissing() ?? '');
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const PREF = `uat:ikev1_decryption_table:${QEMU_MM_ICOOKIE},${QEMU_MM_ENCKEY}`;

@@ -1,13 +1,20 @@
 // The ISAKMP messages of a capture file (UDP 500, and UDP 4500 after the non-ESP marker), with
 // their frame numbers as tshark counts them; reference-impl/capture walks the file.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { readCaptureFile, networkLayer, decodeIp, decodeUdp, IP_PROTOCOL } from '../../../../reference-impl/capture/index.ts';
 
-export const IPSEC_CAPTURES = '/work/shared/captures/ipsec';
+/** ../shared/captures/ipsec beside the checkout, like the other capture tests (tests/reference-impl/capture). */
+export const IPSEC_CAPTURES = resolve('..', 'shared', 'captures', 'ipsec');
 export const QEMU_MM_CAPTURE = `${IPSEC_CAPTURES}/qemu-kernel_ikev1-mm_esp-transport_l2tpv3-eth-pw.pcapng`;
 /** From the captures folder's README (the key log line `IKEV1 79211118fbe8d268 0A64...`). */
 export const QEMU_MM_ICOOKIE = '79211118fbe8d268';
 export const QEMU_MM_ENCKEY = '0A6445E921B79FD813E53673091C18AB';
+
+/** Why the reference capture cannot be read here, or null. */
+export function qemuCaptureMissing(): string | null {
+  return existsSync(QEMU_MM_CAPTURE) ? null : `reference capture not found at ${QEMU_MM_CAPTURE}`;
+}
 
 export interface CapturedIsakmp {
   frame: number;

@@ -7,7 +7,10 @@ import { tryDecode, IsakmpDecodeError } from '../../../../reference-impl/ipsec/i
 import { Ikev1CaptureDecryptor } from '../../../../reference-impl/ipsec/ike/capture-decryptor.ts';
 import { FLAG } from '../../../../reference-impl/ipsec/isakmp/constants.ts';
 import { anyPayloadArb, headerFieldsArb } from './arbitraries.ts';
-import { isakmpMessages, QEMU_MM_CAPTURE, QEMU_MM_ENCKEY, QEMU_MM_ICOOKIE } from './capture-isakmp.ts';
+import { isakmpMessages, qemuCaptureMissing, QEMU_MM_CAPTURE, QEMU_MM_ENCKEY, QEMU_MM_ICOOKIE } from './capture-isakmp.ts';
+
+/** The reference capture's messages when it is there (they add real encrypted messages to mutate). */
+const captured = (): Uint8Array[] => (qemuCaptureMissing() === null ? isakmpMessages(QEMU_MM_CAPTURE).map((m) => m.bytes) : []);
 
 /**
  * True when the decoder accepted the octets or rejected them with an IsakmpDecodeError whose offset
@@ -47,7 +50,7 @@ test('specific faults name their field', () => {
 });
 
 test('100 000 mutated messages: no exception other than IsakmpDecodeError escapes, each names an offset inside the message', () => {
-  const seeds = [sample, ...isakmpMessages(QEMU_MM_CAPTURE).map((m) => m.bytes)];
+  const seeds = [sample, ...captured()];
   fc.assert(
     fc.property(fc.integer({ min: 0, max: seeds.length - 1 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }), fc.nat(), (i, flips, cut) => {
       const b = seeds[i].slice();
@@ -72,6 +75,7 @@ test('random payload chains with mutations never throw anything but IsakmpDecode
 });
 
 test('the capture decryptor never throws on mutated encrypted messages', () => {
+  test.skip(qemuCaptureMissing() !== null, qemuCaptureMissing() ?? '');
   const msgs = isakmpMessages(QEMU_MM_CAPTURE);
   fc.assert(
     fc.property(fc.nat(), fc.integer({ min: 0, max: 255 }), (pos, v) => {
