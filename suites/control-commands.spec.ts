@@ -5,6 +5,7 @@ import { test, expect } from './fixtures.ts';
 import { deviceCcid } from './support/ids.ts';
 import { expectSyslog } from './support/expect-syslog.ts';
 import { cliLoginLines } from './support/router-cli.ts';
+import { TracedLab } from './support/trace-verdict.ts';
 
 const PEER = '127.0.0.2';
 const T = { tunnel: 1 };
@@ -43,5 +44,18 @@ test.describe('operator commands on the control connection', { tag: '@control' }
     } finally {
       await cli.close();
     }
+  });
+
+  test('always-on after a failure: the peer closes the tunnel and the router dials again after the reconnect delay (trace)', async ({ openLab }) => {
+    // The verdict is the whole trace: the StopCCN handling, the reconnect delay of the device's
+    // profile (control-profile.ts reconnectDelayMs) and the second SCCRQ, at the oracle's times.
+    const t = new TracedLab(await openLab({ tunnels: [{ n: 1, peer: PEER, alwaysOn: true }] }));
+    const p = await t.peer(PEER, { role: 'responder' });
+    await t.startRouter();
+    await p.established();
+    t.disconnect(p);
+    const sccrqs = () => p.events.filter((e) => e.kind === 'received' && e.name === 'SCCRQ').length;
+    await p.waitFor(() => (sccrqs() >= 2 ? true : undefined), 10_000, 'a second SCCRQ from the router after the peer closed the tunnel');
+    await t.verdict();
   });
 });

@@ -7,12 +7,16 @@ import { test, expect } from './fixtures.ts';
 import { LearningBridge } from '../reference-impl/bridge/index.ts';
 import { buildEthernetFrame } from '../reference-impl/capture/ip.ts';
 import { barrier, hasMarker, markedFrame } from './support/bridge-traffic.ts';
-import type { DeviceLab, DeviceLabOptions } from './support/device-lab.ts';
+import { BRIDGE_ADDRESS, type DeviceLab, type DeviceLabOptions } from './support/device-lab.ts';
+import { arpRequest, isArpReplyFrom } from './support/traffic.ts';
+import { deviceCcid } from './support/ids.ts';
+import { expectSyslog } from './support/expect-syslog.ts';
 import type { PeerTunnel } from '../drivers/peer/peer-tunnel.ts';
 
 const A = '127.0.0.2';
 const B = '127.0.0.3';
 const HOST_A = { mac: '02:00:00:00:02:0a', ip: '192.168.100.10' };
+const HOST_FAR = { mac: '02:00:00:00:02:0b', ip: '192.168.100.11' };
 const BROADCAST = 'ff:ff:ff:ff:ff:ff';
 const WAIT_MS = 5000;
 
@@ -23,8 +27,12 @@ interface FarMember {
   readonly name: 'tunnel2' | 'lan1';
   waitFor(marker: string, what: string): Promise<Uint8Array>;
   saw(marker: string): boolean;
+  /** How many frames with the marker arrived here. */
+  count(marker: string): number;
   /** Sends a frame into the bridge from this member. */
   send(frame: Uint8Array): void;
+  /** Resolves once the router has handled every frame this member sent before (an ARP answered). */
+  barrier(): Promise<void>;
 }
 
 /** The oracle's bridge for the lab: lan1, tunnel1 and (two-tunnel models) tunnel2, all established. */
@@ -40,7 +48,7 @@ function oracleBridge(caps: Caps): LearningBridge {
   });
 }
 
-async function openPath(openLab: (o: DeviceLabOptions) => Promise<DeviceLab>, caps: Caps): Promise<{ pa: PeerTunnel; far: FarMember }> {
+async function openPath(openLab: (o: DeviceLabOptions) => Promise<DeviceLab>, caps: Caps): Promise<{ lab: DeviceLab; pa: PeerTunnel; far: FarMember }> {
   const two = caps.maxL2tpv3Tunnels >= 2;
   const lab = await openLab(two ? { tunnels: [{ n: 1, peer: A }, { n: 2, peer: B }] } : { tunnels: [{ n: 1, peer: A }], lan: true });
   await lab.startRouter();
@@ -48,10 +56,21 @@ async function openPath(openLab: (o: DeviceLabOptions) => Promise<DeviceLab>, ca
   const pb = two ? await lab.peer(B, { role: 'initiator' }) : undefined;
   await Promise.all([pa.established(), pb?.established()]);
   const frameWith = (m: string) => (e: { kind: string; frame?: Uint8Array }) => (e.kind === 'frame' && e.frame && hasMarker(m)(e.frame) ? e.frame : undefined);
+  const lanBarrier = async () => {
+    const seen = lab.lan!.frames.length;
+    lab.lan!.send(arpRequest(HOST_FAR.mac, HOST_FAR.ip, BRIDGE_ADDRESS));
+    await lab.lan!.waitFor((f) => (lab.lan!.frames.indexOf(f) >= seen && isArpReplyFrom(BRIDGE_ADDRESS)(f) ? true : undefined), WAIT_MS, 'the ARP barrier reply on lan1');
+  };
   const far: FarMember = pb
-    ? { name: 'tunnel2', waitFor: (m, what) => pb.waitFor(frameWith(m), WAIT_MS, what), saw: (m) => pb.events.some((e) => frameWith(m)(e) !== undefined), send: (f) => void pb.sendFrame(f) }
-    : { name: 'lan1', waitFor: (m, what) => lab.lan!.waitFor((f) => (hasMarker(m)(f) ? f : undefined), WAIT_MS, what), saw: (m) => lab.lan!.frames.some(hasMarker(m)), send: (f) => lab.lan!.send(f) };
-  return { pa, far };
+    ? {
+        name: 'tunnel2', waitFor: (m, what) => pb.waitFor(frameWith(m), WAIT_MS, what), saw: (m) => pb.events.some((e) => frameWith(m)(e) !== undefined),
+        count: (m) => pb.events.filter((e) => frameWith(m)(e) !== undefined).length, send: (f) => void pb.sendFrame(f), barrier: async () => void (await barrier(pb, HOST_FAR)),
+      }
+    : {
+        name: 'lan1', waitFor: (m, what) => lab.lan!.waitFor((f) => (hasMarker(m)(f) ? f : undefined), WAIT_MS, what), saw: (m) => lab.lan!.frames.some(hasMarker(m)),
+        count: (m) => lab.lan!.frames.filter(hasMarker(m)).length, send: (f) => lab.lan!.send(f), barrier: lanBarrier,
+      };
+  return { lab, pa, far };
 }
 
 test.describe('frame forwarding from a pseudowire', { tag: '@frames' }, () => {
@@ -101,5 +120,33 @@ test.describe('frame forwarding from a pseudowire', { tag: '@frames' }, () => {
     // Barrier: the router handles A's frames in order, so an echo would have come before this reply.
     await barrier(pa, HOST_A);
     expect(pa.events.some((e) => e.kind === 'frame' && hasMarker(marker)(e.frame)), 'broadcast sent back to its ingress').toBe(false);
+  });
+
+  test('after the peer closes its tunnel: nothing more goes toward it, and its data is no longer bridged', async ({ openLab, caps }) => {
+    // RFC 3931 §3.3 / §7: a closed control connection takes its sessions with it; the oracle's bridge
+    // with tunnel1 no longer established says where a broadcast from the far member goes.
+    const { lab, pa, far } = await openPath(openLab, caps);
+    const before = 'before-teardown';
+    pa.sendFrame(markedFrame(HOST_A.mac, BROADCAST, before));
+    await far.waitFor(before, `A's frame at ${far.name} while the session is up`);
+    const isData = (b: Uint8Array) => b.length >= 2 && (b[0] & 0x80) === 0;
+    const aSent = lab.conversation.datagrams.filter((d) => d.direction === 'out' && d.src.host === pa.local.host && isData(d.bytes) && hasMarker(before)(d.bytes));
+    expect(aSent.length, "A's data datagram recorded").toBeGreaterThan(0);
+    const ccid = deviceCcid(pa);
+    pa.disconnect();
+    await expectSyslog(lab, 'tunnelDisconnectComplete', { tunnel: 1, tunnelId: ccid });
+    // toward the gone peer: a broadcast from the far member floods only where the oracle says
+    const oracle = oracleBridge(caps);
+    oracle.setTunnelEstablished('tunnel1', false);
+    const after = 'after-teardown-flood';
+    const f = markedFrame(HOST_FAR.mac, BROADCAST, after);
+    expect(oracle.forward(f, far.name, 0).egress, 'the oracle floods nothing to the closed tunnel').not.toContain('tunnel1');
+    far.send(f);
+    // from the gone peer: its old datagram (its Session ID and cookie) sent again
+    pa.sendRaw(aSent[aSent.length - 1].bytes);
+    await far.barrier();
+    const towardA = lab.conversation.datagrams.filter((d) => d.direction === 'in' && d.dst.host === pa.local.host && isData(d.bytes) && hasMarker(after)(d.bytes));
+    expect(towardA.length, 'data datagrams sent toward the peer whose tunnel is gone').toBe(0);
+    expect(far.count(before), `A's frame bridged to ${far.name} again after its tunnel closed`).toBe(1);
   });
 });

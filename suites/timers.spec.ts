@@ -5,6 +5,7 @@ import { deviceCcid } from './support/ids.ts';
 import { expectSyslog } from './support/expect-syslog.ts';
 import { markedFrame } from './support/bridge-traffic.ts';
 import { renderSyslog } from '../reference-impl/syslog/catalogue.ts';
+import { TracedLab } from './support/trace-verdict.ts';
 
 const PEER = '127.0.0.2';
 const HOST_MAC = '02:00:00:00:02:0a';
@@ -72,5 +73,28 @@ test.describe('keepalive and disconnect timers', { tag: '@timers' }, () => {
     const line = await lab.syslog.waitFor(renderSyslog('disconnectTimerExpired', { tunnel: 1, tunnelId: deviceCcid(p) }), 2 * periodMs + 5000);
     const at = lab.syslog.arrivals.get(line) ?? 0;
     expect(at, `the disconnect timer expired ${sentAll - at} ms before the last data frame was sent`).toBeGreaterThanOrEqual(sentAll);
+  });
+
+  // The verdicts below are whole traces (suites/support/trace-verdict.ts): every message and syslog
+  // line at the oracle's virtual time, within the stated tolerance, so a timer that fires an
+  // interval late, or a StopCCN with other AVPs, is a divergence.
+  test('idle tunnel whose peer sends Hellos: the disconnect timer cuts it when the oracle does, with the StopCCN it predicts (trace)', async ({ openLab }) => {
+    // CR 16.3: only data restarts the idle timer; the peer's Hellos (control) do not.
+    const t = new TracedLab(await openLab({ tunnels: [{ n: 1, peer: PEER, disconnectTime: 4 }] }));
+    await t.startRouter();
+    const p = await t.peer(PEER, { role: 'initiator', keepalive: { use: true, intervalS: 1, count: 5 } });
+    await p.established();
+    await expectSyslog(t.lab, 'disconnectTimerExpired', { tunnel: 1, tunnelId: deviceCcid(p) });
+    await t.verdict();
+  });
+
+  test('keepalive on 2 3 with a peer that answers: the router\'s Hellos at the predicted moments (trace)', async ({ openLab }) => {
+    const t = new TracedLab(await openLab({ tunnels: [{ n: 1, peer: PEER, keepalive: 'on 2 3' }] }));
+    await t.startRouter();
+    const p = await t.peer(PEER, { role: 'initiator' });
+    await p.established();
+    const hellos = () => new Set(p.received('HELLO').map((e) => e.ns)).size;
+    await p.waitFor(() => (hellos() >= 3 ? true : undefined), 10_000, 'three HELLOs from the router');
+    await t.verdict();
   });
 });

@@ -4,6 +4,7 @@ import { AVP } from '../l2tpv3/avp-types.ts';
 import { MESSAGE_TYPE as MT } from '../l2tpv3/message-types.ts';
 import type { DefectName } from './defects.ts';
 import { SlotLeak } from './slot-leak-defect.ts';
+import { REWRITE_DEFECTS, rewriteOutgoing } from './control-rewrite-defects.ts';
 
 /** Offset of the value of the first AVP of `type` (vendor 0) in a control message over UDP. */
 export function avpValueAt(b: Uint8Array, type: number): { at: number; length: number } | undefined {
@@ -41,7 +42,17 @@ export class ControlDefects {
   constructor(private readonly defects: ReadonlySet<DefectName>) {}
 
   get active(): boolean {
-    return this.defects.has('tie-break-inverted') || this.defects.has('hello-not-answered') || this.defects.has('no-stopccn-on-disconnect') || this.defects.has('peer-stopccn-leaks-slot');
+    return this.defects.has('tie-break-inverted') || this.defects.has('hello-not-answered') || this.defects.has('no-stopccn-on-disconnect') || this.defects.has('peer-stopccn-leaks-slot') || this.rewrites;
+  }
+
+  /** A message-content defect (control-rewrite-defects.ts) is on. */
+  private get rewrites(): boolean {
+    return REWRITE_DEFECTS.some((d) => this.defects.has(d));
+  }
+
+  /** defect hello-resets-disconnect-timer: a received Hello the router counts as data activity. */
+  isHello(bytes: Uint8Array): boolean {
+    return this.defects.has('hello-resets-disconnect-timer') && (bytes[0] & 0x80) !== 0 && controlMessageType(bytes) === MT.HELLO;
   }
 
   /** A received payload before the oracle sees it; undefined drops it. */
@@ -78,6 +89,6 @@ export class ControlDefects {
     }
     // defect no-stopccn-on-disconnect: the StopCCN never leaves
     if (type === MT.StopCCN && this.defects.has('no-stopccn-on-disconnect')) return undefined;
-    return bytes;
+    return this.rewrites ? rewriteOutgoing(this.defects, bytes) : bytes;
   }
 }

@@ -103,7 +103,8 @@ export class DataPlane {
       const bridge = new LearningBridge({
         name: b.bridge,
         members: b.members.map((name) => ({ name, kind: tunnelNumber(name) === undefined ? ('lan' as const) : ('tunnel' as const) })),
-        dynamicCapacity: defects.has('capacity-not-enforced') ? Number.MAX_SAFE_INTEGER : caps.learningTable.dynamic,
+        // defects capacity-not-enforced / learning-capacity-off-by-one
+        dynamicCapacity: defects.has('capacity-not-enforced') ? Number.MAX_SAFE_INTEGER : caps.learningTable.dynamic + (defects.has('learning-capacity-off-by-one') ? 1 : 0),
         staticCapacity: caps.learningTable.static,
         ageingMs: defects.has('no-ageing') || b.learningTimer === 'off' ? null : b.learningTimer * 1000,
         learning: b.learning && !defects.has('no-learning'),
@@ -177,9 +178,12 @@ export class DataPlane {
 
   sessionDown(tunnel: number): void {
     const s = this.sessions.get(tunnel);
-    if (s) this.bySid.delete(s.layout.localSessionId);
-    this.sessions.delete(tunnel);
-    this.memberOf.get(`tunnel${tunnel}`)?.setTunnelEstablished(`tunnel${tunnel}`, false);
+    // defects rx-after-teardown / tx-after-teardown: the gone session still receives / still sends
+    const rx = this.defects.has('rx-after-teardown');
+    const tx = this.defects.has('tx-after-teardown');
+    if (s && !rx) this.bySid.delete(s.layout.localSessionId);
+    if (!tx) this.sessions.delete(tunnel);
+    if (!rx && !tx) this.memberOf.get(`tunnel${tunnel}`)?.setTunnelEstablished(`tunnel${tunnel}`, false);
   }
 
   /** A frame received on LAN port `port`. */
@@ -252,6 +256,8 @@ export class DataPlane {
     const l2ms = this.l2ms.ingress(bridge.name, frame);
     if (l2ms) for (const r of l2ms.answers) this.emitMember(member, r);
     if (l2ms?.bridged === false) return;
+    // defect multicast-dropped: a group destination (I/G bit) other than broadcast is dropped
+    if (this.defects.has('multicast-dropped') && (frame[0] & 1) === 1 && !frame.subarray(0, 6).every((x) => x === 0xff)) return this.drop();
     const d = bridge.forward(frame, member, nowMs);
     let egress = d.egress;
     // defect floods-to-ingress: flooding includes the member the frame came in on
@@ -281,6 +287,11 @@ export class DataPlane {
     let payload = frame;
     // defect vlan-tag-stripped: 802.1Q tags removed before encapsulation
     if (this.defects.has('vlan-tag-stripped')) payload = stripTags(frame);
+    // defect vlan-pcp-cleared: the 802.1Q priority bits zeroed
+    if (this.defects.has('vlan-pcp-cleared') && payload[12] === 0x81 && payload[13] === 0x00) {
+      payload = Uint8Array.from(payload);
+      payload[14] &= 0x1f;
+    }
     // defect fcs-appended: a trailing FCS the pseudowire must not carry (RFC 4719 §4)
     if (this.defects.has('fcs-appended')) {
       const c = crc32(payload);

@@ -57,9 +57,79 @@ export const DEFECTS = {
   'l2ms-off-consumes': { area: 'l2ms', bug: 'L2MS frames are dropped where L2MS is disabled', symptom: 'a remote manager\'s L2MS frames do not cross the pseudowire' },
   // a defect only a sequence of actions shows (suites/generated.spec.ts, router/slot-leak-defect.ts)
   'peer-stopccn-leaks-slot': { area: 'control', bug: 'a control connection the peer tears down (StopCCN received) does not free its slot; the router\'s own teardowns do', symptom: 'a peer that hung up cannot dial again: its SCCRQs go unanswered (dial, hang up, dial)' },
+  // ---- issue 13 point 5: one per kind of observable (exact value, order, table, timer, limit, after a failure, CLI output) ----
+  // exact values: the content of a message the router sends (router/control-rewrite-defects.ts)
+  'rws-advertised-wrong': { area: 'control', bug: 'the Receive Window Size AVP says 8 while the router keeps a window of 4 (RFC 3931 §5.4.3)', symptom: 'exact value: SCCRQ/SCCRP Receive Window Size differs' },
+  'pw-capabilities-wrong': { area: 'control', bug: 'the Pseudowire Capabilities List names Ethernet VLAN (4) instead of Ethernet (5)', symptom: 'exact value: SCCRQ/SCCRP PW Capabilities List differs' },
+  'router-id-avp-zero': { area: 'control', bug: 'the Router ID AVP carries 0 instead of `l2tp local router-id`', symptom: 'exact value: SCCRQ/SCCRP Router ID is 0' },
+  'message-type-m-bit-clear': { area: 'control', bug: 'the Message Type AVP is sent with M=0 (RFC 3931 §5.4.1: MUST be 1)', symptom: 'exact value: the M flag of every Message Type AVP' },
+  'circuit-status-inactive': { area: 'control', bug: 'Circuit Status goes out without the Active bit (RFC 3931 §5.4.5)', symptom: 'exact value: ICRQ/ICRP Circuit Status 0 instead of Active' },
+  'pw-type-wrong': { area: 'control', bug: 'the ICRQ asks for Pseudowire Type 4 (Ethernet VLAN) for the Ethernet port pseudowire (5, RFC 4719)', symptom: 'exact value: ICRQ Pseudowire Type' },
+  'iccn-remote-session-zero': { area: 'control', bug: 'the ICCN carries Remote Session ID 0 instead of the peer\'s Session ID', symptom: 'exact value: ICCN Remote Session ID' },
+  'ack-nr-behind': { area: 'control', bug: 'an explicit ACK acknowledges one message too few (Nr one behind, RFC 3931 §4.2)', symptom: 'exact value: ACK Nr; the peer retransmits' },
+  'host-name-nul-terminated': { area: 'control', bug: 'the Host Name AVP carries a trailing NUL octet', symptom: 'exact value: SCCRQ/SCCRP Host Name one octet longer' },
+  'tie-breaker-not-sent': { area: 'control', bug: 'the SCCRQ goes out without its Control Connection Tie Breaker', symptom: 'full content: the SCCRQ lacks the Tie Breaker AVP' },
+  'stopccn-result-general-error': { area: 'control', bug: 'StopCCN says Result Code 2 (general error) whatever the reason (RFC 3931 §5.4.2)', symptom: 'exact value: StopCCN Result Code' },
+  'stopccn-no-assigned-ccid': { area: 'control', bug: 'the StopCCN lacks the Assigned Control Connection ID (RFC 3931 §6.4: MUST once an SCCRQ/SCCRP was sent)', symptom: 'full content: the StopCCN lacks an AVP' },
+  'ack-as-zlb': { area: 'control', bug: 'acknowledgements go out as ZLBs, not as explicit ACK messages (the profile\'s ack style)', symptom: 'exact value: ZLB where an ACK is due' },
+  // orders and lines of syslog (router/syslog-defects.ts)
+  'syslog-teardown-order-swapped': { area: 'syslog', bug: 'the session\'s "disconnect ... complete" line is logged after the tunnel\'s', symptom: 'order: the tunnel line comes first' },
+  'syslog-established-twice': { area: 'syslog', bug: 'the "tunnel ... established" line is logged twice', symptom: 'an extra syslog line' },
+  'syslog-connected-from-missing': { area: 'syslog', bug: 'the "connected from" line (SCCRQ received) is not logged', symptom: 'a missing syslog line' },
+  'syslog-session-id-hex': { area: 'syslog', bug: 'Session IDs in syslog lines are printed in hexadecimal', symptom: 'exact value: the session number in the line' },
+  // timer boundaries
+  'keepalive-interval-doubled': { area: 'control', bug: 'Hellos go out every two keepalive intervals', symptom: 'timer: each Hello one interval late' },
+  'hello-count-one-short': { area: 'control', bug: 'keepalive declares the peer down after count-1 unanswered Hellos', symptom: 'timer: the keepalive expires one Hello early' },
+  'hello-resets-disconnect-timer': { area: 'control', bug: 'a received Hello restarts `l2tp tunnel disconnect time` (CR 16.3: only data counts)', symptom: 'timer: an idle tunnel whose peer sends Hellos is never cut' },
+  // behaviour after a failure
+  'always-on-no-redial': { area: 'control', bug: 'with always-on, a tunnel the peer closed is never dialled again', symptom: 'after a failure: no new SCCRQ after the reconnect delay' },
+  'tx-after-teardown': { area: 'data', bug: 'the data plane keeps sending toward a peer whose tunnel is gone', symptom: 'after a failure: LAN frames still reach the gone peer' },
+  'rx-after-teardown': { area: 'data', bug: 'data from a peer whose tunnel is gone is still bridged', symptom: 'after a failure: its frames still reach the LAN' },
+  // exact frame values
+  'vlan-pcp-cleared': { area: 'data', bug: 'the 802.1Q priority (PCP) is zeroed on encapsulation', symptom: 'exact value: the tag\'s PCP at the far end' },
+  'multicast-dropped': { area: 'bridge', bug: 'frames to a group (multicast) address are dropped instead of flooded', symptom: 'multicast frames never cross the pseudowire' },
+  // table limits
+  'learning-capacity-off-by-one': { area: 'bridge', bug: 'the dynamic learning table holds one entry more than the model\'s size', symptom: 'limit: one dynamic entry too many' },
+  // CLI output
+  'show-config-drops-hostname': { area: 'cli', bug: '`show config` leaves out the `l2tp hostname` line (it is still in effect)', symptom: 'CLI output: the line is missing from show config' },
 } as const satisfies Record<string, DefectInfo>;
 
 export type DefectName = keyof typeof DEFECTS;
+
+/**
+ * Defects whose proof is the suites' kill table alone (`mutation`: the test that killed each), with
+ * no router-pair case in tests/reference-impl/router/defects.spec.ts (issue 13 point 5).
+ */
+export const KILL_TABLE_ONLY = [
+  'rws-advertised-wrong',
+  'pw-capabilities-wrong',
+  'router-id-avp-zero',
+  'message-type-m-bit-clear',
+  'circuit-status-inactive',
+  'pw-type-wrong',
+  'iccn-remote-session-zero',
+  'ack-nr-behind',
+  'host-name-nul-terminated',
+  'tie-breaker-not-sent',
+  'stopccn-result-general-error',
+  'stopccn-no-assigned-ccid',
+  'ack-as-zlb',
+  'syslog-teardown-order-swapped',
+  'syslog-established-twice',
+  'syslog-connected-from-missing',
+  'syslog-session-id-hex',
+  'keepalive-interval-doubled',
+  'hello-count-one-short',
+  'hello-resets-disconnect-timer',
+  'always-on-no-redial',
+  'tx-after-teardown',
+  'rx-after-teardown',
+  'vlan-pcp-cleared',
+  'multicast-dropped',
+  'learning-capacity-off-by-one',
+  'show-config-drops-hostname',
+] as const satisfies readonly DefectName[];
+export type KillTableOnlyDefect = (typeof KILL_TABLE_ONLY)[number];
 
 export const DEFECT_NAMES = Object.keys(DEFECTS) as DefectName[];
 

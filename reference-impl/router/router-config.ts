@@ -81,7 +81,12 @@ export function tunnelSettingsFrom(v: L2tpTunnelView, model: string, defects: Re
     // defect hostname-not-configured: the Host Name AVP carries the model name
     hostname: defects.has('hostname-not-configured') ? model : s.hostname,
     // defect hello-count-off-by-one: one unanswered Hello more before declaring the peer down
-    keepalive: { ...s.keepalive, count: s.keepalive.count + (defects.has('hello-count-off-by-one') ? 1 : 0) },
+    // defects keepalive-interval-doubled / hello-count-one-short: the timer's interval or count off
+    keepalive: {
+      ...s.keepalive,
+      intervalS: s.keepalive.intervalS * (defects.has('keepalive-interval-doubled') ? 2 : 1),
+      count: Math.max(1, s.keepalive.count + (defects.has('hello-count-off-by-one') ? 1 : 0) - (defects.has('hello-count-one-short') ? 1 : 0)),
+    },
     // defect router-id-not-checked: compare against nothing (see routerIdCheck in router.ts)
     remoteRouterId: defects.has('router-id-not-checked') ? '0.0.0.0' : s.remoteRouterId,
     // defect end-id-not-checked: any received end-id accepted (oracle ASSUMPTION for "not configured")

@@ -11,6 +11,7 @@ import type { NodeAction, NodeEvent } from '../control/node-events.ts';
 import { L2tpNode } from '../control/node.ts';
 import { Mulberry32 } from '../sim/prng.ts';
 import { ControlDefects } from './control-defects.ts';
+import { SyslogDefects } from './syslog-defects.ts';
 import { DataPlane } from './data-plane.ts';
 import { parseDefects, type DefectName } from './defects.ts';
 import type { ActionResult, L2tpTunnelStatus, TunnelInterfaceStatus } from './device.ts';
@@ -75,6 +76,7 @@ export class Router extends MemoryDevice {
   private node!: L2tpNode;
   private data!: DataPlane;
   private readonly ctl: ControlDefects;
+  private readonly logDefects: SyslogDefects<RouterLogLevel>;
   private readonly timers = new Map<string, TimerHandle>();
   private readonly ports = new Map<string, LanPort>();
   private readonly syslog = new SyslogSender();
@@ -108,6 +110,7 @@ export class Router extends MemoryDevice {
     this.opts = opts;
     this.macBase = macBase;
     this.ctl = new ControlDefects(defects);
+    this.logDefects = new SyslogDefects(defects);
     const issues = effectiveIssues(parseConfig(opts.config), opts.model, opts.firmware, defects);
     if (issues.length > 0) throw new Error(`config refused by ${opts.model} Rev.${opts.firmware}:\n${issues.map((i) => formatIssue('config', i)).join('\n')}`);
     this.random = new Mulberry32(seed);
@@ -173,6 +176,9 @@ export class Router extends MemoryDevice {
       ...controlProfileFor(this.opts.profileVariant),
       ...this.opts.controlProfile,
       ...(this.defects.has('router-id-not-checked') ? { routerIdCheck: 'when-configured' as const } : {}),
+      // defects always-on-no-redial / ack-as-zlb: the profile's reconnect delay and ack style changed
+      ...(this.defects.has('always-on-no-redial') ? { reconnectDelayMs: 86_400_000 } : {}),
+      ...(this.defects.has('ack-as-zlb') ? { ackStyle: 'zlb' as const } : {}),
     };
     this.node = new L2tpNode({ tunnels: this.plan.tunnels, random: this.random, profile });
     const filters = new FilterStage(this.plan, this.plan.caps, this.defects, (t) => this.emit('NOTICE', t));
@@ -248,6 +254,8 @@ export class Router extends MemoryDevice {
     }
     const b = this.ctl.incoming(from, bytes);
     if (b) this.dispatch({ kind: 'packet', from, bytes: b });
+    // defect hello-resets-disconnect-timer: a Hello counts as data activity
+    if (b && this.ctl.isHello(b)) this.dispatch({ kind: 'dataActivity', tunnel: this.tunnelOfPeer(from) });
   }
 
   private sendUdp(to: string, bytes: Uint8Array): void {
@@ -269,7 +277,11 @@ export class Router extends MemoryDevice {
   }
 
   /** One log line: `show log` and every `syslog host`, as the switches allow. */
-  private emit(level: RouterLogLevel, raw: string): void {
+  private emit(level: RouterLogLevel, line: string): void {
+    for (const l of this.logDefects.lines(level, line)) this.emitLine(l.level, l.text);
+  }
+
+  private emitLine(level: RouterLogLevel, raw: string): void {
     let text = raw;
     // defect syslog-typo / syslog-wrong-tunnel-number: the line differs from the seed's
     if (this.defects.has('syslog-typo')) text = text.replace('established', 'estabished');
@@ -285,6 +297,12 @@ export class Router extends MemoryDevice {
   }
 
   // ---- RouterDevice --------------------------------------------------------------------
+
+  override configDisplayLines(revealSecrets = false): string[] {
+    const lines = super.configDisplayLines(revealSecrets);
+    // defect show-config-drops-hostname: the line is in effect but not shown
+    return this.defects.has('show-config-drops-hostname') ? lines.filter((l) => !/^\s*l2tp hostname /.test(l)) : lines;
+  }
 
   override log(text: string): void {
     this.emit('INFO', text);
