@@ -19,7 +19,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { hasProgram } from '../drivers/hosts/index.ts';
-import { attachCliTranscript } from '../reports/allure/attachments.ts';
 import { l2msAcrossNetnsLab } from './support/l2ms-netns.ts';
 import { deviceAsRouter } from './support/seed-example.ts';
 import { loadTopology } from '../topologies/schema/index.ts';
@@ -136,9 +135,10 @@ test.describe('L2TPv3 and L2MS', { tag: '@l2ms' }, () => {
       test.setTimeout(90_000); // lab up of three routers, the pseudowire, warm-up, lab down (bounded inside)
       const dir = mkdtempSync(path.join(tmpdir(), 'l2ms-seed-'));
       try {
-        const r = await l2msAcrossNetnsLab(example.file, { dir, hq: 'pc1', remote: 'sw1', ends: [{ router: 'rt1', tunnel: 1 }, { router: 'rt2', tunnel: 1 }], routerArgs: device.defects.flatMap((d) => ['--defect', d]) });
-        for (const e of r.evidence) await test.info().attach(e.name, { path: e.path, contentType: 'application/vnd.tcpdump.pcap' });
-        await attachCliTranscript('router logs.txt', r.routerLogs, []);
+        const r = await l2msAcrossNetnsLab(example.file, {
+          dir, hq: 'pc1', remote: 'sw1', ends: [{ router: 'rt1', tunnel: 1 }, { router: 'rt2', tunnel: 1 }], routerArgs: device.defects.flatMap((d) => ['--defect', d]),
+          evidence: async (name, file, contentType) => void (await test.info().attach(name, { path: file, contentType })),
+        });
         const exchange = [...r.sent.hq, ...r.sent.remote];
         const same = await attachOracleComparison({ what: 'L2MS frames on both LANs (whole bytes)', predicted: { hq: exchange, remote: exchange }, observed: r.captured });
         expect(same, 'both LANs carry the same L2MS frames, byte for byte').toBe(true);

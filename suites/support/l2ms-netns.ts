@@ -4,7 +4,7 @@
 // namespaces) and the frames must arrive unchanged: the same whole bytes at both ends, and tshark
 // reading both captures prints the same L2MS frames. The lab is taken down whatever happens.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Capture } from '../../drivers/capture/index.ts';
 import { NamespaceHost } from '../../drivers/hosts/index.ts';
@@ -42,7 +42,14 @@ function tsharkL2ms(file: string): string[] {
  * Brings the topology up in namespaces, waits for its pseudowire, sends the L2MS exchange between
  * the hosts `hq` and `remote`, captures both LANs, takes the lab down. `dir`: evidence and state.
  */
-export async function l2msAcrossNetnsLab(topologyFile: string, o: { dir: string; hq: string; remote: string; ends: readonly { router: string; tunnel: number }[]; routerArgs?: string[] }): Promise<L2msAcrossResult> {
+export async function l2msAcrossNetnsLab(
+  topologyFile: string,
+  o: {
+    dir: string; hq: string; remote: string; ends: readonly { router: string; tunnel: number }[]; routerArgs?: string[];
+    /** Gets the evidence (both LANs' pcaps, the routers' logs) whether the run passed or threw. */
+    evidence?: (name: string, file: string, contentType: string) => Promise<void>;
+  },
+): Promise<L2msAcrossResult> {
   const started = Date.now();
   const timing: Record<string, number> = {};
   const stateFile = path.join(o.dir, 'lab-state.json');
@@ -96,6 +103,16 @@ export async function l2msAcrossNetnsLab(topologyFile: string, o: { dir: string;
       timing,
     };
   } finally {
+    if (o.evidence) {
+      for (const [c, name] of [[captures[0], `${o.hq} LAN`], [captures[1], `${o.remote} LAN`]] as const) {
+        if (c) await o.evidence(`${name}.pcap`, c.writePcap(path.join(o.dir, `${name.replace(/\W+/g, '-')}-evidence.pcap`)), 'application/vnd.tcpdump.pcap');
+      }
+      if (state) {
+        const logs = path.join(o.dir, 'router-logs.txt');
+        writeFileSync(logs, state.routers.map((r) => `== ${r.name} (${r.model} ${r.firmware})\n${readLog(r.log)}`).join('\n'));
+        await o.evidence('router logs.txt', logs, 'text/plain');
+      }
+    }
     for (const c of captures) await c.stop().catch(() => undefined);
     for (const c of consoles) await c.close();
     if (state) await labDown(state, { stateFile });
