@@ -20,8 +20,16 @@ const mutants = (process.env[MUTATION_ENV.defects] ?? '').split(',').filter((d) 
 const baselineRepeat = Number(process.env[MUTATION_ENV.baselineRepeat] ?? '1');
 const allTests = process.env[MUTATION_ENV.allTests] === '1';
 
+// A profile variant (cookie, sequencing: suites/support/devices.ts DEFAULT_LAB_VARIANTS) differs from
+// its model only in the session's data options: it runs the areas where those show, not the rest again.
+const VARIANT_TAGS = ['@control', '@frames', '@malformed'];
+
 function projects() {
-  const plain = devices.map((device) => ({ name: projectName(device), use: { device, labFile: selection.labFile, timeScale } }));
+  const plain = devices.map((device) => ({
+    name: projectName(device),
+    ...(device.profile !== undefined && !allTests ? { grep: tagsGrep(VARIANT_TAGS) } : {}),
+    use: { device, labFile: selection.labFile, timeScale },
+  }));
   if (mutants.length === 0) return plain;
   return [
     ...plain.map((p) => ({ ...p, repeatEach: baselineRepeat })),
