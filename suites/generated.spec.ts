@@ -18,8 +18,9 @@ test.describe('generated action sequences', { tag: '@generated' }, () => {
     await feature('control-connection');
     test.skip(device.kind !== 'emulated', 'generated sequences start a router per sequence; on a physical device a config push per sequence is not bounded yet');
     const settings = generatedSettings(projectName(device));
-    // Per sequence: a router start, at most 6 actions of at most 1.5 s settle or 0.8 s wait, the verdict; shrinking reruns.
-    test.setTimeout(60_000 + settings.runs * 30_000);
+    // Per sequence (~2-3 s): a router start, at most 8 actions of at most 1.5 s settle or 0.5 s wait, the
+    // verdict; a failure's shrinking reruns sequences (~1 min).
+    test.setTimeout(120_000 + settings.runs * 30_000);
     const peers = PEERS.slice(0, Math.max(1, Math.min(PEERS.length, caps.maxL2tpv3Tunnels)));
     const outcome = await runGenerated({ device, timeScale, peers, settings });
     const report = generatedReport(projectName(device), device.model, outcome);

@@ -13,7 +13,7 @@ export const GENERATED_ENV = {
 export const DEFAULT_GENERATED_RUNS = 3;
 
 /** Actions per sequence at most. */
-export const MAX_ACTIONS = 6;
+export const MAX_ACTIONS = 8;
 
 /** A 31-bit seed from a device's project name (FNV-1a): stable across runs and machines. */
 export function deviceSeed(project: string): number {

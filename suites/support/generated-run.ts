@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import type { TraceVerdict } from '../../reference-impl/trace/verdict.ts';
 import { DeviceLab, type RouterTunnelSpec } from './device-lab.ts';
 import type { SuiteDevice } from './devices.ts';
-import { actionArbitraries, initialModel, type GeneratedReal } from './generated-actions.ts';
+import { actionArbitraries, initialModel, type GeneratedModel, type GeneratedReal } from './generated-actions.ts';
 import { MAX_ACTIONS, type GeneratedSettings } from './generated-env.ts';
 import { judgeSequence } from './generated-verdict.ts';
 import { TracedLab } from './trace-verdict.ts';
@@ -57,14 +57,18 @@ export interface GeneratedOutcome {
   /** Sequences run (drawn and shrinking attempts), and their real time. */
   readonly sequencesRun: number;
   readonly wallMs: number;
+  /** The actions of every sequence run, in order (the drawn ones first, then shrinking attempts). */
+  readonly sequences: readonly (readonly string[])[];
 }
 
-async function runSequence(i: GeneratedInputs, config: GeneratedConfig, cmds: Iterable<fc.AsyncCommand<ReturnType<typeof initialModel>, GeneratedReal>>): Promise<void> {
+type Action = fc.AsyncCommand<GeneratedModel, GeneratedReal>;
+
+async function runSequence(i: GeneratedInputs, config: GeneratedConfig, cmds: Iterable<Action>, executed: string[]): Promise<void> {
   const tunnels: RouterTunnelSpec[] = i.peers.map((peer, k) => ({
     n: k + 1, peer, keepalive: `on ${config.keepalive.interval} ${config.keepalive.count}`, disconnectTime: config.disconnectTime,
   }));
   const lab = await DeviceLab.open(i.device, i.timeScale, { tunnels });
-  const real: GeneratedReal = { t: new TracedLab(lab), peers: new Map(), executed: [] };
+  const real: GeneratedReal = { t: new TracedLab(lab), peers: new Map(), executed };
   try {
     await real.t.startRouter();
     await fc.asyncModelRun(() => ({ model: initialModel(i.peers), real }), cmds);
@@ -77,17 +81,46 @@ async function runSequence(i: GeneratedInputs, config: GeneratedConfig, cmds: It
   }
 }
 
+/**
+ * fast-check's array shrinking removes runs of actions but need not try every single one; this
+ * pass does: each action is left out in turn and kept out when the rest still diverges, until no
+ * single action can go (the printed sequence is 1-minimal: every action in it is needed).
+ */
+async function oneMinimal(i: GeneratedInputs, config: GeneratedConfig, cmds: readonly Action[], found: SequenceDiverged, sequences: string[][]): Promise<SequenceDiverged> {
+  let best = { cmds, failure: found };
+  for (let k = best.cmds.length - 1; k >= 0 && best.cmds.length > 1; k--) {
+    const candidate = best.cmds.filter((_, j) => j !== k);
+    const executed: string[] = [];
+    sequences.push(executed);
+    try {
+      await runSequence(i, config, candidate, executed);
+    } catch (e) {
+      if (e instanceof SequenceDiverged) best = { cmds: candidate, failure: e };
+      else throw e;
+    }
+  }
+  return best.failure;
+}
+
 export async function runGenerated(i: GeneratedInputs): Promise<GeneratedOutcome> {
   const started = Date.now();
-  let sequencesRun = 0;
-  const property = fc.asyncProperty(configArbitrary, fc.commands(actionArbitraries(i.peers), { maxCommands: MAX_ACTIONS }), async (config, cmds) => {
-    sequencesRun++;
-    await runSequence(i, config, cmds);
+  const sequences: string[][] = [];
+  // An array, not fc.commands: its length is drawn evenly in 1..MAX_ACTIONS (fc.commands favours
+  // short and empty sequences, and a default run has only a few), and it shrinks by removing actions.
+  const actions = fc.array(fc.oneof(...actionArbitraries(i.peers)), { minLength: 1, maxLength: MAX_ACTIONS });
+  const property = fc.asyncProperty(configArbitrary, actions, async (config, cmds) => {
+    const executed: string[] = [];
+    sequences.push(executed);
+    await runSequence(i, config, cmds, executed);
   });
   const r = await fc.check(property, { seed: i.settings.seed, numRuns: i.settings.runs });
-  const base = { seed: r.seed, runs: i.settings.runs, shrinks: r.numShrinks, sequencesRun, wallMs: Date.now() - started };
-  if (!r.failed) return { ...base, failed: false };
+  const base = () => ({ seed: r.seed, runs: i.settings.runs, shrinks: r.numShrinks, sequencesRun: sequences.length, sequences, wallMs: Date.now() - started });
+  if (!r.failed) return { ...base(), failed: false };
   const e = r.errorInstance;
-  if (e instanceof SequenceDiverged) return { ...base, failed: true, failure: e };
-  return { ...base, failed: true, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+  if (e instanceof SequenceDiverged && r.counterexample) {
+    const [config, cmds] = r.counterexample;
+    const failure = await oneMinimal(i, config, cmds, e, sequences);
+    return { ...base(), failed: true, failure };
+  }
+  return { ...base(), failed: true, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
 }
