@@ -19,6 +19,7 @@ import { writeRunReports, type WrittenRunReports } from '../reports/matrix/write
 import { exitCodeFor, renderTerminalSummary } from '../reports/matrix/write-terminal.ts';
 import { DEFECT_NAMES } from '../reference-impl/router/defects.ts';
 import { LabSelectionError, projectName, selectDevices, type LabSelection } from '../suites/support/devices.ts';
+import { DEFAULT_GENERATED_RUNS, GENERATED_ENV } from '../suites/support/generated-env.ts';
 
 export { runSuites } from './suite-process.ts';
 
@@ -48,6 +49,8 @@ export const RUN_COMMAND: CommandDef = {
     { name: 'run-id', type: 'string', valueName: 'ID', default: 'the current UTC time', help: "this run's id in the history" },
     SHARED_FLAGS.timeScale,
     SHARED_FLAGS.workers,
+    { name: 'seed', type: 'string', valueName: 'N', int: [0, 2147483647], default: "each device's own (from its name)", help: '@generated: the fast-check seed (replays the sequence a failure printed with it)' },
+    { name: 'generated-runs', type: 'string', valueName: 'N', int: [1, 100000], default: String(DEFAULT_GENERATED_RUNS), help: '@generated: sequences drawn per device (more for nightly depth)' },
     { name: 'display', type: 'string', valueName: 'KIND', choices: ['list', 'line', 'dot'], default: 'list', help: 'Playwright terminal reporter while the suites run' },
     { name: 'no-allure', type: 'boolean', help: 'skip generating the Allure HTML report (allure-results are still written)' },
     { name: 'json', type: 'boolean', help: "print the run summary as one JSON document on stdout (the suites' progress goes to stderr)" },
@@ -57,6 +60,7 @@ export const RUN_COMMAND: CommandDef = {
     `${PROGRAM} run --models rtx1210,vRX --grep @control --out /tmp/night`,
     `${PROGRAM} run --lab topologies/labs/example-physical.yaml --workers 1`,
     `${PROGRAM} run --models RTX830 --grep @syslog --json > summary.json`,
+    `${PROGRAM} run --models RTX1210 --grep @generated --seed 618549444 --generated-runs 3`,
   ],
   run: runHandler,
 };
@@ -142,7 +146,7 @@ async function runHandler(args: ParsedCommand): Promise<number> {
     (selection.defects?.length ? ` [defects: ${selection.defects.join(', ')}]` : '') + (args.string('grep') ? ` [grep ${args.string('grep')}]` : ''));
   const suites = await runSuites({
     selection, paths, shard, grep: args.string('grep'), timeScale: args.number('time-scale'), workers: args.int('workers'),
-    display: args.string('display') as 'list' | 'line' | 'dot' | undefined, childStdout: json ? 'stderr' : 'stdout',
+    display: args.string('display') as 'list' | 'line' | 'dot' | undefined, childStdout: json ? 'stderr' : 'stdout', env: generatedEnv(args),
   });
   const interrupted = suites.interruptedBy !== undefined;
   if (!existsSync(paths.playwrightJson)) {
@@ -175,6 +179,13 @@ async function runHandler(args: ParsedCommand): Promise<number> {
   }
   if (interrupted) process.stderr.write(`${PROGRAM} run: interrupted by ${suites.interruptedBy}; the results of the tests that ran are kept in ${paths.outDir} (not added to the history)\n`);
   return code;
+}
+
+/** --seed and --generated-runs for the @generated suite (suites/support/generated-env.ts). */
+function generatedEnv(args: ParsedCommand): Record<string, string> {
+  const seed = args.int('seed');
+  const runs = args.int('generated-runs');
+  return { ...(seed !== undefined ? { [GENERATED_ENV.seed]: String(seed) } : {}), ...(runs !== undefined ? { [GENERATED_ENV.runs]: String(runs) } : {}) };
 }
 
 /** `run ...` argv (tests call this); usage errors are thrown as UsageError. */
