@@ -10,4 +10,3 @@ export * from './tolerance.ts';
 export * from './compare.ts';
 export * from './render.ts';
 export * from './verdict.ts';
-export * from './paced-exchange.ts';

@@ -5,11 +5,19 @@ import { actorOf, type TraceEvent } from './trace-event.ts';
 const field = (e: TraceEvent, name: string) => e.fields.find((f) => f.name === name)?.value;
 const ACK_ONLY = new Set(['ACK', 'ZLB']);
 
-/** A control message that repeats an earlier one of the same sender to the same peer: same type and Ns (and Nr for an ACK/ZLB, which uses no Ns). */
+/**
+ * A control message that repeats an earlier one of the same sender to the same peer (same type and
+ * Ns), or an ACK/ZLB that acknowledges nothing new (its Nr no higher than one the sender already
+ * sent: the answer to a copy that arrived, RFC 3931 §4.2 "MUST acknowledge" duplicates).
+ */
 function isRepeat(e: TraceEvent, kept: readonly TraceEvent[]): boolean {
   if (e.source !== 'control') return false;
-  const same = (x: TraceEvent) => x.source === 'control' && x.at === e.at && actorOf(x) === actorOf(e) && x.label === e.label && field(x, 'Ns') === field(e, 'Ns');
-  return kept.some((x) => same(x) && (!ACK_ONLY.has(e.label) || field(x, 'Nr') === field(e, 'Nr')));
+  const mine = kept.filter((x) => x.source === 'control' && x.at === e.at && actorOf(x) === actorOf(e));
+  if (ACK_ONLY.has(e.label)) {
+    const nr = Number(field(e, 'Nr'));
+    return mine.some((x) => Number(field(x, 'Nr')) >= nr);
+  }
+  return mine.some((x) => x.label === e.label && field(x, 'Ns') === field(e, 'Ns'));
 }
 
 /**
@@ -20,6 +28,6 @@ function isRepeat(e: TraceEvent, kept: readonly TraceEvent[]): boolean {
  */
 export const RETRANSMITTED_COPIES: TraceFilter = {
   name: 'retransmitted copies',
-  why: 'a control message repeating an earlier one of its sender (same type and Ns; an ACK/ZLB with the same Nr): whether it is sent is a race between a retransmission timer and the harness\'s scheduling, not the device\'s behaviour; retransmission is judged by the timers area',
+  why: 'a control message repeating an earlier one of its sender (same type and Ns), or an ACK/ZLB acknowledging nothing new (the answer to a copy): whether it is sent is a race between a retransmission timer and the harness\'s scheduling, not the device\'s behaviour; retransmission is judged by the timers area',
   drops: (e, kept) => isRepeat(e, kept),
 };

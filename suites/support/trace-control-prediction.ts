@@ -1,16 +1,14 @@
 // The oracle's predicted trace of a control-plane stimulus: the device's L2TP node built from the
 // test's config (config oracle + tunnelSettingsFromConfig, as the seed-example simulation does) and
-// one oracle node per tester peer, on a virtual clock (reference-impl/trace/paced-exchange.ts), each
-// harness step applied at the virtual time it was applied to the device, and each peer message
-// delivered when the real peer sent it (its n-th message of a type and Ns: the observed one's time),
-// so the oracle answers the timing the device answered. Out of it come the control messages both
-// ways and the syslog lines that reach the collector.
+// one oracle node per tester peer, wired through reference-impl/sim on a virtual clock, each harness
+// step applied at the virtual time it was applied to the device. Out of it come the control messages
+// both ways and the syslog lines that reach the collector.
 import { commands, l2tpService, l2tpTunnels, param, parseConfig } from '../../reference-impl/config/index.ts';
 import type { ControlProfile } from '../../reference-impl/control/control-profile.ts';
 import { L2tpNode, type TunnelConfig } from '../../reference-impl/control/node.ts';
 import { tunnelSettingsFromConfig } from '../../reference-impl/control/tunnel-settings-from-config.ts';
 import { Mulberry32 } from '../../reference-impl/sim/prng.ts';
-import { PacedExchange } from '../../reference-impl/trace/paced-exchange.ts';
+import { Simulation, type ChannelParams } from '../../reference-impl/sim/simulator.ts';
 import type { SyslogLevel } from '../../reference-impl/syslog/catalogue.ts';
 import { controlEvent } from '../../reference-impl/trace/control-event.ts';
 import { syslogEvent } from '../../reference-impl/trace/observation-events.ts';
@@ -22,6 +20,8 @@ import type { TimedStep } from '../../drivers/trace/stimulus-log.ts';
 import { toVirtualMs, type TraceClock } from '../../drivers/trace/trace-clock.ts';
 import { SEVERITY_OF_LEVEL } from './expect-syslog.ts';
 
+/** Loopback, and a peer that answers at once: the harness's own delays are not modelled (the named filter of retransmitted copies and the timing tolerance cover their effects). */
+const LOOPBACK: ChannelParams = { loss: 0, duplicate: 0, minDelayMs: 0, maxDelayMs: 0 };
 /** Any seed: values drawn from it are abstracted by role before the comparison. */
 const PREDICTION_SEED = 3931;
 
@@ -38,16 +38,8 @@ export interface ControlPredictionInput {
   readonly nameOf: (host: string) => string;
   /** The device's firmware profile (a profile variant changes the session AVPs it sends); default: the default profile. */
   readonly profile?: ControlProfile;
-  /** The observed trace: the harness's messages in it pace the oracle peers' messages. */
+  /** The observed trace (its first device message bounds when the device really started). */
   readonly observed: readonly TraceEvent[];
-}
-
-const fieldOf = (e: TraceEvent, name: string) => e.fields.find((f) => f.name === name)?.value;
-
-/** The virtual time the real peer sent its `occurrence`-th message like `e` (same peer, type, Ns). */
-function observedSendTime(observed: readonly TraceEvent[], e: TraceEvent, occurrence: number): number | undefined {
-  const same = observed.filter((x) => x.by === 'harness' && x.source === 'control' && x.at === e.at && x.label === e.label && fieldOf(x, 'Ns') === fieldOf(e, 'Ns'));
-  return same[occurrence]?.t;
 }
 
 /** Which levels reach the collector: `syslog info|debug on` as the config says; a prediction refuses to guess a missing switch. */
@@ -73,28 +65,23 @@ export function predictControlTrace(i: ControlPredictionInput): TraceEvent[] {
   const random = new Mulberry32(PREDICTION_SEED);
   const device = i.deviceAddress;
   const byHost = new Map(i.peers.map((p) => [p.local.host, p]));
-  const sent = new Map<string, number>();
-  // device -> peer: at once (loopback); peer -> device: when the real peer sent it, if it did
-  const sim = new PacedExchange((from, _to, bytes, now) => {
-    if (from === device || !isControl(bytes)) return now;
-    const e = controlEvent(bytes, now, i.nameOf(from), undefined, 'harness');
-    const key = `${e.at}|${e.label}|${fieldOf(e, 'Ns')}`;
-    const n = sent.get(key) ?? 0;
-    sent.set(key, n + 1);
-    return observedSendTime(i.observed, e, n) ?? now;
-  });
+  const sim = new Simulation(PREDICTION_SEED);
   sim.addNode(device, new L2tpNode({ tunnels: deviceTunnels(i.config, i.model), random: random.fork(), profile: i.profile }));
-  for (const p of i.peers) sim.addNode(p.local.host, new L2tpNode(peerNodeConfig(p, device, random.fork())));
+  for (const p of i.peers) {
+    sim.addNode(p.local.host, new L2tpNode(peerNodeConfig(p, device, random.fork())));
+    sim.link(device, p.local.host, LOOPBACK);
+  }
   const service = l2tpService(parseConfig(i.config));
   const firstDeviceMessage = Math.min(...i.observed.filter((e) => e.source === 'control' && e.by === undefined).map((e) => e.t));
   for (const { atMs, step } of i.steps) {
-    const t = Math.max(0, toVirtualMs(i.clock, atMs));
+    // whole virtual ms, as the simulator delivers on (its channel delays round)
+    const t = Math.max(0, Math.round(toVirtualMs(i.clock, atMs)));
     switch (step.kind) {
       case 'deviceStart':
         // The step is recorded when the harness learns the device is up (an emulated router's
         // ready line, a finished config push); the service may have opened a little earlier, and
         // a device sends no L2TP before it has: its first control message bounds the start.
-        if (service.enabled) sim.at(Math.min(t, firstDeviceMessage), device, { kind: 'serviceOn' });
+        if (service.enabled) sim.at(Math.min(t, Math.floor(firstDeviceMessage)), device, { kind: 'serviceOn' });
         break;
       case 'peerStart': {
         const p = byHost.get(step.peer);
@@ -112,10 +99,10 @@ export function predictControlTrace(i: ControlPredictionInput): TraceEvent[] {
   sim.runUntil(i.horizonMs);
   const sw = syslogSwitches(i.config);
   const events: TraceEvent[] = [];
-  for (const e of sim.entries) {
-    if ('delivered' in e) {
-      const { from, bytes } = e.delivered;
-      if (!isControl(bytes)) continue;
+  for (const e of sim.trace) {
+    if ('wire' in e) {
+      const { from, bytes } = e;
+      if (e.wire !== 'delivered' || !isControl(bytes)) continue;
       const toPeer = from === device;
       const p = byHost.get(toPeer ? e.node : from);
       if (p) events.push(controlEvent(bytes, e.t, i.nameOf(p.local.host), p.settings.auth.enabled ? p.settings.auth.password : undefined, toPeer ? 'device' : 'harness'));

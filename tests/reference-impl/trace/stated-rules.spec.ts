@@ -44,7 +44,8 @@ test('retransmitted copies are filtered on both sides, named and counted; a new 
   const v = traceVerdict({ predicted: recorded, observed, filters: [RETRANSMITTED_COPIES], roles: L2TP_ROLE_RULES, tolerance: timingTolerance({ timeScale: 10, jitterRealMs: 150, granularityMs: 0 }) });
   expect(v.comparison.divergence).toBeUndefined();
   expect(v.rules.find((r) => r.startsWith('filter retransmitted copies'))).toMatch(/\(removed 0 predicted, 2 observed\)$/);
-  const nextAck = { ...ack, t: ack.t + 5, fields: ack.fields.map((f) => (f.name === 'Nr' ? { ...f, value: '9' } : f)) };
+  const last = Math.max(...recorded.map((e) => e.t));
+  const nextAck = { ...ack, t: last + 5, fields: ack.fields.map((f) => (f.name === 'Nr' ? { ...f, value: '9' } : f)) };
   const w = traceVerdict({ predicted: recorded, observed: [...recorded, nextAck], filters: [RETRANSMITTED_COPIES], roles: L2TP_ROLE_RULES, tolerance: timingTolerance({ timeScale: 10, jitterRealMs: 150, granularityMs: 0 }) });
   expect(w.comparison.divergence?.kind).toBe('extra');
 });
