@@ -90,6 +90,7 @@ export const DEFECTS = {
   'multicast-dropped': { area: 'bridge', bug: 'frames to a group (multicast) address are dropped instead of flooded', symptom: 'multicast frames never cross the pseudowire' },
   // table limits
   'learning-capacity-off-by-one': { area: 'bridge', bug: 'the dynamic learning table holds one entry more than the model\'s size', symptom: 'limit: one dynamic entry too many' },
+  'tunnel-limit-off-by-one': { area: 'platform', bug: 'one L2TPv3 tunnel more than the model\'s maximum is accepted (the check counts from the second one over)', symptom: 'limit: a config of maximum+1 tunnels starts' },
   // CLI output
   'show-config-drops-hostname': { area: 'cli', bug: '`show config` leaves out the `l2tp hostname` line (it is still in effect)', symptom: 'CLI output: the line is missing from show config' },
 } as const satisfies Record<string, DefectInfo>;
@@ -128,6 +129,7 @@ export const KILL_TABLE_ONLY = [
   'multicast-dropped',
   'learning-capacity-off-by-one',
   'show-config-drops-hostname',
+  'tunnel-limit-off-by-one',
   // only a dial, hang-up, dial sequence shows it: the @generated area's kill (tests/suites/generated*.spec.ts)
   'peer-stopccn-leaks-slot',
 ] as const satisfies readonly DefectName[];

@@ -44,7 +44,10 @@ const GATE_DEFECTS: Partial<Record<DefectName, readonly string[]>> = {
 
 export function effectiveIssues(doc: ConfigDocument, model: string, firmware: string, defects: ReadonlySet<DefectName>): ConfigIssue[] {
   const ignored = new Set([...defects].flatMap((d) => GATE_DEFECTS[d] ?? []));
-  return validateConfig(doc, configPlatform(model, firmware)).filter((i) => !ignored.has(i.rule));
+  const issues = validateConfig(doc, configPlatform(model, firmware)).filter((i) => !ignored.has(i.rule));
+  // defect tunnel-limit-off-by-one: the first tunnel over the maximum slips through (the next is refused)
+  const over = issues.findIndex((i) => i.rule === 'too-many-l2tpv3-tunnels');
+  return defects.has('tunnel-limit-off-by-one') && over >= 0 ? issues.filter((_, k) => k !== over) : issues;
 }
 
 export interface FilterBinding {

@@ -82,6 +82,7 @@ export const DEFECT_SYMPTOM_TAGS = {
   'multicast-dropped': ['@frames'],
   'learning-capacity-off-by-one': ['@learning'],
   'show-config-drops-hostname': ['@cli'],
+  'tunnel-limit-off-by-one': ['@scale'],
 } as const satisfies Record<DefectName, readonly string[]>;
 
 /** A RegExp matching a test title carrying any of the tags. */
