@@ -13,14 +13,14 @@ export function replayCommand(model: string, o: Pick<GeneratedOutcome, 'seed' | 
 
 /** The report text: the first line always names the seed (a green run is replayable too). */
 export function generatedReport(project: string, model: string, o: GeneratedOutcome): string {
-  const head = `@generated ${project}: seed ${o.seed}, ${o.runs} sequence(s) of at most its drawn length, ${o.sequencesRun} run(s) in ${(o.wallMs / 1000).toFixed(1)} s`;
-  const drawn = o.sequences.slice(0, o.runs).map((a, k) => `  sequence ${k + 1}: ${a.join(' ') || '(no action)'}`);
+  const head = `@generated ${project}: seed ${o.seed}, ${o.runs} sequence(s) (${o.failed ? `sequence ${o.drawn} diverged` : 'all run'}), ${o.sequencesRun} run(s) with shrinking in ${(o.wallMs / 1000).toFixed(1)} s`;
+  const drawn = o.sequences.slice(0, o.drawn).map((a, k) => `  sequence ${k + 1}: ${a.join(' ') || '(no action)'}`);
   if (!o.failed) return [`${head}: no divergence`, ...drawn].join('\n');
   if (!o.failure) return `${head}: harness error (not a divergence):\n${o.error}\nreplay: ${replayCommand(model, o)}`;
   const f = o.failure;
   const d = f.verdict.comparison.divergence!;
   return [
-    `${head}: DIVERGED; shrunk (${o.shrinks} shrink step(s)) to ${f.actions.length} action(s):`,
+    `${head}: DIVERGED; drawn: ${o.sequences[o.drawn - 1]?.join(' ')}; shrunk (${o.shrinks} shrink step(s)) to ${f.actions.length} action(s):`,
     `  config: ${describeConfig(f.config)}`,
     ...f.actions.map((a, k) => `  ${k + 1}. ${a}`),
     `first divergence (${d.kind}): ${d.summary}`,

@@ -59,6 +59,8 @@ export interface GeneratedOutcome {
   readonly wallMs: number;
   /** The actions of every sequence run, in order (the drawn ones first, then shrinking attempts). */
   readonly sequences: readonly (readonly string[])[];
+  /** Drawn sequences run (on a failure: up to and including the first diverging one). */
+  readonly drawn: number;
 }
 
 type Action = fc.AsyncCommand<GeneratedModel, GeneratedReal>;
@@ -114,7 +116,7 @@ export async function runGenerated(i: GeneratedInputs): Promise<GeneratedOutcome
     await runSequence(i, config, cmds, executed);
   });
   const r = await fc.check(property, { seed: i.settings.seed, numRuns: i.settings.runs });
-  const base = () => ({ seed: r.seed, runs: i.settings.runs, shrinks: r.numShrinks, sequencesRun: sequences.length, sequences, wallMs: Date.now() - started });
+  const base = () => ({ seed: r.seed, runs: i.settings.runs, shrinks: r.numShrinks, sequencesRun: sequences.length, sequences, drawn: r.numRuns, wallMs: Date.now() - started });
   if (!r.failed) return { ...base(), failed: false };
   const e = r.errorInstance;
   if (e instanceof SequenceDiverged && r.counterexample) {

@@ -14,7 +14,7 @@ const DEFECT = 'peer-stopccn-leaks-slot';
 
 /** The printed report of a diverging device: seed, shrunk actions, replay command. */
 function printedFailure(stdout: string): { seed: number; actions: string[]; replay: string } {
-  const head = /@generated \S+ \S+: seed (\d+), .*DIVERGED; shrunk .* to (\d+) action\(s\):\n {2}config: .*\n((?: {2}\d+\. .*\n)+)/.exec(stdout);
+  const head = /@generated \S+ \S+: seed (\d+), .*DIVERGED; .*shrunk .* to (\d+) action\(s\):\n {2}config: .*\n((?: {2}\d+\. .*\n)+)/.exec(stdout);
   expect(head, stdout.slice(-4000)).not.toBeNull();
   const actions = head![3].trim().split('\n').map((l) => l.trim().replace(/^\d+\. /, ''));
   expect(actions.length).toBe(Number(head![2]));
@@ -57,7 +57,7 @@ test('the faithful router passes @generated on the same model (seed printed)', a
   const r = await runCli(['run', '--models', MODEL, '--grep', '@generated', '--no-allure', '--out', out], 180_000);
   await test.info().attach('run output', { body: r.stdout + r.stderr, contentType: 'text/plain' });
   expect(r.code, r.stdout.slice(-3000) + r.stderr).toBe(0);
-  expect(r.stdout).toMatch(/@generated \S+ \S+: seed \d+, 3 sequence\(s\).*: no divergence/);
+  expect(r.stdout).toMatch(/@generated \S+ \S+: seed \d+, 3 sequence\(s\) \(all run\).*: no divergence/);
 });
 
 test('run: --seed and --generated-runs are checked before anything runs (exit 2)', async () => {
