@@ -1,10 +1,10 @@
 // The verdict: walk the predicted and the observed trace side by side, per observation point, and
 // report the earliest divergence. Events align on everything but their time (sameEvent). Timing is
-// judged on intervals: between two consecutive aligned events (in predicted time), the observed gap
-// must equal the predicted one within the tolerance. Intervals, not absolute times, because every
-// step of a live exchange (device, harness, loopback) adds its own jitter: absolute times would add
-// it up along the exchange, an interval holds one step's worth. A timer that fires late, or a reply
-// that comes slow, is one interval off. Classes:
+// judged on intervals: between two consecutive aligned events of one channel (in predicted time),
+// the observed gap must equal the predicted one within the tolerance. Intervals, not absolute times,
+// because every step of a live exchange (device, harness, loopback) adds its own jitter: absolute
+// times would add it up along the exchange, an interval holds one step's worth. A timer that fires
+// late, or a reply that comes slow, is one interval off. Classes:
 //   value   — the events at this point of one observation point differ in a field;
 //   order   — the predicted event comes later in the observed trace, and the observed one later in the prediction;
 //   missing — the predicted event is not in the rest of the observed trace;
@@ -161,32 +161,42 @@ function compareStream(predicted: readonly TraceEvent[], observed: readonly Trac
   return done();
 }
 
+/** The channel an event travelled on: one observation point, both directions (one transport, one latency). */
+const channelOf = (e: TraceEvent): string => `${e.source}@${e.at}`;
+
 /**
- * The first aligned device event (in predicted time) whose gap to the previous aligned event (the
- * device's or the harness's) differs from the predicted gap by more than the tolerance. The first
- * pair has no previous one: the origin of a live run (when the device really started) is known
- * only roughly.
+ * The first aligned device event whose gap to the previous aligned event on its channel (the
+ * device's or the harness's) differs from the predicted gap by more than the tolerance. Gaps are
+ * taken within a channel: each channel (the peer's socket, the syslog collector) has its own
+ * latency, and a gap across two would judge the difference of their latencies, not the device.
+ * The first event of a channel has no previous one: the origin of a live run (when the device
+ * really started) is known only roughly.
  */
 function timingDivergence(predicted: readonly TraceEvent[], observed: readonly TraceEvent[], pairs: readonly [number, number][], tol: number): { divergence?: StreamResult; largest: number } {
-  const sorted = [...pairs].sort((a, b) => predicted[a[0]].t - predicted[b[0]].t || a[0] - b[0]);
   let largest = 0;
-  for (let k = 1; k < sorted.length; k++) {
-    const [pi, oi] = sorted[k];
-    const [pa, oa] = sorted[k - 1];
-    const p = predicted[pi];
-    const o = observed[oi];
-    // The harness's own events (the stimulus) are anchors: their timing is the harness's, not the device's.
-    if (actorOf(p) === 'harness') continue;
-    const dp = p.t - predicted[pa].t;
-    const dob = o.t - observed[oa].t;
-    largest = Math.max(largest, Math.abs(dob - dp));
-    if (Math.abs(dob - dp) <= tol) continue;
-    const prev = describe(predicted[pa]);
-    const summary = `${describe(p)} came ${Math.round(dob)} ms after ${prev}, predicted ${Math.round(dp)} ms (${Math.round(dob - dp)} ms off, tolerance ${tol} ms)`;
-    const divergence: Divergence = { kind: 'timing', predictedIndex: pi, observedIndex: oi, predicted: p, observed: o, summary, field: 't', predictedValue: `+${Math.round(dp)} ms after the previous event`, observedValue: `+${Math.round(dob)} ms after the previous event` };
-    return { divergence: { divergence, pairs: [], matched: k, atHorizon: { predicted: [], observed: [] }, at: Math.min(p.t, o.t) }, largest };
+  let first: StreamResult | undefined;
+  for (const channel of new Set(pairs.map(([pi]) => channelOf(predicted[pi])))) {
+    const sorted = pairs.filter(([pi]) => channelOf(predicted[pi]) === channel).sort((a, b) => predicted[a[0]].t - predicted[b[0]].t || a[0] - b[0]);
+    for (let k = 1; k < sorted.length; k++) {
+      const [pi, oi] = sorted[k];
+      const [pa, oa] = sorted[k - 1];
+      const p = predicted[pi];
+      const o = observed[oi];
+      // The harness's own events (the stimulus) are anchors: their timing is the harness's, not the device's.
+      if (actorOf(p) === 'harness') continue;
+      const dp = p.t - predicted[pa].t;
+      const dob = o.t - observed[oa].t;
+      largest = Math.max(largest, Math.abs(dob - dp));
+      if (Math.abs(dob - dp) <= tol) continue;
+      const at = Math.min(p.t, o.t);
+      if (first && first.at <= at) break;
+      const summary = `${describe(p)} came ${Math.round(dob)} ms after ${describe(predicted[pa])}, predicted ${Math.round(dp)} ms (${Math.round(dob - dp)} ms off, tolerance ${tol} ms)`;
+      const divergence: Divergence = { kind: 'timing', predictedIndex: pi, observedIndex: oi, predicted: p, observed: o, summary, field: 't', predictedValue: `+${Math.round(dp)} ms after the previous event`, observedValue: `+${Math.round(dob)} ms after the previous event` };
+      first = { divergence, pairs: [], matched: k, atHorizon: { predicted: [], observed: [] }, at };
+      break;
+    }
   }
-  return { largest };
+  return { divergence: first, largest };
 }
 
 function describe(e: TraceEvent): string {

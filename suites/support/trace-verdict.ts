@@ -84,6 +84,7 @@ export class TracedLab {
     // the jitter budget once, at the end of the test (a deadline, not a wait for a condition).
     const horizonReal = realNowMs() + tol.ms / this.lab.timeScale;
     await new Promise((r) => setTimeout(r, Math.max(0, horizonReal - realNowMs())));
+    const started = realNowMs();
     const clock = this.stimulus.clock(this.lab.timeScale);
     const horizonMs = toVirtualMs(clock, horizonReal);
     // The syslog listener stamps arrivals with Date.now(), the conversation with performance time;
@@ -106,9 +107,10 @@ export class TracedLab {
       peers: this.lab.peers, steps: this.stimulus.steps, clock, horizonMs, nameOf, observed, profile: controlProfileFor(this.lab.device.profile),
     });
     const v = traceVerdict({ predicted, observed, filters: CONTROL_TRACE_FILTERS, roles: L2TP_ROLE_RULES, tolerance: tol, horizonMs });
-    test.info().annotations.push({ type: 'trace verdict', description: `${verdictLine(v.comparison)}; ${tol.formula}` });
+    const costMs = Math.round(realNowMs() - started);
+    test.info().annotations.push({ type: 'trace verdict', description: `${verdictLine(v.comparison)}; ${tol.formula}; observation window ${Math.round(tol.ms / this.lab.timeScale)} real ms, prediction and comparison ${costMs} ms` });
     const dir = process.env[TRACE_DIR_ENV];
-    if (dir) writeFileSync(path.join(dir, `${test.info().testId}.trace.json`), JSON.stringify({ title: test.info().titlePath.join(' > '), device: projectName(this.lab.device), observed, predicted }));
+    if (dir) writeFileSync(path.join(dir, `${test.info().testId}.trace.json`), JSON.stringify({ title: test.info().titlePath.join(' > '), device: projectName(this.lab.device), costMs, observed, predicted }));
     await test.info().attach('trace verdict.txt', { body: maskSecrets(v.text, secrets), contentType: 'text/plain' });
     const untimed = (events: typeof v.predicted) => events.map((e) => formatEvent({ ...e, t: 0 }).replace(/^\+0 ms /, ''));
     await attachOracleComparison({ what: 'trace', predicted: untimed(v.predicted), observed: untimed(v.observed), secrets });
