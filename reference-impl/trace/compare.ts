@@ -1,7 +1,7 @@
 // The verdict: walk the predicted and the observed trace side by side, per observation point, and
 // report the earliest divergence. Events align on everything but their time (sameEvent). Timing is
-// judged on intervals: between two consecutive aligned events of one channel (in predicted time),
-// the observed gap must equal the predicted one within the tolerance. Intervals, not absolute times,
+// judged on intervals: between a device event and its anchor (the stimulus before it, or the event
+// before it on its channel), the observed gap must equal the predicted one within the tolerance. Intervals, not absolute times,
 // because every step of a live exchange (device, harness, loopback) adds its own jitter: absolute
 // times would add it up along the exchange, an interval holds one step's worth. A timer that fires
 // late, or a reply that comes slow, is one interval off. Classes:
@@ -165,38 +165,43 @@ function compareStream(predicted: readonly TraceEvent[], observed: readonly Trac
 const channelOf = (e: TraceEvent): string => `${e.source}@${e.at}`;
 
 /**
- * The first aligned device event whose gap to the previous aligned event on its channel (the
- * device's or the harness's) differs from the predicted gap by more than the tolerance. Gaps are
- * taken within a channel: each channel (the peer's socket, the syslog collector) has its own
- * latency, and a gap across two would judge the difference of their latencies, not the device.
- * The first event of a channel has no previous one: the origin of a live run (when the device
- * really started) is known only roughly.
+ * The first aligned device event whose gap to its anchor differs from the predicted gap by more
+ * than the tolerance. The anchor is the later (in predicted time) of the previous aligned event on
+ * the same channel and the last aligned harness event anywhere: a device event follows either the
+ * stimulus that caused it or, for a timer, what came before it on its channel. Gaps across two
+ * device channels (the peer's socket, the syslog collector) are not taken: each has its own
+ * latency, and such a gap would judge their difference, not the device. An event with no anchor
+ * (the device's first output) is not judged: when a live device really started is known only roughly.
  */
 function timingDivergence(predicted: readonly TraceEvent[], observed: readonly TraceEvent[], pairs: readonly [number, number][], tol: number): { divergence?: StreamResult; largest: number } {
+  const sorted = [...pairs].sort((a, b) => predicted[a[0]].t - predicted[b[0]].t || a[0] - b[0]);
+  const lastOnChannel = new Map<string, [number, number]>();
+  let lastHarness: [number, number] | undefined;
   let largest = 0;
-  let first: StreamResult | undefined;
-  for (const channel of new Set(pairs.map(([pi]) => channelOf(predicted[pi])))) {
-    const sorted = pairs.filter(([pi]) => channelOf(predicted[pi]) === channel).sort((a, b) => predicted[a[0]].t - predicted[b[0]].t || a[0] - b[0]);
-    for (let k = 1; k < sorted.length; k++) {
-      const [pi, oi] = sorted[k];
-      const [pa, oa] = sorted[k - 1];
-      const p = predicted[pi];
-      const o = observed[oi];
-      // The harness's own events (the stimulus) are anchors: their timing is the harness's, not the device's.
-      if (actorOf(p) === 'harness') continue;
-      const dp = p.t - predicted[pa].t;
-      const dob = o.t - observed[oa].t;
-      largest = Math.max(largest, Math.abs(dob - dp));
-      if (Math.abs(dob - dp) <= tol) continue;
-      const at = Math.min(p.t, o.t);
-      if (first && first.at <= at) break;
-      const summary = `${describe(p)} came ${Math.round(dob)} ms after ${describe(predicted[pa])}, predicted ${Math.round(dp)} ms (${Math.round(dob - dp)} ms off, tolerance ${tol} ms)`;
-      const divergence: Divergence = { kind: 'timing', predictedIndex: pi, observedIndex: oi, predicted: p, observed: o, summary, field: 't', predictedValue: `+${Math.round(dp)} ms after the previous event`, observedValue: `+${Math.round(dob)} ms after the previous event` };
-      first = { divergence, pairs: [], matched: k, atHorizon: { predicted: [], observed: [] }, at };
-      break;
+  for (let k = 0; k < sorted.length; k++) {
+    const [pi, oi] = sorted[k];
+    const p = predicted[pi];
+    const o = observed[oi];
+    const channel = channelOf(p);
+    const onChannel = lastOnChannel.get(channel);
+    lastOnChannel.set(channel, sorted[k]);
+    // The harness's own events (the stimulus) are anchors: their timing is the harness's, not the device's.
+    if (actorOf(p) === 'harness') {
+      lastHarness = sorted[k];
+      continue;
     }
+    const anchor = !onChannel ? lastHarness : !lastHarness ? onChannel : predicted[onChannel[0]].t > predicted[lastHarness[0]].t ? onChannel : lastHarness;
+    if (!anchor) continue;
+    const [pa, oa] = anchor;
+    const dp = p.t - predicted[pa].t;
+    const dob = o.t - observed[oa].t;
+    largest = Math.max(largest, Math.abs(dob - dp));
+    if (Math.abs(dob - dp) <= tol) continue;
+    const summary = `${describe(p)} came ${Math.round(dob)} ms after ${describe(predicted[pa])}, predicted ${Math.round(dp)} ms (${Math.round(dob - dp)} ms off, tolerance ${tol} ms)`;
+    const divergence: Divergence = { kind: 'timing', predictedIndex: pi, observedIndex: oi, predicted: p, observed: o, summary, field: 't', predictedValue: `+${Math.round(dp)} ms after the previous event`, observedValue: `+${Math.round(dob)} ms after the previous event` };
+    return { divergence: { divergence, pairs: [], matched: k, atHorizon: { predicted: [], observed: [] }, at: Math.min(p.t, o.t) }, largest };
   }
-  return { divergence: first, largest };
+  return { largest };
 }
 
 function describe(e: TraceEvent): string {

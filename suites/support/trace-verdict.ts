@@ -24,15 +24,17 @@ import { predictControlTrace } from './trace-control-prediction.ts';
 import { controlProfileFor } from '../../reference-impl/control/profile-variants.ts';
 
 /**
- * Real-time jitter the harness allows between a step and the device's answer to it, and between a
- * datagram's arrival and its timestamp. Measured on the 2-core lab host with the conformance run
- * sharing it (load average 10-16): gaps of up to ~200 ms between two events the oracle puts in the
- * same instant; 250 ms is the budget. At time scale 10 it is 2.5 virtual s: a wrong value, order or
- * extra/missing message is still exact, and a timer off by more than that (keepalive 60 s,
- * disconnect timers, state timeouts) is still a timing divergence. The verdict prints the largest
- * gap difference it judged, so the margin is visible in every report.
+ * Real-time jitter the harness allows between an event and its anchor (the stimulus or the event
+ * before it on its channel), and between a datagram's arrival and its timestamp. Measured on the
+ * 2-core lab host with eight test runs sharing it (load average 10-18): over 117 passing control
+ * tests the largest judged gap difference was 291 real ms, the median 20-30 ms; 400 ms is the budget.
+ * At time scale 10 that is 4 virtual s: wrong values, orders, missing or extra messages are still
+ * exact, and a timer off by more (keepalive 60 s, disconnect timers, 60 s state timeouts) is still
+ * a timing divergence; retransmission timing (1 s doubling) is finer than this harness can resolve
+ * at scale 10 and belongs to the timers area. The verdict prints the largest gap difference it
+ * judged, so the margin is visible in every report.
  */
-export const HARNESS_JITTER_REAL_MS = 250;
+export const HARNESS_JITTER_REAL_MS = 400;
 /**
  * ASSUMPTION: a physical RTX runs its L2TP timers on a 1 s tick (not documented; a hardware run
  * confirms or refutes). The emulated router's timers are exact (virtual ms).
