@@ -13,7 +13,7 @@ import { runGenerated } from './support/generated-run.ts';
 const PEERS = ['127.0.0.2', '127.0.0.3'];
 
 test.describe('generated action sequences', { tag: '@generated' }, () => {
-  test('peers dial, hang up and let timers run out: every sequence\'s trace is the oracle\'s', async ({ device, timeScale, caps, lease, feature }) => {
+  test('peers dial, hang up and wait: every sequence\'s trace is the oracle\'s', async ({ device, timeScale, caps, lease, feature }) => {
     void lease; // held for the worker's life: no other run touches this device slot meanwhile
     await feature('control-connection');
     test.skip(device.kind !== 'emulated', 'generated sequences start a router per sequence; on a physical device a config push per sequence is not bounded yet');

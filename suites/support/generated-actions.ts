@@ -81,7 +81,9 @@ export class HangUp implements fc.AsyncCommand<GeneratedModel, GeneratedReal> {
     m.phase.set(this.peer, 'idle');
     r.executed.push(this.toString());
     const p = r.peers.get(this.peer)!;
-    const settled = p.state === 'idle' ? Promise.resolve() : nextEvent(p, closedOrIdle, SETTLE_REAL_MS);
+    // Settled when the device acknowledges the StopCCN (the peer then holds the closed connection
+    // for the RFC 3931 §5.7 period: waiting for its 'idle' would cost the whole hold).
+    const settled = p.state === 'idle' ? Promise.resolve() : nextEvent(p, (e) => e.kind === 'received' || closedOrIdle(e), SETTLE_REAL_MS);
     r.t.disconnect(p);
     await settled;
   }

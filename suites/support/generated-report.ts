@@ -13,7 +13,7 @@ export function replayCommand(model: string, o: Pick<GeneratedOutcome, 'seed' | 
 
 /** The report text: the first line always names the seed (a green run is replayable too). */
 export function generatedReport(project: string, model: string, o: GeneratedOutcome): string {
-  const head = `@generated ${project}: seed ${o.seed}, ${o.runs} sequence(s) (${o.failed ? `sequence ${o.drawn} diverged` : 'all run'}), ${o.sequencesRun} run(s) with shrinking in ${(o.wallMs / 1000).toFixed(1)} s`;
+  const head = `@generated ${project}: seed ${o.seed}, ${o.runs} sequence(s) (${o.failed ? `sequence ${o.drawn} diverged` : 'all run'}), ${o.sequencesRun} router run(s) in ${(o.wallMs / 1000).toFixed(1)} s`;
   const drawn = o.sequences.slice(0, o.drawn).map((a, k) => `  sequence ${k + 1}: ${a.join(' ') || '(no action)'}`);
   if (!o.failed) return [`${head}: no divergence`, ...drawn].join('\n');
   if (!o.failure) return `${head}: harness error (not a divergence):\n${o.error}\nreplay: ${replayCommand(model, o)}`;
