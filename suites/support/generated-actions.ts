@@ -1,6 +1,5 @@
-// The harness actions @generated draws (fast-check model-based testing, fc.commands): tester peers
-// dialling, hanging up and letting time run (the device's timers: Hello, disconnect time,
-// retransmission), applied to the device through the same lab helpers the other suites use
+// The harness actions @generated draws (fast-check model-based testing: AsyncCommands run by
+// fc.asyncModelRun): tester peers dialling, hanging up and letting virtual time run, applied to the device through the same lab helpers the other suites use
 // (DeviceLab, TracedLab: every action is a recorded stimulus step), so the oracle is given the same
 // stimulus at the same virtual times. The model is what the harness knows it asked for (which peer
 // it has dialled); whether the device followed is the trace verdict's business, not the model's.
@@ -93,8 +92,9 @@ export class HangUp implements fc.AsyncCommand<GeneratedModel, GeneratedReal> {
 }
 
 /**
- * Virtual time passes with no stimulus: whatever timer of the device runs out meanwhile (Hello,
- * disconnect time) is part of the trace. The wait IS the stimulus (a deadline, not a poll).
+ * Virtual time passes with no stimulus: whatever timer of the device runs out meanwhile is part of
+ * the trace (the drawn config keeps Hello and disconnect time beyond a sequence for now, see
+ * generated-run.ts). The wait IS the stimulus (a deadline, not a poll).
  */
 export class Wait implements fc.AsyncCommand<GeneratedModel, GeneratedReal> {
   constructor(readonly virtualMs: number) {}
