@@ -6,6 +6,8 @@ import { deviceCcid } from './support/ids.ts';
 import { expectSyslog } from './support/expect-syslog.ts';
 import { cliLoginLines } from './support/router-cli.ts';
 import { TracedLab } from './support/trace-verdict.ts';
+import { avpValue } from '../drivers/peer/raw-message.ts';
+import { AVP } from '../reference-impl/l2tpv3/avp-types.ts';
 
 const PEER = '127.0.0.2';
 const T = { tunnel: 1 };
@@ -54,8 +56,9 @@ test.describe('operator commands on the control connection', { tag: '@control' }
     await t.startRouter();
     await p.established();
     t.disconnect(p);
-    const sccrqs = () => p.events.filter((e) => e.kind === 'received' && e.name === 'SCCRQ').length;
-    await p.waitFor(() => (sccrqs() >= 2 ? true : undefined), 10_000, 'a second SCCRQ from the router after the peer closed the tunnel');
+    // A new connection, not a retransmitted SCCRQ (same Ns 0): a second Assigned Control Connection ID.
+    const dials = () => new Set(p.events.flatMap((e) => (e.kind === 'received' && e.name === 'SCCRQ' ? [Buffer.from(avpValue(e.bytes, AVP.AssignedControlConnectionId) ?? []).toString('hex')] : []))).size;
+    await p.waitFor(() => (dials() >= 2 ? true : undefined), 10_000, 'a second connection dialled by the router after the peer closed the tunnel');
     await t.verdict();
   });
 });
