@@ -2,6 +2,7 @@
 // outputs (datagrams it asks to send): the oracle itself stays faithful. Pure.
 import { AVP } from '../l2tpv3/avp-types.ts';
 import { MESSAGE_TYPE as MT } from '../l2tpv3/message-types.ts';
+import type { ControlProfile } from '../control/control-profile.ts';
 import type { DefectName } from './defects.ts';
 import { SlotLeak } from './slot-leak-defect.ts';
 import { REWRITE_DEFECTS, rewriteOutgoing } from './control-rewrite-defects.ts';
@@ -48,6 +49,17 @@ export class ControlDefects {
   /** A message-content defect (control-rewrite-defects.ts) is on. */
   private get rewrites(): boolean {
     return REWRITE_DEFECTS.some((d) => this.defects.has(d));
+  }
+
+  /** Control-profile settings the defects change (router-id-not-checked, always-on-no-redial, ack-as-zlb). */
+  profileOverrides(): Partial<ControlProfile> {
+    return {
+      ...(this.defects.has('router-id-not-checked') ? { routerIdCheck: 'when-configured' as const } : {}),
+      // always-on-no-redial: a closed always-on tunnel waits a day before dialling again
+      ...(this.defects.has('always-on-no-redial') ? { reconnectDelayMs: 86_400_000 } : {}),
+      // ack-as-zlb: ZLBs where the profile sends explicit ACKs
+      ...(this.defects.has('ack-as-zlb') ? { ackStyle: 'zlb' as const } : {}),
+    };
   }
 
   /** defect hello-resets-disconnect-timer: a received Hello the router counts as data activity. */

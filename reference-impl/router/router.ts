@@ -175,10 +175,7 @@ export class Router extends MemoryDevice {
     const profile: ControlProfile = {
       ...controlProfileFor(this.opts.profileVariant),
       ...this.opts.controlProfile,
-      ...(this.defects.has('router-id-not-checked') ? { routerIdCheck: 'when-configured' as const } : {}),
-      // defects always-on-no-redial / ack-as-zlb: the profile's reconnect delay and ack style changed
-      ...(this.defects.has('always-on-no-redial') ? { reconnectDelayMs: 86_400_000 } : {}),
-      ...(this.defects.has('ack-as-zlb') ? { ackStyle: 'zlb' as const } : {}),
+      ...this.ctl.profileOverrides(),
     };
     this.node = new L2tpNode({ tunnels: this.plan.tunnels, random: this.random, profile });
     const filters = new FilterStage(this.plan, this.plan.caps, this.defects, (t) => this.emit('NOTICE', t));
