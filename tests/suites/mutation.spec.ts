@@ -16,7 +16,11 @@ test('mutation over every defect: each killed; the defect-free baseline passes 3
   const r = await runCli(['mutation', '--baseline-repeat', '3', '--out', out], 1_150_000);
   await test.info().attach('mutation output', { body: r.stdout + r.stderr, contentType: 'text/plain' });
   expect(r.stdout).toMatch(/baseline \(no defect, 3 run\(s\), \d+ test runs\): no test failed/);
-  for (const d of DEFECT_NAMES) expect(r.stdout, d).toMatch(new RegExp(`^killed +${d} \\(\\d+ failed\\)`, 'm'));
+  // progress lines (cli/mutation.ts): `killed   DEFECT on DEVICE by TEST (+T s)`, then `done     DEFECT: N of M tests failed`
+  for (const d of DEFECT_NAMES) {
+    expect(r.stdout, d).toMatch(new RegExp(`^killed +${d} on .+ by .+`, 'm'));
+    expect(r.stdout, d).toMatch(new RegExp(`^done +${d}: [1-9]\\d* of \\d+ tests failed`, 'm'));
+  }
   expect(r.stdout).toContain('kill table');
   expect(r.stdout).toContain(`killed ${DEFECT_NAMES.length}/${DEFECT_NAMES.length}`);
   expect(r.code, r.stdout.slice(-3000) + r.stderr).toBe(0);
