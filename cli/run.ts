@@ -49,6 +49,10 @@ export const RUN_COMMAND: CommandDef = {
     { name: 'run-id', type: 'string', valueName: 'ID', default: 'the current UTC time', help: "this run's id in the history" },
     SHARED_FLAGS.timeScale,
     SHARED_FLAGS.workers,
+    {
+      name: 'retries', type: 'string', valueName: 'N', int: [0, 5], default: '0',
+      help: 'retry a failed test up to N times; a test that passes on a retry counts as passed and is shown as flaky (JUnit, Allure retries)',
+    },
     { name: 'seed', type: 'string', valueName: 'N', int: [0, 2147483647], default: "each device's own (from its name)", help: '@generated: the fast-check seed (replays the sequence a failure printed with it)' },
     { name: 'generated-runs', type: 'string', valueName: 'N', int: [1, 100000], default: String(DEFAULT_GENERATED_RUNS), help: '@generated: sequences drawn per device (more for nightly depth)' },
     { name: 'display', type: 'string', valueName: 'KIND', choices: ['list', 'line', 'dot'], default: 'list', help: 'Playwright terminal reporter while the suites run' },
@@ -145,7 +149,7 @@ async function runHandler(args: ParsedCommand): Promise<number> {
   say(`${PROGRAM} run ${runId}: ${devices.length} device(s): ${devices.map(projectName).join(', ')}` +
     (selection.defects?.length ? ` [defects: ${selection.defects.join(', ')}]` : '') + (args.string('grep') ? ` [grep ${args.string('grep')}]` : ''));
   const suites = await runSuites({
-    selection, paths, shard, grep: args.string('grep'), timeScale: args.number('time-scale'), workers: args.int('workers'),
+    selection, paths, shard, grep: args.string('grep'), timeScale: args.number('time-scale'), workers: args.int('workers'), retries: args.int('retries'),
     display: args.string('display') as 'list' | 'line' | 'dot' | undefined, childStdout: json ? 'stderr' : 'stdout', env: generatedEnv(args),
   });
   const interrupted = suites.interruptedBy !== undefined;

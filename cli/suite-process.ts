@@ -18,6 +18,8 @@ export interface SuiteRunOptions {
   readonly shard?: string;
   readonly timeScale?: number;
   readonly workers?: number;
+  /** Playwright's retries of a failed test (shown as flaky in the matrix, JUnit and Allure's retries graph). */
+  readonly retries?: number;
   readonly display?: 'list' | 'line' | 'dot';
   /** Where the child's stdout goes: this stdout (default), this stderr (--json keeps stdout clean), or nowhere. */
   readonly childStdout?: 'stdout' | 'stderr' | 'ignore';
@@ -40,6 +42,7 @@ export function runSuites(o: SuiteRunOptions): Promise<SuiteRunResult> {
   const args = ['playwright', 'test', '-c', resolve(ROOT, 'suites/playwright.config.ts')];
   if (o.grep !== undefined) args.push('--grep', o.grep);
   if (o.shard !== undefined) args.push('--shard', o.shard);
+  if (o.retries !== undefined) args.push('--retries', String(o.retries));
   if (o.reporters?.length) args.push(`--reporter=${o.reporters.join(',')}`);
   const env: NodeJS.ProcessEnv = {
     ...process.env,

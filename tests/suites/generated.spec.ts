@@ -54,7 +54,9 @@ test('run --seed N replays the printed failure: same seed, same shrunk sequence'
 test('the faithful router passes @generated on the same model (seed printed)', async () => {
   test.setTimeout(200_000);
   const out = mkdtempSync(path.join(tmpdir(), 'suites-generated-'));
-  const r = await runCli(['run', '--models', MODEL, '--grep', '@generated', '--no-allure', '--out', out], 180_000);
+  // --retries 1: a trace verdict can meet scheduling jitter beyond its budget on a loaded CI machine;
+  // a retry that passes shows as flaky in the output (attached), a defect fails both attempts.
+  const r = await runCli(['run', '--models', MODEL, '--grep', '@generated', '--no-allure', '--out', out, '--retries', '1'], 180_000);
   await test.info().attach('run output', { body: r.stdout + r.stderr, contentType: 'text/plain' });
   expect(r.code, r.stdout.slice(-3000) + r.stderr).toBe(0);
   expect(r.stdout).toMatch(/@generated \S+ \S+: seed \d+, 3 sequence\(s\) \(all run\).*: no divergence/);

@@ -62,7 +62,9 @@ test('run --lab with a physical device (an emulated router as the bench): config
     ].join('\n'));
     const out = path.join(dir, 'out');
     const env = { ...process.env, BENCH_RTX_PASSWORD: PASSWORD, BENCH_RTX_ADMIN_PASSWORD: ADMIN, L2TPV3_JOURNAL_DIR: path.join(dir, 'journals') };
-    const r = await runCli(['run', '--lab', inventory, '--grep', '@control|@auth|@ids|@syslog|@tie-break|@timers', '--out', out, '--no-allure', '--display', 'list'], 280_000, env);
+    // --retries 1: a trace verdict can meet scheduling jitter beyond its budget on a loaded CI machine;
+    // a retry that passes shows as flaky in the output (attached), a defect fails both attempts.
+    const r = await runCli(['run', '--lab', inventory, '--grep', '@control|@auth|@ids|@syslog|@tie-break|@timers', '--out', out, '--no-allure', '--display', 'list', '--retries', '1'], 280_000, env);
     await test.info().attach('run output', { body: r.stdout + r.stderr, contentType: 'text/plain' });
     expect(r.code, r.stdout.slice(-3000) + r.stderr).toBe(0);
     expect(r.stdout).toContain('regressions: 0');

@@ -35,7 +35,9 @@ function filesUnder(dir: string): string[] {
 test('a run that configures passwords leaves none of them in its output, reports or attachments', async () => {
   test.setTimeout(400_000);
   const out = mkdtempSync(path.join(tmpdir(), 'suites-redaction-'));
-  const r = await runCli(['run', '--grep', '@auth|@control', '--models', 'RTX830', '--out', out, '--run-id', 'redaction', '--display', 'dot'], 380_000);
+  // --retries 1: a trace verdict can meet scheduling jitter beyond its budget on a loaded CI machine;
+  // a retry that passes shows as flaky in the output (attached), a defect fails both attempts.
+  const r = await runCli(['run', '--grep', '@auth|@control', '--models', 'RTX830', '--out', out, '--run-id', 'redaction', '--display', 'dot', '--retries', '1'], 380_000);
   expect(r.code, r.stdout.slice(-3000) + r.stderr).toBe(0);
   // The secrets were really in play: the auth suite ran and passed.
   const results = readFileSync(path.join(out, 'results.json'), 'utf8');

@@ -16,7 +16,9 @@ const SUITE_AREAS = ['control-connection', 'tunnel-auth', 'router-id', 'tie-brea
 test('the whole emulated conformance run (npm run conformance): green, 11 models, every suite area, wall time printed', async () => {
   test.setTimeout(1_500_000);
   const out = mkdtempSync(path.join(tmpdir(), 'suites-run-'));
-  const r = await runCli(['run', '--out', out, '--run-id', 'ci-1', '--display', 'dot'], 1_450_000);
+  // --retries 1: a trace verdict can meet scheduling jitter beyond its budget on a loaded CI machine;
+  // a retry that passes shows as flaky in the output (attached), a defect fails both attempts.
+  const r = await runCli(['run', '--out', out, '--run-id', 'ci-1', '--display', 'dot', '--retries', '1'], 1_450_000);
   await test.info().attach('run output', { body: r.stdout + r.stderr, contentType: 'text/plain' });
   expect(r.code, r.stdout.slice(-3000) + r.stderr).toBe(0);
   expect(r.stdout).toMatch(/wall time: \d+(\.\d)? s/);
