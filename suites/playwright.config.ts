@@ -32,7 +32,8 @@ function projects() {
   }));
   if (mutants.length === 0) return plain;
   return [
-    ...plain.map((p) => ({ ...p, repeatEach: baselineRepeat })),
+    // `mutation --no-baseline` (0): no baseline project at all (Playwright reads repeatEach 0 as 1)
+    ...(baselineRepeat > 0 ? plain.map((p) => ({ ...p, repeatEach: baselineRepeat })) : []),
     ...devices.flatMap((device) => mutants.map((defect) => ({
       name: mutantProjectName(device, defect),
       grep: allTests ? undefined : tagsGrep(DEFECT_SYMPTOM_TAGS[defect as keyof typeof DEFECT_SYMPTOM_TAGS] ?? []),
