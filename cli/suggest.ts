@@ -1,19 +1,11 @@
 // "Did you mean": the nearest known word by edit distance, for flags, subcommands, models and
 // config keywords. A suggestion is offered only when it is close (a typo), never a wild guess.
 
-/** Levenshtein distance (insert, delete, substitute; an adjacent swap counts as one edit). */
-export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
-}
+// One edit distance for the CLI's flags and the config checker's keywords (it lives with the pure
+// config oracle, which cannot import the CLI).
+import { editDistance } from '../reference-impl/config/known-commands.ts';
+
+export { editDistance };
 
 /** The known words nearest to `input` (case-insensitive), within a distance that grows with length. */
 export function nearest(input: string, known: readonly string[]): string[] {
