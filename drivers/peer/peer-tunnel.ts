@@ -165,22 +165,26 @@ export class PeerTunnel extends EventEmitter {
     return this.deviceEp;
   }
 
+  /** The control profile the peer's options ask for (the trace prediction builds the same peer from it). */
+  optionsProfile(): Partial<ControlProfile> {
+    const o = this.opts;
+    return {
+      tunnelAuthMethod: o.auth?.method ?? 'challenge',
+      cookieLength: o.cookieLength ?? 0,
+      l2ssOffered: o.l2ss ?? 0,
+      routerIdCheck: o.deviceRouterId === undefined ? 'when-configured' : 'always',
+      sessionInitiator: o.sessionInitiator ?? 'tunnel-initiator',
+      ...o.profile,
+    };
+  }
+
   /** Builds the oracle for `device` and opens its port; an initiator dials. */
   private open(device: Endpoint): void {
-    const o = this.opts;
     this.deviceEp = device;
     this.node = new L2tpNode({
       tunnels: [{ settings: this.settings, remoteAddress: device.host, enabled: true }],
       random: this.random,
-      profile: {
-        tunnelAuthMethod: o.auth?.method ?? 'challenge',
-        cookieLength: o.cookieLength ?? 0,
-        l2ssOffered: o.l2ss ?? 0,
-        routerIdCheck: o.deviceRouterId === undefined ? 'when-configured' : 'always',
-        sessionInitiator: o.sessionInitiator ?? 'tunnel-initiator',
-        ...o.profile,
-        ...this.profileOverrides,
-      },
+      profile: { ...this.optionsProfile(), ...this.profileOverrides },
     });
     this.dispatch({ kind: 'serviceOn' });
     if (this.opts.role === 'initiator') this.connect();
