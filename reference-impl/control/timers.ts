@@ -9,16 +9,31 @@ export interface Ctx {
   timers: Timers;
 }
 
-export class Timers {
-  private readonly pending = new Map<string, { at: number; fire: (ctx: Ctx) => void }>();
+/** The two timer actions every sans-IO core in this project emits (L2TP control, IKE). */
+export type TimerAction = { kind: 'setTimer'; id: string; atMs: number } | { kind: 'cancelTimer'; id: string };
 
-  set(ctx: Ctx, id: string, at: number, fire: (ctx: Ctx) => void): void {
+/** What a timer needs of a core's event context: the virtual time and where actions go. */
+export interface TimerCtx {
+  now: number;
+  out: { push(action: TimerAction): number };
+}
+
+/** Timers over any core's context type: the L2TP control plane here, IKE in ipsec/ike/ike-timers.ts. */
+export class VirtualTimers<C extends TimerCtx> {
+  private readonly pending = new Map<string, { at: number; fire: (ctx: C) => void }>();
+
+  set(ctx: C, id: string, at: number, fire: (ctx: C) => void): void {
     this.pending.set(id, { at, fire });
     ctx.out.push({ kind: 'setTimer', id, atMs: at });
   }
 
-  cancel(ctx: Ctx, id: string): void {
+  cancel(ctx: C, id: string): void {
     if (this.pending.delete(id)) ctx.out.push({ kind: 'cancelTimer', id });
+  }
+
+  /** Cancels every timer whose id starts with the prefix (all timers of one owner). */
+  cancelPrefix(ctx: C, prefix: string): void {
+    for (const id of [...this.pending.keys()]) if (id.startsWith(prefix)) this.cancel(ctx, id);
   }
 
   has(id: string): boolean {
@@ -26,7 +41,7 @@ export class Timers {
   }
 
   /** Runs the timer if it is still set and due; a stale or early callback does nothing. */
-  fire(ctx: Ctx, id: string): void {
+  fire(ctx: C, id: string): void {
     const t = this.pending.get(id);
     if (!t || t.at > ctx.now) return;
     this.pending.delete(id);
@@ -40,3 +55,5 @@ export class Timers {
     return min;
   }
 }
+
+export class Timers extends VirtualTimers<Ctx> {}
