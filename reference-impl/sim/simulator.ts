@@ -2,7 +2,6 @@
 // with loss, duplication, reordering (random delay) and delay, on a virtual clock.
 // Everything random comes from one seed, so a failing property test replays exactly.
 import type { NodeAction, NodeEvent } from '../control/node-events.ts';
-import type { L2tpNode } from '../control/node.ts';
 import { Mulberry32 } from './prng.ts';
 
 export interface ChannelParams {
@@ -22,6 +21,11 @@ export type TraceEntry =
   | { t: number; node: string; action: NodeAction }
   | { t: number; node: string; wire: 'delivered' | 'dropped'; from: string; bytes: Uint8Array };
 
+/** What the simulator drives: an L2tpNode, or a wrapper around one (a tester peer that misbehaves on purpose). */
+export interface SimNode {
+  handle(event: NodeEvent, nowMs: number): NodeAction[];
+}
+
 interface Scheduled {
   at: number;
   seq: number;
@@ -31,7 +35,7 @@ interface Scheduled {
 export class Simulation {
   now = 0;
   readonly trace: TraceEntry[] = [];
-  private readonly nodes = new Map<string, L2tpNode>();
+  private readonly nodes = new Map<string, SimNode>();
   private readonly links = new Map<string, ChannelParams>();
   private readonly timerAt = new Map<string, number>();
   private readonly queue: Scheduled[] = [];
@@ -42,7 +46,7 @@ export class Simulation {
     this.rng = new Mulberry32(seed ^ 0x5eed);
   }
 
-  addNode(address: string, node: L2tpNode): void {
+  addNode(address: string, node: SimNode): void {
     this.nodes.set(address, node);
   }
 
