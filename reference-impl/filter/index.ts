@@ -7,3 +7,5 @@ export * from './ethernet-filter.ts';
 export * from './ip-filter.ts';
 export * from './ip-dynamic-filter.ts';
 export * from './interface-acceptance.ts';
+export * from './filter-log-line.ts';
+export * from './ipv4-view.ts';
