@@ -1,17 +1,19 @@
 // What the harness did, when: the stimulus a test applied to the device, recorded as it happens so
 // the oracle can be given the same stimulus at the same (virtual) times. Steps are data; the test's
-// own helpers record them (suites/support/trace-lab.ts).
+// own helpers record them (suites/support/trace-verdict.ts TracedLab).
 import { realNowMs, type TraceClock } from './trace-clock.ts';
 
 export type StimulusStep =
   /** The device was configured and its L2TP service opened (emulated: the router reported ready). */
   | { kind: 'deviceStart' }
-  /** A tester peer opened its port; an initiator dialled at once. */
-  | { kind: 'peerStart'; peer: string; role: 'initiator' | 'responder' }
+  /** A tester peer opened its port; an initiator dialled at once. Its misbehaviours (drivers/peer/misbehaviours.ts, `NAME[=PARAM]`) were installed before. */
+  | { kind: 'peerStart'; peer: string; role: 'initiator' | 'responder'; misbehaviours?: readonly string[] }
   /** The peer's `disconnect tunnel`: StopCCN. */
   | { kind: 'peerDisconnect'; peer: string }
   /** The peer's `connect tunnel`: SCCRQ. */
-  | { kind: 'peerConnect'; peer: string };
+  | { kind: 'peerConnect'; peer: string }
+  /** An operator command typed at the device's CLI (`connect tunnel 1`), recorded as it is sent. */
+  | { kind: 'deviceCommand'; command: string };
 
 export interface TimedStep {
   /** Real ms since the epoch. */

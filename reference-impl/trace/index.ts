@@ -10,3 +10,4 @@ export * from './tolerance.ts';
 export * from './compare.ts';
 export * from './render.ts';
 export * from './verdict.ts';
+export * from './concurrent-order.ts';

@@ -8,20 +8,19 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { attachOracleComparison, maskSecrets } from '../../reports/allure/attachments.ts';
 import type { PeerTunnel, PeerTunnelOptions } from '../../drivers/peer/peer-tunnel.ts';
-import { controlEventsFrom, syslogEventsFrom } from '../../drivers/trace/observed-trace.ts';
-import { StimulusLog } from '../../drivers/trace/stimulus-log.ts';
-import { realNowMs, toVirtualMs } from '../../drivers/trace/trace-clock.ts';
+import { StimulusLog, type StimulusStep } from '../../drivers/trace/stimulus-log.ts';
+import { realNowMs, toVirtualMs, type TraceClock } from '../../drivers/trace/trace-clock.ts';
 import { L2TP_ROLE_RULES } from '../../reference-impl/trace/l2tp-roles.ts';
-import { formatEvent } from '../../reference-impl/trace/trace-event.ts';
+import { formatEvent, type TraceEvent } from '../../reference-impl/trace/trace-event.ts';
 import { timingTolerance, type TimingTolerance, type ToleranceInputs } from '../../reference-impl/trace/tolerance.ts';
 import type { TraceFilter } from '../../reference-impl/trace/filters.ts';
 import { RETRANSMITTED_COPIES } from '../../reference-impl/trace/l2tp-filters.ts';
-import { traceVerdict, type TraceVerdict } from '../../reference-impl/trace/verdict.ts';
+import { traceVerdict, type TraceVerdict, type VerdictInputs } from '../../reference-impl/trace/verdict.ts';
 import { verdictLine } from '../../reference-impl/trace/render.ts';
 import { projectName } from './devices.ts';
-import { ROUTER_ADDRESS, type DeviceLab } from './device-lab.ts';
-import { predictControlTrace } from './trace-control-prediction.ts';
-import { controlProfileFor } from '../../reference-impl/control/profile-variants.ts';
+import type { DeviceLab } from './device-lab.ts';
+import { mergeRoles, type TraceChannel } from './trace-channel.ts';
+import { controlChannel } from './trace-control-channel.ts';
 
 /**
  * Real-time jitter the harness allows between an event and its anchor (the stimulus or the event
@@ -51,24 +50,68 @@ export function controlTolerance(lab: DeviceLab): ToleranceInputs {
   return { timeScale: lab.timeScale, jitterRealMs: HARNESS_JITTER_REAL_MS, granularityMs: lab.physical ? PHYSICAL_TIMER_GRANULARITY_MS : 0 };
 }
 
-/** A DeviceLab whose stimulus steps are recorded with their times, for the trace verdict. */
+/** One evaluation of the verdict: both traces up to the horizon and their comparison. */
+export interface TraceJudgement {
+  readonly verdict: TraceVerdict;
+  readonly observed: readonly TraceEvent[];
+  readonly predicted: readonly TraceEvent[];
+  readonly secrets: readonly string[];
+  readonly tolerance: TimingTolerance;
+  readonly horizonMs: number;
+}
+
+/** How the merged traces are judged (default: traceVerdict; @generated adds its concurrency rule). */
+export type Judge = (i: VerdictInputs) => TraceVerdict;
+
+/**
+ * A DeviceLab whose stimulus steps are recorded with their times, for the trace verdict. Its
+ * channels say what is observed and predicted: the control channel (control messages and syslog)
+ * always; others join with addChannel (CLI outputs, frames at LAN ports, ...).
+ */
 export class TracedLab {
   readonly stimulus = new StimulusLog();
   /** Lab address of a peer -> the test's logical address (the name events carry). */
   private readonly logical = new Map<string, string>();
-  constructor(readonly lab: DeviceLab) {}
+  private readonly channels: TraceChannel[] = [];
+  constructor(readonly lab: DeviceLab) {
+    this.channels.push(controlChannel({ lab, nameOf: (host) => this.nameOf(host) }));
+  }
+
+  /** Adds a channel to this test's verdict (before verdict(); its events join the same comparison). */
+  addChannel(channel: TraceChannel): void {
+    if (this.channels.some((c) => c.name === channel.name)) throw new Error(`trace verdict: a channel '${channel.name}' was added twice`);
+    this.channels.push(channel);
+  }
+
+  /** The traces' clock: virtual ms since the first recorded step, at the lab's time scale. */
+  clock(): TraceClock {
+    return this.stimulus.clock(this.lab.timeScale);
+  }
+
+  /** Records a stimulus step now (a channel's own stimulus: an operator command, a config push, ...). */
+  record(step: StimulusStep): void {
+    this.stimulus.record(step);
+  }
+
+  /** The logical name of a peer's lab address (control events' `at`). */
+  nameOf(host: string): string {
+    return this.logical.get(host) ?? host;
+  }
 
   async startRouter(): Promise<void> {
     await this.lab.startRouter();
     this.stimulus.record({ kind: 'deviceStart' });
   }
 
-  /** A peer (an initiator dials at once: the step is recorded as the dial goes out). */
-  async peer(address: string, o: Partial<PeerTunnelOptions> & Pick<PeerTunnelOptions, 'role'>): Promise<PeerTunnel> {
+  /**
+   * A peer (an initiator dials at once: the step is recorded as the dial goes out). Misbehaviours
+   * (drivers/peer/misbehaviours.ts) are part of the step: the prediction plays the same ones.
+   */
+  async peer(address: string, o: Partial<PeerTunnelOptions> & Pick<PeerTunnelOptions, 'role'>, misbehaviours: readonly string[] = []): Promise<PeerTunnel> {
     const host = this.lab.peerAddress(address);
     this.logical.set(host, address);
-    this.stimulus.record({ kind: 'peerStart', peer: host, role: o.role });
-    return this.lab.peer(address, o);
+    this.stimulus.record({ kind: 'peerStart', peer: host, role: o.role, ...(misbehaviours.length > 0 ? { misbehaviours: [...misbehaviours] } : {}) });
+    return this.lab.peer(address, o, [...misbehaviours]);
   }
 
   disconnect(p: PeerTunnel): void {
@@ -86,70 +129,67 @@ export class TracedLab {
    */
   async verdict(): Promise<TraceVerdict> {
     const tol = timingTolerance(controlTolerance(this.lab));
-    const budgetReal = tol.ms / this.lab.timeScale;
-    const horizonReal = realNowMs() + budgetReal;
-    let v = this.evaluate(tol, horizonReal);
+    const horizonReal = realNowMs() + tol.ms / this.lab.timeScale;
+    let v = this.judge(horizonReal);
     let started = realNowMs();
     while (owed(v.verdict) && realNowMs() < horizonReal) {
       await this.nextObservation(horizonReal - realNowMs());
       started = realNowMs();
-      v = this.evaluate(tol, horizonReal);
+      v = this.judge(horizonReal);
     }
-    const { verdict: vv, observed, predicted, secrets } = v;
-    const costMs = Math.round(realNowMs() - started);
-    test.info().annotations.push({ type: 'trace verdict', description: `${verdictLine(vv.comparison)}; ${tol.formula}; prediction and comparison ${costMs} ms` });
+    await this.attach(v, Math.round(realNowMs() - started));
+    const d = v.verdict.comparison.divergence;
+    expect(d, d ? maskSecrets(`${d.kind}: ${d.summary}\n(see the attachment 'trace verdict.txt')`, v.secrets) : '').toBeUndefined();
+    return v.verdict;
+  }
+
+  /**
+   * Observed and predicted traces of every channel up to `horizonReal` (observed: what has arrived
+   * so far), and their verdict; attaches nothing (@generated judges many sequences, attaches one).
+   */
+  judge(horizonReal: number, judge: Judge = traceVerdict): TraceJudgement {
+    const tol = timingTolerance(controlTolerance(this.lab));
+    const clock = this.clock();
+    const horizonMs = toVirtualMs(clock, horizonReal);
+    const unrecorded = this.lab.peers.filter((p) => !this.logical.has(p.local.host));
+    if (unrecorded.length > 0) throw new Error(`trace verdict: peer ${unrecorded[0].local.host} was not started through TracedLab.peer, so its stimulus is unknown`);
+    const nameOf = (host: string) => this.nameOf(host);
+    const observed: TraceEvent[] = [];
+    const predicted: TraceEvent[] = [];
+    for (const c of this.channels) {
+      const mine = c.observe(clock, horizonMs).filter((e) => e.t <= horizonMs);
+      observed.push(...mine);
+      predicted.push(...c.predict({ lab: this.lab, steps: this.stimulus.steps, clock, horizonMs, nameOf, observed: mine }));
+    }
+    const filters = [...CONTROL_TRACE_FILTERS, ...this.channels.flatMap((c) => c.filters ?? [])];
+    const roles = mergeRoles(L2TP_ROLE_RULES, this.channels.map((c) => c.roles));
+    const verdict = judge({ predicted, observed, filters, roles, tolerance: tol, horizonMs });
+    const secrets = this.channels.flatMap((c) => c.secrets?.() ?? []);
+    return { verdict, observed, predicted, secrets, tolerance: tol, horizonMs };
+  }
+
+  /** The verdict's annotation and attachments (text with both traces, side-by-side diff; L2TPV3_TRACE_DIR: raw traces). */
+  async attach(j: TraceJudgement, costMs: number): Promise<void> {
+    const { verdict: vv, observed, predicted, secrets } = j;
+    test.info().annotations.push({ type: 'trace verdict', description: `${verdictLine(vv.comparison)}; ${j.tolerance.formula}; prediction and comparison ${costMs} ms` });
     const dir = process.env[TRACE_DIR_ENV];
     if (dir) writeFileSync(path.join(dir, `${test.info().testId}.trace.json`), JSON.stringify({ title: test.info().titlePath.join(' > '), device: projectName(this.lab.device), costMs, observed, predicted }));
     await test.info().attach('trace verdict.txt', { body: maskSecrets(vv.text, secrets), contentType: 'text/plain' });
-    const untimed = (events: typeof vv.predicted) => events.map((e) => formatEvent({ ...e, t: 0 }).replace(/^\+0 ms /, ''));
+    const untimed = (events: readonly TraceEvent[]) => events.map((e) => formatEvent({ ...e, t: 0 }).replace(/^\+0 ms /, ''));
     await attachOracleComparison({ what: 'trace', predicted: untimed(vv.predicted), observed: untimed(vv.observed), secrets });
-    const d = vv.comparison.divergence;
-    expect(d, d ? maskSecrets(`${d.kind}: ${d.summary}\n(see the attachment 'trace verdict.txt')`, secrets) : '').toBeUndefined();
-    return vv;
   }
 
-  /** Observed and predicted traces up to `horizonReal` (observed: what has arrived so far), and their verdict. */
-  private evaluate(tol: TimingTolerance, horizonReal: number) {
-    const clock = this.stimulus.clock(this.lab.timeScale);
-    const horizonMs = toVirtualMs(clock, horizonReal);
-    // The syslog listener stamps arrivals with Date.now(), the conversation with performance time;
-    // their bases differ by a few ms (2.5 ms measured), 25 virtual ms at scale 10: brought onto one base.
-    const wallOffset = Date.now() - realNowMs();
-    const unrecorded = this.lab.peers.filter((p) => !this.logical.has(p.local.host));
-    if (unrecorded.length > 0) throw new Error(`trace verdict: peer ${unrecorded[0].local.host} was not started through TracedLab.peer, so its stimulus is unknown`);
-    const nameOf = (host: string) => this.logical.get(host) ?? host;
-    const secrets = this.lab.opts.tunnels.flatMap((t) => (t.password ? [t.password] : []));
-    const secretFor = (host: string) => {
-      const p = this.lab.peers.find((x) => x.local.host === host);
-      return p?.settings.auth.enabled ? p.settings.auth.password : undefined;
-    };
-    const observed = [
-      ...controlEventsFrom(this.lab.conversation.datagrams, clock, { nameOf, secretFor }),
-      ...syslogEventsFrom(this.lab.syslog.lines.map((l) => ({ ...l, atMs: (this.lab.syslog.arrivals.get(l) ?? Date.now()) - wallOffset })), clock),
-    ].filter((e) => e.t <= horizonMs);
-    const predicted = predictControlTrace({
-      config: this.lab.config, model: this.lab.device.model, deviceAddress: this.lab.peers[0]?.device?.host ?? ROUTER_ADDRESS,
-      peers: this.lab.peers, steps: this.stimulus.steps, clock, horizonMs, nameOf, observed, profile: controlProfileFor(this.lab.device.profile),
-    });
-    const verdict = traceVerdict({ predicted, observed, filters: CONTROL_TRACE_FILTERS, roles: L2TP_ROLE_RULES, tolerance: tol, horizonMs });
-    return { verdict, observed, predicted, secrets };
-  }
-
-  /** Resolves at the next message from the device at any peer, the next syslog line, or after `ms`. */
+  /** Resolves at the next observation of any channel, or after `ms`. */
   private nextObservation(ms: number): Promise<void> {
     return new Promise((resolve) => {
+      const offs: (() => void)[] = [];
       const done = () => {
         clearTimeout(timer);
-        for (const p of this.lab.peers) p.off('event', onPeer);
-        this.lab.syslog.off('line', done);
+        for (const off of offs) off();
         resolve();
       };
-      const onPeer = (e: { kind: string }) => {
-        if (e.kind === 'received') done();
-      };
       const timer = setTimeout(done, Math.max(0, ms));
-      for (const p of this.lab.peers) p.on('event', onPeer);
-      this.lab.syslog.on('line', done);
+      for (const c of this.channels) if (c.onObservation) offs.push(c.onObservation(done));
     });
   }
 }

@@ -1,8 +1,8 @@
-// The near-simultaneity rule of @generated's verdict (suites/support/generated-verdict.ts): two
+// The near-simultaneity rule of @generated's verdict (reference-impl/trace/concurrent-order.ts): two
 // events whose predicted times are within the tolerance may arrive in either order; farther apart,
 // their order is judged as before.
 import { test, expect } from '@playwright/test';
-import { judgeWithConcurrency } from '../../suites/support/generated-verdict.ts';
+import { traceVerdictWithConcurrency as judgeWithConcurrency } from '../../reference-impl/trace/concurrent-order.ts';
 import { L2TP_ROLE_RULES } from '../../reference-impl/trace/l2tp-roles.ts';
 import { syslogEvent } from '../../reference-impl/trace/observation-events.ts';
 import { timingTolerance } from '../../reference-impl/trace/tolerance.ts';
