@@ -2,6 +2,10 @@
 // unicast ICMP echo to the router's bridge address come back through the tunnel, exactly framed;
 // and unicast, multicast, broadcast and anycast frames (facts §4.3: L2TPv3 carries them all) from
 // the LAN cross to the pseudowire exactly as the bridge oracle decides.
+// The verdict of each test is the whole trace (suites/support/trace-verdict.ts with the frame
+// channel, trace-frame-channel.ts): every data message and LAN frame both ways, in order and in
+// time, with the control messages and syslog lines, against the oracle's prediction; the
+// assertions are readable summaries.
 import { test, expect } from './fixtures.ts';
 import { BRIDGE_ADDRESS } from './support/device-lab.ts';
 import { arpRequest, echoRequest, isArpReplyFrom, isEchoReplyFrom, macText } from './support/traffic.ts';
@@ -9,6 +13,8 @@ import { attachOracleComparison } from '../reports/allure/attachments.ts';
 import { LearningBridge } from '../reference-impl/bridge/index.ts';
 import { buildEthernetFrame, buildIpPacket } from '../reference-impl/capture/ip.ts';
 import { hasMarker, markedFrame } from './support/bridge-traffic.ts';
+import { TracedLab } from './support/trace-verdict.ts';
+import { FrameChannel } from './support/trace-frame-channel.ts';
 
 const PEER = '127.0.0.2';
 const HOST = { mac: '02:00:00:00:02:0a', ip: '192.168.100.10' };
@@ -19,11 +25,12 @@ test.describe('frame kinds', { tag: '@frames' }, () => {
   });
 
   test('broadcast ARP, then unicast ICMP echo to the bridge address: both answered through the tunnel', async ({ openLab }) => {
-    const lab = await openLab({ tunnels: [{ n: 1, peer: PEER }] });
-    await lab.startRouter();
-    const p = await lab.peer(PEER, { role: 'initiator' });
-    await p.established();
-    p.sendFrame(arpRequest(HOST.mac, HOST.ip, BRIDGE_ADDRESS));
+    const t = new TracedLab(await openLab({ tunnels: [{ n: 1, peer: PEER }] }));
+    const frames = FrameChannel.add(t);
+    await t.startRouter();
+    const p = await t.peer(PEER, { role: 'initiator' });
+    await frames.established(p);
+    frames.peerFrame(p, arpRequest(HOST.mac, HOST.ip, BRIDGE_ADDRESS));
     const arp = await p.waitFor((e) => (e.kind === 'frame' && isArpReplyFrom(BRIDGE_ADDRESS)(e.frame) ? e.frame : undefined), 5000, 'an ARP reply');
     // ARP reply: 14-octet header + 28-octet ARP (42), or padded to the 60-octet Ethernet minimum
     // (whether the bridge pads is not documented); never a trailing FCS (RFC 4719 §4).
@@ -31,16 +38,19 @@ test.describe('frame kinds', { tag: '@frames' }, () => {
     const ok = await attachOracleComparison({ what: 'ARP reply framing', predicted: { withoutFcs: true, dst: HOST.mac }, observed: framing });
     expect(ok, 'ARP reply framed as predicted').toBe(true);
     const routerMac = macText(arp.subarray(6, 12));
-    p.sendFrame(echoRequest(HOST.mac, routerMac, HOST.ip, BRIDGE_ADDRESS));
+    frames.peerFrame(p, echoRequest(HOST.mac, routerMac, HOST.ip, BRIDGE_ADDRESS));
     const echo = await p.waitFor((e) => (e.kind === 'frame' && isEchoReplyFrom(BRIDGE_ADDRESS)(e.frame) ? e.frame : undefined), 5000, 'an echo reply');
     expect(macText(echo.subarray(0, 6))).toBe(HOST.mac);
+    await t.verdict();
   });
 
   test('unicast (known and unknown), multicast, broadcast and anycast frames from the LAN reach the pseudowire as the bridge oracle decides', async ({ openLab, caps }) => {
-    const lab = await openLab({ tunnels: [{ n: 1, peer: PEER }], lan: true });
-    await lab.startRouter();
-    const p = await lab.peer(PEER, { role: 'initiator' });
-    await p.established();
+    const t = new TracedLab(await openLab({ tunnels: [{ n: 1, peer: PEER }], lan: true }));
+    const lab = t.lab;
+    const frames = FrameChannel.add(t);
+    await t.startRouter();
+    const p = await t.peer(PEER, { role: 'initiator' });
+    await frames.established(p);
     const oracle = new LearningBridge({
       name: 'bridge1', members: [{ name: 'lan1', kind: 'lan' }, { name: 'tunnel1', kind: 'tunnel' }], establishedTunnels: ['tunnel1'],
       dynamicCapacity: caps.learningTable.dynamic, staticCapacity: caps.learningTable.static,
@@ -49,11 +59,11 @@ test.describe('frame kinds', { tag: '@frames' }, () => {
     const LAN = '02:00:00:00:01:0e'; // a host on lan1
     // Learning: one frame from each side, through the router and the oracle alike.
     const fromFar = markedFrame(FAR, 'ff:ff:ff:ff:ff:ff', 'learn-far');
-    p.sendFrame(fromFar);
+    frames.peerFrame(p, fromFar);
     oracle.forward(fromFar, 'tunnel1', 0);
     await lab.lan!.waitFor((f) => (hasMarker('learn-far')(f) ? true : undefined), 5000, 'the far host\'s frame on lan1');
     const fromLan = markedFrame(LAN, 'ff:ff:ff:ff:ff:ff', 'learn-lan');
-    lab.lan!.send(fromLan);
+    frames.lanFrame(fromLan);
     oracle.forward(fromLan, 'lan1', 0);
     await p.waitFor((e) => (e.kind === 'frame' && hasMarker('learn-lan')(e.frame) ? true : undefined), 5000, 'the LAN host\'s frame at the peer');
     // RFC 4291 §2.6.1: the Subnet-Router anycast address of 2001:db8:1::/64, to an unknown unicast MAC.
@@ -68,8 +78,8 @@ test.describe('frame kinds', { tag: '@frames' }, () => {
       { marker: 'kind-anycast', frame: anycast },
     ];
     const predicted = kinds.filter((k) => oracle.forward(k.frame, 'lan1', 0).egress.includes('tunnel1')).map((k) => k.marker);
-    for (const k of kinds) lab.lan!.send(k.frame);
-    lab.lan!.send(markedFrame(LAN, 'ff:ff:ff:ff:ff:ff', 'kind-barrier'));
+    for (const k of kinds) frames.lanFrame(k.frame);
+    frames.lanFrame(markedFrame(LAN, 'ff:ff:ff:ff:ff:ff', 'kind-barrier'));
     // One port's frames are bridged in order onto one socket: the barrier comes after all of them.
     await p.waitFor((e) => (e.kind === 'frame' && hasMarker('kind-barrier')(e.frame) ? true : undefined), 5000, 'the barrier at the peer');
     const crossed = kinds.filter((k) => p.events.some((e) => e.kind === 'frame' && hasMarker(k.marker)(e.frame))).map((k) => k.marker);
@@ -83,5 +93,6 @@ test.describe('frame kinds', { tag: '@frames' }, () => {
       const got = p.events.find((e) => e.kind === 'frame' && hasMarker(k.marker)(e.frame));
       expect(got?.kind === 'frame' ? Buffer.from(got.frame).toString('hex') : '', k.marker).toBe(Buffer.from(k.frame).toString('hex'));
     }
+    await t.verdict();
   });
 });

@@ -5,10 +5,15 @@
 import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import { freeUdpPort } from './router-process.ts';
+import { realNowMs } from '../../drivers/trace/trace-clock.ts';
+import type { TimedFrame } from '../../drivers/trace/frame-observed.ts';
 
 export class LanHost extends EventEmitter {
   /** Frames the router sent out of its LAN port, in order. */
   readonly frames: Uint8Array[] = [];
+  /** The same frames with their arrival times, and every frame this host sent (the trace verdict's LAN port). */
+  readonly received: TimedFrame[] = [];
+  readonly sent: TimedFrame[] = [];
 
   private constructor(
     private readonly sock: dgram.Socket,
@@ -19,6 +24,7 @@ export class LanHost extends EventEmitter {
     sock.on('message', (m) => {
       const f = new Uint8Array(m);
       this.frames.push(f);
+      this.received.push({ frame: f, atMs: realNowMs() });
       this.emit('frame', f);
     });
   }
@@ -35,6 +41,7 @@ export class LanHost extends EventEmitter {
   }
 
   send(frame: Uint8Array): void {
+    this.sent.push({ frame: frame.slice(), atMs: realNowMs() });
     this.sock.send(frame, this.routerPort, '127.0.0.1');
   }
 
