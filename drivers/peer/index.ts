@@ -7,3 +7,4 @@ export * from './peer-events.ts';
 export * from './peer-tunnel.ts';
 export * from './pseudowire.ts';
 export * from './steerable-random.ts';
+export * from './ipsec/index.ts';

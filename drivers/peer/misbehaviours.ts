@@ -9,6 +9,8 @@ import { AVP } from '../../reference-impl/l2tpv3/avp-types.ts';
 import { MESSAGE_TYPE as MT } from '../../reference-impl/l2tpv3/message-types.ts';
 import { parseRouterId } from '../../reference-impl/control/tunnel-settings.ts';
 import type { Datagram, PeerTunnel } from './peer-tunnel.ts';
+import { IPSEC_MISBEHAVIOURS, isIpsecMisbehaviourName, type IpsecMisbehaviourSpec } from './ipsec/ipsec-misbehaviours.ts';
+import { IpsecTransport } from './ipsec/ipsec-transport.ts';
 import {
   avpValue, rawAvp, rawMessageType, truncated, withAvpAppended, withAvpReplaced, withAvpValueInverted, withCcid, withLength,
   withMessageType, withoutFlags, withVersion,
@@ -254,18 +256,32 @@ export function isMisbehaviourName(n: string): n is MisbehaviourName {
   return Object.hasOwn(MISBEHAVIOURS, n);
 }
 
-/** Installs `NAME` or `NAME=PARAM` on the peer; a clear error for an unknown name or bad parameter. */
+/**
+ * Installs `NAME` or `NAME=PARAM` on the peer; a clear error for an unknown name or bad parameter.
+ * IKE/ESP misbehaviours (ipsec/ipsec-misbehaviours.ts) need a peer running over IPsec.
+ */
 export function misbehave(peer: PeerTunnel, spec: string): void {
   const eq = spec.indexOf('=');
   const name = eq < 0 ? spec : spec.slice(0, eq);
-  if (!isMisbehaviourName(name)) throw new Error(`unknown misbehaviour '${name}' (known: ${Object.keys(MISBEHAVIOURS).join(', ')})`);
+  if (isIpsecMisbehaviourName(name)) {
+    const m: IpsecMisbehaviourSpec = IPSEC_MISBEHAVIOURS[name];
+    if (eq >= 0 && !m.parameter) throw new Error(`misbehaviour '${name}' takes no parameter`);
+    const t = peer.opts.transport;
+    if (!(t instanceof IpsecTransport)) throw new Error(`misbehaviour '${name}' is an IPsec one: the peer needs IPsec (--ipsec-psk-env VAR)`);
+    return m.install(peer, t, eq < 0 ? (m.parameter?.default ?? '') : spec.slice(eq + 1));
+  }
+  if (!isMisbehaviourName(name)) throw new Error(`unknown misbehaviour '${name}' (known: ${[...Object.keys(MISBEHAVIOURS), ...Object.keys(IPSEC_MISBEHAVIOURS)].join(', ')})`);
   const m: MisbehaviourSpec = MISBEHAVIOURS[name];
   if (eq >= 0 && !m.parameter) throw new Error(`misbehaviour '${name}' takes no parameter`);
   m.install(peer, eq < 0 ? (m.parameter?.default ?? '') : spec.slice(eq + 1));
 }
 
-/** One line per misbehaviour, for `peer --list-misbehaviours`. */
+/** One line per misbehaviour, for `peer --list-misbehaviours` (the IPsec ones marked). */
 export function describeMisbehaviours(): string[] {
-  return Object.entries(MISBEHAVIOURS).map(([n, m]: [string, MisbehaviourSpec]) =>
-    `${n}${m.parameter ? `[=${m.parameter.default}]` : ''}: ${m.description}${m.parameter ? ` (parameter: ${m.parameter.meaning})` : ''}`);
+  const line = (n: string, m: { description: string; parameter?: { meaning: string; default: string } }, tag = '') =>
+    `${n}${m.parameter ? `[=${m.parameter.default}]` : ''}: ${tag}${m.description}${m.parameter ? ` (parameter: ${m.parameter.meaning})` : ''}`;
+  return [
+    ...Object.entries(MISBEHAVIOURS).map(([n, m]: [string, MisbehaviourSpec]) => line(n, m)),
+    ...Object.entries(IPSEC_MISBEHAVIOURS).map(([n, m]: [string, IpsecMisbehaviourSpec]) => line(n, m, '(IPsec) ')),
+  ];
 }

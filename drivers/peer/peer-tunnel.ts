@@ -51,6 +51,20 @@ export interface PeerTunnelOptions {
   timeScale?: number;
   seed?: number;
   conversation?: Conversation;
+  /**
+   * Carries the datagrams instead of a plain UDP socket (L2TPv3/IPsec: ESP in UDP 4500,
+   * drivers/peer/ipsec/). It records the wire itself, so the peer does not record cleartext.
+   */
+  transport?: DatagramTransport;
+}
+
+/** Where the peer's L2TP datagrams go and come from when it is not a plain UDP socket. */
+export interface DatagramTransport {
+  /** Starts; `receive` gets each datagram for the peer. Resolves with the peer's L2TP endpoint. */
+  open(receive: (bytes: Uint8Array, from: Endpoint) => void): Promise<Endpoint>;
+  /** Sends (or queues) one datagram; `done` once it has left or was queued or dropped. */
+  send(bytes: Uint8Array, to: Endpoint, done: () => void): void;
+  close(opts: { silent?: boolean }): Promise<void>;
 }
 
 /** What a hook sees of one datagram. */
@@ -146,6 +160,12 @@ export class PeerTunnel extends EventEmitter {
   /** Binds the socket and opens the oracle's port (`l2tp service on`); an initiator dials. */
   async start(): Promise<void> {
     if (this.opts.device === 'learn' && this.opts.role === 'initiator') throw new Error('peer: an initiator needs the device address');
+    const t = this.opts.transport;
+    if (t) {
+      this.localEp = await t.open((m, from) => this.onDatagram(m, from));
+      if (this.deviceEp) this.open(this.deviceEp);
+      return;
+    }
     const s = dgram.createSocket({ type: isIPv6(this.opts.local.host) ? 'udp6' : 'udp4', ipv6Only: isIPv6(this.opts.local.host) });
     await new Promise<void>((resolve, reject) => {
       s.once('error', (e) => reject(new Error(`peer: cannot bind UDP ${this.opts.local.host}:${this.opts.local.port}: ${e.message}`)));
@@ -202,14 +222,17 @@ export class PeerTunnel extends EventEmitter {
 
   /** A datagram exactly as given (crafted), past the hooks, recorded. */
   sendRaw(bytes: Uint8Array, to: Endpoint | undefined = this.deviceEp): void {
-    if (!this.sock || this.closed || !to) return;
-    this.conversation.record('out', this.localEp, to, bytes);
+    const t = this.opts.transport;
+    if ((!this.sock && !t) || this.closed || !to) return;
+    if (!t) this.conversation.record('out', this.localEp, to, bytes);
     if (isControl(bytes)) this.push({ kind: 'sent', bytes, ...summarize(bytes, this.settings) });
     this.inFlight++;
-    this.sock.send(bytes, to.port, to.host, () => {
+    const done = () => {
       this.inFlight--;
       this.emit('flushed');
-    });
+    };
+    if (t) t.send(bytes, to, done);
+    else this.sock!.send(bytes, to.port, to.host, done);
   }
 
   /** An Ethernet frame into the session (encapsulated with the negotiated layout). */
@@ -276,13 +299,14 @@ export class PeerTunnel extends EventEmitter {
    */
   async close(opts: { silent?: boolean } = {}): Promise<void> {
     if (this.closed) return;
-    if (!opts.silent && this.sock) this.dispatch({ kind: 'serviceOff' });
+    if (!opts.silent && (this.sock || this.opts.transport)) this.dispatch({ kind: 'serviceOff' });
     this.timers.close();
     const end = Date.now() + 1000;
     while (this.inFlight > 0 && Date.now() < end) await new Promise((r) => this.once('flushed', r));
     this.closed = true;
     this.sock?.close();
     this.sock = undefined;
+    await this.opts.transport?.close(opts);
   }
 
   // ---- internals ---------------------------------------------------------------------
@@ -336,7 +360,7 @@ export class PeerTunnel extends EventEmitter {
   private onDatagram(bytes: Uint8Array, from: Endpoint): void {
     if (this.closed) return;
     if (!this.deviceEp) this.open(from); // a listening peer learns the device from its first datagram
-    this.conversation.record('in', from, this.localEp, bytes);
+    if (!this.opts.transport) this.conversation.record('in', from, this.localEp, bytes);
     const control = isControl(bytes);
     if (control) this.push({ kind: 'received', bytes, ...summarize(bytes, this.settings) });
     const d: Datagram = { bytes, control, type: control ? rawMessageType(bytes) : undefined };
