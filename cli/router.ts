@@ -32,6 +32,7 @@ export const ROUTER_COMMAND: CommandDef = {
     { name: 'seed', type: 'string', valueName: 'N', int: [0, 2 ** 31 - 1], help: 'seed of the router\'s random choices (IDs, cookies, nonces)' },
     { name: 'defect', type: 'string', multiple: true, valueName: 'NAME', choices: DEFECT_NAMES, choiceNoun: 'defect', help: 'inject a defect (see --list-defects)' },
     { name: 'list-defects', type: 'boolean', help: 'describe every injectable defect and exit' },
+    { name: 'key-log', type: 'string', valueName: 'FILE', help: 'append each IPsec SA\'s keys to FILE (created mode 0600) as they are made, for tshark / decode --ipsec-keys; off by default' },
     { name: 'profile', type: 'string', valueName: 'VARIANT', choices: PROFILE_VARIANT_NAMES, choiceNoun: 'firmware profile variant', help: 'emulate a firmware-profile variant (cookie8: assigns an 8-octet cookie; sequencing: asks for the Default L2SS and Data Sequencing)' },
   ],
   examples: [
@@ -89,6 +90,7 @@ async function routerHandler(args: ParsedCommand): Promise<number> {
       l2tpPort: args.int('l2tp-port'),
       seed: args.int('seed'),
       profileVariant: args.string('profile'),
+      keyLog: args.string('key-log'),
     });
   } catch (e) {
     // the model/revision/config was refused: an input error, said in one line

@@ -27,13 +27,14 @@ import { parseEthernetFilter, parseIpFilter, type EthernetFilterRule, type IpFil
 import { capabilities, rowsOf, sampleRevision, modelFacts, type Capabilities } from '../platform/index.ts';
 import type { DefectName } from './defects.ts';
 import { SYSLOG_WIRE_ASSUMPTIONS, type SyslogSwitches } from './syslog-format.ts';
+import { EMULATOR_IPSEC_LIMITS } from './ipsec/ipsec-assumptions.ts';
+import { planIpsec, type IpsecPlan } from './ipsec/ipsec-plan.ts';
 
 /**
- * ASSUMPTION: the emulator has no IPsec; an L2TPv3/IPsec tunnel (`tunnel encapsulation l2tpv3`)
- * runs as plain L2TPv3 over UDP so the seed's IPsec examples can be brought up in a lab (a real
- * RTX would need the SA first). (not documented; emulator limitation, not a firmware claim)
+ * An L2TPv3/IPsec tunnel (`tunnel encapsulation l2tpv3`) runs IKEv1 and carries L2TP only inside
+ * ESP (router/ipsec/, issue 15). Emulator limits of that path: router/ipsec/ipsec-assumptions.ts.
  */
-export const EMULATOR_LIMITS = { ipsecRunsAsPlainL2tpv3: true } as const;
+export const EMULATOR_LIMITS = { ...EMULATOR_IPSEC_LIMITS } as const;
 
 /** Validation rules a defect switches off (platform gating). */
 const GATE_DEFECTS: Partial<Record<DefectName, readonly string[]>> = {
@@ -75,6 +76,8 @@ export interface RouterPlan {
   inboundBindings: Map<string, number[]>;
   /** L2MS mode and `switch control use` (seed: L2TPv3とL2MS; router/l2ms-stage.ts) */
   l2ms: L2msSettings;
+  /** IKE gateways and the L2TPv3/IPsec tunnels they protect (router/ipsec/ipsec-plan.ts). */
+  ipsec: IpsecPlan;
 }
 
 export function tunnelSettingsFrom(v: L2tpTunnelView, model: string, defects: ReadonlySet<DefectName>): TunnelSettings {
@@ -111,12 +114,16 @@ function capabilitiesOrOldest(model: string, firmware: string): Capabilities {
   }
 }
 
-export function planRouter(doc: ConfigDocument, model: string, firmware: string, defects: ReadonlySet<DefectName>): RouterPlan {
+/** ipsecLocal: the router's own address where no IPsec command names one (its WAN address). */
+export function planRouter(doc: ConfigDocument, model: string, firmware: string, defects: ReadonlySet<DefectName>, ipsecLocal = '0.0.0.0'): RouterPlan {
   const caps = capabilitiesOrOldest(model, firmware);
-  const views = l2tpTunnels(doc).filter((v) => v.endpointAddress && (!v.ipsec || EMULATOR_LIMITS.ipsecRunsAsPlainL2tpv3));
+  const ipsec = planIpsec(doc, { fallbackLocal: ipsecLocal, forceUdpEncapsulation: EMULATOR_LIMITS.espOnlyInUdp });
+  // an IPsec tunnel's L2TP peer is its binding's (a pseudo address when only the SA knows the peer)
+  const peerOf = (v: L2tpTunnelView): string | undefined => (v.ipsec ? ipsec.tunnels.find((b) => b.tunnel === v.tunnel)?.l2tpPeer : v.endpointAddress?.remote);
+  const views = l2tpTunnels(doc).filter((v) => peerOf(v) !== undefined);
   const tunnels: TunnelConfig[] = views.map((v) => ({
     settings: tunnelSettingsFrom(v, caps.model, defects),
-    remoteAddress: v.endpointAddress!.remote,
+    remoteAddress: peerOf(v)!,
     enabled: v.enabled,
   }));
   const ipv4 = new Map<string, string[]>();
@@ -175,5 +182,6 @@ export function planRouter(doc: ConfigDocument, model: string, firmware: string,
     ipBindings,
     inboundBindings,
     l2ms: l2msSettings(doc),
+    ipsec,
   };
 }

@@ -25,6 +25,7 @@ import { levelEnabled, type RouterLogLevel } from './syslog-format.ts';
 import { parseSyslogTarget, SyslogSender } from './syslog-sender.ts';
 import { TimeHost, type TimerHandle } from './time-host.ts';
 import { TrafficCounters } from './traffic.ts';
+import { RouterIpsec } from './ipsec/router-ipsec.ts';
 
 export interface RouterOptions {
   model: string;
@@ -53,6 +54,11 @@ export interface RouterOptions {
   onTransmit?: (t: Transmission) => void;
   /** Sees every line the router logs, whether or not syslog switches let it out. */
   onLog?: (e: { level: RouterLogLevel; text: string; atMs: number }) => void;
+  /** `--key-log FILE`: every SA's keys, as made (file mode 0600); never on by default. */
+  keyLog?: string;
+  /** Local IKE / NAT-T ports (default 500 / 4500). */
+  ikePort?: number;
+  natTPort?: number;
 }
 
 export type Transmission =
@@ -92,6 +98,7 @@ export class Router extends MemoryDevice {
   private readonly activityAt = new Map<number, number>();
   private sock?: L2tpSocket;
   private live = false;
+  private readonly ipsec: RouterIpsec;
 
   constructor(opts: RouterOptions, time = new TimeHost(opts.timeScale ?? 1)) {
     const defects = parseDefects(opts.defects ?? []);
@@ -114,6 +121,11 @@ export class Router extends MemoryDevice {
     const issues = effectiveIssues(parseConfig(opts.config), opts.model, opts.firmware, defects);
     if (issues.length > 0) throw new Error(`config refused by ${opts.model} Rev.${opts.firmware}:\n${issues.map((i) => formatIssue('config', i)).join('\n')}`);
     this.random = new Mulberry32(seed);
+    this.ipsec = new RouterIpsec(opts, time, seed, {
+      log: (level, text) => this.emit(level, text),
+      deliver: (peer, bytes) => this.receiveL2tp(peer, bytes),
+      transmit: (t) => this.opts.onTransmit?.(t),
+    });
     this.build();
   }
 
@@ -126,6 +138,7 @@ export class Router extends MemoryDevice {
     const bind = this.opts.wan ?? (v6 ? ['0.0.0.0', '::'] : ['0.0.0.0']);
     this.sock = new L2tpSocket({ bind, port: this.opts.l2tpPort ?? L2TP_UDP_PORT, underlay: this.opts.underlay ?? new Map() });
     await this.sock.open((from, bytes) => this.onUdp(from, bytes));
+    await this.ipsec.start(this.plan.ipsec);
     for (const spec of this.opts.lan ?? []) {
       const port = openLanPort(spec);
       await port.start((frame) => this.live && this.data.fromLan(spec.name, frame, this.time.now()));
@@ -154,6 +167,7 @@ export class Router extends MemoryDevice {
     this.timers.clear();
     this.time.cancelAll();
     this.sock?.close();
+    this.ipsec.stop(opts);
     for (const p of this.ports.values()) p.close();
     this.ports.clear();
     this.syslog.close();
@@ -168,7 +182,7 @@ export class Router extends MemoryDevice {
   // ---- wiring --------------------------------------------------------------------------
 
   private build(): void {
-    this.plan = planRouter(this.configDocument(), this.opts.model, this.opts.firmware, this.defects);
+    this.plan = planRouter(this.configDocument(), this.opts.model, this.opts.firmware, this.defects, this.ipsec.ownAddress());
     this.tunnelByPeer = new Map();
     for (const t of this.plan.tunnels) if (!this.tunnelByPeer.has(t.remoteAddress)) this.tunnelByPeer.set(t.remoteAddress, t.settings.tunnel);
     this.activityAt.clear();
@@ -244,6 +258,12 @@ export class Router extends MemoryDevice {
   }
 
   private onUdp(from: string, bytes: Uint8Array): void {
+    // L2TP of an L2TPv3/IPsec tunnel arrives only inside ESP ('cleartext-l2tp-dropped-silently')
+    if (this.ipsec.dropsCleartext(from)) return;
+    this.receiveL2tp(from, bytes);
+  }
+
+  private receiveL2tp(from: string, bytes: Uint8Array): void {
     if (!this.live) return;
     if (bytes.length >= 2 && (bytes[0] & 0x80) === 0 && (bytes[1] & 0x0f) === 3) {
       this.traffic.rx(this.tunnelOfPeer(from), bytes.length);
@@ -256,6 +276,7 @@ export class Router extends MemoryDevice {
   }
 
   private sendUdp(to: string, bytes: Uint8Array): void {
+    if (this.ipsec.send(to, bytes)) return;
     if (!this.sock) return;
     // the capture's addresses only when someone captures: addresses() is a syscall per socket, per frame
     if (this.opts.onTransmit) {
@@ -330,13 +351,14 @@ export class Router extends MemoryDevice {
   /** A changed running config takes effect: the L2TP node is rebuilt only when its settings changed. */
   private reconfigure(): void {
     const before = this.plan;
-    const next = planRouter(this.configDocument(), this.opts.model, this.opts.firmware, this.defects);
+    const next = planRouter(this.configDocument(), this.opts.model, this.opts.firmware, this.defects, this.ipsec.ownAddress());
     const key = (p: RouterPlan) => JSON.stringify({ t: p.tunnels.map((t) => ({ ...t, settings: { ...t.settings, auth: { e: t.settings.auth.enabled, p: String(t.settings.auth.password) } } })), s: p.service });
-    if (key(before) !== key(next)) {
+    if (key(before) !== key(next) || this.ipsec.changed(next.ipsec)) {
       if (this.live) this.dispatch({ kind: 'serviceOff' });
       for (const t of this.timers.values()) this.time.cancel(t);
       this.timers.clear();
       this.build();
+      if (this.live) void this.ipsec.restart(this.plan.ipsec);
       if (this.live) this.serviceOn();
     } else {
       const sessions = this.plan.tunnels.flatMap((t) => this.node.establishedSessions(t.settings.tunnel).map((l) => ({ n: t.settings.tunnel, peer: t.remoteAddress, l })));
@@ -371,8 +393,11 @@ export class Router extends MemoryDevice {
 
   override tunnelStatus(tunnel: number): TunnelInterfaceStatus {
     const base = super.tunnelStatus(tunnel);
-    const up = this.node.establishedSessions(tunnel).length > 0;
-    return { ...base, connected: up, upSinceMs: up ? this.establishedAt.get(tunnel) : undefined, ...this.traffic.view(tunnel) };
+    // facts §3.6: an L2TPv3/IPsec tunnel's connected state is its IPsec SA's
+    const sa = this.ipsec.tunnelState(tunnel);
+    const up = sa ? sa.up : this.node.establishedSessions(tunnel).length > 0;
+    const since = sa ? this.nowMs() - this.time.now() + (sa.sinceMs ?? 0) : this.establishedAt.get(tunnel);
+    return { ...base, connected: up, upSinceMs: up ? since : undefined, ...this.traffic.view(tunnel) };
   }
 
   override bridgeLearning(): readonly BridgeTableView[] {
@@ -399,9 +424,14 @@ export class Router extends MemoryDevice {
     return { ok: true };
   }
 
-  /** Data-plane counters (frames in/out, drops). */
+  /** Data-plane counters (frames in/out, drops), and cleartext L2TP dropped from IPsec peers. */
   counters() {
-    return { ...this.data.counters };
+    return { ...this.data.counters, cleartextDropped: this.ipsec.cleartextDropped };
+  }
+
+  /** `show ipsec sa` */
+  ipsecSaStatus() {
+    return this.ipsec.status();
   }
 }
 

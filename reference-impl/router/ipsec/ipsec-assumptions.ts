@@ -1,0 +1,102 @@
+// What the emulated router's L2TPv3/IPsec assumes where neither the command reference nor
+// ipsec-facts.md says, and what it cannot do as a process (emulator limits): each is data in the
+// shape of platform/assumptions.ts, so reports can show it. The IKE/ESP protocol guesses are the
+// oracle's (ipsec/ike/profile.ts IKE_ASSUMPTIONS, ipsec/esp/esp-assumptions.ts).
+
+export type IpsecRouterAssumptionId =
+  | 'default-name-type'
+  | 'name-type-mapping'
+  | 'keepalive-default-method'
+  | 'keepalive-auto'
+  | 'pending-l2tp-queued'
+  | 'cleartext-l2tp-dropped-silently'
+  | 'sa-triggers-key-exchange'
+  | 'ike-log-levels'
+  | 'show-ipsec-sa-format'
+  | 'esp-only-in-udp';
+
+export interface IpsecRouterAssumption {
+  readonly id: IpsecRouterAssumptionId;
+  readonly assumption: string;
+  readonly reasoning: string;
+  readonly confidence: 'strong' | 'weak';
+}
+
+export const IPSEC_ROUTER_ASSUMPTIONS: readonly IpsecRouterAssumption[] = [
+  {
+    id: 'default-name-type',
+    assumption: '`ipsec ike local name GW NAME` without a type sends ID_FQDN.',
+    reasoning: 'CR §15.17 lists the types but the digest gives no default; under IKEv1 the type is not compared when identifying the peer (yamaha-platform-facts.md §1.4), so two RTX agree whatever it is.',
+    confidence: 'weak',
+  },
+  {
+    id: 'name-type-mapping',
+    assumption: 'ipv4-addr/ipv6-addr/fqdn/key-id map to the RFC 2407 ID types of the same name, user-fqdn and rfc822-addr to ID_USER_FQDN, tel and tel-key to ID_KEY_ID.',
+    reasoning: 'RFC 2407 §4.6.2.1 has no telephone-number type.',
+    confidence: 'weak',
+  },
+  {
+    id: 'keepalive-default-method',
+    assumption: '`ipsec ike keepalive use GW on` without a method uses Yamaha heartbeat, which the emulator does not send (heartbeat-not-modelled).',
+    reasoning: 'The method list of CR §15.20 starts with heartbeat; DPD is named explicitly in the examples that use it.',
+    confidence: 'weak',
+  },
+  {
+    id: 'keepalive-auto',
+    assumption: 'The default switch `auto` sends no keepalive unless `dpd` is named.',
+    reasoning: 'CR §15.20 gives `auto` as the default without saying what it sends.',
+    confidence: 'weak',
+  },
+  {
+    id: 'pending-l2tp-queued',
+    assumption: 'L2TP messages to an IPsec peer while its SA is being negotiated are held (up to 8 per gateway) and sent once the SA is up; more are dropped.',
+    reasoning: 'Routers usually hold the packet that triggered key exchange; RTX behaviour is not documented. Without it every tunnel would start with a lost SCCRQ.',
+    confidence: 'weak',
+  },
+  {
+    id: 'cleartext-l2tp-dropped-silently',
+    assumption: 'Cleartext L2TP (UDP 1701) from the peer of an L2TPv3/IPsec tunnel is dropped without a log line.',
+    reasoning: 'ipsec-facts.md: L2TPv3 is carried only inside transport ESP; the catalogue has no line for the drop.',
+    confidence: 'weak',
+  },
+  {
+    id: 'sa-triggers-key-exchange',
+    assumption: 'Key exchange starts when the router starts (with `ipsec auto refresh on`) or when L2TP traffic for the peer finds no SA.',
+    reasoning: 'CR §15.10: auto refresh makes and renews SAs by itself; otherwise IPsec is negotiated on demand.',
+    confidence: 'strong',
+  },
+  {
+    id: 'ike-log-levels',
+    assumption: 'The four [IKE] lines seen on a real RTX are INFO; the other IKE lines the emulator prints are DEBUG and worded by the emulator.',
+    reasoning: 'ipsec-facts.md lists only the four lines, seen in `show log` of a router with default syslog switches.',
+    confidence: 'weak',
+  },
+  {
+    id: 'show-ipsec-sa-format',
+    assumption: '`show ipsec sa` prints one line per SA: id, gateway, direction, SPI, peer address, cipher and authentication, remaining lifetime; the format is the emulator\'s.',
+    reasoning: 'The output format is not in the digest.',
+    confidence: 'weak',
+  },
+  {
+    id: 'esp-only-in-udp',
+    assumption: 'EMULATOR LIMIT: the emulated router carries ESP only in UDP 4500 (RFC 3948), so it behaves as if `nat-traversal GW on force=on` were set on every gateway.',
+    reasoning: 'Node has no raw IP sockets (ipsec-facts.md "Node facts"); plain ESP (IP protocol 50) would need the libpcap frame path, not built yet. Not a firmware claim.',
+    confidence: 'strong',
+  },
+];
+
+/** The values the assumptions above choose (read by ipsec-plan.ts and ipsec-host.ts). */
+export const IPSEC_ASSUMPTION_VALUES = {
+  defaultNameType: 'fqdn',
+  defaultKeepaliveMethod: 'heartbeat',
+  pendingPerGateway: 8,
+} as const;
+
+/** Emulator limits (not firmware claims). */
+export const EMULATOR_IPSEC_LIMITS = { espOnlyInUdp: true } as const;
+
+export function ipsecRouterAssumption(id: IpsecRouterAssumptionId): IpsecRouterAssumption {
+  const a = IPSEC_ROUTER_ASSUMPTIONS.find((x) => x.id === id);
+  if (a === undefined) throw new Error(`no IPsec router assumption "${id}"`);
+  return a;
+}

@@ -1,0 +1,279 @@
+// L2TPv3/IPsec in the emulated router (issue 15 point 1): the IKEv1 oracle (ipsec/ike IkeNode)
+// driven by the router's clock over real UDP 500/4500 sockets, and the ESP SAs it makes carrying
+// the L2TP control and data messages of the IPsec tunnels (ESP in UDP 4500, RFC 3948; see the
+// 'esp-only-in-udp' limit). L2TP for an IPsec peer goes out only inside ESP; a message held while
+// the SA is negotiated goes out once it is up ('pending-l2tp-queued').
+import { randomBytes } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
+import { espKeyLogEntries, ikev1KeyLogEntry } from '../../ipsec/ike-key-log.ts';
+import type { IkeAction, IkeEvent, IpsecSaUp } from '../../ipsec/ike/ike-events.ts';
+import { IkeNode } from '../../ipsec/ike/ike-node.ts';
+import { espSa, type EspSa } from '../../ipsec/esp/esp-sa.ts';
+import { ReplayWindow } from '../../ipsec/esp/replay-window.ts';
+import { classifyNatTPayload } from '../../ipsec/esp/udp-encapsulation.ts';
+import type { KeyLogEntry } from '../../ipsec/key-log.ts';
+import { Mulberry32 } from '../../sim/prng.ts';
+import { ikeLogLevel, renderIkeSyslog, type IkeSyslogId } from '../../syslog/ike-catalogue.ts';
+import type { TimeHost, TimerHandle } from '../time-host.ts';
+import { openL2tp, sealL2tp } from './esp-l2tp.ts';
+import { IPSEC_ASSUMPTION_VALUES } from './ipsec-assumptions.ts';
+import type { IpsecPlan, IpsecTunnelBinding } from './ipsec-plan.ts';
+import type { Datagram, IpsecSockets } from './ipsec-sockets.ts';
+
+export interface IpsecSaStatus {
+  gateway: number;
+  direction: 'inbound' | 'outbound';
+  spi: number;
+  peer: string;
+  cipher: string;
+  integrity: string;
+  udpEncapsulated: boolean;
+  /** Virtual ms when it expires. */
+  expiresAtMs: number;
+}
+
+export interface IpsecHostOptions {
+  plan: IpsecPlan;
+  sockets: IpsecSockets;
+  time: TimeHost;
+  seed: number;
+  /** Anti-replay window on inbound SAs (`anti-replay-check`, yamaha-platform-facts.md §1.4). */
+  antiReplay: boolean;
+  /** Receives SA keys as they are made (the --key-log file); nothing else ever sees keys. */
+  keyLog?: (entries: KeyLogEntry[]) => void;
+  log: (level: 'INFO' | 'DEBUG', text: string) => void;
+  /** A decrypted L2TP message from the peer of tunnel binding b. */
+  deliver: (l2tpPeer: string, bytes: Uint8Array) => void;
+  /** Every datagram sent (captures). */
+  onSend?: (localPort: 500 | 4500, dst: { host: string; port: number }, bytes: Uint8Array) => void;
+}
+
+interface LiveSa {
+  gateway: number;
+  inbound: EspSa;
+  outbound: EspSa;
+  replay: ReplayWindow;
+  /** The peer as the oracle knows it (config address, real port). */
+  peer: { address: string; port: number };
+  sequence: number;
+  up: IpsecSaUp;
+  createdAtMs: number;
+}
+
+export class IpsecHost {
+  readonly node: IkeNode;
+  private readonly timers = new Map<string, TimerHandle>();
+  private readonly byInboundSpi = new Map<number, LiveSa>();
+  /** gateway -> the newest SA (outbound traffic uses it). */
+  private readonly current = new Map<number, LiveSa>();
+  private readonly pending = new Map<number, Uint8Array[]>();
+  private readonly byPeer = new Map<string, IpsecTunnelBinding>();
+  private live = false;
+
+  constructor(private readonly o: IpsecHostOptions) {
+    this.node = new IkeNode({ gateways: o.plan.gateways, random: new Mulberry32(o.seed) });
+    for (const b of o.plan.tunnels) if (!this.byPeer.has(b.l2tpPeer)) this.byPeer.set(b.l2tpPeer, b);
+  }
+
+  async start(): Promise<void> {
+    await this.o.sockets.open((d) => this.onDatagram(d));
+    this.live = true;
+    // 'sa-triggers-key-exchange': with auto refresh, key exchange starts at once.
+    for (const g of this.o.plan.gateways) if (g.autoRefresh && g.remote !== 'any') void this.connect(g.gateway);
+    for (const [gw, name] of this.o.plan.remoteNames) if (!this.o.plan.gateways.find((g) => g.gateway === gw)?.autoRefresh) void this.resolveName(gw, name);
+  }
+
+  /** Sends Delete for every SA (unless silent) and closes the sockets. */
+  stop(opts: { silent?: boolean } = {}): void {
+    if (!this.live) return;
+    if (!opts.silent) for (const g of this.o.plan.gateways) this.dispatch({ kind: 'disconnect', gateway: g.gateway });
+    this.live = false;
+    for (const t of this.timers.values()) this.o.time.cancel(t);
+    this.timers.clear();
+    this.o.sockets.close();
+  }
+
+  /** Whether L2TP to this config address belongs to an IPsec tunnel. */
+  owns(l2tpPeer: string): boolean {
+    return this.byPeer.has(l2tpPeer);
+  }
+
+  /** Whether a cleartext L2TP datagram from `address` comes from an IPsec tunnel's peer (then it is dropped). */
+  isIpsecPeer(address: string): boolean {
+    if (this.byPeer.has(address)) return true;
+    if (this.o.plan.gateways.some((g) => g.remote === address)) return true;
+    return [...this.current.values()].some((s) => s.peer.address === address);
+  }
+
+  /** The L2TP message to the peer of an IPsec tunnel: inside ESP, or held until the SA is up. */
+  send(l2tpPeer: string, bytes: Uint8Array): void {
+    const b = this.byPeer.get(l2tpPeer);
+    if (!b || !this.live) return;
+    const sa = this.current.get(b.gateway);
+    if (sa) return this.sendEsp(sa, bytes);
+    const q = this.pending.get(b.gateway) ?? [];
+    if (q.length < IPSEC_ASSUMPTION_VALUES.pendingPerGateway) q.push(Uint8Array.from(bytes));
+    this.pending.set(b.gateway, q);
+    if (q.length === 1) void this.connect(b.gateway);
+  }
+
+  /** Whether tunnel N's IPsec SA is up (`show status tunnel`: connected follows the SA, facts §3.6). */
+  tunnelUp(tunnel: number): boolean {
+    const b = this.o.plan.tunnels.find((t) => t.tunnel === tunnel);
+    return b !== undefined && this.current.has(b.gateway);
+  }
+
+  /** When tunnel N's SA came up (virtual ms). */
+  tunnelUpSince(tunnel: number): number | undefined {
+    const b = this.o.plan.tunnels.find((t) => t.tunnel === tunnel);
+    return b && this.current.get(b.gateway)?.createdAtMs;
+  }
+
+  isIpsecTunnel(tunnel: number): boolean {
+    return this.o.plan.tunnels.some((t) => t.tunnel === tunnel);
+  }
+
+  /** `show ipsec sa`: each live SA, both directions. */
+  status(): IpsecSaStatus[] {
+    return [...this.byInboundSpi.values()].flatMap((s) => {
+      const base = { gateway: s.gateway, peer: s.peer.address, cipher: s.up.cipher, integrity: s.up.integrity, udpEncapsulated: s.up.udpEncapsulated, expiresAtMs: s.createdAtMs + s.up.lifetimeS * 1000 };
+      return [
+        { ...base, direction: 'inbound' as const, spi: s.inbound.spi },
+        { ...base, direction: 'outbound' as const, spi: s.outbound.spi },
+      ];
+    });
+  }
+
+  /** `ipsec ike remote address GW NAME`: resolved when key exchange starts (§1.4). */
+  private async resolveName(gateway: number, name: string): Promise<boolean> {
+    const gw = this.o.plan.gateways.find((g) => g.gateway === gateway);
+    if (!gw) return false;
+    try {
+      gw.remote = (await lookup(name)).address;
+      return true;
+    } catch {
+      this.logId('unresolved', { name });
+      return false;
+    }
+  }
+
+  private async connect(gateway: number): Promise<void> {
+    const name = this.o.plan.remoteNames.get(gateway);
+    if (name !== undefined && !(await this.resolveName(gateway, name))) return;
+    if (this.live) this.dispatch({ kind: 'connect', gateway });
+  }
+
+  private dispatch(ev: IkeEvent): void {
+    for (const a of this.node.handle(this.o.time.now(), ev)) this.act(a);
+  }
+
+  private act(a: IkeAction): void {
+    switch (a.kind) {
+      case 'send': {
+        const dst = this.o.sockets.send(a.localPort, a.to, a.bytes);
+        if (dst) this.o.onSend?.(a.localPort, dst, a.bytes);
+        break;
+      }
+      case 'setTimer': {
+        this.o.time.cancel(this.timers.get(a.id));
+        this.timers.set(a.id, this.o.time.at(a.atMs, () => {
+          this.timers.delete(a.id);
+          if (this.live) this.dispatch({ kind: 'timer', id: a.id });
+        }));
+        break;
+      }
+      case 'cancelTimer':
+        this.o.time.cancel(this.timers.get(a.id));
+        this.timers.delete(a.id);
+        break;
+      case 'log':
+        this.o.log(ikeLogLevel(a.text), a.text);
+        break;
+      case 'phase1Up':
+        this.o.keyLog?.([ikev1KeyLogEntry(a.keys)]);
+        break;
+      case 'phase1Down':
+        this.logId('phase1Down', { address: this.o.plan.gateways.find((g) => g.gateway === a.gateway)?.remote ?? '?', reason: a.reason });
+        break;
+      case 'ipsecSaUp':
+        this.saUp(a.sa);
+        break;
+      case 'ipsecSaDown':
+        this.saDown(a.gateway, a.inboundSpi, a.reason);
+        break;
+      case 'dropped':
+        this.logId('dropped', { address: a.from.address, reason: a.reason });
+        break;
+      default:
+        break;
+    }
+  }
+
+  private saUp(up: IpsecSaUp): void {
+    const mk = (k: IpsecSaUp['inbound']) => espSa({ spi: k.spi, cipher: up.cipher, encryptionKey: k.encKey, integrity: up.integrity, authenticationKey: k.authKey });
+    const sa: LiveSa = {
+      gateway: up.gateway, inbound: mk(up.inbound), outbound: mk(up.outbound), replay: new ReplayWindow(this.o.antiReplay ? { check: 'on' } : { check: 'off' }),
+      peer: { ...up.peer }, sequence: 0, up, createdAtMs: this.o.time.now(),
+    };
+    // the key log names the addresses on the wire (the capture's), not the config's
+    const wire = { ...up, local: { ...up.local, address: this.o.sockets.wireAddress(up.local.address) }, peer: { ...up.peer, address: this.o.sockets.wireAddress(up.peer.address) } };
+    this.o.keyLog?.(espKeyLogEntries(wire));
+    const first = !this.current.has(up.gateway);
+    this.byInboundSpi.set(sa.inbound.spi, sa);
+    this.current.set(up.gateway, sa);
+    if (first) for (const b of this.o.plan.tunnels) if (b.gateway === up.gateway) this.logId('ipTunnelUp', { tunnel: b.tunnel });
+    const q = this.pending.get(up.gateway) ?? [];
+    this.pending.delete(up.gateway);
+    for (const m of q) this.sendEsp(sa, m);
+  }
+
+  private saDown(gateway: number, inboundSpi: number, reason: string): void {
+    const sa = this.byInboundSpi.get(inboundSpi);
+    this.byInboundSpi.delete(inboundSpi);
+    if (sa) this.logId('ipsecSaDown', { address: sa.peer.address, reason });
+    if (this.current.get(gateway) !== sa) return;
+    const next = [...this.byInboundSpi.values()].filter((s) => s.gateway === gateway).pop();
+    if (next) this.current.set(gateway, next);
+    else {
+      this.current.delete(gateway);
+      for (const b of this.o.plan.tunnels) if (b.gateway === gateway) this.logId('ipTunnelDown', { tunnel: b.tunnel });
+    }
+  }
+
+  private sendEsp(sa: LiveSa, l2tp: Uint8Array): void {
+    sa.sequence = (sa.sequence + 1) >>> 0;
+    const v6 = sa.peer.address.includes(':');
+    const bytes = sealL2tp({
+      sa: sa.outbound, sequence: sa.sequence, iv: randomBytes(sa.outbound.cipher.ivBytes), l2tp,
+      ipv6: v6 ? { src: this.o.sockets.wireAddress(sa.up.local.address), dst: this.o.sockets.wireAddress(sa.peer.address) } : undefined,
+    });
+    const dst = this.o.sockets.send(4500, sa.peer, bytes);
+    if (dst) this.o.onSend?.(4500, dst, bytes);
+  }
+
+  private onDatagram(d: Datagram): void {
+    if (!this.live) return;
+    if (d.localPort === 4500) {
+      const c = classifyNatTPayload(d.bytes);
+      if (c.kind === 'esp') return this.onEsp(d, c.esp);
+    }
+    this.dispatch({ kind: 'udp', localPort: d.localPort, from: d.from, bytes: d.bytes });
+  }
+
+  private onEsp(d: Datagram, esp: Uint8Array): void {
+    const spi = new DataView(esp.buffer, esp.byteOffset, 4).getUint32(0);
+    const sa = this.byInboundSpi.get(spi);
+    if (!sa) return this.logId('dropped', { address: d.from.address, reason: `ESP for unknown SPI 0x${spi.toString(16).padStart(8, '0')}` });
+    const r = openL2tp(sa.inbound, esp, sa.replay);
+    if (!r.ok) return this.logId('dropped', { address: d.from.address, reason: `ESP ${r.error.kind}` });
+    // RFC 3948 §2.1 / RFC 3947 §5.2: ESP from a new NAT mapping moves the peer there.
+    sa.peer = { ...d.from };
+    const b = this.o.plan.tunnels.find((t) => t.gateway === sa.gateway);
+    if (b) this.o.deliver(b.l2tpPeer, r.l2tp);
+  }
+
+  private logId(id: IkeSyslogId, args: Record<string, string | number>): void {
+    const text = renderIkeSyslog(id, args);
+    this.o.log(ikeLogLevel(text), text);
+  }
+}

@@ -1,0 +1,120 @@
+// The router's side of L2TPv3/IPsec, kept out of router.ts: it (re)starts the IPsec host when the
+// config has IPsec tunnels, opens the --key-log file, decides which L2TP goes into ESP and which
+// cleartext L2TP is dropped, and answers `show ipsec sa` / `show status tunnel`.
+import type { RouterLogLevel } from '../syslog-format.ts';
+import type { TimeHost } from '../time-host.ts';
+import type { UnderlayTarget } from '../l2tp-socket.ts';
+import { IpsecHost, type IpsecSaStatus } from './ipsec-host.ts';
+import type { IpsecPlan } from './ipsec-plan.ts';
+import { IpsecSockets } from './ipsec-sockets.ts';
+import { KeyLogFile } from './key-log-file.ts';
+
+export interface RouterIpsecOptions {
+  wan?: string[];
+  underlay?: ReadonlyMap<string, UnderlayTarget>;
+  keyLog?: string;
+  ikePort?: number;
+  natTPort?: number;
+}
+
+export type IpsecTransmission = { kind: 'udp'; src: { host: string; port: number }; dst: { host: string; port: number }; bytes: Uint8Array };
+
+export interface RouterIpsecHooks {
+  log(level: RouterLogLevel, text: string): void;
+  deliver(l2tpPeer: string, bytes: Uint8Array): void;
+  transmit(t: IpsecTransmission): void;
+}
+
+export class RouterIpsec {
+  private host?: IpsecHost;
+  private keyLog?: KeyLogFile;
+  private planKey = '';
+  private generation = 0;
+  cleartextDropped = 0;
+
+  constructor(private readonly opts: RouterIpsecOptions, private readonly time: TimeHost, private readonly seed: number, private readonly hooks: RouterIpsecHooks) {}
+
+  /** The router's own address for IKE where the config names none: its first WAN address, as the config knows it. */
+  ownAddress(): string {
+    const wan = this.opts.wan?.[0];
+    if (!wan) return '0.0.0.0';
+    for (const [cfg, t] of this.opts.underlay ?? []) if (t.host === wan) return cfg;
+    return wan;
+  }
+
+  async start(plan: IpsecPlan): Promise<void> {
+    this.planKey = keyOf(plan);
+    if (plan.gateways.length === 0) return;
+    for (const s of plan.skipped) this.hooks.log('DEBUG', `[IKE] gateway ${s.gateway} not used: ${s.reason}`);
+    if (this.opts.keyLog && !this.keyLog) this.keyLog = new KeyLogFile(this.opts.keyLog);
+    const v6 = plan.gateways.some((g) => g.remote.includes(':'));
+    const sockets = new IpsecSockets({ bind: this.opts.wan ?? (v6 ? ['0.0.0.0', '::'] : ['0.0.0.0']), underlay: this.opts.underlay ?? new Map(), ikePort: this.opts.ikePort, natTPort: this.opts.natTPort });
+    const host = new IpsecHost({
+      plan,
+      sockets,
+      time: this.time,
+      seed: (this.seed ^ 0x1ce5eed) + this.generation++,
+      antiReplay: true,
+      keyLog: this.keyLog && ((e) => this.keyLog?.write(e)),
+      log: (level, text) => this.hooks.log(level, text),
+      deliver: (peer, bytes) => this.hooks.deliver(peer, bytes),
+      onSend: (localPort, dst, bytes) => {
+        const src = sockets.localOf(localPort, dst.host) ?? { host: '0.0.0.0', port: 0 };
+        this.hooks.transmit({ kind: 'udp', src, dst, bytes });
+      },
+    });
+    this.host = host;
+    await host.start();
+  }
+
+  /** A changed IPsec config: the old SAs are deleted and key exchange starts again. */
+  async restart(plan: IpsecPlan): Promise<void> {
+    this.host?.stop();
+    this.host = undefined;
+    try {
+      await this.start(plan);
+    } catch (e) {
+      this.hooks.log('DEBUG', `[IKE] cannot start: ${(e as Error).message}`);
+    }
+  }
+
+  changed(plan: IpsecPlan): boolean {
+    return keyOf(plan) !== this.planKey;
+  }
+
+  stop(opts: { silent?: boolean } = {}): void {
+    this.host?.stop(opts);
+    this.host = undefined;
+    this.keyLog?.close();
+    this.keyLog = undefined;
+  }
+
+  /** Sends L2TP to an IPsec tunnel's peer inside ESP; false when `to` is not one (plain UDP then). */
+  send(to: string, bytes: Uint8Array): boolean {
+    if (!this.host?.owns(to)) return false;
+    this.host.send(to, bytes);
+    return true;
+  }
+
+  /** Cleartext L2TP from an IPsec tunnel's peer: counted and dropped. */
+  dropsCleartext(from: string): boolean {
+    if (!this.host?.isIpsecPeer(from)) return false;
+    this.cleartextDropped++;
+    return true;
+  }
+
+  /** For an L2TPv3/IPsec tunnel: whether its SA is up and since when (virtual ms); undefined for other tunnels. */
+  tunnelState(tunnel: number): { up: boolean; sinceMs?: number } | undefined {
+    if (!this.host?.isIpsecTunnel(tunnel)) return undefined;
+    return { up: this.host.tunnelUp(tunnel), sinceMs: this.host.tunnelUpSince(tunnel) };
+  }
+
+  status(): IpsecSaStatus[] {
+    return this.host?.status() ?? [];
+  }
+}
+
+/** What decides whether the IPsec host must restart; the key is compared, never printed. */
+function keyOf(plan: IpsecPlan): string {
+  return JSON.stringify({ g: plan.gateways.map((g) => ({ ...g, psk: Buffer.from(g.psk).toString('base64') })), t: plan.tunnels, n: [...plan.remoteNames] });
+}
