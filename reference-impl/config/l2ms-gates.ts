@@ -76,22 +76,28 @@ function useRefusal(p: ConfigPlatform, iface: string, terminal: boolean): string
 export interface L2msSettings {
   /** The mode the router runs: the last `switch control mode`, else the initial manager (CR §48.1.1). */
   readonly mode: L2msMode;
+  /** Whether `mode` comes from a `switch control mode` line (false: the initial value is in effect). */
+  readonly modeConfigured: boolean;
   /** `switch control use IF on|off` per interface (absent: initial off). */
   readonly use: ReadonlyMap<string, boolean>;
 }
 
 export function l2msSettings(doc: ConfigDocument): L2msSettings {
   let mode: L2msMode = L2MS_DEFAULTS.mode;
+  let modeConfigured = false;
   const use = new Map<string, boolean>();
   for (const { command } of commands(doc)) {
-    if (command.id === 'switch control mode') mode = command.negated ? L2MS_DEFAULTS.mode : (String(param(command, 'mode')) as L2msMode);
+    if (command.id === 'switch control mode') {
+      mode = command.negated ? L2MS_DEFAULTS.mode : (String(param(command, 'mode')) as L2msMode);
+      modeConfigured = !command.negated;
+    }
     if (command.id === 'switch control use') {
       const iface = String(param(command, 'interface'));
       if (command.negated) use.delete(iface);
       else use.set(iface, String(param(command, 'use')) === 'on');
     }
   }
-  return { mode, use };
+  return { mode, modeConfigured, use };
 }
 
 export type L2msRule = 'l2ms-unavailable' | 'l2ms-manager-with-l2tpv3';

@@ -55,6 +55,14 @@ export const DEFECTS = {
   'l2ms-gating-not-enforced': { area: 'platform', bug: 'L2MS commands are accepted on a model or revision without them, and an L2TPv3 endpoint as L2MS manager where the seed\'s table lacks the combination', symptom: 'a config the oracle refuses (CR ch.48; seed: L2TPv3とL2MS) starts' },
   // ---- L2MS (seed: L2TPv3とL2MS; router/l2ms-stage.ts) ----
   'l2ms-off-consumes': { area: 'l2ms', bug: 'L2MS frames are dropped where L2MS is disabled', symptom: 'a remote manager\'s L2MS frames do not cross the pseudowire' },
+  // issue 18 point 4: manager and pass-through behaviour (router/l2ms-defects.ts); every one shows on a
+  // model whose firmware has the L2MS-manager combination (RTX1210 Rev.14.01.20+) as well as elsewhere
+  'l2ms-off-answers-discovery': { area: 'l2ms', bug: 'with L2MS off (`switch control mode off` or `use` off) the router still answers a manager\'s discovery query (CR §48.1.1: off runs no L2MS)', symptom: 'an L2MS answer from the endpoint goes back into the tunnel' },
+  'l2ms-off-source-rewritten': { area: 'l2ms', bug: 'L2MS frames crossing a bridge where L2MS is off are sent with the router\'s MAC as source (relayed, not bridged)', symptom: 'exact value: pass-through L2MS frames come out with another source address' },
+  'l2ms-manager-bridges': { area: 'l2ms', bug: 'a router running as L2MS manager bridges the L2MS frames it receives on (seed: the frames between manager and agents end at the manager)', symptom: 'the endpoint manager\'s agents\' answers and other managers\' queries cross the pseudowire' },
+  'l2ms-manager-answers-discovery': { area: 'l2ms', bug: 'the L2MS manager answers another manager\'s discovery query as an agent would (CR §48.1.1: agent mode answers, manager mode does not)', symptom: 'an L2MS answer from the endpoint manager goes back into the tunnel' },
+  'l2ms-default-mode-agent': { area: 'l2ms', bug: 'without a `switch control mode` line the router runs as agent (CR §48.1.1: the initial value is manager)', symptom: 'an endpoint manager by default answers queries and bridges L2MS frames' },
+  'l2ms-member-use-ignored': { area: 'l2ms', bug: '`switch control use lanN on` of a bridge member does not make the bridge run L2MS (only the bridge\'s own setting counts; ASSUMPTION l2ms-bridge-use)', symptom: 'an endpoint manager with `use lan1 on` bridges L2MS frames through the pseudowire' },
   // a defect only a sequence of actions shows (suites/generated.spec.ts, router/slot-leak-defect.ts)
   'peer-stopccn-leaks-slot': { area: 'control', bug: 'a control connection the peer tears down (StopCCN received) does not free its slot; the router\'s own teardowns do', symptom: 'a peer that hung up cannot dial again: its SCCRQs go unanswered (dial, hang up, dial)' },
   // ---- issue 13 point 5: one per kind of observable (exact value, order, table, timer, limit, after a failure, CLI output) ----
@@ -132,6 +140,13 @@ export const KILL_TABLE_ONLY = [
   'tunnel-limit-off-by-one',
   // only a dial, hang-up, dial sequence shows it: the @generated area's kill (tests/suites/generated*.spec.ts)
   'peer-stopccn-leaks-slot',
+  // issue 18 point 4: proven by the @l2ms area's kill (suites/l2ms.spec.ts)
+  'l2ms-off-answers-discovery',
+  'l2ms-off-source-rewritten',
+  'l2ms-manager-bridges',
+  'l2ms-manager-answers-discovery',
+  'l2ms-default-mode-agent',
+  'l2ms-member-use-ignored',
 ] as const satisfies readonly DefectName[];
 export type KillTableOnlyDefect = (typeof KILL_TABLE_ONLY)[number];
 
