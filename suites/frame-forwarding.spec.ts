@@ -3,11 +3,17 @@
 // frames), and a broadcast is flooded to every member but the one it came in on. The other member
 // is a second pseudowire where the model allows two tunnels, otherwise the LAN port (lan1), so the
 // tests run on every model.
+// The verdict of each test is the whole trace (trace-verdict.ts with the frame channel,
+// trace-frame-channel.ts): every data message at each peer and every frame at lan1, both ways, in
+// order and in time, with the control messages and syslog lines, against the oracle's prediction;
+// the assertions are readable summaries.
 import { test, expect } from './fixtures.ts';
 import { LearningBridge } from '../reference-impl/bridge/index.ts';
 import { buildEthernetFrame } from '../reference-impl/capture/ip.ts';
 import { barrier, hasMarker, markedFrame } from './support/bridge-traffic.ts';
 import { BRIDGE_ADDRESS, type DeviceLab, type DeviceLabOptions } from './support/device-lab.ts';
+import { TracedLab } from './support/trace-verdict.ts';
+import { FrameChannel } from './support/trace-frame-channel.ts';
 import { arpRequest, isArpReplyFrom } from './support/traffic.ts';
 import { deviceCcid } from './support/ids.ts';
 import { expectSyslog } from './support/expect-syslog.ts';
@@ -48,29 +54,34 @@ function oracleBridge(caps: Caps): LearningBridge {
   });
 }
 
-async function openPath(openLab: (o: DeviceLabOptions) => Promise<DeviceLab>, caps: Caps): Promise<{ lab: DeviceLab; pa: PeerTunnel; far: FarMember }> {
+async function openPath(openLab: (o: DeviceLabOptions) => Promise<DeviceLab>, caps: Caps): Promise<{ t: TracedLab; lab: DeviceLab; frames: FrameChannel; pa: PeerTunnel; far: FarMember }> {
   const two = caps.maxL2tpv3Tunnels >= 2;
-  const lab = await openLab(two ? { tunnels: [{ n: 1, peer: A }, { n: 2, peer: B }] } : { tunnels: [{ n: 1, peer: A }], lan: true });
-  await lab.startRouter();
-  const pa = await lab.peer(A, { role: 'initiator' });
-  const pb = two ? await lab.peer(B, { role: 'initiator' }) : undefined;
-  await Promise.all([pa.established(), pb?.established()]);
+  const t = new TracedLab(await openLab(two ? { tunnels: [{ n: 1, peer: A }, { n: 2, peer: B }] } : { tunnels: [{ n: 1, peer: A }], lan: true }));
+  const lab = t.lab;
+  const frames = FrameChannel.add(t);
+  await t.startRouter();
+  // One peer after the other: role names (peer-tie#1, ...) are given in arrival order over the whole
+  // trace, so two bring-ups racing each other would number their values in either order.
+  const pa = await t.peer(A, { role: 'initiator' });
+  await frames.established(pa);
+  const pb = two ? await t.peer(B, { role: 'initiator' }) : undefined;
+  if (pb) await frames.established(pb);
   const frameWith = (m: string) => (e: { kind: string; frame?: Uint8Array }) => (e.kind === 'frame' && e.frame && hasMarker(m)(e.frame) ? e.frame : undefined);
   const lanBarrier = async () => {
     const seen = lab.lan!.frames.length;
-    lab.lan!.send(arpRequest(HOST_FAR.mac, HOST_FAR.ip, BRIDGE_ADDRESS));
+    frames.lanFrame(arpRequest(HOST_FAR.mac, HOST_FAR.ip, BRIDGE_ADDRESS));
     await lab.lan!.waitFor((f) => (lab.lan!.frames.indexOf(f) >= seen && isArpReplyFrom(BRIDGE_ADDRESS)(f) ? true : undefined), WAIT_MS, 'the ARP barrier reply on lan1');
   };
   const far: FarMember = pb
     ? {
         name: 'tunnel2', waitFor: (m, what) => pb.waitFor(frameWith(m), WAIT_MS, what), saw: (m) => pb.events.some((e) => frameWith(m)(e) !== undefined),
-        count: (m) => pb.events.filter((e) => frameWith(m)(e) !== undefined).length, send: (f) => void pb.sendFrame(f), barrier: async () => void (await barrier(pb, HOST_FAR)),
+        count: (m) => pb.events.filter((e) => frameWith(m)(e) !== undefined).length, send: (f) => frames.peerFrame(pb, f), barrier: async () => void (await barrier(pb, HOST_FAR, undefined, (f) => frames.peerFrame(pb, f))),
       }
     : {
         name: 'lan1', waitFor: (m, what) => lab.lan!.waitFor((f) => (hasMarker(m)(f) ? f : undefined), WAIT_MS, what), saw: (m) => lab.lan!.frames.some(hasMarker(m)),
-        count: (m) => lab.lan!.frames.filter(hasMarker(m)).length, send: (f) => lab.lan!.send(f), barrier: lanBarrier,
+        count: (m) => lab.lan!.frames.filter(hasMarker(m)).length, send: (f) => frames.lanFrame(f), barrier: lanBarrier,
       };
-  return { lab, pa, far };
+  return { t, lab, frames, pa, far };
 }
 
 test.describe('frame forwarding from a pseudowire', { tag: '@frames' }, () => {
@@ -79,20 +90,20 @@ test.describe('frame forwarding from a pseudowire', { tag: '@frames' }, () => {
   });
 
   test('802.1Q-tagged frames cross between the pseudowire and the other bridge member as the oracle predicts (tag kept), both ways', async ({ openLab, caps }) => {
-    const { pa, far } = await openPath(openLab, caps);
+    const { t, frames, pa, far } = await openPath(openLab, caps);
     const oracle = oracleBridge(caps);
     // 802.1Q: TPID 0x8100, TCI (PCP 3, VID 100), then the inner EtherType and payload.
     const taggedFrom = (src: string, marker: string) =>
       buildEthernetFrame({ src, dst: BROADCAST, etherType: 0x8100, payload: Uint8Array.from([0x60, 100, ...markedFrame(src, BROADCAST, marker).subarray(12)]) });
     // tunnel1 -> far member
     const out = taggedFrom(HOST_A.mac, 'dot1q-through');
-    pa.sendFrame(out);
+    frames.peerFrame(pa, out);
     if (oracle.forward(out, 'tunnel1', 0).egress.includes(far.name)) {
       const got = await far.waitFor('dot1q-through', `the tagged frame at ${far.name}`);
       expect(Buffer.from(got).toString('hex')).toBe(Buffer.from(out).toString('hex'));
     } else {
       // The oracle drops it (vRX: tagged frames do not pass): the barrier shows nothing came out.
-      await barrier(pa, HOST_A);
+      await barrier(pa, HOST_A, undefined, (f) => frames.peerFrame(pa, f));
       expect(far.saw('dot1q-through')).toBe(false);
     }
     // far member -> tunnel1 (into the L2TPv3 encapsulation)
@@ -106,34 +117,36 @@ test.describe('frame forwarding from a pseudowire', { tag: '@frames' }, () => {
     } else {
       expect(arrived, 'a tagged frame the oracle drops').toBeUndefined();
     }
+    await t.verdict();
   });
 
   test('a broadcast is flooded to the other members, never back out of its ingress', async ({ openLab, caps }) => {
-    const { pa, far } = await openPath(openLab, caps);
+    const { t, frames, pa, far } = await openPath(openLab, caps);
     const marker = 'flood-check';
     const f = markedFrame(HOST_A.mac, BROADCAST, marker);
     const d = oracleBridge(caps).forward(f, 'tunnel1', 0);
     expect(d.egress).toContain(far.name);
     expect(d.egress).not.toContain('tunnel1');
-    pa.sendFrame(f);
+    frames.peerFrame(pa, f);
     await far.waitFor(marker, `the broadcast at ${far.name}`);
     // Barrier: the router handles A's frames in order, so an echo would have come before this reply.
-    await barrier(pa, HOST_A);
+    await barrier(pa, HOST_A, undefined, (x) => frames.peerFrame(pa, x));
     expect(pa.events.some((e) => e.kind === 'frame' && hasMarker(marker)(e.frame)), 'broadcast sent back to its ingress').toBe(false);
+    await t.verdict();
   });
 
   test('after the peer closes its tunnel: nothing more goes toward it, and its data is no longer bridged', async ({ openLab, caps }) => {
     // RFC 3931 §3.3 / §7: a closed control connection takes its sessions with it; the oracle's bridge
     // with tunnel1 no longer established says where a broadcast from the far member goes.
-    const { lab, pa, far } = await openPath(openLab, caps);
+    const { t, lab, frames, pa, far } = await openPath(openLab, caps);
     const before = 'before-teardown';
-    pa.sendFrame(markedFrame(HOST_A.mac, BROADCAST, before));
+    frames.peerFrame(pa, markedFrame(HOST_A.mac, BROADCAST, before));
     await far.waitFor(before, `A's frame at ${far.name} while the session is up`);
     const isData = (b: Uint8Array) => b.length >= 2 && (b[0] & 0x80) === 0;
     const aSent = lab.conversation.datagrams.filter((d) => d.direction === 'out' && d.src.host === pa.local.host && isData(d.bytes) && hasMarker(before)(d.bytes));
     expect(aSent.length, "A's data datagram recorded").toBeGreaterThan(0);
     const ccid = deviceCcid(pa);
-    pa.disconnect();
+    frames.disconnect(pa);
     await expectSyslog(lab, 'tunnelDisconnectComplete', { tunnel: 1, tunnelId: ccid });
     // toward the gone peer: a broadcast from the far member floods only where the oracle says
     const oracle = oracleBridge(caps);
@@ -143,10 +156,11 @@ test.describe('frame forwarding from a pseudowire', { tag: '@frames' }, () => {
     expect(oracle.forward(f, far.name, 0).egress, 'the oracle floods nothing to the closed tunnel').not.toContain('tunnel1');
     far.send(f);
     // from the gone peer: its old datagram (its Session ID and cookie) sent again
-    pa.sendRaw(aSent[aSent.length - 1].bytes);
+    frames.peerRaw(pa, aSent[aSent.length - 1].bytes);
     await far.barrier();
     const towardA = lab.conversation.datagrams.filter((d) => d.direction === 'in' && d.dst.host === pa.local.host && isData(d.bytes) && hasMarker(after)(d.bytes));
     expect(towardA.length, 'data datagrams sent toward the peer whose tunnel is gone').toBe(0);
     expect(far.count(before), `A's frame bridged to ${far.name} again after its tunnel closed`).toBe(1);
+    await t.verdict();
   });
 });

@@ -22,11 +22,14 @@ export function markedFrame(src: string, dst: string, marker: string): Uint8Arra
 
 export const hasMarker = (marker: string) => (f: Uint8Array) => Buffer.from(f).includes(marker);
 
-/** Sends the ARP barrier from `host` and waits for the router's reply; returns the frame sent. */
-export async function barrier(p: PeerTunnel, host: { mac: string; ip: string }, ms = 5000): Promise<Uint8Array> {
+/**
+ * Sends the ARP barrier from `host` and waits for the router's reply; returns the frame sent.
+ * `send` puts it into the session (default the peer's sendFrame; a traced test passes its frame channel's).
+ */
+export async function barrier(p: PeerTunnel, host: { mac: string; ip: string }, ms = 5000, send: (f: Uint8Array) => void = (f) => void p.sendFrame(f)): Promise<Uint8Array> {
   const req = arpRequest(host.mac, host.ip, BRIDGE_ADDRESS);
   const seen = p.events.length;
-  p.sendFrame(req);
+  send(req);
   await p.waitFor((e) => (p.events.indexOf(e) >= seen && e.kind === 'frame' && isArpReplyFrom(BRIDGE_ADDRESS)(e.frame) ? true : undefined), ms, 'the ARP barrier reply');
   return req;
 }
