@@ -50,12 +50,27 @@ export const CREDENTIAL_COMMANDS: readonly string[] = ['login password', 'login 
 
 const isCredential = (key: string) => CREDENTIAL_COMMANDS.some((id) => key.startsWith(`G|${id}|`));
 
+/**
+ * Commands by which the harness observes the device (where and what it logs): sent FIRST, before
+ * anything that makes the device act. On a bench that already runs `l2tp service on l2tpv3`, a
+ * tunnel setting takes effect the moment it is sent; if `syslog host` came after it, the lines the
+ * device logged while dialling went to the bench's old collector and the test saw none (issue 16:
+ * six false regressions). Command ids of reference-impl/config (CR §16.6 `l2tp syslog`; facts §7
+ * syslog levels; `syslog host`).
+ */
+export const OBSERVATION_COMMANDS: readonly string[] = ['syslog host', 'syslog level', 'l2tp syslog'];
+
+const isObservation = (key: string) => OBSERVATION_COMMANDS.some((id) => key.split('|')[1] === id);
+
 export interface PlanOptions {
   /** keys to set unless both sides show the same text in clear (a hidden secret may differ) */
   force?: Iterable<string>;
 }
 
-/** Commands that turn `current` into `desired` (removals last line first, then sets in desired order, credentials last). */
+/**
+ * Commands that turn `current` into `desired`: observation settings first (OBSERVATION_COMMANDS),
+ * then removals (last line first), then the other sets in desired order, credentials last.
+ */
 export function planChange(current: readonly Setting[], desired: readonly Setting[], options: PlanOptions = {}): ChangePlan {
   const cur = byKey(current);
   const want = byKey(desired);
@@ -76,7 +91,13 @@ export function planChange(current: readonly Setting[], desired: readonly Settin
     }
     commands.push({ kind: 'set', key: d.key, context: d.context, text: d.text, masked: d.masked });
   }
-  const ordered = [...commands.filter((c) => c.kind === 'remove' || !isCredential(c.key)), ...commands.filter((c) => c.kind === 'set' && isCredential(c.key))];
+  const set = (c: PlannedCommand) => c.kind === 'set';
+  const ordered = [
+    ...commands.filter((c) => set(c) && isObservation(c.key)),
+    ...commands.filter((c) => !set(c)),
+    ...commands.filter((c) => set(c) && !isObservation(c.key) && !isCredential(c.key)),
+    ...commands.filter((c) => set(c) && isCredential(c.key)),
+  ];
   return { commands: ordered, touched: [...new Set(ordered.map((c) => c.key))] };
 }
 

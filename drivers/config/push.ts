@@ -5,7 +5,8 @@
 
 import { CliCommandInterruptedError, CliTimeoutError, CliTransportError, type CliError } from '../cli/errors.ts';
 import type { CliSession } from '../cli/session.ts';
-import { journalOwner, journalPath, readJournal, removeJournal, writeJournal, type JournalRecord } from './journal.ts';
+import { readIdentity, type DeviceIdentity } from './identity.ts';
+import { deviceJournals, journalOwner, journalPath, JournalRefusedError, ownerState, removeJournal, writeJournal, type JournalRecord } from './journal.ts';
 import { ConfigPlanError, desiredConfig, planChange, type PlannedCommand } from './plan.ts';
 import { readConfig, unmask, type Setting } from './settings.ts';
 
@@ -19,6 +20,8 @@ export interface ConfigDevice {
    * as `*` (facts §3.4); restoring such a line takes its value from here.
    */
   knownConfig?: string;
+  /** where the harness reaches it (`host:port`): part of its identity, with model and serial (identity.ts) */
+  address?: string;
 }
 
 export interface PushOptions {
@@ -80,6 +83,11 @@ async function openAdmin(device: ConfigDevice): Promise<CliSession> {
   return s;
 }
 
+/** The device's identity over an open session (`show environment`). */
+export function deviceIdentity(s: CliSession, device: ConfigDevice): Promise<DeviceIdentity> {
+  return readIdentity(s, device.address ?? 'unknown', `${device.name} show environment`);
+}
+
 /** Send planned commands, each in its tunnel context; back to `tunnel select none` at the end. */
 async function applyCommands(s: CliSession, commands: readonly PlannedCommand[], onApplied: (n: number) => Promise<void> | void): Promise<void> {
   let ctx = s.tunnel;
@@ -115,24 +123,47 @@ async function restore(s: CliSession, journalDir: string, j: JournalRecord, log:
   await applyCommands(s, plan.commands, () => undefined);
   const left = planChange(await readSettings(s, j.device), target);
   if (left.commands.length) throw new ConfigVerifyError(j.device, left.commands.map((c) => s.redactor.mask(c.masked)), 'rollback');
-  removeJournal(journalDir, j.device);
+  removeJournal(journalDir, j.device, j.identity);
+  log(`${j.device}: rollback verified (${j.identity.model} serial ${j.identity.serial}): the device shows its config from before the push`);
 }
 
 /**
- * If a run left a journal for this device, restore the device from it (the next run's duty).
- * Returns true when something was restored.
+ * Restore the device from the journals a run left for it (found by its identity), over an open
+ * administrator session. Refused, with nothing changed (JournalRefusedError), when a journal in
+ * its folder names another device, or its owner process may still be driving the device.
+ */
+export async function recoverOn(s: CliSession, id: DeviceIdentity, device: ConfigDevice, journalDir: string, log: (l: string) => void): Promise<boolean> {
+  const found = deviceJournals(journalDir, id);
+  for (const { path, record: j } of found) {
+    const owner = ownerState(j.owner);
+    if (owner === 'alive' || owner === 'other-host') {
+      throw new JournalRefusedError(
+        path,
+        `${device.name}: journal ${path} belongs to pid ${j.owner.pid} on ${j.owner.host}, which ${owner === 'alive' ? 'is still running' : 'this host cannot check'}: ` +
+          'not restored (nothing changed); stop that run first' + (owner === 'other-host' ? ', then restore from its host' : ''),
+      );
+    }
+  }
+  for (const { record: j } of found) {
+    log(`${device.name}: journal left by pid ${j.owner.pid} on ${j.owner.host} for ${j.identity.model} serial ${j.identity.serial} (${j.state}, ${j.applied}/${j.planned} applied): restoring`);
+    await restore(s, journalDir, j, log);
+  }
+  return found.length > 0;
+}
+
+/**
+ * If a run left a journal for this device, restore the device from it (the next run's duty:
+ * the preflight does it before the first test). Returns true when something was restored.
  */
 export async function recoverDevice(device: ConfigDevice, journalDir: string, log: (l: string) => void = () => undefined): Promise<boolean> {
-  const j = readJournal(journalDir, device.name);
-  if (!j) return false;
-  log(`${device.name}: journal left by pid ${j.owner.pid} on ${j.owner.host} (${j.state}, ${j.applied}/${j.planned} applied): restoring`);
   const s = await openAdmin(device);
   try {
-    await restore(s, journalDir, j, log);
+    return await recoverOn(s, await deviceIdentity(s, device), device, journalDir, log);
+  } catch (err) {
+    throw maskError(err, s);
   } finally {
-    await s.close();
+    await s.close().catch(() => undefined);
   }
-  return true;
 }
 
 export class ConfigPush {
@@ -150,10 +181,12 @@ export class ConfigPush {
   /** Push the lines (see PushOptions.mode) and verify; on any failure the device is rolled back and the error rethrown. */
   static async apply(device: ConfigDevice, lines: string | readonly string[], opts: PushOptions): Promise<ConfigPush> {
     const log = opts.log ?? (() => undefined);
-    await recoverDevice(device, opts.journalDir, log);
     const s = await openAdmin(device);
     let journal: JournalRecord | undefined;
     try {
+      const identity = await deviceIdentity(s, device);
+      // a journal a dead run left for this device first (refused if it names another device)
+      await recoverOn(s, identity, device, opts.journalDir, log);
       const snapshot = await s.showConfig();
       const current = readConfig(snapshot, `${device.name} show config`).settings;
       const known = device.knownConfig ? readConfig(device.knownConfig, `${device.name} knownConfig`).settings : [];
@@ -164,8 +197,9 @@ export class ConfigPush {
       planChange(desired.settings, restorable, { force: plan.touched });
       const masked = plan.commands.map((c) => s.redactor.mask(c.masked));
       journal = {
-        version: 1,
+        version: 2,
         device: device.name,
+        identity,
         owner: journalOwner(),
         snapshot,
         restoreLines: restorable.filter((r, i) => current[i].hidden && !r.hidden).map((r) => ({ key: r.key, text: r.text })),
@@ -197,7 +231,7 @@ export class ConfigPush {
       await s.close().catch(() => undefined);
       // the connection failed mid-push: say how far the push got and what became of the device
       if (journal && isConnectionFailure(err)) {
-        throw maskError(new ConfigPushInterruptedError(device.name, journal.applied, journal.planned, rolledBack, err, journalPath(opts.journalDir, device.name)), s);
+        throw maskError(new ConfigPushInterruptedError(device.name, journal.applied, journal.planned, rolledBack, err, journalPath(opts.journalDir, device.name, journal.identity)), s);
       }
       throw maskError(err, s);
     }

@@ -66,7 +66,7 @@ export function physicalAdminCli(t: PhysicalTarget): Promise<CliSession> {
 }
 
 export function configDevice(t: PhysicalTarget): ConfigDevice {
-  return { name: t.name, session: () => sshCliSession(login(t)) };
+  return { name: t.name, session: () => sshCliSession(login(t)), address: `${t.ssh.host}:${t.ssh.port}` };
 }
 
 /**

@@ -6,7 +6,7 @@
 
 import { test, expect } from '@playwright/test';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, watch } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,14 +57,24 @@ function journalApplied(journalDir: string, n: number, timeoutMs: number): Promi
         /* a rename in progress: the next event reads it */
       }
     };
-    const watcher = watch(journalDir, check);
+    // the journal is in its device folder (journal.ts): watch the top, and each folder once it appears
+    const watchers = [watch(journalDir, () => {
+      for (const f of readdirSync(journalDir, { withFileTypes: true })) {
+        if (f.isDirectory() && !watched.has(f.name)) {
+          watched.add(f.name);
+          watchers.push(watch(join(journalDir, f.name), check));
+        }
+      }
+      check();
+    })];
+    const watched = new Set<string>();
     const timer = setTimeout(() => {
       done();
       reject(new Error(`journal did not record ${n} applied commands within ${timeoutMs} ms`));
     }, timeoutMs);
     const done = () => {
       clearTimeout(timer);
-      watcher.close();
+      for (const w of watchers) w.close();
     };
     check();
   });
@@ -103,6 +113,8 @@ test('SIGKILL mid-push leaves a 0600 journal; the next run restores the original
 
   // the killed run left the device changed and the journal behind, readable by its owner only
   const path = journalPath(journalDir, KILLED_PUSH_DEVICE);
+  // keyed by the device (its model and serial from `show environment`), not by the role alone
+  expect(path).toMatch(/RTX1210_EMU\w+[/\\]rt-killed\.rollback\.json$/);
   expect(statSync(path).mode & 0o777).toBe(0o600);
   const journal = readJournal(journalDir, KILLED_PUSH_DEVICE)!;
   expect(journal.state).toBe('pushing');

@@ -105,3 +105,30 @@ test('property: the planned commands, read back as commands in their contexts, t
     }),
   );
 });
+
+test('a bench already running `l2tp service on l2tpv3`: the harness\'s syslog settings are sent before any setting that makes the device dial or log', () => {
+  // issue 16: every tunnel line takes effect as it is sent on such a bench; the lab config lists
+  // its syslog lines last (as an RTX config does), so the plan must move them to the front
+  const bench = readConfig(['ip lan1 address 192.168.50.1/24', 'syslog host 192.0.2.200', 'l2tp service on l2tpv3'].join('\n')).settings;
+  const lab = [
+    'bridge member bridge1 lan1 tunnel1',
+    'tunnel select 1',
+    ' tunnel encapsulation l2tpv3-raw',
+    ' tunnel endpoint address 192.0.2.1 192.0.2.100',
+    ' l2tp always-on on',
+    ' l2tp syslog on',
+    ' tunnel enable 1',
+    'tunnel select none',
+    'syslog host 192.0.2.100:5514',
+    'syslog info on',
+    'syslog debug on',
+    'l2tp service on l2tpv3',
+  ];
+  const d = desiredConfig(bench, lab, 'merge', 'lab');
+  const texts = planChange(bench, d.settings, { force: d.explicit }).commands.map((c) => c.text);
+  const observation = ['syslog host 192.0.2.100:5514', 'syslog info on', 'syslog debug on', 'l2tp syslog on'];
+  for (const o of observation) expect(texts, o).toContain(o);
+  const lastObservation = Math.max(...observation.map((o) => texts.indexOf(o)));
+  const firstAction = Math.min(...['l2tp always-on on', 'tunnel enable 1', 'tunnel endpoint address 192.0.2.1 192.0.2.100'].map((a) => texts.indexOf(a)));
+  expect(lastObservation, texts.join(' / ')).toBeLessThan(firstAction);
+});

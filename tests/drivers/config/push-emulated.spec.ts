@@ -57,7 +57,8 @@ const device = () => routerDevice(router, 'rt-push', { transcript });
 test('push: lines land in their tunnel blocks, read back verified; rollback restores every line and the journal is gone', async () => {
   const journalDir = join(dir, 'j1');
   const push = await ConfigPush.apply(device(), ['tunnel select 1', ' l2tp hostname pushed', ' no l2tp keepalive use', 'syslog host 192.0.2.50'], { journalDir, log });
-  expect(push.commands).toEqual(['no l2tp keepalive use on 60 3', 'l2tp hostname pushed', 'syslog host 192.0.2.50']);
+  // the harness's observation settings first (plan.ts OBSERVATION_COMMANDS), then removals, then the rest
+  expect(push.commands).toEqual(['syslog host 192.0.2.50', 'no l2tp keepalive use on 60 3', 'l2tp hostname pushed']);
   expect(existsSync(journalPath(journalDir, 'rt-push'))).toBe(true);
   const changed = blockLines(await showConfig());
   expect(changed).toContain('1|l2tp hostname pushed');

@@ -44,6 +44,7 @@ export function routerDevice(r: { host: string; port: number }, name: string, op
     name,
     session: () => sshSession(r, opts.login ?? LOGIN, { transcript: opts.transcript }),
     knownConfig: opts.known === false ? undefined : BASE_CONFIG,
+    address: `${r.host}:${r.port}`,
   };
 }
 
