@@ -54,6 +54,7 @@ export interface IpsecTransportOptions {
   /** The peer's L2TP port inside ESP (the UDP header under ESP). */
   l2tpPort?: number;
   conversation: Conversation;
+  /** Where SAs' keys go as they are made (the caller opens and closes it; several tunnels may share one). */
   keyLog?: KeyLogSink;
   timeScale?: number;
   /** IKE randomness (cookies, nonces, DH secrets, SPIs); crypto-strong unless a test injects one. */
@@ -197,7 +198,6 @@ export class IpsecTransport extends EventEmitter implements DatagramTransport {
     this.closed = true;
     for (const s of this.socks.values()) s.close();
     this.socks.clear();
-    this.opts.keyLog?.close();
   }
 
   // ---- internals ---------------------------------------------------------------------
