@@ -431,7 +431,9 @@ export class Router extends MemoryDevice {
 
   /** `show ipsec sa` */
   ipsecSaStatus() {
-    return this.ipsec.status();
+    // expiry on the router's clock (virtual time since start, on top of the boot time)
+    const offset = this.nowMs() - this.time.now();
+    return this.ipsec.status().map((s) => ({ ...s, expiresAtMs: s.expiresAtMs + offset }));
   }
 }
 

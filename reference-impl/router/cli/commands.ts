@@ -13,6 +13,14 @@ import { showEnvironmentLines } from './show-formats/show-environment.ts';
 import { showLogLines } from './show-formats/show-log.ts';
 import { showStatusL2tpLines } from './show-formats/show-status-l2tp.ts';
 import { showStatusTunnelLines } from './show-formats/show-status-tunnel.ts';
+import { showIpsecSaLines } from './show-formats/show-ipsec-sa.ts';
+import type { IpsecSaStatus } from '../ipsec/ipsec-host.ts';
+
+/** A device that runs IPsec (the emulated router) answers `show ipsec sa`; others show no SA. */
+function ipsecSas(device: RouterDevice): readonly IpsecSaStatus[] {
+  const d = device as RouterDevice & { ipsecSaStatus?: () => readonly IpsecSaStatus[] };
+  return typeof d.ipsecSaStatus === 'function' ? d.ipsecSaStatus() : [];
+}
 
 export interface CommandEnv {
   device: RouterDevice;
@@ -104,6 +112,14 @@ function show(args: string[], env: CommandEnv): CommandResult {
     if (args.length !== 4) return error('wrongNumberOfParameters', lang);
     if (n === undefined) return error('integerRequired', lang);
     return out(showStatusL2tpLines(device.l2tpStatus(), tz, n));
+  }
+  if (key === 'ipsec sa') {
+    if (args.length !== 2) return error('wrongNumberOfParameters', lang);
+    return out(showIpsecSaLines(ipsecSas(device), now));
+  }
+  if (key === 'status tunnel' && args.length === 2) {
+    // every tunnel interface of the config, one block each (CR §58.41 without a number)
+    return out(device.l2tpStatus().flatMap((t) => showStatusTunnelLines(device.tunnelStatus(t.tunnel), now, tz, lang)));
   }
   if (key === 'status tunnel') {
     if (args.length !== 3) return error('wrongNumberOfParameters', lang);

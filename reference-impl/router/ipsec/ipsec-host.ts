@@ -8,6 +8,7 @@ import { lookup } from 'node:dns/promises';
 import { espKeyLogEntries, ikev1KeyLogEntry } from '../../ipsec/ike-key-log.ts';
 import type { IkeAction, IkeEvent, IpsecSaUp } from '../../ipsec/ike/ike-events.ts';
 import { IkeNode } from '../../ipsec/ike/ike-node.ts';
+import { effectiveLifetimeS } from '../../ipsec/ike/lifecycle.ts';
 import { espSa, type EspSa } from '../../ipsec/esp/esp-sa.ts';
 import { ReplayWindow } from '../../ipsec/esp/replay-window.ts';
 import { classifyNatTPayload } from '../../ipsec/esp/udp-encapsulation.ts';
@@ -20,13 +21,19 @@ import { IPSEC_ASSUMPTION_VALUES } from './ipsec-assumptions.ts';
 import type { IpsecPlan, IpsecTunnelBinding } from './ipsec-plan.ts';
 import type { Datagram, IpsecSockets } from './ipsec-sockets.ts';
 
+/** One row of `show ipsec sa` ('show-ipsec-sa-format'). */
 export interface IpsecSaStatus {
   gateway: number;
-  direction: 'inbound' | 'outbound';
-  spi: number;
+  kind: 'isakmp' | 'esp';
+  /** ESP: inbound (recv) or outbound (send); ISAKMP: none. */
+  direction?: 'recv' | 'send';
+  /** ESP: the SPI; ISAKMP: none. */
+  spi?: number;
+  /** The tunnel interface the gateway protects (ESP rows). */
+  tunnel?: number;
   peer: string;
   cipher: string;
-  integrity: string;
+  integrity?: string;
   udpEncapsulated: boolean;
   /** Virtual ms when it expires. */
   expiresAtMs: number;
@@ -133,15 +140,22 @@ export class IpsecHost {
     return this.o.plan.tunnels.some((t) => t.tunnel === tunnel);
   }
 
-  /** `show ipsec sa`: each live SA, both directions. */
+  /** `show ipsec sa`: each established ISAKMP SA, then each ESP SA in both directions. */
   status(): IpsecSaStatus[] {
-    return [...this.byInboundSpi.values()].flatMap((s) => {
-      const base = { gateway: s.gateway, peer: s.peer.address, cipher: s.up.cipher, integrity: s.up.integrity, udpEncapsulated: s.up.udpEncapsulated, expiresAtMs: s.createdAtMs + s.up.lifetimeS * 1000 };
+    const isakmp: IpsecSaStatus[] = [...this.node.sas.values()]
+      .filter((sa) => sa.state === 'established')
+      .map((sa) => ({
+        gateway: sa.gw.gateway, kind: 'isakmp', peer: sa.peer.address, cipher: sa.suite?.cipher ?? '-', integrity: sa.suite?.hash, udpEncapsulated: sa.floated,
+        expiresAtMs: (sa.establishedAt ?? 0) + effectiveLifetimeS(sa.gw.phase1LifetimeS ?? this.node.profile.defaultLifetimeS, sa.suite?.lifetimeS) * 1000,
+      }));
+    const esp = [...this.byInboundSpi.values()].flatMap((s) => {
+      const base = { gateway: s.gateway, kind: 'esp' as const, tunnel: this.o.plan.tunnels.find((t) => t.gateway === s.gateway)?.tunnel, peer: s.peer.address, cipher: s.up.cipher, integrity: s.up.integrity, udpEncapsulated: s.up.udpEncapsulated, expiresAtMs: s.createdAtMs + s.up.lifetimeS * 1000 };
       return [
-        { ...base, direction: 'inbound' as const, spi: s.inbound.spi },
-        { ...base, direction: 'outbound' as const, spi: s.outbound.spi },
+        { ...base, direction: 'send' as const, spi: s.outbound.spi },
+        { ...base, direction: 'recv' as const, spi: s.inbound.spi },
       ];
     });
+    return [...isakmp, ...esp];
   }
 
   /** `ipsec ike remote address GW NAME`: resolved when key exchange starts (§1.4). */
