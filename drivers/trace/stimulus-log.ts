@@ -7,7 +7,11 @@ export type StimulusStep =
   /** The device was configured and its L2TP service opened (emulated: the router reported ready). */
   | { kind: 'deviceStart' }
   /** A tester peer opened its port; an initiator dialled at once. Its misbehaviours (drivers/peer/misbehaviours.ts, `NAME[=PARAM]`) were installed before. */
-  | { kind: 'peerStart'; peer: string; role: 'initiator' | 'responder'; misbehaviours?: readonly string[] }
+  | {
+    kind: 'peerStart'; peer: string; role: 'initiator' | 'responder'; misbehaviours?: readonly string[];
+    /** How many control hooks (outgoing + incoming) the live peer had once started: its misbehaviours' and nothing else. */
+    controlHooks?: number;
+  }
   /** The peer's `disconnect tunnel`: StopCCN. */
   | { kind: 'peerDisconnect'; peer: string }
   /** The peer's `connect tunnel`: SCCRQ. */
@@ -25,8 +29,10 @@ export class StimulusLog {
   readonly steps: TimedStep[] = [];
   constructor(private readonly now: () => number = realNowMs) {}
 
-  record(step: StimulusStep): void {
+  /** Records `step` now; returns it (a caller may complete a field it learns later, e.g. controlHooks). */
+  record<S extends StimulusStep>(step: S): S {
     this.steps.push({ atMs: this.now(), step });
+    return step;
   }
 
   /** The origin of the traces: the first step (or now, before any). */

@@ -1,6 +1,6 @@
 // The oracle's predicted trace of a control-plane stimulus: the device's L2TP node built from the
 // test's config (config oracle + tunnelSettingsFromConfig, as the seed-example simulation does) and
-// one oracle node per tester peer, wired through reference-impl/sim on a virtual clock, each harness
+// one oracle node per tester peer (its misbehaviours included: drivers/trace/simulated-peer.ts), wired through reference-impl/sim on a virtual clock, each harness
 // step applied at the virtual time it was applied to the device. Out of it come the control messages
 // both ways and the syslog lines that reach the collector.
 import { commands, l2tpService, l2tpTunnels, param, parseConfig } from '../../reference-impl/config/index.ts';
@@ -15,7 +15,7 @@ import { syslogEvent } from '../../reference-impl/trace/observation-events.ts';
 import type { TraceEvent } from '../../reference-impl/trace/trace-event.ts';
 import type { PeerTunnel } from '../../drivers/peer/peer-tunnel.ts';
 import { isControl } from '../../drivers/peer/raw-message.ts';
-import { peerNodeConfig } from '../../drivers/trace/peer-node-config.ts';
+import { SimulatedPeer } from '../../drivers/trace/simulated-peer.ts';
 import type { TimedStep } from '../../drivers/trace/stimulus-log.ts';
 import { toVirtualMs, type TraceClock } from '../../drivers/trace/trace-clock.ts';
 import { SEVERITY_OF_LEVEL } from './expect-syslog.ts';
@@ -68,7 +68,9 @@ export function predictControlTrace(i: ControlPredictionInput): TraceEvent[] {
   const sim = new Simulation(PREDICTION_SEED);
   sim.addNode(device, new L2tpNode({ tunnels: deviceTunnels(i.config, i.model), random: random.fork(), profile: i.profile }));
   for (const p of i.peers) {
-    sim.addNode(p.local.host, new L2tpNode(peerNodeConfig(p, device, random.fork())));
+    const start = i.steps.find(({ step }) => step.kind === 'peerStart' && step.peer === p.local.host)?.step;
+    const started = start?.kind === 'peerStart' ? start : undefined;
+    sim.addNode(p.local.host, new SimulatedPeer(p, device, started?.misbehaviours ?? [], random.fork().nextU32(), started?.controlHooks));
     sim.link(device, p.local.host, LOOPBACK);
   }
   const service = l2tpService(parseConfig(i.config));
@@ -88,6 +90,13 @@ export function predictControlTrace(i: ControlPredictionInput): TraceEvent[] {
         if (!p) throw new Error(`trace prediction: no peer at ${step.peer}`);
         sim.at(t, step.peer, { kind: 'serviceOn' });
         if (step.role === 'initiator') sim.at(t, step.peer, { kind: 'connect', tunnel: p.tunnel });
+        break;
+      }
+      case 'deviceCommand': {
+        // CR: `connect tunnel N` / `disconnect tunnel N` act on the control connection; other
+        // commands (show, configuration) do not touch it (the CLI channel predicts their output).
+        const m = /^(connect|disconnect) tunnel (\d+)$/.exec(step.command.trim());
+        if (m) sim.at(t, device, { kind: m[1] === 'connect' ? 'connect' : 'disconnect', tunnel: Number(m[2]) });
         break;
       }
       case 'peerConnect':

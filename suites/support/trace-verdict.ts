@@ -110,8 +110,10 @@ export class TracedLab {
   async peer(address: string, o: Partial<PeerTunnelOptions> & Pick<PeerTunnelOptions, 'role'>, misbehaviours: readonly string[] = []): Promise<PeerTunnel> {
     const host = this.lab.peerAddress(address);
     this.logical.set(host, address);
-    this.stimulus.record({ kind: 'peerStart', peer: host, role: o.role, ...(misbehaviours.length > 0 ? { misbehaviours: [...misbehaviours] } : {}) });
-    return this.lab.peer(address, o, [...misbehaviours]);
+    const step = this.stimulus.record({ kind: 'peerStart', peer: host, role: o.role, misbehaviours: [...misbehaviours] } as Extract<StimulusStep, { kind: 'peerStart' }>);
+    const p = await this.lab.peer(address, o, [...misbehaviours]);
+    step.controlHooks = p.outgoingHooks.length + p.incomingHooks.length;
+    return p;
   }
 
   disconnect(p: PeerTunnel): void {
