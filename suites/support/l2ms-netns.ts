@@ -2,13 +2,14 @@
 // `lab up --netns`): a Linux host at HQ sends L2MS frames (a discovery query, as a manager would),
 // the host at the remote site answers; both LANs are captured (libpcap agents in the hosts'
 // namespaces) and the frames must arrive unchanged: the same whole bytes at both ends, and tshark
-// reading both captures prints the same L2MS frames. The lab is taken down whatever happens.
+// reading both captures prints the same L2MS frames. l2msAcrossNetnsLab takes its lab down whatever
+// happens; l2msExchange runs on a lab someone else brought up (the `lab up --netns` CLI).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Capture } from '../../drivers/capture/index.ts';
 import { NamespaceHost } from '../../drivers/hosts/index.ts';
-import { labDown, labUp, type LabState } from '../../drivers/lab/index.ts';
+import { labDown, labUp, type HostAccess, type LabState } from '../../drivers/lab/index.ts';
 import { buildEthernetFrame } from '../../reference-impl/capture/ip.ts';
 import { discoveryAnswer, discoveryQuery, isL2msFrame, L2MS_WIRE } from '../../reference-impl/l2ms/index.ts';
 import { RouterConsole, waitForEstablished } from './lab-console.ts';
@@ -32,34 +33,50 @@ export interface L2msAcrossResult {
 
 const hex = (f: Uint8Array) => Buffer.from(f).toString('hex');
 
-function tsharkL2ms(file: string): string[] {
+/** tshark's reading of the L2MS frames in a pcap file (`eth.src eth.dst eth.type data`), one line each. */
+export function tsharkL2ms(file: string): string[] {
   const filter = `eth.type == 0x${L2MS_WIRE.etherType.toString(16)}`;
   const out = execFileSync('tshark', ['-r', file, '-Y', filter, '-T', 'fields', '-e', 'eth.src', '-e', 'eth.dst', '-e', 'eth.type', '-e', 'data.data'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   return out.split('\n').filter((l) => l.trim() !== '');
 }
 
+/** Where the exchange runs and what it hands back besides its result. */
+export interface L2msExchangeOptions {
+  dir: string; hq: string; remote: string; ends: readonly { router: string; tunnel: number }[];
+  /** Gets the evidence (both LANs' pcaps, the routers' logs) whether the run passed or threw. */
+  evidence?: (name: string, file: string, contentType: string) => Promise<void>;
+  /** Called once the pseudowire is up, before the first frame (e.g. to start tshark on both LANs). */
+  beforeFrames?: (hosts: { hq: HostAccess; remote: HostAccess }) => Promise<void>;
+}
+
 /**
- * Brings the topology up in namespaces, waits for its pseudowire, sends the L2MS exchange between
- * the hosts `hq` and `remote`, captures both LANs, takes the lab down. `dir`: evidence and state.
+ * Brings the topology up in namespaces (drivers/lab labUp), runs the L2MS exchange between the
+ * hosts `hq` and `remote` (l2msExchange), takes the lab down. `dir`: evidence and state.
  */
-export async function l2msAcrossNetnsLab(
-  topologyFile: string,
-  o: {
-    dir: string; hq: string; remote: string; ends: readonly { router: string; tunnel: number }[]; routerArgs?: string[];
-    /** Gets the evidence (both LANs' pcaps, the routers' logs) whether the run passed or threw. */
-    evidence?: (name: string, file: string, contentType: string) => Promise<void>;
-  },
-): Promise<L2msAcrossResult> {
+export async function l2msAcrossNetnsLab(topologyFile: string, o: L2msExchangeOptions & { routerArgs?: string[] }): Promise<L2msAcrossResult> {
   const started = Date.now();
-  const timing: Record<string, number> = {};
   const stateFile = path.join(o.dir, 'lab-state.json');
   let state: LabState | undefined;
+  try {
+    state = await labUp(topologyFile, { mode: 'netns', stateFile, readyTimeoutMs: READY_TIMEOUT_MS, routerArgs: o.routerArgs ?? [] });
+    const labUpMs = Date.now() - started;
+    const r = await l2msExchange(state, o);
+    return { ...r, timing: { labUpMs, ...r.timing } };
+  } finally {
+    if (state) await labDown(state, { stateFile });
+  }
+}
+
+/**
+ * On a lab that is up (made by labUp or by the `lab up --netns` CLI): waits for the pseudowire,
+ * sends the L2MS exchange between the hosts `hq` and `remote`, captures both LANs. The lab stays up.
+ */
+export async function l2msExchange(lab: LabState, o: L2msExchangeOptions): Promise<L2msAcrossResult> {
+  const started = Date.now();
+  const timing: Record<string, number> = {};
   const consoles: RouterConsole[] = [];
   const captures: Capture[] = [];
   try {
-    state = await labUp(topologyFile, { mode: 'netns', stateFile, readyTimeoutMs: READY_TIMEOUT_MS, routerArgs: o.routerArgs ?? [] });
-    timing.labUpMs = Date.now() - started;
-    const lab = state;
     consoles.push(...(await Promise.all(lab.routers.filter((r) => o.ends.some((e) => e.router === r.name)).map((r) => RouterConsole.open(r)))));
     const up = await waitForEstablished(consoles, o.ends, ESTABLISH_TIMEOUT_MS);
     if (!up.ok) throw new Error(`the pseudowire did not come up within ${ESTABLISH_TIMEOUT_MS} ms`);
@@ -70,6 +87,7 @@ export async function l2msAcrossNetnsLab(
       return h;
     };
     const [hq, remote] = [host(o.hq), host(o.remote)];
+    await o.beforeFrames?.({ hq, remote });
     // one capture agent per LAN only observes (it sees the host's own frames leave too); another injects
     const [capHq, capRemote, injHq, injRemote] = await Promise.all([hq, remote, hq, remote].map((h) => Capture.start({ iface: h.iface, netns: h.netns })));
     captures.push(capHq, capRemote, injHq, injRemote);
@@ -107,16 +125,12 @@ export async function l2msAcrossNetnsLab(
       for (const [c, name] of [[captures[0], `${o.hq} LAN`], [captures[1], `${o.remote} LAN`]] as const) {
         if (c) await o.evidence(`${name}.pcap`, c.writePcap(path.join(o.dir, `${name.replace(/\W+/g, '-')}-evidence.pcap`)), 'application/vnd.tcpdump.pcap');
       }
-      if (state) {
-        const logs = path.join(o.dir, 'router-logs.txt');
-        writeFileSync(logs, state.routers.map((r) => `== ${r.name} (${r.model} ${r.firmware})\n${readLog(r.log)}`).join('\n'));
-        await o.evidence('router logs.txt', logs, 'text/plain');
-      }
+      const logs = path.join(o.dir, 'router-logs.txt');
+      writeFileSync(logs, lab.routers.map((r) => `== ${r.name} (${r.model} ${r.firmware})\n${readLog(r.log)}`).join('\n'));
+      await o.evidence('router logs.txt', logs, 'text/plain');
     }
     for (const c of captures) await c.stop().catch(() => undefined);
     for (const c of consoles) await c.close();
-    if (state) await labDown(state, { stateFile });
-    timing.labDownMs = Date.now() - started;
   }
 }
 
