@@ -1,11 +1,18 @@
 // The bridge's learning table (facts §4.2, CR §45, §58.9): capacity per model (platform table),
 // static entries that `clear bridge learning` keeps, and ageing by `bridge learning bridge1 timer`.
 // Every expected table is the oracle's (LearningBridge fed the same frames), never typed per model.
+// The verdict of each test is the whole trace (trace-verdict.ts with the frame channel,
+// trace-frame-channel.ts): every listing of the table (all entries, in order), the data messages
+// and the control messages and syslog lines, against the oracle's prediction; the assertions are summaries.
 import { test, expect } from './fixtures.ts';
 import { LearningBridge } from '../reference-impl/bridge/index.ts';
 import { LEARNING_TIMER } from '../reference-impl/bridge/facts.ts';
 import { cliLoginLines } from './support/router-cli.ts';
-import { barrier, markedFrame, parseLearningRows, testMac, type LearningRow } from './support/bridge-traffic.ts';
+import { barrier, markedFrame, testMac, type LearningRow } from './support/bridge-traffic.ts';
+import { controlTolerance, TracedLab } from './support/trace-verdict.ts';
+import { FrameChannel } from './support/trace-frame-channel.ts';
+import { realNowMs } from '../drivers/trace/trace-clock.ts';
+import { timingTolerance } from '../reference-impl/trace/tolerance.ts';
 
 const PEER = '127.0.0.2';
 const HOST = { mac: '02:00:00:00:02:0a', ip: '192.168.100.10' };
@@ -30,69 +37,76 @@ test.describe('learning table', { tag: '@learning' }, () => {
       dynamicCapacity: caps.learningTable.dynamic, staticCapacity: caps.learningTable.static, ageingMs: null,
     });
     expect(oracle.addStatic(STATIC_MAC, 'lan1').ok).toBe(true);
-    const lab = await openLab({
+    const t = new TracedLab(await openLab({
       tunnels: [{ n: 1, peer: PEER }],
       extra: [...cliLoginLines(), `bridge learning bridge1 timer ${LEARNING_TIMER.offKeyword}`, `bridge learning bridge1 static ${STATIC_MAC} lan1`],
-    });
-    await lab.startRouter();
-    const cli = await lab.adminCli();
+    }));
+    const frames = FrameChannel.add(t);
+    await t.startRouter();
+    const cli = await t.lab.adminCli();
     try {
-      const p = await lab.peer(PEER, { role: 'initiator' });
-      await p.established();
+      const p = await t.peer(PEER, { role: 'initiator' });
+      await frames.established(p);
       // More sources than the model's dynamic table holds: the table must stop at its size.
       const sources = caps.learningTable.dynamic + 5;
       for (let i = 0; i < sources; i += BATCH) {
         for (let j = i; j < Math.min(sources, i + BATCH); j++) {
           const f = markedFrame(testMac(j), BROADCAST, `learn-${j}`);
-          p.sendFrame(f);
+          frames.peerFrame(p, f);
           oracle.forward(f, 'tunnel1', 0);
         }
-        oracle.forward(await barrier(p, HOST), 'tunnel1', 0);
+        oracle.forward(await barrier(p, HOST, undefined, (f) => frames.peerFrame(p, f)), 'tunnel1', 0);
       }
-      const before = parseLearningRows((await cli.run('show bridge learning bridge1')).lines);
+      const before = await frames.show(cli);
       const predicted = rowsOf(oracle, 0);
       expect({ dynamic: count(before, 'dynamic'), static: count(before, 'static') }).toEqual({ dynamic: count(predicted, 'dynamic'), static: count(predicted, 'static') });
       expect(count(before, 'dynamic')).toBeLessThanOrEqual(caps.learningTable.dynamic);
-      await cli.run('clear bridge learning bridge1');
+      await frames.clear(cli);
       oracle.clear();
-      const after = parseLearningRows((await cli.run('show bridge learning bridge1')).lines);
+      const after = await frames.show(cli);
       expect(sorted(after)).toEqual(sorted(rowsOf(oracle, 0)));
+      await t.verdict();
     } finally {
       await cli.close();
     }
   });
 
   test.describe('ageing', () => {
-    // The shortest documented timer at a high time scale: 30 s become 0.3 s.
-    test.use({ timeScale: 100 });
-
+    // The shortest documented timer (30 s) at the default time scale: 3 s. A faster scale would
+    // make the timing tolerance (jitter budget x scale) longer than the timer itself.
     test('a learned entry ages out after `bridge learning bridge1 timer`', async ({ openLab, caps }) => {
       const timerS = LEARNING_TIMER.minSeconds;
       const oracle = new LearningBridge({
         name: 'bridge1', members: [{ name: 'lan1', kind: 'lan' }, { name: 'tunnel1', kind: 'tunnel' }], establishedTunnels: ['tunnel1'],
         dynamicCapacity: caps.learningTable.dynamic, staticCapacity: caps.learningTable.static, ageingMs: timerS * 1000,
       });
-      const lab = await openLab({ tunnels: [{ n: 1, peer: PEER }], extra: [...cliLoginLines(), `bridge learning bridge1 timer ${timerS}`] });
-      const timeScale = lab.timeScale; // 1 on a physical device
+      const t = new TracedLab(await openLab({ tunnels: [{ n: 1, peer: PEER }], extra: [...cliLoginLines(), `bridge learning bridge1 timer ${timerS}`] }));
+      const frames = FrameChannel.add(t);
+      const timeScale = t.lab.timeScale; // 1 on a physical device
+      const tolMs = timingTolerance(controlTolerance(t.lab)).ms;
       test.setTimeout(30_000 + (3 * timerS * 1000) / timeScale);
-      await lab.startRouter();
-      const cli = await lab.adminCli();
+      await t.startRouter();
+      const cli = await t.lab.adminCli();
       try {
-        const p = await lab.peer(PEER, { role: 'initiator' });
-        await p.established();
-        const f = await barrier(p, HOST);
+        const p = await t.peer(PEER, { role: 'initiator' });
+        await frames.established(p);
+        const learnedAt = realNowMs();
+        const f = await barrier(p, HOST, undefined, (x) => frames.peerFrame(p, x));
         oracle.forward(f, 'tunnel1', 0);
         // The oracle: present before the timer, gone at it.
         expect(rowsOf(oracle, 0).map((r) => r.mac)).toContain(HOST.mac);
         expect(rowsOf(oracle, timerS * 1000).map((r) => r.mac)).not.toContain(HOST.mac);
-        // The device: poll `show bridge learning` until the entry is gone, bounded by twice the
-        // scaled timer plus a margin for the CLI round trips.
+        // The device: list the table (each listing is in the trace) until the entry is gone and the
+        // timer plus the tolerance has passed, so the last listing is clear of the boundary;
+        // bounded by twice the scaled timer plus a margin for the CLI round trips.
         const deadline = Date.now() + (2 * timerS * 1000) / timeScale + 3000;
+        const pastBoundary = () => (realNowMs() - learnedAt) * timeScale > timerS * 1000 + tolMs;
         let rows: LearningRow[] = [];
         do {
-          rows = parseLearningRows((await cli.run('show bridge learning bridge1')).lines);
-        } while (rows.some((r) => r.mac === HOST.mac) && Date.now() < deadline);
+          rows = await frames.show(cli);
+        } while ((rows.some((r) => r.mac === HOST.mac) || !pastBoundary()) && Date.now() < deadline);
         expect(rows.map((r) => r.mac), `${HOST.mac} aged out`).not.toContain(HOST.mac);
+        await t.verdict();
       } finally {
         await cli.close();
       }

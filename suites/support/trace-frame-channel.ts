@@ -29,6 +29,9 @@ import { controlTolerance, type TracedLab } from './trace-verdict.ts';
 /** Stands for the device's MAC in a prediction until the device's ARP reply names the real one. */
 const UNKNOWN_DEVICE_MAC = '02:00:5e:00:53:ff';
 
+/** facts §3.5: the CLI's own log lines (the SSH form `for SSH: user@address` is the emulator's ASSUMPTION). */
+const LOGIN_LINE = /^(?:Login succeeded for|'administrator' succeeded for|Logout from) /;
+
 interface Timed {
   readonly atMs: number;
   readonly step: FrameStep;
@@ -49,7 +52,12 @@ export class FrameChannel implements TraceChannel {
       why: 'a learning-table listing taken within the timing tolerance of an entry\'s ageing out: whether that entry is listed is the harness\'s timing, not the device\'s behaviour; listings clear of the boundary judge the ageing',
       drops: (e) => e.source === 'cli' && this.undecidable.has(Number(/^#(\d+),/.exec(e.fields[0]?.value ?? '')?.[1])),
     };
-    this.filters = [boundary];
+    const login: TraceFilter = {
+      name: 'CLI session login lines',
+      why: 'the lines the device logs when the harness\'s own CLI session logs in or out (facts §3.5 `Login succeeded for ...`, `\'administrator\' succeeded for ... user`, `Logout from ...`): the harness\'s access to read the table, not the behaviour under test; their form over SSH is not documented',
+      drops: (e) => e.source === 'syslog' && LOGIN_LINE.test(e.fields.find((f) => f.name === 'text')?.value ?? ''),
+    };
+    this.filters = [boundary, login];
   }
 
   /** A frame channel added to `t`'s verdict. */
