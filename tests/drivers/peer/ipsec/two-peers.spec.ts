@@ -73,3 +73,36 @@ test('the capture decrypts with the key log into L2TPv3 (and not without it); th
     await pair.close(test.info());
   }
 });
+
+test('rekey: with 3 s lifetimes the initiator negotiates new SAs before expiry and the pseudowire keeps carrying frames', async () => {
+  const pair = await Pair.open({ a: { lifetimeS: 3 }, b: { lifetimeS: 3 } });
+  try {
+    const { a, b } = pair;
+    await a.peer.established(15_000);
+    await b.peer.established(15_000);
+    const first = await a.ipsec.waitFor((e) => (e.kind === 'saUp' ? e : undefined), 1000, 'the first SA');
+    // 'rekey-margin': at 90 % of the lifetime the initiator starts the replacement.
+    const second = await a.ipsec.waitFor((e) => (e.kind === 'saUp' && e.inboundSpi !== first.inboundSpi ? e : undefined), 10_000, 'the second SA');
+    await a.ipsec.waitFor((e) => (e.kind === 'saDown' && e.inboundSpi === first.inboundSpi ? e : undefined), 10_000, 'the first SA to expire');
+    const seen = b.peer.events.filter((e) => e.kind === 'frame').length;
+    a.peer.sendFrame(FRAME);
+    await b.peer.waitFor((e) => (e.kind === 'frame' && b.peer.events.filter((x) => x.kind === 'frame').length > seen ? true : undefined), 5000, 'a frame on the new SA');
+    expect(b.ipsec.events.some((e) => e.kind === 'espReceived' && e.spi === second.outboundSpi)).toBe(true);
+    expect([...a.peer.events, ...b.peer.events].filter((e) => e.kind === 'sessionDown')).toEqual([]);
+  } finally {
+    await pair.close(test.info());
+  }
+});
+
+test('--nat-t on without a NAT: the SA is plain ESP, which the peer cannot send; it says so instead of sending', async () => {
+  const pair = await Pair.open({ a: { natT: 'on' }, b: { natT: 'on' } });
+  try {
+    const sa = await pair.a.ipsec.waitFor((e) => (e.kind === 'saUp' ? e : undefined), 15_000, 'the SA');
+    expect(sa.udpEncapsulated).toBe(false);
+    const err = await pair.a.ipsec.waitFor((e) => (e.kind === 'error' ? e.text : undefined), 5000, 'the error');
+    expect(err).toMatch(/plain ESP .* use --nat-t force/);
+    expect(pair.a.conversation.datagrams.filter((d) => d.dst.port === 4500 || d.src.port === 4500)).toEqual([]);
+  } finally {
+    await pair.close(test.info());
+  }
+});
