@@ -91,6 +91,15 @@ export const DEFECT_SYMPTOM_TAGS = {
   'tunnel-limit-off-by-one': ['@scale'],
 } as const satisfies Record<DefectName, readonly string[]>;
 
+/**
+ * Defects only a device with the L2MS-manager combination shows (the endpoint as L2MS manager: seed
+ * support table column "L2MSのマネージャーとの併用"; L2MS commands: CR ch.48). The mutation default
+ * device RTX5000 has neither (ASSUMPTION l2ms-command-models), so the CI kill table runs these on
+ * L2MS_MANAGER_MUTATION_MODEL, whose newest band (Rev.14.01.26) has both; all show in @l2ms.
+ */
+export const L2MS_MANAGER_DEFECTS = ['l2ms-manager-bridges', 'l2ms-manager-answers-discovery', 'l2ms-default-mode-agent', 'l2ms-member-use-ignored'] as const satisfies readonly DefectName[];
+export const L2MS_MANAGER_MUTATION_MODEL = 'RTX1210';
+
 /** A RegExp matching a test title carrying any of the tags. */
 export function tagsGrep(tags: readonly string[]): RegExp {
   return new RegExp(`(${tags.map((t) => t.replace(/[-]/g, '\\-')).join('|')})\\b`);
