@@ -49,7 +49,7 @@ export const IPSEC_ROUTER_ASSUMPTIONS: readonly IpsecRouterAssumption[] = [
   },
   {
     id: 'pending-l2tp-queued',
-    assumption: 'L2TP messages to an IPsec peer while its SA is being negotiated are held (up to 8 per gateway) and sent once the SA is up; more are dropped.',
+    assumption: 'L2TP messages to an IPsec peer while its SA is being negotiated are held (up to 8 per gateway, a retransmission of a held message once) and sent once the SA is up; more are dropped.',
     reasoning: 'Routers usually hold the packet that triggered key exchange; RTX behaviour is not documented. Without it every tunnel would start with a lost SCCRQ.',
     confidence: 'weak',
   },

@@ -119,7 +119,9 @@ export class IpsecHost {
     const sa = this.current.get(b.gateway);
     if (sa) return this.sendEsp(sa, bytes);
     const q = this.pending.get(b.gateway) ?? [];
-    if (q.length < IPSEC_ASSUMPTION_VALUES.pendingPerGateway) q.push(Uint8Array.from(bytes));
+    // a retransmission of a held message is held once ('pending-l2tp-queued')
+    const held = q.some((m) => Buffer.from(m).equals(bytes));
+    if (!held && q.length < IPSEC_ASSUMPTION_VALUES.pendingPerGateway) q.push(Uint8Array.from(bytes));
     this.pending.set(b.gateway, q);
     if (q.length === 1) void this.connect(b.gateway);
   }
