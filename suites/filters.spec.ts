@@ -3,6 +3,10 @@
 // its filter stages and compares it with the firmware profile (an ASSUMPTION beyond ※1-※3).
 // Frames enter at the LAN host on lan1 and leave at the tester peer on tunnel1, or the other way.
 // Expected verdicts come from the filter oracle (reference-impl/filter), never typed per model.
+// The verdict of each test is the whole trace (trace-verdict.ts with the frame channel,
+// trace-frame-channel.ts): which frames appear at which port, in order and in time, the filter log
+// lines, the control messages and syslog lines, against the oracle's prediction (the frame oracle
+// applies the config's filters with the filter oracle); the assertions are readable summaries.
 import { test, expect } from './fixtures.ts';
 import {
   capabilitySetName, evaluateEthernetFilters, pathStages, evaluateIpFilters, parseEthernetFilter, parseIpFilter,
@@ -12,6 +16,8 @@ import { hasMarker, markedFrame } from './support/bridge-traffic.ts';
 import { expectedOrder, probeConfig, probeFrame, stageOfLogLine } from './support/filter-probe.ts';
 import type { DeviceLab } from './support/device-lab.ts';
 import type { PeerTunnel } from '../drivers/peer/peer-tunnel.ts';
+import { TracedLab } from './support/trace-verdict.ts';
+import { FrameChannel } from './support/trace-frame-channel.ts';
 
 const PEER = '127.0.0.2';
 const LAN_HOST = { mac: '02:00:00:00:01:0a', ip: '192.168.100.10' };
@@ -19,18 +25,19 @@ const FAR_HOST = { mac: '02:00:00:00:03:0b', ip: '192.168.100.20' };
 const BROADCAST = 'ff:ff:ff:ff:ff:ff';
 const WAIT_MS = 5_000;
 
-async function labWithFilters(openLab: (o: Parameters<typeof import('./support/device-lab.ts').DeviceLab.open>[2]) => Promise<DeviceLab>, extra: string[]): Promise<{ lab: DeviceLab; peer: PeerTunnel }> {
-  const lab = await openLab({ tunnels: [{ n: 1, peer: PEER }], lan: true, extra });
-  await lab.startRouter();
-  const peer = await lab.peer(PEER, { role: 'initiator' });
-  await peer.established();
-  return { lab, peer };
+async function labWithFilters(openLab: (o: Parameters<typeof import('./support/device-lab.ts').DeviceLab.open>[2]) => Promise<DeviceLab>, extra: string[]): Promise<{ t: TracedLab; lab: DeviceLab; frames: FrameChannel; peer: PeerTunnel }> {
+  const t = new TracedLab(await openLab({ tunnels: [{ n: 1, peer: PEER }], lan: true, extra }));
+  const frames = FrameChannel.add(t);
+  await t.startRouter();
+  const peer = await t.peer(PEER, { role: 'initiator' });
+  await frames.established(peer);
+  return { t, lab: t.lab, frames, peer };
 }
 
 /** Which marked frames reached the peer: sends them from the LAN host, then a barrier frame that passes every filter. */
-async function crossedToPeer(lab: DeviceLab, peer: PeerTunnel, frames: { marker: string; frame: Uint8Array }[], barrier: Uint8Array, barrierMarker: string): Promise<string[]> {
-  for (const f of frames) lab.lan!.send(f.frame);
-  lab.lan!.send(barrier);
+async function crossedToPeer(channel: FrameChannel, peer: PeerTunnel, frames: { marker: string; frame: Uint8Array }[], barrier: Uint8Array, barrierMarker: string): Promise<string[]> {
+  for (const f of frames) channel.lanFrame(f.frame);
+  channel.lanFrame(barrier);
   // The router bridges one port's frames in order onto one socket: once the barrier is at the
   // peer, every earlier frame that was forwarded is there too.
   await peer.waitFor((e) => (e.kind === 'frame' && hasMarker(barrierMarker)(e.frame) ? true : undefined), WAIT_MS, 'the barrier frame at the peer');
@@ -44,7 +51,7 @@ test.describe('filters on a bridge member', { tag: '@filters' }, () => {
 
   test('Ethernet filter list on lan1: the first match decides, a frame no filter matches is dropped', async ({ openLab }) => {
     const defs = ['ethernet filter 1 reject-nolog 02:00:00:00:01:0a *', 'ethernet filter 2 pass-nolog 02:00:00:00:01:* *'];
-    const { lab, peer } = await labWithFilters(openLab, [...defs, 'ethernet lan1 filter in 1 2']);
+    const { t, frames, peer } = await labWithFilters(openLab, [...defs, 'ethernet lan1 filter in 1 2']);
     const rules = defs.map(parseEthernetFilter);
     const cases = [
       { marker: 'eth-first-match-rejects', frame: markedFrame('02:00:00:00:01:0a', BROADCAST, 'eth-first-match-rejects') }, // 1 and 2 match: 1 decides
@@ -52,14 +59,15 @@ test.describe('filters on a bridge member', { tag: '@filters' }, () => {
       { marker: 'eth-no-match', frame: markedFrame('02:00:00:00:02:0c', BROADCAST, 'eth-no-match') },
     ];
     const predicted = cases.filter((c) => evaluateEthernetFilters(rules, c.frame).verdict === 'pass').map((c) => c.marker);
-    const crossed = await crossedToPeer(lab, peer, cases, markedFrame('02:00:00:00:01:0d', BROADCAST, 'eth-barrier'), 'eth-barrier');
+    const crossed = await crossedToPeer(frames, peer, cases, markedFrame('02:00:00:00:01:0d', BROADCAST, 'eth-barrier'), 'eth-barrier');
     expect(crossed).toEqual(predicted);
     expect(predicted).toEqual(['eth-second-passes']); // the oracle itself: first match, no match drops (facts §1.5)
+    await t.verdict();
   });
 
   test('IP filter list on lan1: the first match decides, an IPv4 packet no filter matches is dropped', async ({ openLab }) => {
     const defs = ['ip filter 11 reject-nolog * * udp * 40001', 'ip filter 12 pass-nolog * * udp'];
-    const { lab, peer } = await labWithFilters(openLab, [...defs, 'ip lan1 secure filter in 11 12']);
+    const { t, frames, peer } = await labWithFilters(openLab, [...defs, 'ip lan1 secure filter in 11 12']);
     const rules = defs.map(parseIpFilter);
     const udp = (dstPort: number, marker: string) => {
       const f = probeFrame(LAN_HOST, FAR_HOST, marker);
@@ -78,21 +86,22 @@ test.describe('filters on a bridge member', { tag: '@filters' }, () => {
     const predicted = cases.filter((c) => evaluateIpFilters(rules, c.view).verdict === 'pass').map((c) => c.marker);
     // Barrier: a non-IP frame; the profile says IP stages let it through (ASSUMPTION nonIpFramesAtIpStages).
     expect(DEFAULT_FILTER_ORDER_PROFILE.nonIpFramesAtIpStages).toBe('pass');
-    const crossed = await crossedToPeer(lab, peer, cases, markedFrame(LAN_HOST.mac, BROADCAST, 'ip-barrier'), 'ip-barrier');
+    const crossed = await crossedToPeer(frames, peer, cases, markedFrame(LAN_HOST.mac, BROADCAST, 'ip-barrier'), 'ip-barrier');
     expect(crossed).toEqual(predicted);
     expect(predicted).toEqual(['ip-second-passes']);
+    await t.verdict();
   });
 
   for (const dir of ['in', 'out'] as const satisfies readonly Direction[]) {
     test(`stage-order probe, ${dir} direction on lan1: the order the device applies equals the profile's`, async ({ openLab, caps }) => {
       const probe = probeConfig(caps, dir);
-      const { lab, peer } = await labWithFilters(openLab, probe.lines);
+      const { t, lab, frames, peer } = await labWithFilters(openLab, probe.lines);
       const marker = `order-probe-${dir}`;
       if (dir === 'in') {
-        lab.lan!.send(probeFrame(LAN_HOST, FAR_HOST, marker));
+        frames.lanFrame(probeFrame(LAN_HOST, FAR_HOST, marker));
         await peer.waitFor((e) => (e.kind === 'frame' && hasMarker(marker)(e.frame) ? true : undefined), WAIT_MS, 'the probe frame at the peer');
       } else {
-        peer.sendFrame(probeFrame(FAR_HOST, LAN_HOST, marker));
+        frames.peerFrame(peer, probeFrame(FAR_HOST, LAN_HOST, marker));
         await lab.lan!.waitFor((f) => (hasMarker(marker)(f) ? true : undefined), WAIT_MS, 'the probe frame on lan1');
       }
       // Every probed stage passes and logs before the router forwards the frame; the lines travel
@@ -109,6 +118,7 @@ test.describe('filters on a bridge member', { tag: '@filters' }, () => {
         contentType: 'application/json',
       });
       expect(discovered, `the device's ${dir}-direction stage order differs from the firmware profile (reference-impl/filter/order-profile.ts memberOrder, an ASSUMPTION; seed ※1: input blocking in the in direction only)`).toEqual(expected);
+      await t.verdict();
     });
   }
 });
@@ -117,10 +127,7 @@ test.describe('filters on a tunnel member', { tag: '@filters' }, () => {
   test('an Ethernet filter on tunnel1 applies where the support table documents tunnel-interface filtering, and only there', async ({ openLab, caps, feature }) => {
     const documented = await feature('tunnel-interface-filter');
     const defs = ['ethernet filter 1 reject-nolog 02:00:00:00:09:09 *', 'ethernet filter 2 pass-nolog * *'];
-    const lab = await openLab({ tunnels: [{ n: 1, peer: PEER }], lan: true, extra: [...defs, 'ethernet tunnel1 filter in 1 2'] });
-    await lab.startRouter();
-    const peer = await lab.peer(PEER, { role: 'initiator' });
-    await peer.established();
+    const { t, lab, frames, peer } = await labWithFilters(openLab, [...defs, 'ethernet tunnel1 filter in 1 2']);
     // The oracle: the stages a frame from tunnel1 to lan1 meets at tunnel1 (none on a model without
     // tunnel-interface filtering: seed figure filter3, ASSUMPTION tunnelMemberStages).
     const path = { kind: 'bridged' as const, ingress: { name: 'tunnel1', role: 'tunnel-member' as const }, egress: { name: 'lan1', role: 'lan-member' as const }, bridge: 'bridge1' };
@@ -132,10 +139,11 @@ test.describe('filters on a tunnel member', { tag: '@filters' }, () => {
       { marker: 'tunnel-filter-passes', frame: markedFrame('02:00:00:00:09:0a', BROADCAST, 'tunnel-filter-passes') },
     ];
     const predicted = cases.filter((c) => !filtered || evaluateEthernetFilters(rules, c.frame).verdict === 'pass').map((c) => c.marker);
-    for (const c of cases) peer.sendFrame(c.frame);
-    peer.sendFrame(markedFrame('02:00:00:00:09:0b', BROADCAST, 'tunnel-filter-barrier'));
+    for (const c of cases) frames.peerFrame(peer, c.frame);
+    frames.peerFrame(peer, markedFrame('02:00:00:00:09:0b', BROADCAST, 'tunnel-filter-barrier'));
     await lab.lan!.waitFor((f) => (hasMarker('tunnel-filter-barrier')(f) ? true : undefined), WAIT_MS, 'the barrier frame on lan1');
     const crossed = cases.filter((c) => lab.lan!.frames.some(hasMarker(c.marker))).map((c) => c.marker);
     expect(crossed).toEqual(predicted);
+    await t.verdict();
   });
 });
