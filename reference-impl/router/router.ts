@@ -59,6 +59,8 @@ export interface RouterOptions {
   /** Local IKE / NAT-T ports (default 500 / 4500). */
   ikePort?: number;
   natTPort?: number;
+  /** DNS for host names in `ipsec ike remote address` (default: the system resolver; tests inject). */
+  resolveName?: (name: string) => Promise<string>;
 }
 
 export type Transmission =

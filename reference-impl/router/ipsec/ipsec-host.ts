@@ -51,6 +51,8 @@ export interface IpsecHostOptions {
   log: (level: 'INFO' | 'DEBUG', text: string) => void;
   /** A decrypted L2TP message from the peer of tunnel binding b. */
   deliver: (l2tpPeer: string, bytes: Uint8Array) => void;
+  /** DNS for `ipsec ike remote address GW NAME` (default: the system resolver). */
+  resolveName?: (name: string) => Promise<string>;
   /** Every datagram sent (captures). */
   onSend?: (localPort: 500 | 4500, dst: { host: string; port: number }, bytes: Uint8Array) => void;
 }
@@ -123,7 +125,16 @@ export class IpsecHost {
     const held = q.some((m) => Buffer.from(m).equals(bytes));
     if (!held && q.length < IPSEC_ASSUMPTION_VALUES.pendingPerGateway) q.push(Uint8Array.from(bytes));
     this.pending.set(b.gateway, q);
-    if (q.length === 1) void this.connect(b.gateway);
+    if (q.length === 1 && !this.negotiating(b.gateway)) void this.connect(b.gateway);
+  }
+
+  /** A phase 1 or quick mode of the gateway is under way (its SA will come: no second one). */
+  private negotiating(gateway: number): boolean {
+    for (const sa of this.node.sas.values()) {
+      if (sa.gw.gateway !== gateway) continue;
+      if (sa.state !== 'established' || [...sa.quick.values()].some((q) => q.state !== 'done')) return true;
+    }
+    return false;
   }
 
   /** Whether tunnel N's IPsec SA is up (`show status tunnel`: connected follows the SA, facts §3.6). */
@@ -165,7 +176,7 @@ export class IpsecHost {
     const gw = this.o.plan.gateways.find((g) => g.gateway === gateway);
     if (!gw) return false;
     try {
-      gw.remote = (await lookup(name)).address;
+      gw.remote = this.o.resolveName ? await this.o.resolveName(name) : (await lookup(name)).address;
       return true;
     } catch {
       this.logId('unresolved', { name });

@@ -15,6 +15,8 @@ export interface RouterIpsecOptions {
   keyLog?: string;
   ikePort?: number;
   natTPort?: number;
+  /** DNS for host names in `ipsec ike remote address` (tests: a fixed answer). */
+  resolveName?: (name: string) => Promise<string>;
 }
 
 export type IpsecTransmission = { kind: 'udp'; src: { host: string; port: number }; dst: { host: string; port: number }; bytes: Uint8Array };
@@ -55,6 +57,7 @@ export class RouterIpsec {
       time: this.time,
       seed: (this.seed ^ 0x1ce5eed) + this.generation++,
       antiReplay: true,
+      resolveName: this.opts.resolveName,
       keyLog: this.keyLog && ((e) => this.keyLog?.write(e)),
       log: (level, text) => this.hooks.log(level, text),
       deliver: (peer, bytes) => this.hooks.deliver(peer, bytes),

@@ -132,6 +132,39 @@ test.describe('L2TPv3/IPsec between two emulated routers', () => {
     });
   });
 
+  test('seed example 6 (NetVolante DNS): the name in `ipsec ike remote address` is resolved when key exchange starts', async () => {
+    const asked: string[] = [];
+    const resolveName = async (name: string) => {
+      asked.push(name);
+      return '198.51.100.1';
+    };
+    await withPair(startIpsecPair({ configA: ex('ex6-ipsec-netvolante', 'rt1'), configB: ex('ex6-ipsec-netvolante', 'rt2'), timeScale: 10, addresses: { a: ['198.51.100.1'], b: ['203.0.113.2'] }, extraB: { resolveName } }), async (p) => {
+      await waitFor(() => both(p), 15_000, 'the pseudowire of example 6');
+      await expectFramesBothWays(p, 'ex6');
+      expect(asked[0]).toBe('l2tpv3-lab-rt1.aa0.netvolante.jp');
+      expect(logTexts(p.b)).toContain(renderIkeSyslog('initiatePhase1', { address: '198.51.100.1', local: '203.0.113.2' }));
+      expect(firstExchange(p.b)).toBe(4);
+    });
+  });
+
+  test('a name that does not resolve: no key exchange, the [IKE] line says so', async () => {
+    const resolveName = async (): Promise<string> => {
+      throw new Error('NXDOMAIN');
+    };
+    await withPair(startIpsecPair({ configA: ex('ex6-ipsec-netvolante', 'rt1'), configB: ex('ex6-ipsec-netvolante', 'rt2'), timeScale: 10, addresses: { a: ['198.51.100.1'], b: ['203.0.113.2'] }, extraB: { resolveName } }), async (p) => {
+      await waitFor(() => logTexts(p.b).includes(renderIkeSyslog('unresolved', { name: 'l2tpv3-lab-rt1.aa0.netvolante.jp' })), 10_000, 'the unresolved line');
+      expect(p.b.sent.filter((t) => t.kind === 'udp')).toEqual([]);
+    });
+  });
+
+  test('seed example 8 (DHCP at both sites, main mode): the pseudowire comes up over IPsec and passes frames', async () => {
+    await withPair(startIpsecPair({ configA: ex('ex8-ipsec-dhcp-both-sites', 'rt1'), configB: ex('ex8-ipsec-dhcp-both-sites', 'rt2'), timeScale: 10 }), async (p) => {
+      await waitFor(() => both(p), 15_000, 'the pseudowire of example 8');
+      await expectFramesBothWays(p, 'ex8');
+      expectOnlyIkeAndEsp(p);
+    });
+  });
+
   test('the real RTX830 pair (facts §2.1): aggressive mode with names, the responder without a tunnel endpoint address', async () => {
     const real = (f: string) => readFileSync(path.join(import.meta.dirname, '../../../../topologies/real-configs', f), 'utf8');
     await withPair(
