@@ -20,6 +20,12 @@ import { exitCodeFor, renderTerminalSummary } from '../reports/matrix/write-term
 import { DEFECT_NAMES } from '../reference-impl/router/defects.ts';
 import { LabSelectionError, projectName, selectDevices, type LabSelection } from '../suites/support/devices.ts';
 import { DEFAULT_GENERATED_RUNS, GENERATED_ENV } from '../suites/support/generated-env.ts';
+import { harnessBinds, JOURNAL_DIR, preflightDevice } from '../suites/support/physical-device.ts';
+import { preflightLines, runPreflight, type PreflightReport } from '../drivers/preflight/preflight.ts';
+import { identityProperties, RUN_IDENTITY_ENV, type RunIdentity } from '../reports/matrix/run-identity.ts';
+import { addJunitProperties } from '../reports/junit/identity.ts';
+import { gitCommit, packageVersion } from './version.ts';
+import type { SuiteDevice } from '../suites/support/devices.ts';
 
 export { runSuites } from './suite-process.ts';
 
@@ -108,14 +114,14 @@ function parseShard(text: string | undefined): string | undefined {
  * far; a filesystem failure names its path (exit 3).
  */
 async function writeReports(
-  paths: ReportPaths, runId: string, now: Date, coverage: 'bands' | 'models', keepHistory: boolean, allure: boolean,
+  paths: ReportPaths, runId: string, now: Date, coverage: 'bands' | 'models', keepHistory: boolean, allure: boolean, identity: RunIdentity,
 ): Promise<WrittenRunReports> {
   const outcomes = outcomesFromPlaywrightJsonFile(paths.playwrightJson);
   // An interrupted run's partial matrix must not enter the history (its trend would show a drop).
   const scratch = keepHistory ? undefined : mkdtempSync(join(tmpdir(), 'l2tpv3-interrupted-'));
   try {
     return await writeRunReports(outcomes, {
-      outDir: paths.outDir, historyPath: scratch ? join(scratch, 'history.json') : paths.history, runId, generatedAt: now, coverage,
+      outDir: paths.outDir, historyPath: scratch ? join(scratch, 'history.json') : paths.history, runId, generatedAt: now, coverage, identity,
       allure: allure ? { resultsDir: paths.allureResults, reportDir: paths.allureReport } : false,
     });
   } catch (e) {
@@ -139,7 +145,17 @@ async function runHandler(args: ParsedCommand): Promise<number> {
   const json = args.bool('json');
   const say = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
   const devices = selectDevices(selection);
-  // 2. Claim the folder; remove only this tool's outputs of the last run (the history stays).
+  // 2. Preflight of a bench (physical devices): any failure is a lab error before any test, and
+  //    the output folder and its history stay as they were (issue 16 point 7).
+  const preflight = await benchPreflight(devices, say);
+  if (preflight && !preflight.ok) {
+    for (const l of preflightLines(preflight)) process.stderr.write(`${PROGRAM} run: ${l}\n`);
+    process.stderr.write(`${PROGRAM} run: preflight failed: a lab error, no test was run and nothing was added to the history\n`);
+    if (json) process.stdout.write(JSON.stringify({ runId, exitCode: EXIT.harness, preflight }, null, 2) + '\n');
+    return EXIT.harness;
+  }
+  const identity = runIdentity(devices, preflight, args.number('time-scale') ?? 10);
+  // 3. Claim the folder; remove only this tool's outputs of the last run (the history stays).
   claimOutputFolder(paths.outDir);
   try {
     removeOwnOutputs(paths.outDir, ['allure-results', 'results.json']);
@@ -150,7 +166,8 @@ async function runHandler(args: ParsedCommand): Promise<number> {
     (selection.defects?.length ? ` [defects: ${selection.defects.join(', ')}]` : '') + (args.string('grep') ? ` [grep ${args.string('grep')}]` : ''));
   const suites = await runSuites({
     selection, paths, shard, grep: args.string('grep'), timeScale: args.number('time-scale'), workers: args.int('workers'), retries: args.int('retries'),
-    display: args.string('display') as 'list' | 'line' | 'dot' | undefined, childStdout: json ? 'stderr' : 'stdout', env: generatedEnv(args),
+    display: args.string('display') as 'list' | 'line' | 'dot' | undefined, childStdout: json ? 'stderr' : 'stdout',
+    env: { ...generatedEnv(args), [RUN_IDENTITY_ENV]: JSON.stringify(identity) },
   });
   const interrupted = suites.interruptedBy !== undefined;
   if (!existsSync(paths.playwrightJson)) {
@@ -159,13 +176,14 @@ async function runHandler(args: ParsedCommand): Promise<number> {
   }
   let w: WrittenRunReports;
   try {
-    w = await writeReports(paths, runId, now, selection.fullMatrix ? 'bands' : 'models', !interrupted, !args.bool('no-allure') && !interrupted);
+    w = await writeReports(paths, runId, now, selection.fullMatrix ? 'bands' : 'models', !interrupted, !args.bool('no-allure') && !interrupted, identity);
   } catch (e) {
     if (!(e instanceof PlaywrightReportError)) throw e;
     // A truncated results.json on a full disk: say so, with the path (issue 17 point 6).
     if (filesystemFull(paths.outDir)) throw writeFailure(paths.playwrightJson, Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' }));
     throw new HarnessError(e.message);
   }
+  addJunitProperties(paths.junit, identityProperties(identity));
   if (w.allureError !== undefined) process.stderr.write(`${PROGRAM} run: ${w.allureError}\n`);
   const files = [
     w.files.html, w.files.markdown, w.files.json, ...(interrupted ? [] : [w.files.history]), paths.junit,
@@ -176,13 +194,35 @@ async function runHandler(args: ParsedCommand): Promise<number> {
   const code = interrupted ? EXIT.interrupted : matrixCode !== 0 ? matrixCode : suites.code === 0 ? EXIT.ok : EXIT.failures;
   const wallTimeS = Number(((Date.now() - started) / 1000).toFixed(1));
   if (json) {
-    process.stdout.write(JSON.stringify({ runId, exitCode: code, interrupted, devices: devices.map(projectName), summary: w.matrix.summary, comparison: w.comparison, files, wallTimeS }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ runId, exitCode: code, interrupted, devices: devices.map(projectName), identity, summary: w.matrix.summary, comparison: w.comparison, files, wallTimeS }, null, 2) + '\n');
   } else {
     process.stdout.write('\n' + renderTerminalSummary(w.matrix, w.comparison, files));
     say(`wall time: ${wallTimeS.toFixed(1)} s`);
   }
   if (interrupted) process.stderr.write(`${PROGRAM} run: interrupted by ${suites.interruptedBy}; the results of the tests that ran are kept in ${paths.outDir} (not added to the history)\n`);
   return code;
+}
+
+/** The preflight of the run's physical devices (none: undefined); progress lines through `say`. */
+async function benchPreflight(devices: readonly SuiteDevice[], say: (line: string) => void): Promise<PreflightReport | undefined> {
+  const physical = devices.filter((d) => d.kind === 'physical');
+  if (physical.length === 0) return undefined;
+  const r = await runPreflight({ devices: physical.map((d) => preflightDevice(d)), binds: harnessBinds(physical), journalDir: JOURNAL_DIR, log: (l) => say(`preflight: ${l}`) });
+  if (r.ok) for (const l of preflightLines(r)) say(l);
+  return r;
+}
+
+/** The run's identity: physical devices as they said who they are (preflight), emulated ones as configured. */
+function runIdentity(devices: readonly SuiteDevice[], preflight: PreflightReport | undefined, timeScale: number): RunIdentity {
+  return {
+    harness: { version: packageVersion(), commit: gitCommit() },
+    hardware: devices.some((d) => d.kind === 'physical'),
+    devices: devices.map((d) => {
+      const read = preflight?.devices.find((p) => p.role === d.role)?.identity;
+      if (d.kind === 'physical' && read) return { role: d.role, kind: 'physical', model: read.model, firmware: read.firmware, serial: read.serial, address: read.address, source: 'device', timeScale: 1 };
+      return { role: projectName(d), kind: d.kind, model: d.model, firmware: d.firmware, serial: d.kind === 'emulated' ? 'emulated' : 'not read', source: 'inventory', timeScale: d.kind === 'physical' ? 1 : timeScale };
+    }),
+  };
 }
 
 /** --seed and --generated-runs for the @generated suite (suites/support/generated-env.ts). */

@@ -3,6 +3,13 @@
 // workers, the emulated routers they started) cleanly: the signal is forwarded to the group once,
 // Playwright finishes its reporters (results.json of the tests run so far), and the caller learns
 // that the run was interrupted (exit 130, cli/exit-codes.ts). A second signal kills the group.
+//
+// A signal that cannot be caught (kill -9 of `run`, the OOM killer) leaves no handler to forward
+// anything, and the group would drive the device on with nobody to report (issue 16). So a
+// watchdog process (WATCHDOG_SOURCE, in its own session so a terminal's signals do not reach it)
+// holds a pipe from this process: when the pipe closes without a `done` line, this process is
+// gone, and the watchdog SIGKILLs the whole group at once — no rollback by the dying run; the
+// journal stays and the next run's preflight restores the device before its first test.
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { ReportPaths } from '../reports/allure/reporter-config.ts';
@@ -10,6 +17,41 @@ import { LAB_ENV, type LabSelection } from '../suites/support/devices.ts';
 import { HarnessError } from './exit-codes.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
+
+/**
+ * The watchdog (plain JavaScript for `node -e`, argv: PGID): its stdin is a pipe from `run`.
+ * `done` on it: the run ended normally, exit. End of file without it: `run` died, kill the group.
+ */
+export const WATCHDOG_SOURCE = `
+const pgid = Number(process.argv[1]);
+let done = false;
+const killGroup = () => {
+  if (done) return;
+  done = true;
+  try { process.kill(-pgid, 'SIGKILL'); } catch { /* already gone */ }
+  process.exit(0);
+};
+process.stdin.on('data', (b) => { if (String(b).includes('done')) { done = true; process.exit(0); } });
+process.stdin.on('end', killGroup);
+process.stdin.on('error', killGroup);
+process.stdin.resume();
+`;
+
+/** Starts the watchdog of a process group (see the header); returns how to tell it the run ended. */
+export function watchGroup(pgid: number): { release: () => void; pid: number | undefined } {
+  const dog = spawn(process.execPath, ['-e', WATCHDOG_SOURCE, String(pgid)], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+  dog.on('error', () => undefined); // no watchdog: the signal handlers below still cover SIGINT/SIGTERM
+  dog.stdin!.on('error', () => undefined);
+  // neither the watchdog nor its pipe keeps this process alive
+  dog.unref();
+  (dog.stdin as unknown as { unref?: () => void }).unref?.();
+  return {
+    pid: dog.pid,
+    release: () => {
+      if (dog.stdin!.writable) dog.stdin!.end('done\n');
+    },
+  };
+}
 
 export interface SuiteRunOptions {
   readonly selection: LabSelection;
@@ -60,6 +102,7 @@ export function runSuites(o: SuiteRunOptions): Promise<SuiteRunResult> {
   const out = o.childStdout === 'ignore' ? 'ignore' : o.childStdout === 'stderr' ? process.stderr : 'inherit';
   return new Promise((res, rej) => {
     const child = spawn('npx', args, { cwd: ROOT, env, detached: true, stdio: ['ignore', out, o.childStdout === 'ignore' ? 'ignore' : 'inherit'] });
+    const watchdog = child.pid !== undefined ? watchGroup(child.pid) : undefined;
     let interruptedBy: SuiteRunResult['interruptedBy'];
     const onSignal = (sig: 'SIGINT' | 'SIGTERM') => {
       const first = interruptedBy === undefined;
@@ -85,6 +128,7 @@ export function runSuites(o: SuiteRunOptions): Promise<SuiteRunResult> {
     process.on('SIGTERM', onTerm);
     process.on('exit', onExit);
     const done = () => {
+      watchdog?.release();
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
       process.off('exit', onExit);

@@ -106,7 +106,7 @@ export function readJournalFile(path: string): JournalRecord {
   } catch {
     throw new JournalError(`${path}: not a readable JSON journal (left as it is; restore the device by hand and delete it)`);
   }
-  const r = v as Partial<JournalRecord> & { version?: number };
+  const r = v as Partial<Omit<JournalRecord, 'version'>> & { version?: number };
   if (r?.version === 1) {
     throw new JournalError(`${path}: a journal written before journals named their device (no serial, no address): the harness cannot tell which router it belongs to; restore that router by hand and delete the file`);
   }

@@ -22,6 +22,16 @@ export interface ConfigDevice {
   knownConfig?: string;
   /** where the harness reaches it (`host:port`): part of its identity, with model and serial (identity.ts) */
   address?: string;
+  /** the device's own log of every push, verify and restore (e.g. attached to the test), besides PushOptions.log; secrets masked */
+  log?: (line: string) => void;
+}
+
+/** Both logs of a push: the caller's (PushOptions.log) and the device's (ConfigDevice.log). */
+function pushLog(device: ConfigDevice, opts: Pick<PushOptions, 'log'>): (line: string) => void {
+  return (line) => {
+    opts.log?.(line);
+    device.log?.(line);
+  };
 }
 
 export interface PushOptions {
@@ -75,7 +85,8 @@ function isConnectionFailure(err: unknown): err is CliError {
   return err instanceof CliTransportError || err instanceof CliCommandInterruptedError || err instanceof CliTimeoutError;
 }
 
-async function openAdmin(device: ConfigDevice): Promise<CliSession> {
+/** A connected administrator session on the device, its known secrets taught to the redactor. */
+export async function openAdmin(device: ConfigDevice): Promise<CliSession> {
   const s = device.session();
   for (const line of (device.knownConfig ?? '').split('\n')) s.redactor.learnFromCommand(line);
   await s.connect();
@@ -155,10 +166,10 @@ export async function recoverOn(s: CliSession, id: DeviceIdentity, device: Confi
  * If a run left a journal for this device, restore the device from it (the next run's duty:
  * the preflight does it before the first test). Returns true when something was restored.
  */
-export async function recoverDevice(device: ConfigDevice, journalDir: string, log: (l: string) => void = () => undefined): Promise<boolean> {
+export async function recoverDevice(device: ConfigDevice, journalDir: string, log?: (l: string) => void): Promise<boolean> {
   const s = await openAdmin(device);
   try {
-    return await recoverOn(s, await deviceIdentity(s, device), device, journalDir, log);
+    return await recoverOn(s, await deviceIdentity(s, device), device, journalDir, pushLog(device, { log }));
   } catch (err) {
     throw maskError(err, s);
   } finally {
@@ -180,7 +191,7 @@ export class ConfigPush {
 
   /** Push the lines (see PushOptions.mode) and verify; on any failure the device is rolled back and the error rethrown. */
   static async apply(device: ConfigDevice, lines: string | readonly string[], opts: PushOptions): Promise<ConfigPush> {
-    const log = opts.log ?? (() => undefined);
+    const log = pushLog(device, opts);
     const s = await openAdmin(device);
     let journal: JournalRecord | undefined;
     try {
@@ -217,6 +228,7 @@ export class ConfigPush {
       });
       const left = planChange(await readSettings(s, device.name), desired.settings);
       if (left.commands.length) throw new ConfigVerifyError(device.name, left.commands.map((c) => s.redactor.mask(c.masked)), 'push');
+      log(`${device.name}: push verified: \`show config\` shows the ${plan.commands.length} change(s)`);
       journal = { ...journal, state: 'pushed' };
       writeJournal(opts.journalDir, journal);
       return new ConfigPush(device, s, journal, opts, masked);
@@ -240,7 +252,7 @@ export class ConfigPush {
   /** Put the snapshot back, verify, remove the journal, close the session. Safe to call twice. */
   async rollback(): Promise<void> {
     if (this.#rolledBack) return;
-    const log = this.opts.log ?? (() => undefined);
+    const log = pushLog(this.device, this.opts);
     let s = this.session;
     try {
       if (!s.connected) s = await openAdmin(this.device);

@@ -4,6 +4,7 @@
 
 import { join } from 'node:path';
 import type { ReporterDescription } from '@playwright/test';
+import { identityProperties, readRunIdentityEnv } from '../matrix/run-identity.ts';
 
 export interface ReportPaths {
   readonly outDir: string;
@@ -39,6 +40,12 @@ export interface ReporterOptions {
   readonly environmentInfo?: Readonly<Record<string, string>>;
 }
 
+/** The Allure environment entries of the run's identity (RUN_IDENTITY_ENV), none when run alone. */
+export function identityEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const id = readRunIdentityEnv(env);
+  return id === undefined ? {} : identityProperties(id);
+}
+
 export function conformanceReporters(paths: ReportPaths, opts: ReporterOptions = {}): ReporterDescription[] {
   return [
     [opts.display ?? 'list'],
@@ -49,7 +56,9 @@ export function conformanceReporters(paths: ReportPaths, opts: ReporterOptions =
         // No Playwright-internal steps (fixtures, hooks) in Allure: QA reads the test's own steps.
         detail: false,
         suiteTitle: false,
-        environmentInfo: { ...(opts.environmentInfo ?? {}) },
+        // `run` passes the run's identity (harness commit, devices as read by the preflight): it wins
+        // over the config's own keys, so a real-time hardware run never shows the emulated timeScale
+        environmentInfo: { ...(opts.environmentInfo ?? {}), ...identityEnvironment() },
       },
     ],
     // embedAnnotationsAsProperties: the model / firmware / feature annotations become JUnit properties.

@@ -21,6 +21,7 @@ import {
   type TestOutcome,
 } from './cell-rules.ts';
 import { FEATURES, featureDef, type FeatureDef } from './features.ts';
+import type { RunIdentity } from './run-identity.ts';
 
 export interface MatrixRow {
   readonly model: ModelName;
@@ -77,6 +78,8 @@ export interface CompatibilityMatrix {
   readonly assumptions: readonly PlatformAssumption[];
   /** Set when the cells' tests were linked to an Allure HTML report. */
   readonly allureReport?: AllureReportLinks;
+  /** The harness version and commit, hardware or emulated, each device's model/firmware/serial. */
+  readonly identity?: RunIdentity;
 }
 
 export interface AllureReportLinks {
@@ -95,6 +98,8 @@ export interface BuildOptions {
   readonly generatedAt: Date;
   /** 'models' (default): one placeholder row per untested model; 'bands': per untested band. */
   readonly coverage?: 'models' | 'bands';
+  /** The harness and the devices of the run (run-identity.ts), printed in every report. */
+  readonly identity?: RunIdentity;
 }
 
 /** Bad outcome input: names the test and the field. */
@@ -230,6 +235,7 @@ export function buildMatrix(outcomes: readonly TestOutcome[], opts: BuildOptions
     cells,
     summary,
     assumptions: PLATFORM_ASSUMPTIONS,
+    ...(opts.identity ? { identity: opts.identity } : {}),
   };
 }
 

@@ -5,6 +5,7 @@
 import { CELL_KINDS, CELL_KIND_TEXT, type CellKind } from './cell-rules.ts';
 import { cellKey, type CellTest, type MatrixCell } from './build.ts';
 import type { CellChange } from '../history/compare.ts';
+import { deviceLine, timeScaleText, type RunIdentity } from './run-identity.ts';
 import { KIND_SYMBOL, cellAnchor, cellOfKey, cellsOfRow, evidenceLines, isNewRegression, primaryTest, testTitle, type MatrixReport } from './report-view.ts';
 
 export function escapeHtml(s: string): string {
@@ -106,6 +107,14 @@ function changeList(r: MatrixReport, changes: readonly CellChange[], withEvidenc
   return `<ul>${items.join('')}</ul>`;
 }
 
+/** The run's identity: hardware or emulated, the harness version and commit, each device as it said who it is. */
+function identityHtml(id: RunIdentity | undefined): string {
+  if (id === undefined) return '';
+  const kind = id.hardware ? '<b>Hardware run</b> (physical devices)' : 'Emulated run';
+  const devices = id.devices.map((d) => `<li>${escapeHtml(deviceLine(d))}</li>`).join('');
+  return `<div class="meta" id="identity">${kind} · harness ${escapeHtml(id.harness.version)} (commit ${escapeHtml(id.harness.commit)}) · time scale: ${escapeHtml(timeScaleText(id))}<ul>${devices}</ul></div>`;
+}
+
 function bannerHtml(r: MatrixReport): string {
   const cmp = r.comparison;
   if (cmp === undefined) return '';
@@ -167,6 +176,7 @@ export function renderMatrixHtml(r: MatrixReport): string {
 <style>${CSS}</style></head><body>
 <h1>L2TPv3 compatibility matrix</h1>
 <div class="meta">run <b>${escapeHtml(m.runId)}</b> · ${escapeHtml(m.generatedAt)} · ${m.rows.filter((x) => x.tested).length} device(s) tested of ${new Set(m.rows.map((x) => x.model)).size} models</div>
+${identityHtml(m.identity)}
 ${bannerHtml(r)}
 <p class="legend">${summary}</p>
 ${tableHtml(r)}

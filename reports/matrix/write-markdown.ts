@@ -3,6 +3,7 @@
 import { CELL_KINDS, CELL_KIND_TEXT } from './cell-rules.ts';
 import { cellKey, type CellTest, type MatrixCell } from './build.ts';
 import type { CellChange } from '../history/compare.ts';
+import { deviceLine, timeScaleText } from './run-identity.ts';
 import { KIND_SYMBOL, cellOfKey, cellsOfRow, evidenceText, isNewRegression, primaryTest, testTitle, type MatrixReport } from './report-view.ts';
 
 /** A table cell must not break the row: pipes and newlines escaped. */
@@ -45,6 +46,11 @@ function changes(r: MatrixReport, list: readonly CellChange[], withEvidence: boo
 export function renderMatrixMarkdown(r: MatrixReport): string {
   const m = r.matrix;
   const L: string[] = [`# L2TPv3 compatibility matrix`, '', `Run **${md(m.runId)}** · ${m.generatedAt}`, ''];
+  const id = m.identity;
+  if (id !== undefined) {
+    L.push(`${id.hardware ? '**Hardware run** (physical devices)' : 'Emulated run'} · harness ${md(id.harness.version)} (commit ${md(id.harness.commit)}) · time scale: ${md(timeScaleText(id))}`, '');
+    L.push(...id.devices.map((d) => `- ${md(deviceLine(d))}`), '');
+  }
   const cmp = r.comparison;
   if (cmp !== undefined) {
     const against = cmp.previousRunId === undefined ? 'no previous run (first run: every regression is new)' : `previous run ${cmp.previousRunId}`;

@@ -3,11 +3,15 @@
 // the config driver (journal first, verified, rolled back when the test ends: DESIGN.md "Hardware
 // is precious"). Secrets come from the environment variables the inventory names and never
 // appear in an error.
+import { test, type TestInfo } from '@playwright/test';
+import { appendFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { CliSession } from '../../drivers/cli/session.ts';
 import { CREDENTIAL_COMMANDS } from '../../drivers/config/plan.ts';
 import type { ConfigDevice } from '../../drivers/config/push.ts';
+import type { BindTarget } from '../../drivers/preflight/bind-check.ts';
+import type { PreflightDevice } from '../../drivers/preflight/preflight.ts';
 import type { SuiteDevice } from './devices.ts';
 import { sshAdminCli, sshCliSession, type SshLogin } from './router-cli.ts';
 
@@ -66,7 +70,29 @@ export function physicalAdminCli(t: PhysicalTarget): Promise<CliSession> {
 }
 
 export function configDevice(t: PhysicalTarget): ConfigDevice {
-  return { name: t.name, session: () => sshCliSession(login(t)), address: `${t.ssh.host}:${t.ssh.port}` };
+  return { name: t.name, session: () => sshCliSession(login(t)), address: `${t.ssh.host}:${t.ssh.port}`, log: (line) => logToTest(line, [t.password, t.adminPassword]) };
+}
+
+/** The attachment of each test that holds its device's push, verify and restore log. */
+export const CONFIG_LOG_ATTACHMENT = 'config-push-log.txt';
+
+/**
+ * A push, verify or restore line into the current test's `config-push-log.txt` (attached once,
+ * filled as the test runs and its fixtures tear down). Outside a test (the preflight) nothing is
+ * attached: the caller prints its own log. The lines come masked from the config driver; the
+ * login passwords are masked again here as a second guard.
+ */
+function logToTest(line: string, secrets: readonly string[]): void {
+  let info: TestInfo;
+  try {
+    info = test.info();
+  } catch {
+    return;
+  }
+  const path = info.outputPath(CONFIG_LOG_ATTACHMENT);
+  const masked = secrets.reduce((l, x) => (x ? l.split(x).join('***') : l), line);
+  appendFileSync(path, `${new Date().toISOString()} ${masked}\n`, { mode: 0o600 });
+  if (!info.attachments.some((a) => a.name === CONFIG_LOG_ATTACHMENT)) info.attachments.push({ name: CONFIG_LOG_ATTACHMENT, path, contentType: 'text/plain' });
 }
 
 /**
@@ -86,4 +112,35 @@ export function harnessPeerAddress(t: PhysicalTarget, logical: string): string {
 /** The lines pushed to a physical device: the device keeps its own credentials (never pushed). */
 export function pushableLines(config: string): string[] {
   return config.split('\n').filter((l) => l.trim() !== '' && !CREDENTIAL_COMMANDS.some((c) => l.trim().startsWith(`${c} `)));
+}
+
+/** The environment variables of the device's passwords that are not set (all of them, by name). */
+export function unsetPasswordVariables(device: SuiteDevice, env: NodeJS.ProcessEnv = process.env): string[] {
+  const ssh = device.access?.ssh;
+  if (!ssh) return [];
+  return [...new Set([ssh.passwordEnv, ...(ssh.adminPasswordEnv ? [ssh.adminPasswordEnv] : [])])].filter((v) => !env[v]);
+}
+
+/** A physical device as the preflight checks it (drivers/preflight/): setup problems first, then how to reach it. */
+export function preflightDevice(device: SuiteDevice, env: NodeJS.ProcessEnv = process.env): PreflightDevice {
+  const claimed = { model: device.model, firmware: device.firmware };
+  const unset = unsetPasswordVariables(device, env).map((v) => `environment variable ${v} (the inventory's password variable) is not set`);
+  if (unset.length) return { role: device.role, claimed, setupProblems: unset };
+  try {
+    return { role: device.role, claimed, device: configDevice(physicalTarget(device, env)), setupProblems: [] };
+  } catch (e) {
+    return { role: device.role, claimed, setupProblems: [(e as Error).message] };
+  }
+}
+
+/** What the suites bind on the harness for these physical devices: each peer address on each device's L2TPv3 port, and the syslog collector. */
+export function harnessBinds(devices: readonly SuiteDevice[]): BindTarget[] {
+  const out: BindTarget[] = [];
+  for (const d of devices) {
+    const a = d.access;
+    if (!a?.harness || !a.wan) continue;
+    for (const p of a.harness.peerAddresses) out.push({ address: p, port: a.wan.l2tpPort, what: `tester peer (${d.role}'s L2TPv3 port)` });
+    out.push({ address: a.harness.syslog.address, port: a.harness.syslog.port, what: 'syslog collector' });
+  }
+  return out;
 }
