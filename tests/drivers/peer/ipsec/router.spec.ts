@@ -12,6 +12,7 @@ import { IpsecTransport } from '../../../../drivers/peer/ipsec/ipsec-transport.t
 import { MemoryKeyLog } from '../../../../drivers/peer/ipsec/key-log-file.ts';
 import { misbehave } from '../../../../drivers/peer/misbehaviours.ts';
 import { PeerTunnel } from '../../../../drivers/peer/peer-tunnel.ts';
+import { ID_TYPE } from '../../../../reference-impl/ipsec/isakmp/constants.ts';
 import { tsharkKeyOptions } from '../../../../reference-impl/ipsec/key-log.ts';
 import { tsharkFields, tsharkMissing } from '../../../support/tshark.ts';
 import { RouterProcess } from '../helpers/router-process.ts';
@@ -19,9 +20,13 @@ import { SyslogListener } from '../helpers/syslog-listener.ts';
 import { TrafficHost } from '../helpers/traffic.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
+const seed = (example: string, router: string) => readFileSync(path.join(ROOT, 'topologies/seed/configs', example, `${router}.conf`), 'utf8');
 // The seed's example 4 config of rt2 (the router); the peer plays rt1 with rt1's settings.
-const CONFIG = readFileSync(path.join(ROOT, 'topologies/seed/configs/ex4-ipsec-fixed-fixed/rt2.conf'), 'utf8');
+const CONFIG = seed('ex4-ipsec-fixed-fixed', 'rt2');
 const RT1 = { address: '198.51.100.1', rt2: '198.51.100.2', psk: /pre-shared-key 1 text (\S+)/.exec(CONFIG)![1], l2tpAuth: /l2tp tunnel auth on (\S+)/.exec(CONFIG)![1], endId: /l2tp remote end-id (\S+)/.exec(CONFIG)![1] };
+// Example 5 (fixed-dynamic): the router is the fixed rt1 (`remote address any`, `remote name`); the peer plays the dynamic rt2.
+const EX5 = seed('ex5-ipsec-fixed-dynamic', 'rt1');
+const EX5_RT2 = { name: /ipsec ike remote name 1 (\S+)/.exec(EX5)![1], routerId: '192.168.100.2', deviceRouterId: '192.168.100.1' };
 const skip = process.getuid?.() === 0 ? null : 'not root: IKE binds UDP 500 and 4500';
 
 interface Bench {
@@ -35,24 +40,35 @@ interface Bench {
   close(): Promise<void>;
 }
 
-async function bench(misbehaviours: string[] = []): Promise<Bench> {
+interface BenchOptions {
+  misbehaviours?: string[];
+  /** Example 5 in aggressive mode instead of example 4 in main mode. */
+  ex5?: boolean;
+}
+
+async function bench(o: BenchOptions = {}): Promise<Bench> {
+  const misbehaviours = o.misbehaviours ?? [];
   const net = `127.${randomInt(100, 250)}.${randomInt(1, 250)}`;
   const wire = { peer: `${net}.1`, router: `${net}.2` };
   const lan = await TrafficHost.open();
   const syslog = await SyslogListener.open();
   // ASSUMPTION as in suites/support/device-lab.ts: `syslog host ADDRESS:PORT` for a collector off 514.
-  const config = `${CONFIG.trimEnd()}\nsyslog host 127.0.0.1:${syslog.port}\nsyslog info on\n`;
+  const config = `${(o.ex5 ? EX5 : CONFIG).trimEnd()}\nsyslog host 127.0.0.1:${syslog.port}\nsyslog info on\n`;
   const router = await RouterProcess.start({
     model: 'RTX1210', firmware: '14.01.26', config, wan: wire.router, l2tpPort: 1701, timeScale: 1,
-    underlay: [`${RT1.address}=${wire.peer}`, `${RT1.rt2}=${wire.router}`], lan: [`lan1=udp:0:127.0.0.1:${lan.endpoint.port}`],
+    underlay: o.ex5 ? [`${RT1.address}=${wire.router}`] : [`${RT1.address}=${wire.peer}`, `${RT1.rt2}=${wire.router}`], lan: [`lan1=udp:0:127.0.0.1:${lan.endpoint.port}`],
   });
   lan.connect({ host: '127.0.0.1', port: Number(/:(\d+)->/.exec(router.ready.lan.lan1)![1]) });
   const conversation = new Conversation();
   const keyLog = new MemoryKeyLog();
-  const ipsec = new IpsecTransport({ local: wire.peer, device: wire.router, ipsec: { psk: Uint8Array.from(Buffer.from(RT1.psk)), mode: 'main', ikeRole: 'initiator', natT: 'force' }, conversation, keyLog });
+  const ipsec = new IpsecTransport({
+    local: wire.peer, device: wire.router, conversation, keyLog,
+    ipsec: { psk: Uint8Array.from(Buffer.from(RT1.psk)), mode: o.ex5 ? 'aggressive' : 'main', ikeRole: 'initiator', natT: 'force', localId: o.ex5 ? { type: ID_TYPE.fqdn, value: EX5_RT2.name } : undefined },
+  });
   const peer = new PeerTunnel({
     local: { host: wire.peer, port: 1701 }, device: { host: wire.router, port: 1701 }, role: 'initiator', transport: ipsec, conversation,
-    routerId: RT1.address, deviceRouterId: RT1.rt2, endId: RT1.endId, hostname: 'RT1', auth: { password: RT1.l2tpAuth, method: 'challenge' },
+    routerId: o.ex5 ? EX5_RT2.routerId : RT1.address, deviceRouterId: o.ex5 ? EX5_RT2.deviceRouterId : RT1.rt2, endId: RT1.endId, hostname: o.ex5 ? 'RT2' : 'RT1',
+    auth: { password: RT1.l2tpAuth, method: 'challenge' },
   });
   for (const m of misbehaviours) misbehave(peer, m);
   await peer.start();
@@ -98,7 +114,7 @@ test.describe('peer over IPsec against the emulated router (seed example 4, main
   });
 
   test('ike-wrong-psk: the router cannot decrypt main mode message 5; no SA, no L2TP', async () => {
-    const b = await bench(['ike-wrong-psk']);
+    const b = await bench({ misbehaviours: ['ike-wrong-psk'] });
     try {
       await b.syslog.waitFor(`[IKE] respond ISAKMP phase to ${RT1.address}`);
       // 'undecryptable-phase1-dropped': the router drops our message 5 (it does not decrypt under its key).
@@ -106,6 +122,72 @@ test.describe('peer over IPsec against the emulated router (seed example 4, main
       expect(dropped.text).not.toContain(RT1.psk);
       expect(b.ipsec.events.filter((e) => e.kind === 'phase1Up' || e.kind === 'saUp')).toEqual([]);
       expect(b.peer.state).not.toBe('established');
+    } finally {
+      await b.close();
+    }
+  });
+
+  test('esp-replay and esp-bad-icv: the router drops the copy and the corrupted packet ([IKE] dropped lines), a frame arrives once', async () => {
+    const b = await bench();
+    try {
+      await b.peer.established(20_000);
+      const marked = (m: string) => Uint8Array.from([...Array(6).fill(0xff), 2, 0, 0, 0, 0x53, 2, 0x88, 0xb5, ...Buffer.from(m.padEnd(46, '.'))]);
+      const has = (m: string) => (f: Uint8Array) => Buffer.from(f).includes(Buffer.from(m));
+      misbehave(b.peer, 'esp-replay');
+      b.peer.sendFrame(marked('replayed-frame'));
+      await b.lan.next(has('replayed-frame'), 5000, 'the replayed frame');
+      await b.syslog.waitFor(/\[IKE\] message from \S+ dropped: ESP replayed/);
+      b.ipsec.espOutgoingHooks.length = 0;
+      misbehave(b.peer, 'esp-bad-icv');
+      b.peer.sendFrame(marked('corrupted-frame'));
+      await b.syslog.waitFor(/\[IKE\] message from \S+ dropped: ESP icv-mismatch/);
+      b.ipsec.espOutgoingHooks.length = 0;
+      // A good frame after both: it arrives, and neither the copy nor the corrupted frame did before it.
+      b.peer.sendFrame(marked('good-frame'));
+      await b.lan.next(has('good-frame'), 5000, 'the good frame');
+      expect(b.syslog.texts().filter((t) => /dropped: ESP/.test(t))).toHaveLength(2);
+      // UDP over loopback keeps order: everything sent before the good frame has arrived by now.
+      expect(b.lan.frames.filter(has('replayed-frame'))).toHaveLength(1);
+      expect(b.lan.frames.filter(has('corrupted-frame'))).toHaveLength(0);
+    } finally {
+      await b.close();
+    }
+  });
+
+  test('ike-delete: the router drops the IPsec and ISAKMP SAs on our Delete ([IKE] lines)', async () => {
+    const b = await bench({ misbehaviours: ['ike-delete=0'] });
+    try {
+      await b.peer.established(20_000);
+      await b.syslog.waitFor(/\[IKE\] IPsec SA to \S+ deleted: peer sent Delete/);
+      await b.syslog.waitFor(/\[IKE\] ISAKMP SA with \S+ deleted: peer sent Delete/);
+    } finally {
+      await b.close();
+    }
+  });
+});
+
+test.describe('peer over IPsec against the emulated router (seed example 5, aggressive mode)', () => {
+  test.skip(skip !== null, skip ?? '');
+
+  test('the peer as the dynamic rt2 (its name as identity): IKE, quick mode, L2TPv3 session, a frame to the router\'s LAN', async () => {
+    const b = await bench({ ex5: true });
+    try {
+      await b.ipsec.waitFor((e) => (e.kind === 'saUp' ? e : undefined), 20_000, 'the IPsec SA');
+      await b.peer.established(20_000);
+      await b.syslog.waitFor(/\[IKE\] respond ISAKMP phase to /);
+      b.peer.sendFrame(Uint8Array.from([...Array(6).fill(0xff), 2, 0, 0, 0, 0x53, 3, 0x88, 0xb5, ...Buffer.from('ex5-peer-frame'.padEnd(46, '.'))]));
+      await b.lan.next((f) => Buffer.from(f).includes(Buffer.from('ex5-peer-frame')), 5000, 'the frame on the router\'s LAN');
+    } finally {
+      await b.close();
+    }
+  });
+
+  test('ike-wrong-id: a name the router does not know gets INVALID-ID-INFORMATION', async () => {
+    const b = await bench({ ex5: true, misbehaviours: ['ike-wrong-id'] });
+    try {
+      const n = await b.ipsec.waitFor((e) => (e.kind === 'notify' ? e : undefined), 20_000, 'the refusal');
+      expect(n).toMatchObject({ name: 'invalidIdInformation', protected: false });
+      expect(b.ipsec.events.filter((e) => e.kind === 'phase1Up')).toEqual([]);
     } finally {
       await b.close();
     }
