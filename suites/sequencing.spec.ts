@@ -3,11 +3,18 @@
 // the router's own request follows the firmware profile (an ASSUMPTION: RTX has no command for it;
 // the default lab's `[sequencing]` variant asks for level 2), and when it asks, data whose number is
 // old or a duplicate is dropped.
+// The verdict of each test is the whole trace (trace-verdict.ts with the frame channel,
+// trace-frame-channel.ts): every data message both ways with its L2SS (S bit and number), and the
+// control messages (L2SS and Data Sequencing AVPs) and syslog lines, against the oracle's
+// prediction (RFC 3931 App. C with the firmware profile's window); the assertions are summaries.
 import { test, expect } from './fixtures.ts';
 import { controlProfileFor } from '../reference-impl/control/profile-variants.ts';
 import { decodeDataMessage, type DataMessage } from '../reference-impl/l2tpv3/data-message.ts';
+import { isControl } from '../drivers/peer/raw-message.ts';
 import { BRIDGE_ADDRESS } from './support/device-lab.ts';
 import { arpRequest, isArpReplyFrom } from './support/traffic.ts';
+import { TracedLab } from './support/trace-verdict.ts';
+import { FrameChannel } from './support/trace-frame-channel.ts';
 
 const PEER = '127.0.0.2';
 const replyTo = (ip: string) => (f: Uint8Array) => isArpReplyFrom(BRIDGE_ADDRESS)(f) && [...f.subarray(38, 42)].join('.') === ip;
@@ -18,47 +25,50 @@ test.describe('data sequencing', { tag: '@control' }, () => {
   });
 
   test('the peer asks for Data Sequencing: the router numbers its data from 0 with the S bit (RFC 3931 §4.6, App. C)', async ({ openLab }) => {
-    const lab = await openLab({ tunnels: [{ n: 1, peer: PEER }] });
-    await lab.startRouter();
-    const p = await lab.peer(PEER, { role: 'initiator', l2ss: 1, profile: { dataSequencing: 2 } });
-    const layout = await p.established();
-    const data: DataMessage[] = [];
-    p.incomingHooks.push((d) => {
-      if (!d.control) {
-        const m = decodeDataMessage(d.bytes, 'udp', layout.rxLayout);
-        if (m.ok) data.push({ ...m.value, payload: m.value.payload.slice() });
-      }
-      return 'deliver';
-    });
+    const t = new TracedLab(await openLab({ tunnels: [{ n: 1, peer: PEER }] }));
+    const frames = FrameChannel.add(t);
+    await t.startRouter();
+    const p = await t.peer(PEER, { role: 'initiator', l2ss: 1, profile: { dataSequencing: 2 } });
+    const layout = await frames.established(p);
     const ips = ['192.168.100.61', '192.168.100.62', '192.168.100.63'];
     for (const ip of ips) {
-      p.sendFrame(arpRequest('02:00:00:00:02:61', ip, BRIDGE_ADDRESS));
+      frames.peerFrame(p, arpRequest('02:00:00:00:02:61', ip, BRIDGE_ADDRESS));
       await p.waitFor((e) => (e.kind === 'frame' && replyTo(ip)(e.frame) ? true : undefined), 5000, `the ARP reply to ${ip}`);
     }
+    // The data messages the router sent, from the conversation (an incoming hook would be a control hook the prediction refuses).
+    const data: DataMessage[] = t.lab.conversation.datagrams
+      .filter((d) => d.direction === 'in' && !isControl(d.bytes))
+      .flatMap((d) => {
+        const m = decodeDataMessage(d.bytes, 'udp', layout.rxLayout);
+        return m.ok ? [m.value] : [];
+      });
     expect(data.length, 'data messages from the router').toBeGreaterThanOrEqual(ips.length);
     expect(data.every((m) => m.l2ss !== null && m.l2ss.sequenced), 'every data message carries the Default L2SS with S=1').toBe(true);
     // a free-running counter from 0, one per sequenced message (App. C: new sessions start at zero)
     expect(data.map((m) => m.l2ss!.sequence)).toEqual(data.map((_, i) => i));
+    await t.verdict();
   });
 
   test("the router's own L2SS and sequencing request follow the firmware profile; old and duplicate numbers are dropped", async ({ openLab, device }) => {
-    const lab = await openLab({ tunnels: [{ n: 1, peer: PEER }] });
-    await lab.startRouter();
-    const p = await lab.peer(PEER, { role: 'initiator' });
-    const layout = await p.established();
+    const t = new TracedLab(await openLab({ tunnels: [{ n: 1, peer: PEER }] }));
+    const frames = FrameChannel.add(t);
+    await t.startRouter();
+    const p = await t.peer(PEER, { role: 'initiator' });
+    const layout = await frames.established(p);
     // ASSUMPTION own-l2ss / own-data-sequencing (reference-impl/control/session-profile-assumptions.ts): a hardware run confirms or refutes it here.
     const profile = controlProfileFor(device.profile);
     expect(layout.txLayout.l2ss, 'L2-Specific Sublayer the router asked for (firmware profile l2ssOffered)').toBe(profile.l2ssOffered === 1 ? 'default' : 'none');
     expect(layout.txSequencing ?? 0, 'Data Sequencing level the router asked for (firmware profile dataSequencing)').toBe(profile.dataSequencing);
     if (profile.dataSequencing === 0) {
       test.info().annotations.push({ type: 'note', description: 'the router asks for no sequencing (profile dataSequencing 0): only the request is checked' });
+      await t.verdict();
       return;
     }
     let next = 0;
     p.dataHooks.push((m) => ({ ...m, l2ss: { sequenced: true, sequence: next } }));
     const send = (ip: string, seq: number) => {
       next = seq;
-      p.sendFrame(arpRequest('02:00:00:00:02:71', ip, BRIDGE_ADDRESS));
+      frames.peerFrame(p, arpRequest('02:00:00:00:02:71', ip, BRIDGE_ADDRESS));
     };
     const reply = (ip: string) => p.waitFor((e) => (e.kind === 'frame' && replyTo(ip)(e.frame) ? true : undefined), 5000, `the ARP reply to ${ip}`);
     send('192.168.100.71', 0);
@@ -72,5 +82,6 @@ test.describe('data sequencing', { tag: '@control' }, () => {
     const answered = (ip: string) => p.events.some((e) => e.kind === 'frame' && replyTo(ip)(e.frame));
     expect(answered('192.168.100.72'), 'a duplicate sequence number was accepted').toBe(false);
     expect(answered('192.168.100.74'), 'an old sequence number was accepted').toBe(false);
+    await t.verdict();
   });
 });
