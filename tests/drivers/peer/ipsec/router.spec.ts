@@ -44,6 +44,8 @@ interface BenchOptions {
   misbehaviours?: string[];
   /** Example 5 in aggressive mode instead of example 4 in main mode. */
   ex5?: boolean;
+  /** Changes to the router's config (before the syslog lines are added). */
+  edit?: (config: string) => string;
 }
 
 async function bench(o: BenchOptions = {}): Promise<Bench> {
@@ -53,7 +55,7 @@ async function bench(o: BenchOptions = {}): Promise<Bench> {
   const lan = await TrafficHost.open();
   const syslog = await SyslogListener.open();
   // ASSUMPTION as in suites/support/device-lab.ts: `syslog host ADDRESS:PORT` for a collector off 514.
-  const config = `${(o.ex5 ? EX5 : CONFIG).trimEnd()}\nsyslog host 127.0.0.1:${syslog.port}\nsyslog info on\n`;
+  const config = `${(o.edit ?? ((c: string) => c))(o.ex5 ? EX5 : CONFIG).trimEnd()}\nsyslog host 127.0.0.1:${syslog.port}\nsyslog info on\n`;
   const router = await RouterProcess.start({
     model: 'RTX1210', firmware: '14.01.26', config, wan: wire.router, l2tpPort: 1701, timeScale: 1,
     underlay: o.ex5 ? [`${RT1.address}=${wire.router}`] : [`${RT1.address}=${wire.peer}`, `${RT1.rt2}=${wire.router}`], lan: [`lan1=udp:0:127.0.0.1:${lan.endpoint.port}`],
@@ -160,6 +162,22 @@ test.describe('peer over IPsec against the emulated router (seed example 4, main
       await b.peer.established(20_000);
       await b.syslog.waitFor(/\[IKE\] IPsec SA to \S+ deleted: peer sent Delete/);
       await b.syslog.waitFor(/\[IKE\] ISAKMP SA with \S+ deleted: peer sent Delete/);
+    } finally {
+      await b.close();
+    }
+  });
+});
+
+test.describe('peer over IPsec against the emulated router: DPD', () => {
+  test.skip(skip !== null, skip ?? '');
+
+  test('dpd-silent: with `ipsec ike keepalive use 1 on dpd 1 2` the router declares the silent peer dead', async () => {
+    const dpd = (c: string) => c.replace(/ipsec ike keepalive use 1 on\n/, 'ipsec ike keepalive use 1 on dpd 1 2\n');
+    expect(dpd(CONFIG)).not.toBe(CONFIG);
+    const b = await bench({ misbehaviours: ['dpd-silent'], edit: dpd });
+    try {
+      await b.peer.established(20_000);
+      await b.syslog.waitFor(/\[IKE\] ISAKMP SA with \S+ deleted: DPD/, 15_000);
     } finally {
       await b.close();
     }
