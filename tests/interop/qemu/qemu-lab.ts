@@ -3,7 +3,8 @@
 // veth whose far end is a Linux host in a second namespace (`qemu-TAG-h`). Nothing leaves these
 // namespaces. Addresses are seed example 1's (rt1 198.51.100.1, its peer 198.51.100.2, the L2
 // segment 192.168.100.0/24), which is safe inside a namespace of our own. Teardown stops exactly
-// the processes started here (by their handle) and deletes exactly these namespaces.
+// the processes started here (by their handle) and deletes exactly these namespaces. One guest
+// serves several tests (it is the slow part); each test starts the router it needs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,9 +32,15 @@ export interface QemuLab {
   netns: string;
   hostNetns: string;
   guest: GuestVm;
-  /** The router's stdout+stderr so far (its ready line, syslog echo, errors). */
-  routerOutput(): string;
+  /** Starts an emulated router on the bridge (WAN) and LAN1; the lab stops it on close at the latest. */
+  startRouter(spec: RouterSpec): Promise<LabRouter>;
   close(): Promise<void>;
+}
+
+export interface LabRouter {
+  /** Its stdout+stderr so far (the ready line, errors). */
+  output(): string;
+  stop(): Promise<void>;
 }
 
 class RouterChild {
@@ -73,8 +80,8 @@ class RouterChild {
   }
 }
 
-/** Builds the namespaces, starts the router and boots the guest (in parallel: the boot is the long part). */
-export async function openQemuLab(router: RouterSpec, o: { bootTimeoutMs?: number } = {}): Promise<QemuLab> {
+/** Builds the namespaces and boots the guest. */
+export async function openQemuLab(o: { bootTimeoutMs?: number } = {}): Promise<QemuLab> {
   const tag = randomBytes(3).toString('hex');
   const netns = `qemu-${tag}`;
   const hostNetns = `qemu-${tag}-h`;
@@ -96,24 +103,22 @@ export async function openQemuLab(router: RouterSpec, o: { bootTimeoutMs?: numbe
     // LAN1: the router end is a bare wire read with libpcap; the host end has the LAN address.
     await createVethPair({ name: 'lan1', netns }, { name: 'eth0', netns: hostNetns });
     await addAddress(hostNetns, 'eth0', `${LAN_HOST}/24`);
-
-    const cfg = join(dir, 'router.conf');
-    writeFileSync(cfg, router.config, { mode: 0o600 });
-    const launch = await routerLaunch();
-    const argv = ['ip', 'netns', 'exec', netns, ...launch.argv, '--model', router.model, '--firmware', router.firmware, '--config', cfg,
-      '--ssh', '127.0.0.1:0', '--wan', ROUTER_WAN, '--lan', 'lan1=if:lan1', '--seed', '7', ...(router.extraArgs ?? [])];
-    const r = new RouterChild(spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] }));
-    cleanups.push(() => r.stop());
     const mac = `52:54:00:${tag.slice(0, 2)}:${tag.slice(2, 4)}:${tag.slice(4, 6)}`;
-    const [rr, gr] = await Promise.allSettled([
-      r.ready(60_000),
-      GuestVm.boot({ netns, tap: 'tap0', mac, address: `${GUEST_WAN}/24`, bootTimeoutMs: o.bootTimeoutMs }),
-    ]);
-    if (gr.status === 'fulfilled') cleanups.push(() => gr.value.close());
-    if (rr.status === 'rejected') throw rr.reason;
-    if (gr.status === 'rejected') throw gr.reason;
-    const guest = gr.value;
-    return { netns, hostNetns, guest, routerOutput: () => r.output, close };
+    const guest = await GuestVm.boot({ netns, tap: 'tap0', mac, address: `${GUEST_WAN}/24`, bootTimeoutMs: o.bootTimeoutMs });
+    cleanups.push(() => guest.close());
+    let routers = 0;
+    const startRouter = async (spec: RouterSpec): Promise<LabRouter> => {
+      const cfg = join(dir, `router${++routers}.conf`);
+      writeFileSync(cfg, spec.config, { mode: 0o600 });
+      const launch = await routerLaunch();
+      const argv = ['ip', 'netns', 'exec', netns, ...launch.argv, '--model', spec.model, '--firmware', spec.firmware, '--config', cfg,
+        '--ssh', '127.0.0.1:0', '--wan', ROUTER_WAN, '--lan', 'lan1=if:lan1', '--seed', '7', ...(spec.extraArgs ?? [])];
+      const r = new RouterChild(spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] }));
+      cleanups.push(() => r.stop());
+      await r.ready(60_000);
+      return { output: () => r.output, stop: () => r.stop() };
+    };
+    return { netns, hostNetns, guest, startRouter, close };
   } catch (e) {
     await close();
     throw e;

@@ -18,7 +18,8 @@ export function charonUnavailable(): string | null {
   return null;
 }
 
-function strongswanConf(dir: string): string {
+/** strongswan.conf for a charon whose files (log, vici socket) live in `dir` (also used inside the QEMU guest). */
+export function strongswanConf(dir: string): string {
   return `charon {
   load_modular = yes
   # ipsec-facts.md: needed for charon to answer aggressive mode with a pre-shared key.
