@@ -33,6 +33,14 @@ const MANAGER = '02:00:00:00:4d:10';
 const LAN_AGENT = { mac: '02:00:00:00:4d:20', model: 'SWX2310P' };
 const FAR_AGENT = { mac: '02:00:00:00:4d:30', model: 'SWX2210' };
 
+/** A manager on the device's LAN (the other direction of the pass-through). */
+const LAN_MANAGER = '02:00:00:00:4d:11';
+/** A manager's query on VLAN 10, priority 5 (802.1Q), as a manager on a VLAN interface sends it. */
+const taggedQuery = (manager: string, transaction: number) => {
+  const q = discoveryQuery(manager, transaction);
+  return buildEthernetFrame({ src: manager, dst: L2MS_WIRE.groupAddress, vlan: { id: 10, pcp: 5 }, etherType: L2MS_WIRE.etherType, payload: q.subarray(14) });
+};
+
 /** An L2MS frame that is neither query nor answer (the manager's control of an agent, unicast). */
 const controlFrame = (to: string) => buildEthernetFrame({ src: MANAGER, dst: to, etherType: L2MS_WIRE.etherType, payload: Uint8Array.from([1, 9, 0, 1, ...new Array<number>(42).fill(0x5a)]) });
 
@@ -61,7 +69,7 @@ async function expectRefusal(lab: DeviceLab, predicted: readonly string[]): Prom
 }
 
 test.describe('L2TPv3 and L2MS', { tag: '@l2ms' }, () => {
-  test('L2MS disabled on the endpoint: L2MS frames cross the pseudowire unchanged, both ways', async ({ openLab, feature, device, caps }) => {
+  test('L2MS disabled on the endpoint: L2MS frames (untagged and 802.1Q-tagged) cross the pseudowire unchanged, both ways', async ({ openLab, feature, device, caps }) => {
     await feature('l2ms-manager', { arrangement: 'pass-through' });
     const disable = l2msDisableLines(device.model, device.firmware);
     const lab = await openL2msLab(openLab, disable);
@@ -72,6 +80,11 @@ test.describe('L2TPv3 and L2MS', { tag: '@l2ms' }, () => {
     await s.send('tunnel1', discoveryQuery(MANAGER, 0x0101)); // the remote manager's query reaches the switch on lan1
     await s.send('lan1', discoveryAnswer(discoveryQuery(MANAGER, 0x0101), LAN_AGENT)); // its answer goes back
     await s.send('tunnel1', controlFrame(LAN_AGENT.mac)); // and the manager's control frames
+    // the other way round: a manager on lan1 queries the switches behind the peer, one answers
+    await s.send('lan1', discoveryQuery(LAN_MANAGER, 0x0102));
+    await s.send('tunnel1', discoveryAnswer(discoveryQuery(LAN_MANAGER, 0x0102), FAR_AGENT));
+    // L2MS on a VLAN (CR §48.1.2: `switch control use vlanN`): a tagged query crosses with its tag, priority and bytes
+    await s.send('lan1', taggedQuery(LAN_MANAGER, 0x0103));
     expect(await expectTrace(s), 'every L2MS frame out of lan1 and tunnel1 as the oracle predicts (whole bytes, in order)').toBe(true);
   });
 

@@ -6,7 +6,7 @@
 // Times are step numbers, not clock readings: each step ends at a barrier, so order is what counts.
 import { LearningBridge } from '../../reference-impl/bridge/index.ts';
 import { bridges, l2msSettings, parseConfig } from '../../reference-impl/config/index.ts';
-import { isL2msFrame, l2msDisposition, l2msStateAt, macText } from '../../reference-impl/l2ms/index.ts';
+import { isL2msFrame, L2MS_WIRE, l2msDisposition, l2msStateAt, macText } from '../../reference-impl/l2ms/index.ts';
 import { traceEvent, traceVerdict, type TraceEvent, type TraceVerdict } from '../../reference-impl/trace/index.ts';
 import type { PeerTunnel } from '../../drivers/peer/peer-tunnel.ts';
 import { markedFrame } from './bridge-traffic.ts';
@@ -20,6 +20,15 @@ const WAIT_MS = 5000;
 const BARRIER_HOST = { mac: '02:00:00:00:4d:01', ip: '192.168.100.77' };
 
 const hex = (f: Uint8Array) => Buffer.from(f).toString('hex');
+/**
+ * An L2MS frame, untagged or 802.1Q-tagged (CR §48.1.2: L2MS also runs on VLAN interfaces): the
+ * frames the trace records. The oracle's disposition sees untagged ones only (isL2msFrame); a tagged
+ * one is bridged like any frame, and the trace holds it to those bytes.
+ */
+export function carriesL2ms(f: Uint8Array): boolean {
+  if (isL2msFrame(f)) return true;
+  return f.length >= 18 && f[12] === 0x81 && f[13] === 0x00 && ((f[16] << 8) | f[17]) === L2MS_WIRE.etherType;
+}
 const frameEvent = (step: number, at: L2msPort, f: Uint8Array, by: 'device' | 'harness' = 'device'): TraceEvent =>
   traceEvent('frame', step, at, by === 'harness' ? 'L2MS frame injected' : 'L2MS frame', [{ name: 'bytes', value: hex(f) }], by);
 
@@ -64,8 +73,8 @@ export class L2msSteps {
   constructor(private readonly peer: PeerTunnel, private readonly lan: LanHost, private readonly prediction: L2msPrediction) {}
 
   private outputs(step: number, peerFrom: number, lanFrom: number): void {
-    for (const e of this.peer.events.slice(peerFrom)) if (e.kind === 'frame' && isL2msFrame(e.frame)) this.observed.push(frameEvent(step, 'tunnel1', e.frame));
-    for (const f of this.lan.frames.slice(lanFrom)) if (isL2msFrame(f)) this.observed.push(frameEvent(step, 'lan1', f));
+    for (const e of this.peer.events.slice(peerFrom)) if (e.kind === 'frame' && carriesL2ms(e.frame)) this.observed.push(frameEvent(step, 'tunnel1', e.frame));
+    for (const f of this.lan.frames.slice(lanFrom)) if (carriesL2ms(f)) this.observed.push(frameEvent(step, 'lan1', f));
   }
 
   /** Learns the router's bridge1 MAC (an ARP exchange through the tunnel) before the first step that needs it. */
