@@ -1,6 +1,9 @@
 // `l2tpv3-conformance router --model M --firmware REV --config FILE --ssh HOST:PORT [...]` runs one
 // emulated router until SIGTERM/SIGINT; prints one JSON line `{"ready":{...}}` once listening.
 // `router --list-defects` describes every injectable defect. Flags: ROUTER_COMMAND below.
+// `router --args-from-stdin` is a harness's warm spare (drivers/lab/router-spare.ts): it loads every
+// module, then reads its real arguments as one JSON line on stdin and runs exactly as if started with
+// them; stdin closed before that line arrives ends it quietly (the harness never needed it).
 // Exit 2 for bad input (a refused model, revision or config too), 3 when it cannot listen.
 import { readFileSync } from 'node:fs';
 import { invokeAsMain, PROGRAM, type CommandDef, type ParsedCommand } from './command-table.ts';
@@ -32,6 +35,7 @@ export const ROUTER_COMMAND: CommandDef = {
     { name: 'seed', type: 'string', valueName: 'N', int: [0, 2 ** 31 - 1], help: 'seed of the router\'s random choices (IDs, cookies, nonces)' },
     { name: 'defect', type: 'string', multiple: true, valueName: 'NAME', choices: DEFECT_NAMES, choiceNoun: 'defect', help: 'inject a defect (see --list-defects)' },
     { name: 'list-defects', type: 'boolean', help: 'describe every injectable defect and exit' },
+    { name: 'args-from-stdin', type: 'boolean', help: 'a warm spare for a harness: load, then read the router arguments as one JSON array line on stdin (EOF first: exit 0)' },
     { name: 'key-log', type: 'string', valueName: 'FILE', help: 'append each IPsec SA\'s keys to FILE (created mode 0600) as they are made, for tshark / decode --ipsec-keys; off by default' },
     { name: 'profile', type: 'string', valueName: 'VARIANT', choices: PROFILE_VARIANT_NAMES, choiceNoun: 'firmware profile variant', help: 'emulate a firmware-profile variant (cookie8: assigns an 8-octet cookie; sequencing: asks for the Default L2SS and Data Sequencing)' },
   ],
@@ -57,7 +61,44 @@ function usageFrom<T>(f: () => T): T {
   }
 }
 
+/** The first line on stdin (undefined at EOF before a newline); stdin is released after it. */
+function readStdinLine(): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    let text = '';
+    const done = (line: string | undefined) => {
+      process.stdin.off('data', onData).off('end', onEnd);
+      process.stdin.destroy(); // nothing more is read: the router must not be kept alive by its stdin
+      resolve(line);
+    };
+    const onData = (b: Buffer) => {
+      text += b.toString('utf8');
+      const nl = text.indexOf('\n');
+      if (nl >= 0) done(text.slice(0, nl));
+    };
+    const onEnd = () => done(undefined);
+    process.stdin.on('data', onData).once('end', onEnd);
+  });
+}
+
+/** --args-from-stdin: every module loaded first (the SSH server's is loaded lazily otherwise), then the real arguments. */
+async function spareRouter(args: ParsedCommand): Promise<number> {
+  if (['model', 'firmware', 'config', 'ssh', 'list-defects'].some((f) => args.has(f))) throw new UsageError('--args-from-stdin takes its arguments from stdin, not from the command line');
+  await import('../reference-impl/router/ssh-server.ts');
+  const line = await readStdinLine();
+  if (line === undefined) return EXIT.ok;
+  let argv: unknown;
+  try {
+    argv = JSON.parse(line);
+  } catch {
+    argv = undefined;
+  }
+  if (!Array.isArray(argv) || !argv.every((a) => typeof a === 'string')) throw new UsageError('--args-from-stdin: expected one JSON array of strings on stdin');
+  if (argv.includes('--args-from-stdin')) throw new UsageError('--args-from-stdin: the arguments on stdin must not ask for stdin again');
+  return routerCommand(argv);
+}
+
 async function routerHandler(args: ParsedCommand): Promise<number> {
+  if (args.bool('args-from-stdin')) return spareRouter(args);
   if (args.bool('list-defects')) {
     for (const line of describeDefects()) console.log(line);
     return EXIT.ok;
@@ -98,6 +139,7 @@ async function routerHandler(args: ParsedCommand): Promise<number> {
     return EXIT.usage;
   }
   const closers: (() => Promise<void> | void)[] = [() => router.stop()];
+  let stopped: Promise<void>;
   try {
     const ready = await router.start();
     const { startSshServer } = await import('../reference-impl/router/ssh-server.ts');
@@ -111,16 +153,18 @@ async function routerHandler(args: ParsedCommand): Promise<number> {
       pty = c.userPath;
       closers.unshift(() => c.close());
     }
+    // the signal handlers before the ready line: a harness that stops the router at once gets its clean stop
+    stopped = new Promise<void>((resolve) => {
+      process.once('SIGTERM', resolve);
+      process.once('SIGINT', resolve);
+    });
     console.log(JSON.stringify({ ready: { model, firmware, ...ready, ssh: { host: server.host, port: server.port }, consolePty: pty, defects } }));
   } catch (e) {
     for (const c of closers) await c();
     console.error(`${PROGRAM} router: ${(e as Error).message}`);
     return EXIT.harness; // could not listen / start: a lab error
   }
-  await new Promise<void>((resolve) => {
-    process.once('SIGTERM', resolve);
-    process.once('SIGINT', resolve);
-  });
+  await stopped;
   for (const c of closers) await c();
   return EXIT.ok;
 }

@@ -1,13 +1,14 @@
 // Copied from tests/drivers/peer/helpers/ (kept there for the driver tests; suites own this copy).
 // The emulated router as its own process (`l2tpv3-conformance router ...`), the way a lab runs
 // it: drivers and these tests never import reference-impl/router/. Start is bounded by the
-// `{"ready":...}` line; stop kills the child by its pid.
-import { spawn, type ChildProcess } from 'node:child_process';
+// `{"ready":...}` line; stop kills the child by its pid. A worker's routers start from a warm spare
+// (drivers/lab/router-spare.ts): the same router command, handed its arguments on stdin.
+import type { ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { routerLaunch } from '../../drivers/lab/router-launch.ts';
+import { routerSpares } from '../../drivers/lab/router-spare.ts';
 
 export interface RouterReady {
   model: string;
@@ -51,15 +52,15 @@ export class RouterProcess {
     const dir = mkdtempSync(path.join(tmpdir(), 'peer-router-'));
     const cfg = path.join(dir, 'router.conf');
     writeFileSync(cfg, o.config);
-    // the lab's way: the cached bundle of the router entry (tsx if it cannot be built)
-    const launch = await routerLaunch();
-    const argv = [...launch.argv.slice(1), '--model', o.model, '--firmware', o.firmware, '--config', cfg, '--ssh', '127.0.0.1:0',
+    // the lab's way: the cached bundle of the router entry (tsx if it cannot be built), through this
+    // worker's warm spare when one waits (drivers/lab/router-spare.ts)
+    const argv = ['--model', o.model, '--firmware', o.firmware, '--config', cfg, '--ssh', '127.0.0.1:0',
       '--wan', o.wan, '--l2tp-port', String(o.l2tpPort), '--time-scale', String(o.timeScale ?? 1), '--seed', String(o.seed ?? 7)];
     for (const u of o.underlay ?? []) argv.push('--underlay', u);
     for (const l of o.lan ?? []) argv.push('--lan', l);
     for (const d of o.defects ?? []) argv.push('--defect', d);
     if (o.profile !== undefined) argv.push('--profile', o.profile);
-    const child = spawn(launch.argv[0], argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = await routerSpares().start(argv);
     let out = '';
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -1,0 +1,102 @@
+// Warm spares of the emulated router: a router process started ahead with `router --args-from-stdin`
+// (cli/router.ts) has loaded its modules (~150 ms of a ~170 ms start) before a test knows its
+// config; the test hands it its real arguments as one JSON line and it runs exactly as a router
+// started with them (the same command, parsing and error handling: nothing is mocked). One spare
+// per pool (a Playwright worker runs one test at a time); a new one is started behind each handover,
+// so its load overlaps the test instead of delaying the next one. A spare that died while waiting is
+// replaced; one never handed arguments is ended by close() or, if this process dies, by its stdin
+// closing. L2TPV3_ROUTER_SPARE=off starts every router cold (`router ARGS`), e.g. to compare.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { routerLaunch, type RouterLaunch } from './router-launch.ts';
+
+export const SPARE_FLAG = '--args-from-stdin';
+
+export interface RouterSpareOptions {
+  /** How router processes are started (default: routerLaunch(), the lab's way). */
+  launch?: () => Promise<RouterLaunch>;
+  /** false: no spares, every start is a cold `router ARGS` (default: unless L2TPV3_ROUTER_SPARE=off). */
+  enabled?: boolean;
+}
+
+export class RouterSparePool {
+  private spare?: ChildProcess;
+  private closed = false;
+  /** Spares found dead when wanted (replaced by a fresh process). */
+  replaced = 0;
+  /** Starts served by a waiting spare / by a cold process. */
+  readonly starts = { warm: 0, cold: 0 };
+  private readonly launch: () => Promise<RouterLaunch>;
+  readonly enabled: boolean;
+  private readonly onExit = () => this.spare?.kill('SIGKILL');
+
+  constructor(o: RouterSpareOptions = {}) {
+    this.launch = o.launch ?? (() => routerLaunch());
+    this.enabled = o.enabled ?? process.env.L2TPV3_ROUTER_SPARE !== 'off';
+    // a spare never handed arguments must not outlive this process (a kill also closes its stdin)
+    process.once('exit', this.onExit);
+  }
+
+  /**
+   * A router process running with `args` (the router's own arguments, without the launcher's):
+   * the waiting spare when there is a live one, else a new process. Its stdout and stderr are unread.
+   */
+  async start(args: readonly string[]): Promise<ChildProcess> {
+    if (this.closed) throw new Error('router spare pool is closed');
+    const launch = await this.launch();
+    if (!this.enabled) {
+      this.starts.cold++;
+      return spawn(launch.argv[0], [...launch.argv.slice(1), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    }
+    let child = this.spare;
+    this.spare = undefined;
+    if (child !== undefined && !alive(child)) {
+      this.replaced++;
+      child = undefined;
+    }
+    if (child === undefined) {
+      this.starts.cold++;
+      child = spawnSpare(launch);
+    } else {
+      this.starts.warm++;
+    }
+    child.stdin!.end(`${JSON.stringify(args)}\n`);
+    this.spare = spawnSpare(launch);
+    return child;
+  }
+
+  /** The process waiting now (tests). */
+  get waiting(): ChildProcess | undefined {
+    return this.spare;
+  }
+
+  /** Ends the waiting spare (closing its stdin: it exits without starting). */
+  async close(): Promise<void> {
+    this.closed = true;
+    process.off('exit', this.onExit);
+    const s = this.spare;
+    this.spare = undefined;
+    if (s === undefined || !alive(s)) return;
+    const exited = new Promise<void>((r) => s.once('exit', () => r()));
+    s.stdin!.end();
+    const t = setTimeout(() => s.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(t);
+  }
+}
+
+const alive = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
+
+function spawnSpare(launch: RouterLaunch): ChildProcess {
+  const child = spawn(launch.argv[0], [...launch.argv.slice(1), SPARE_FLAG], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // a spare that died is found by alive() when wanted; its pipe errors (EPIPE) must not throw here
+  child.stdin!.on('error', () => {});
+  return child;
+}
+
+let shared: RouterSparePool | undefined;
+
+/** This process's pool (one spare; a Playwright worker runs one test at a time). */
+export function routerSpares(): RouterSparePool {
+  shared ??= new RouterSparePool();
+  return shared;
+}
