@@ -41,6 +41,8 @@ export class SimulatedPeer implements SimNode {
   /** Actions of the event being handled (a hook may make the node act again: `connect()`). */
   private out: NodeAction[] = [];
   private now = 0;
+  /** Virtual time the live peer's socket closed silently (nothing in or out from then on). */
+  closedAtMs = Infinity;
 
   /**
    * Mirrors `live` (settings, options, control profile) facing `deviceAddress`, with
@@ -99,6 +101,7 @@ export class SimulatedPeer implements SimNode {
   handle(event: NodeEvent, nowMs: number): NodeAction[] {
     this.now = nowMs;
     this.out = [];
+    if (nowMs >= this.closedAtMs) return this.out;
     if (!this.node) {
       this.node = new L2tpNode({
         tunnels: [{ settings: this.settings, remoteAddress: this.deviceAddress, enabled: true }],

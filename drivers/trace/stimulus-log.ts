@@ -14,6 +14,8 @@ export type StimulusStep =
   }
   /** The peer's `disconnect tunnel`: StopCCN. */
   | { kind: 'peerDisconnect'; peer: string }
+  /** The peer's socket closed silently (a power cut): it neither sends nor receives from now on. */
+  | { kind: 'peerClose'; peer: string }
   /** The peer's `connect tunnel`: SCCRQ. */
   | { kind: 'peerConnect'; peer: string }
   /** An operator command typed at the device's CLI (`connect tunnel 1`), recorded as it is sent. */

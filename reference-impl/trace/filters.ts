@@ -6,8 +6,16 @@ import type { TraceEvent } from './trace-event.ts';
 export interface TraceFilter {
   readonly name: string;
   readonly why: string;
-  /** `kept`: the events kept so far, in order (a filter of repeats compares with them). */
-  readonly drops: (e: TraceEvent, kept: readonly TraceEvent[]) => boolean;
+  /**
+   * `kept`: the events kept so far, in order (a filter of repeats compares with them); `later`:
+   * every event after `e` in the trace, unfiltered (a filter of what a later event makes redundant).
+   */
+  readonly drops: (e: TraceEvent, kept: readonly TraceEvent[], later: LaterEvents) => boolean;
+}
+
+/** The events after the one being judged (a view: no copy per event). */
+export interface LaterEvents {
+  find(pred: (e: TraceEvent) => boolean): TraceEvent | undefined;
 }
 
 export interface FilterOutcome {
@@ -19,8 +27,15 @@ export interface FilterOutcome {
 export function applyFilters(events: readonly TraceEvent[], filters: readonly TraceFilter[]): FilterOutcome {
   const removed = new Map<string, number>(filters.map((f) => [f.name, 0]));
   const kept: TraceEvent[] = [];
-  for (const e of events) {
-    const f = filters.find((x) => x.drops(e, kept));
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    const later: LaterEvents = {
+      find: (pred) => {
+        for (let k = i + 1; k < events.length; k++) if (pred(events[k])) return events[k];
+        return undefined;
+      },
+    };
+    const f = filters.find((x) => x.drops(e, kept, later));
     if (f) removed.set(f.name, (removed.get(f.name) ?? 0) + 1);
     else kept.push(e);
   }

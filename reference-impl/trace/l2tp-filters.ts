@@ -31,3 +31,23 @@ export const RETRANSMITTED_COPIES: TraceFilter = {
   why: 'a control message repeating an earlier one of its sender (same type and Ns), or an ACK/ZLB acknowledging nothing new (the answer to a copy): whether it is sent is a race between a retransmission timer and the harness\'s scheduling, not the device\'s behaviour; retransmission is judged by the timers area',
   drops: (e, kept) => isRepeat(e, kept),
 };
+
+/**
+ * RFC 3931 §4.2 leaves the acknowledgement's form to the sender: a received message is
+ * acknowledged by a standalone ACK (explicit ACK message, or ZLB) or by the Nr of the next message
+ * the sender has to send anyway (piggybacked). Whether the ACK went out alone before that message
+ * depends on when the two messages it answers arrived (the harness's scheduling), not on the
+ * device. So a standalone ACK/ZLB is dropped when the next non-ACK message of the same sender to
+ * the same peer acknowledges at least as much (its Nr is not lower): then both traces reduce to
+ * that message. A standalone ACK with nothing after it (the last of an exchange) stays and is
+ * judged exactly (label ACK or ZLB per the profile's ack style, and its Nr).
+ */
+export const PIGGYBACKED_ACKS: TraceFilter = {
+  name: 'acknowledgement piggybacked on the next message',
+  why: 'RFC 3931 §4.2: a message may be acknowledged by a standalone ACK/ZLB or by the Nr of the next message its receiver sends; a standalone ACK/ZLB whose Nr the next non-ACK message of the same sender to the same peer also carries is dropped (the last ACK of an exchange, with nothing after it, is judged exactly, its form ACK or ZLB included)',
+  drops: (e, _kept, later) => {
+    if (e.source !== 'control' || !ACK_ONLY.has(e.label)) return false;
+    const next = later.find((x) => x.source === 'control' && x.at === e.at && actorOf(x) === actorOf(e) && !ACK_ONLY.has(x.label) && x.label !== 'undecodable');
+    return next !== undefined && Number(field(next, 'Nr')) >= Number(field(e, 'Nr'));
+  },
+};

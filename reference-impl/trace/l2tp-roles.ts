@@ -33,8 +33,19 @@ const CHOSEN: readonly ChosenField[] = [
 const fieldRules = (by: 'device' | 'harness'): FieldRoleRule[] =>
   CHOSEN.map((c) => ({ name: `${c.field} (${by} sent)`, role: c[by], source: 'control', by, field: c.field, ...(c.keep ? { keep: c.keep } : {}), why: c.why }));
 
+/**
+ * A message the harness broke on purpose (a misbehaving peer: wrong version, no L bit, a malformed
+ * AVP) cannot be decoded, so its random choices (CCID, Tie Breaker, ...) stay inside raw octets no
+ * field rule can reach. Its `error` field still says exactly what was broken; the octets are the
+ * harness's own stimulus, named by role. A device's undecodable message keeps its octets exact.
+ */
+const BROKEN_BY_HARNESS: FieldRoleRule = {
+  name: 'octets of a message the harness broke (harness sent)', role: 'peer-octets', source: 'control', by: 'harness', field: 'octets',
+  why: 'a message a misbehaving peer broke on purpose carries its random choices in octets the codec cannot decode; its error field says what was broken',
+};
+
 export const L2TP_ROLE_RULES: RoleRules = {
-  fields: [...fieldRules('device'), ...fieldRules('harness')],
+  fields: [...fieldRules('device'), ...fieldRules('harness'), BROKEN_BY_HARNESS],
   texts: [
     { name: 'tunnel id in a syslog line', role: 'ccid', source: 'syslog', pattern: /\btunnel (\d+)\b/g, why: 'catalogue lines name the logger\'s own CCID' },
     { name: 'session id in a syslog line', role: 'sid', source: 'syslog', pattern: /\bsession (\d+)\b/g, why: 'catalogue lines name the logger\'s own Session ID' },

@@ -67,10 +67,13 @@ export function predictControlTrace(i: ControlPredictionInput): TraceEvent[] {
   const byHost = new Map(i.peers.map((p) => [p.local.host, p]));
   const sim = new Simulation(PREDICTION_SEED);
   sim.addNode(device, new L2tpNode({ tunnels: deviceTunnels(i.config, i.model), random: random.fork(), profile: i.profile }));
+  const simPeers = new Map<string, SimulatedPeer>();
   for (const p of i.peers) {
     const start = i.steps.find(({ step }) => step.kind === 'peerStart' && step.peer === p.local.host)?.step;
     const started = start?.kind === 'peerStart' ? start : undefined;
-    sim.addNode(p.local.host, new SimulatedPeer(p, device, started?.misbehaviours ?? [], random.fork().nextU32(), started?.controlHooks));
+    const node = new SimulatedPeer(p, device, started?.misbehaviours ?? [], random.fork().nextU32(), started?.controlHooks);
+    simPeers.set(p.local.host, node);
+    sim.addNode(p.local.host, node);
     sim.link(device, p.local.host, LOOPBACK);
   }
   const service = l2tpService(parseConfig(i.config));
@@ -99,6 +102,11 @@ export function predictControlTrace(i: ControlPredictionInput): TraceEvent[] {
         if (m) sim.at(t, device, { kind: m[1] === 'connect' ? 'connect' : 'disconnect', tunnel: Number(m[2]) });
         break;
       }
+      case 'peerClose': {
+        const node = simPeers.get(step.peer);
+        if (node) node.closedAtMs = t;
+        break;
+      }
       case 'peerConnect':
       case 'peerDisconnect':
         sim.at(t, step.peer, { kind: step.kind === 'peerConnect' ? 'connect' : 'disconnect', tunnel: byHost.get(step.peer)?.tunnel ?? 1 });
@@ -114,6 +122,8 @@ export function predictControlTrace(i: ControlPredictionInput): TraceEvent[] {
       if (e.wire !== 'delivered' || !isControl(bytes)) continue;
       const toPeer = from === device;
       const p = byHost.get(toPeer ? e.node : from);
+      // a closed peer's socket records nothing more (what the device still sends it is lost)
+      if (toPeer && e.t >= (simPeers.get(e.node)?.closedAtMs ?? Infinity)) continue;
       if (p) events.push(controlEvent(bytes, e.t, i.nameOf(p.local.host), p.settings.auth.enabled ? p.settings.auth.password : undefined, toPeer ? 'device' : 'harness'));
     } else if (e.node === device && e.action.kind === 'syslog' && sw[e.action.level]) {
       events.push(syslogEvent(SEVERITY_OF_LEVEL[e.action.level], e.action.text, e.t));

@@ -14,7 +14,7 @@ import { L2TP_ROLE_RULES } from '../../reference-impl/trace/l2tp-roles.ts';
 import { formatEvent, type TraceEvent } from '../../reference-impl/trace/trace-event.ts';
 import { timingTolerance, type TimingTolerance, type ToleranceInputs } from '../../reference-impl/trace/tolerance.ts';
 import type { TraceFilter } from '../../reference-impl/trace/filters.ts';
-import { RETRANSMITTED_COPIES } from '../../reference-impl/trace/l2tp-filters.ts';
+import { PIGGYBACKED_ACKS, RETRANSMITTED_COPIES } from '../../reference-impl/trace/l2tp-filters.ts';
 import { traceVerdict, type TraceVerdict, type VerdictInputs } from '../../reference-impl/trace/verdict.ts';
 import { verdictLine } from '../../reference-impl/trace/render.ts';
 import { projectName } from './devices.ts';
@@ -44,7 +44,7 @@ export const PHYSICAL_TIMER_GRANULARITY_MS = 1000;
 export const TRACE_DIR_ENV = 'L2TPV3_TRACE_DIR';
 
 /** Filters of the control-plane verdict: the events of this area the test does not own. */
-export const CONTROL_TRACE_FILTERS: readonly TraceFilter[] = [RETRANSMITTED_COPIES];
+export const CONTROL_TRACE_FILTERS: readonly TraceFilter[] = [RETRANSMITTED_COPIES, PIGGYBACKED_ACKS];
 
 export function controlTolerance(lab: DeviceLab): ToleranceInputs {
   return { timeScale: lab.timeScale, jitterRealMs: HARNESS_JITTER_REAL_MS, granularityMs: lab.physical ? PHYSICAL_TIMER_GRANULARITY_MS : 0 };
@@ -110,10 +110,17 @@ export class TracedLab {
   async peer(address: string, o: Partial<PeerTunnelOptions> & Pick<PeerTunnelOptions, 'role'>, misbehaviours: readonly string[] = []): Promise<PeerTunnel> {
     const host = this.lab.peerAddress(address);
     this.logical.set(host, address);
-    const step = this.stimulus.record({ kind: 'peerStart', peer: host, role: o.role, misbehaviours: [...misbehaviours] } as Extract<StimulusStep, { kind: 'peerStart' }>);
     const p = await this.lab.peer(address, o, [...misbehaviours]);
-    step.controlHooks = p.outgoingHooks.length + p.incomingHooks.length;
+    // Recorded once started: an initiator's SCCRQ has just gone out (binding the socket may take
+    // a while under load, and concurrent peers' dials are placed by when they really went out).
+    this.stimulus.record({ kind: 'peerStart', peer: host, role: o.role, misbehaviours: [...misbehaviours], controlHooks: p.outgoingHooks.length + p.incomingHooks.length });
     return p;
+  }
+
+  /** Closes the peer's socket silently (a power cut; a misbehaving peer stops retransmitting). */
+  async closePeer(p: PeerTunnel): Promise<void> {
+    this.stimulus.record({ kind: 'peerClose', peer: p.local.host });
+    await p.close({ silent: true });
   }
 
   disconnect(p: PeerTunnel): void {
