@@ -80,3 +80,12 @@ test('IPsec usage errors: a key on the command line, an unset variable, identiti
     expect(r.out + r.err).not.toContain(PSK);
   }
 });
+
+test('--list-misbehaviours names every IKE/ESP misbehaviour, marked (IPsec), with its parameter default', async () => {
+  const r = await runCli(['--list-misbehaviours']);
+  expect(r.code).toBe(0);
+  const ipsecLines = r.out.split('\n').filter((l) => l.includes(': (IPsec) '));
+  expect(ipsecLines.map((l) => l.slice(0, l.indexOf(': (IPsec) '))).sort()).toEqual(
+    ['dpd-silent', 'esp-bad-icv[=data]', 'esp-replay[=data]', 'ike-delete[=2]', 'ike-proposal[=phase1]', 'ike-wrong-id[=fqdn:not-the-configured-name.invalid]', 'ike-wrong-psk'],
+  );
+});
