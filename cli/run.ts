@@ -7,7 +7,7 @@
 // path), 130 interrupted (SIGINT: Playwright's group stopped, the results so far kept and reported).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { invoke, PROGRAM, type CommandDef, type FlagDef, type ParsedCommand } from './command-table.ts';
 import { EXIT, HarnessError, UsageError } from './exit-codes.ts';
 import { findModel, resolveModel } from './model-names.ts';
@@ -20,6 +20,7 @@ import { exitCodeFor, renderTerminalSummary } from '../reports/matrix/write-term
 import { DEFECT_NAMES } from '../reference-impl/router/defects.ts';
 import { LabSelectionError, projectName, selectDevices, type LabSelection } from '../suites/support/devices.ts';
 import { DEFAULT_GENERATED_RUNS, GENERATED_ENV } from '../suites/support/generated-env.ts';
+import { DEFAULT_TIME_SCALE, suiteWorkers } from '../suites/support/run-settings.ts';
 import { harnessBinds, JOURNAL_DIR, preflightDevice } from '../suites/support/physical-device.ts';
 import { preflightLines, runPreflight, type PreflightReport } from '../drivers/preflight/preflight.ts';
 import { identityProperties, RUN_IDENTITY_ENV, type RunIdentity } from '../reports/matrix/run-identity.ts';
@@ -135,6 +136,7 @@ async function writeReports(
 
 async function runHandler(args: ParsedCommand): Promise<number> {
   const started = Date.now();
+  const loadAtStart = loadavg()[0];
   // 1. Every input is checked before anything on disk changes (issue 17 point 1).
   const selection = selectionOf(args);
   const shard = parseShard(args.string('shard'));
@@ -164,11 +166,13 @@ async function runHandler(args: ParsedCommand): Promise<number> {
   }
   say(`${PROGRAM} run ${runId}: ${devices.length} device(s): ${devices.map(projectName).join(', ')}` +
     (selection.defects?.length ? ` [defects: ${selection.defects.join(', ')}]` : '') + (args.string('grep') ? ` [grep ${args.string('grep')}]` : ''));
+  const suitesStarted = Date.now();
   const suites = await runSuites({
     selection, paths, shard, grep: args.string('grep'), timeScale: args.number('time-scale'), workers: args.int('workers'), retries: args.int('retries'),
     display: args.string('display') as 'list' | 'line' | 'dot' | undefined, childStdout: json ? 'stderr' : 'stdout',
     env: { ...generatedEnv(args), [RUN_IDENTITY_ENV]: JSON.stringify(identity) },
   });
+  const suitesS = (Date.now() - suitesStarted) / 1000;
   const interrupted = suites.interruptedBy !== undefined;
   if (!existsSync(paths.playwrightJson)) {
     process.stderr.write(`${PROGRAM} run: the suites wrote no results (${paths.playwrightJson}); playwright exited ${suites.code}\n`);
@@ -193,11 +197,15 @@ async function runHandler(args: ParsedCommand): Promise<number> {
   // A failing test outside the matrix (or a crash) still fails the run; an interruption says so first.
   const code = interrupted ? EXIT.interrupted : matrixCode !== 0 ? matrixCode : suites.code === 0 ? EXIT.ok : EXIT.failures;
   const wallTimeS = Number(((Date.now() - started) / 1000).toFixed(1));
+  const [workers, timeScale] = [suiteWorkers(devices, args.int('workers')), args.number('time-scale') ?? DEFAULT_TIME_SCALE];
   if (json) {
-    process.stdout.write(JSON.stringify({ runId, exitCode: code, interrupted, devices: devices.map(projectName), identity, summary: w.matrix.summary, comparison: w.comparison, files, wallTimeS }, null, 2) + '\n');
+    const benchmark = { wallTimeS, suitesS: Number(suitesS.toFixed(1)), workers, timeScale, loadAverage1m: [loadAtStart, loadavg()[0]] };
+    process.stdout.write(JSON.stringify({ runId, exitCode: code, interrupted, devices: devices.map(projectName), identity, summary: w.matrix.summary, comparison: w.comparison, files, wallTimeS, benchmark }, null, 2) + '\n');
   } else {
     process.stdout.write('\n' + renderTerminalSummary(w.matrix, w.comparison, files));
-    say(`wall time: ${wallTimeS.toFixed(1)} s`);
+    // the run's benchmark figure (issue 13: the default run within 180 s on a 2-core machine), with what it depends on
+    say(`wall time: ${wallTimeS.toFixed(1)} s (suites ${suitesS.toFixed(1)} s; ${workers} workers, time scale ${timeScale}; ` +
+      `1-min load average ${loadAtStart.toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at end)`);
   }
   if (interrupted) process.stderr.write(`${PROGRAM} run: interrupted by ${suites.interruptedBy}; the results of the tests that ran are kept in ${paths.outDir} (not added to the history)\n`);
   return code;

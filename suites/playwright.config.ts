@@ -8,12 +8,13 @@ import { conformanceReporters, reportPaths } from '../reports/allure/reporter-co
 import { LAB_ENV, projectName, selectDevices, selectionFromEnv } from './support/devices.ts';
 import type { SuiteTestFixtures, SuiteWorkerFixtures } from './fixtures.ts';
 import { DEFECT_SYMPTOM_TAGS, MUTATION_ENV, mutantProjectName, tagsGrep } from './support/mutants.ts';
+import { DEFAULT_TIME_SCALE, suiteWorkers } from './support/run-settings.ts';
 
 const selection = selectionFromEnv();
 const devices = selectDevices(selection);
 const outDir = process.env[LAB_ENV.outDir];
 const display = (process.env[LAB_ENV.display] as 'list' | 'line' | 'dot' | undefined) ?? 'list';
-const timeScale = Number(process.env[LAB_ENV.timeScale] ?? '10');
+const timeScale = Number(process.env[LAB_ENV.timeScale] ?? String(DEFAULT_TIME_SCALE));
 // A mutation run (`l2tpv3-conformance mutation`): a baseline project per device plus one project
 // per device and defect (suites/support/mutants.ts).
 const mutants = (process.env[MUTATION_ENV.defects] ?? '').split(',').filter((d) => d !== '');
@@ -49,7 +50,7 @@ export default defineConfig<SuiteTestFixtures, SuiteWorkerFixtures>({
   timeout: 60_000,
   fullyParallel: true,
   // A lab with physical devices has one harness (its peer addresses and syslog port): one worker.
-  workers: devices.some((d) => d.kind === 'physical') ? 1 : process.env.L2TPV3_WORKERS ? Number(process.env.L2TPV3_WORKERS) : 2,
+  workers: suiteWorkers(devices, process.env.L2TPV3_WORKERS ? Number(process.env.L2TPV3_WORKERS) : undefined),
   retries: 0,
   reporter: outDir
     ? conformanceReporters(reportPaths(outDir), {

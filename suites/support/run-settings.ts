@@ -1,0 +1,17 @@
+// The suites' parallelism and time scale when the caller does not choose them: one place for
+// suites/playwright.config.ts (what runs) and `run` (what its benchmark line says ran).
+import type { SuiteDevice } from './devices.ts';
+
+/** Parallel Playwright workers of an emulated lab (`run --workers`, L2TPV3_WORKERS). */
+export const DEFAULT_SUITE_WORKERS = 2;
+/** Protocol timers run this many times faster on the emulated routers (`run --time-scale`). */
+export const DEFAULT_TIME_SCALE = 10;
+
+/**
+ * The workers a run uses: a lab with physical devices has one harness (its peer addresses and
+ * syslog port), so one worker; otherwise the requested number or the default.
+ */
+export function suiteWorkers(devices: readonly Pick<SuiteDevice, 'kind'>[], requested: number | undefined): number {
+  if (devices.some((d) => d.kind === 'physical')) return 1;
+  return requested ?? DEFAULT_SUITE_WORKERS;
+}
