@@ -5,6 +5,10 @@
 // as a kill) and one project per defect running the areas where the defect's symptom shows
 // (suites/support/mutants.ts; --all-tests: all). While it runs, a reporter
 // (suites/support/mutation-progress-reporter.ts) prints per defect: running, killed by which test, time.
+// By default the run has two parts (two Playwright invocations, merged into one kill table): RTX5000
+// with every defect it can show, and RTX1210 (the L2MS-manager combination RTX5000 lacks) with the
+// defects only such a device shows (mutants.ts L2MS_MANAGER_DEFECTS), within @l2ms. With --models,
+// every defect runs on the devices named.
 // Flags: MUTATION_COMMAND below. Exit 1 when a defect survives or the baseline fails, 2 on bad input
 // (checked before the output folder is touched; a folder the tool did not create is refused),
 // 3 harness error, 130 interrupted.
@@ -16,17 +20,22 @@ import { EXIT, UsageError } from './exit-codes.ts';
 import { claimOutputFolder, removeOwnOutputs, writeFailure } from './output-folder.ts';
 import { resolveModels, SHARED_FLAGS } from './run.ts';
 import { runSuites } from './suite-process.ts';
-import { reportPaths } from '../reports/allure/reporter-config.ts';
+import { reportPaths, type ReportPaths } from '../reports/allure/reporter-config.ts';
 import { DEFECT_NAMES } from '../reference-impl/router/defects.ts';
-import { selectDevices, LabSelectionError, type LabSelection } from '../suites/support/devices.ts';
-import { defectOfProject, MUTATION_ENV } from '../suites/support/mutants.ts';
+import { selectDevices, LabSelectionError } from '../suites/support/devices.ts';
+import { defectOfProject, L2MS_MANAGER_DEFECTS, L2MS_MANAGER_MUTATION_MODEL, MUTATION_ENV } from '../suites/support/mutants.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const PROGRESS_REPORTER = resolve(ROOT, 'suites/support/mutation-progress-reporter.ts');
 const DEFAULT_OUT = join(tmpdir(), 'l2tpv3-mutation');
 
-/** Default device: one model keeps a mutation run short; it must be able to show every defect. */
+/**
+ * Default device: one model keeps a mutation run short; it shows every defect but the L2MS-manager
+ * ones, which run on L2MS_MANAGER_MUTATION_MODEL (see mutationParts).
+ */
 export const MUTATION_DEFAULT_MODELS = ['RTX5000'];
+/** The grep of the default run's L2MS-manager part: where those defects show (mutants.ts). */
+const L2MS_MANAGER_GREP = '@l2ms';
 
 export const MUTATION_COMMAND: CommandDef = {
   name: 'mutation',
@@ -37,7 +46,7 @@ export const MUTATION_COMMAND: CommandDef = {
   flags: [
     { name: 'defects', type: 'string', multiple: true, list: true, valueName: 'a,b,...', choices: DEFECT_NAMES, choiceNoun: 'defect', help: 'only these defects (default: every defect)' },
     { name: 'sample', type: 'string', valueName: 'N', int: [1, DEFECT_NAMES.length], help: 'N defects spread evenly over the defect table (deterministic; excludes --defects)' },
-    { ...SHARED_FLAGS.models, default: MUTATION_DEFAULT_MODELS.join(','), help: 'devices of the default emulated lab to run (RTX5000 can show every defect: two or more tunnels, the policy-filter stage set, a revision below its oldest band)' },
+    { ...SHARED_FLAGS.models, help: `devices of the default emulated lab to run every chosen defect on (default: ${MUTATION_DEFAULT_MODELS.join(',')}, which shows every defect but the L2MS-manager ones, plus ${L2MS_MANAGER_MUTATION_MODEL} for those, within ${L2MS_MANAGER_GREP})` },
     SHARED_FLAGS.grep,
     { name: 'out', type: 'string', valueName: 'DIR', output: 'folder', default: DEFAULT_OUT, help: 'output folder of the Playwright JSON report' },
     SHARED_FLAGS.timeScale,
@@ -90,6 +99,31 @@ export function failedTests(resultsFile: string): string[] {
   return tallyResults(resultsFile).failed;
 }
 
+/** One Playwright invocation of a mutation run: devices, the defects each carries, its grep and outputs. */
+export interface MutationPart {
+  readonly models: readonly string[];
+  readonly defects: readonly string[];
+  readonly grep?: string;
+  readonly outDir: string;
+}
+
+/**
+ * The invocations of a run. --models given: one, every defect on those devices. Default: RTX5000 with
+ * every defect but the L2MS-manager ones, and (when any is chosen) L2MS_MANAGER_MUTATION_MODEL with
+ * those, within @l2ms unless --grep says otherwise (its baseline then runs @l2ms only), in a subfolder.
+ */
+export function mutationParts(defects: readonly string[], models: readonly string[], grep: string | undefined, outDir: string): MutationPart[] {
+  if (models.length > 0) return [{ models, defects, grep, outDir }];
+  const manager = defects.filter((d) => (L2MS_MANAGER_DEFECTS as readonly string[]).includes(d));
+  const rest = defects.filter((d) => !manager.includes(d));
+  return [
+    ...(rest.length > 0 ? [{ models: MUTATION_DEFAULT_MODELS, defects: rest, grep, outDir }] : []),
+    ...(manager.length > 0 ? [{ models: [L2MS_MANAGER_MUTATION_MODEL], defects: manager, grep: grep ?? L2MS_MANAGER_GREP, outDir: join(outDir, 'l2ms-manager') }] : []),
+  ];
+}
+
+const projectOf = (t: string) => t.slice(0, t.indexOf(' > '));
+
 async function mutationHandler(args: ParsedCommand): Promise<number> {
   const started = Date.now();
   // 1. Every input is checked before anything on disk changes (issue 17 point 1).
@@ -97,41 +131,63 @@ async function mutationHandler(args: ParsedCommand): Promise<number> {
   const sample = args.int('sample');
   if (named.length > 0 && sample !== undefined) throw new UsageError('--defects and --sample exclude each other');
   const defects = named.length > 0 ? named : sample !== undefined ? sampleDefects(DEFECT_NAMES, sample) : [...DEFECT_NAMES];
-  const models = resolveModels(args.strings('models'));
-  const selection: LabSelection = { models: models.length > 0 ? models : MUTATION_DEFAULT_MODELS };
-  try {
-    selectDevices(selection);
-  } catch (e) {
-    if (e instanceof LabSelectionError) throw new UsageError(e.message);
-    throw e;
+  const parts = mutationParts(defects, resolveModels(args.strings('models')), args.string('grep'), resolve(args.string('out') ?? DEFAULT_OUT));
+  for (const part of parts) {
+    try {
+      selectDevices({ models: [...part.models] });
+    } catch (e) {
+      if (e instanceof LabSelectionError) throw new UsageError(e.message);
+      throw e;
+    }
   }
   const baselineRepeat = args.bool('no-baseline') ? 0 : (args.int('baseline-repeat') ?? 1);
-  const paths = reportPaths(resolve(args.string('out') ?? DEFAULT_OUT));
-  // 2. Claim the folder; remove only this tool's outputs of the last mutation run.
-  claimOutputFolder(paths.outDir);
-  try {
-    removeOwnOutputs(paths.outDir, ['results.json', 'allure-results', 'junit.xml']);
-  } catch (e) {
-    throw writeFailure(paths.outDir, e);
+  // 2. Claim the folders; remove only this tool's outputs of the last mutation run.
+  const paths = parts.map((part) => reportPaths(part.outDir));
+  for (const p of paths) {
+    claimOutputFolder(p.outDir);
+    try {
+      removeOwnOutputs(p.outDir, ['results.json', 'allure-results', 'junit.xml']);
+    } catch (e) {
+      throw writeFailure(p.outDir, e);
+    }
   }
-  console.log(`${PROGRAM} mutation: ${defects.length} defect(s) on ${selectDevices(selection).length} device(s), baseline x${baselineRepeat}${args.bool('all-tests') ? ', every test per defect' : ''}`);
+  const devices = parts.reduce((n, part) => n + selectDevices({ models: [...part.models] }).length, 0);
+  console.log(`${PROGRAM} mutation: ${defects.length} defect(s) on ${devices} device(s), baseline x${baselineRepeat}${args.bool('all-tests') ? ', every test per defect' : ''}`);
+  const tally: TestTally = { failed: [], ran: new Map() };
+  let interruptedBy: string | undefined;
+  for (const [i, part] of parts.entries()) {
+    if (parts.length > 1) console.log(`part ${i + 1} of ${parts.length}: ${part.defects.length} defect(s) on ${part.models.join(',')}${part.grep ? ` (--grep ${part.grep})` : ''}`);
+    const run = await runPart(args, part, paths[i], baselineRepeat);
+    if (run.tally) {
+      tally.failed.push(...run.tally.failed);
+      for (const [p, n] of run.tally.ran) tally.ran.set(p, (tally.ran.get(p) ?? 0) + n);
+    }
+    interruptedBy = run.interruptedBy;
+    if (run.tally === undefined) return interruptedBy ? EXIT.interrupted : EXIT.harness;
+    if (interruptedBy) break;
+  }
+  return printKillTable(tally, defects, baselineRepeat, interruptedBy, started);
+}
+
+async function runPart(args: ParsedCommand, part: MutationPart, paths: ReportPaths, baselineRepeat: number): Promise<{ tally?: TestTally; interruptedBy?: string }> {
   const run = await runSuites({
-    selection, paths, grep: args.string('grep'), timeScale: args.number('time-scale'), workers: args.int('workers'),
+    selection: { models: [...part.models] }, paths, grep: part.grep, timeScale: args.number('time-scale'), workers: args.int('workers'),
     reporters: [PROGRESS_REPORTER, 'json'], childStdout: 'stdout',
     env: {
-      [MUTATION_ENV.defects]: defects.join(','),
+      [MUTATION_ENV.defects]: part.defects.join(','),
       [MUTATION_ENV.baselineRepeat]: String(baselineRepeat),
       [MUTATION_ENV.allTests]: args.bool('all-tests') ? '1' : '',
     },
   });
-  let tally: TestTally;
   try {
-    tally = tallyResults(paths.playwrightJson);
+    return { tally: tallyResults(paths.playwrightJson), interruptedBy: run.interruptedBy };
   } catch {
     console.error(`${PROGRAM} mutation: the suites wrote no results (${paths.playwrightJson}); playwright exited ${run.code}`);
-    return run.interruptedBy ? EXIT.interrupted : EXIT.harness;
+    return { interruptedBy: run.interruptedBy };
   }
-  const projectOf = (t: string) => t.slice(0, t.indexOf(' > '));
+}
+
+function printKillTable(tally: TestTally, defects: readonly string[], baselineRepeat: number, interruptedBy: string | undefined, started: number): number {
   if (baselineRepeat > 0) {
     const base = tally.failed.filter((t) => defectOfProject(projectOf(t)) === undefined);
     const ran = [...tally.ran].filter(([p]) => defectOfProject(p) === undefined).reduce((a, [, n]) => a + n, 0);
@@ -139,7 +195,7 @@ async function mutationHandler(args: ParsedCommand): Promise<number> {
     if (base.length > 0) {
       for (const t of base) console.log(`  ${t}`);
       console.error(`${PROGRAM} mutation: the suites fail without a defect; fix that first (a failure there is no kill)`);
-      return run.interruptedBy ? EXIT.interrupted : EXIT.failures;
+      return interruptedBy ? EXIT.interrupted : EXIT.failures;
     }
   }
   const rows = defects.map((d) => ({ defect: d, failed: tally.failed.filter((t) => defectOfProject(projectOf(t)) === d), ran: [...tally.ran].filter(([p]) => defectOfProject(p) === d).reduce((a, [, n]) => a + n, 0) }));
@@ -148,15 +204,15 @@ async function mutationHandler(args: ParsedCommand): Promise<number> {
   console.log(`${'defect'.padEnd(width)}  tests that failed`);
   console.log('-'.repeat(width + 20));
   for (const r of rows) {
-    const none = r.ran === 0 ? (run.interruptedBy ? 'not run (interrupted)' : 'NONE (survived: no test ran; widen --grep)') : 'NONE (survived)';
+    const none = r.ran === 0 ? (interruptedBy ? 'not run (interrupted)' : 'NONE (survived: no test ran; widen --grep)') : 'NONE (survived)';
     console.log(`${r.defect.padEnd(width)}  ${r.failed.length === 0 ? none : r.failed[0]}`);
     for (const t of r.failed.slice(1)) console.log(`${''.padEnd(width)}  ${t}`);
   }
   const survivors = rows.filter((r) => r.failed.length === 0).map((r) => r.defect);
   console.log(`\nkilled ${rows.length - survivors.length}/${rows.length}${survivors.length ? `; survived: ${survivors.join(', ')}` : ''}`);
   console.log(`wall time: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  if (run.interruptedBy) {
-    console.error(`${PROGRAM} mutation: interrupted by ${run.interruptedBy}; the table shows the defects run so far`);
+  if (interruptedBy) {
+    console.error(`${PROGRAM} mutation: interrupted by ${interruptedBy}; the table shows the defects run so far`);
     return EXIT.interrupted;
   }
   return survivors.length > 0 ? EXIT.failures : EXIT.ok;
