@@ -1,0 +1,5 @@
+// The IPv6 underlays L2TPv3 runs over on IPv6-only access services: IPv4-in-IPv6 (IPIP, RFC 2473)
+// and MAP-E (RFC 7597). Pure.
+export * from './map-e-rule.ts';
+export * from './ip-in-ipv6.ts';
+export * from './underlay-assumptions.ts';

@@ -1,0 +1,77 @@
+// IPv4 in IPv6 (RFC 2473), the encapsulation both underlays of the seed's "IPIP tunnelling and
+// map-e tunnel environments" use: `tunnel encapsulation ipip` with IPv6 endpoints, and MAP-E
+// (RFC 7597 §7: "IPv4-in-IPv6 encapsulation as in RFC 2473"). Builds and opens the outer header,
+// and predicts what the tunnel's MTU does to an inner packet. Pure.
+import { MAP_E_ASSUMPTION_DEFAULTS } from './underlay-assumptions.ts';
+import { formatIpv6Bytes, ipv6Bytes } from './map-e-rule.ts';
+
+/** IPv6 Next Header value of an encapsulated IPv4 packet (IANA protocol 4, "IPv4"). */
+export const NEXT_HEADER_IPV4 = 4;
+export const IPV6_HEADER_LENGTH = 40;
+
+export interface TunnelEnds {
+  readonly src: string;
+  readonly dst: string;
+  readonly hopLimit?: number;
+}
+
+/** The IPv6 packet carrying `inner` (an IPv4 packet) from `ends.src` to `ends.dst`. */
+export function encapsulateIpv4(ends: TunnelEnds, inner: Uint8Array): Uint8Array {
+  if (inner.length === 0 || inner[0] >> 4 !== 4) throw new Error('encapsulateIpv4: the inner packet is not IPv4');
+  if (inner.length > 0xffff) throw new Error(`encapsulateIpv4: inner packet of ${inner.length} octets does not fit an IPv6 payload length`);
+  const out = new Uint8Array(IPV6_HEADER_LENGTH + inner.length);
+  // RFC 2473 §6.5: the tunnel's traffic class comes from the entry point's configuration; RTX's is
+  // not documented, so the inner packet's DSCP is copied (the common choice); flow label 0.
+  const tos = inner[1];
+  out[0] = 0x60 | (tos >> 4);
+  out[1] = (tos & 0x0f) << 4;
+  out[4] = inner.length >> 8;
+  out[5] = inner.length & 0xff;
+  out[6] = NEXT_HEADER_IPV4;
+  out[7] = ends.hopLimit ?? MAP_E_ASSUMPTION_DEFAULTS.tunnelHopLimit;
+  out.set(ipv6Bytes(ends.src, 'tunnel source'), 8);
+  out.set(ipv6Bytes(ends.dst, 'tunnel destination'), 24);
+  out.set(inner, IPV6_HEADER_LENGTH);
+  return out;
+}
+
+export type DecapsulateResult =
+  | { ok: true; src: string; dst: string; inner: Uint8Array }
+  | { ok: false; offset: number; why: string };
+
+/** The IPv4 packet inside an IPv6 packet whose Next Header is 4 (no extension headers). */
+export function decapsulateIpv4(packet: Uint8Array): DecapsulateResult {
+  if (packet.length < IPV6_HEADER_LENGTH) return { ok: false, offset: 0, why: `IPv6 header cut short (${packet.length} of 40 octets)` };
+  if (packet[0] >> 4 !== 6) return { ok: false, offset: 0, why: `IP version ${packet[0] >> 4}, not 6` };
+  if (packet[6] !== NEXT_HEADER_IPV4) return { ok: false, offset: 6, why: `Next Header ${packet[6]}, not 4 (IPv4)` };
+  const plen = (packet[4] << 8) | packet[5];
+  if (IPV6_HEADER_LENGTH + plen > packet.length) return { ok: false, offset: 4, why: `payload length ${plen} with ${packet.length - IPV6_HEADER_LENGTH} octets present` };
+  const inner = packet.subarray(IPV6_HEADER_LENGTH, IPV6_HEADER_LENGTH + plen);
+  if (inner.length === 0 || inner[0] >> 4 !== 4) return { ok: false, offset: IPV6_HEADER_LENGTH, why: 'the encapsulated packet is not IPv4' };
+  return { ok: true, src: formatIpv6Bytes(packet.subarray(8, 24)), dst: formatIpv6Bytes(packet.subarray(24, 40)), inner };
+}
+
+/** RFC 2473 §6.7 tunnel MTU (ASSUMPTION ipip-tunnel-mtu: no encapsulation-limit option). */
+export function tunnelMtu(linkMtu: number): number {
+  return linkMtu - IPV6_HEADER_LENGTH;
+}
+
+/** What the tunnel entry point does with an IPv4 packet of `innerLength` octets. */
+export type TunnelEntryOutcome =
+  | { kind: 'sent'; outerLength: number }
+  /** Too big with DF set: ICMPv4 "fragmentation needed" with the tunnel MTU (RFC 2473 §7.2). */
+  | { kind: 'frag-needed'; mtu: number }
+  /** Too big, DF clear: the IPv4 packet is fragmented before encapsulation (RFC 2473 §7.2), into this many fragments. */
+  | { kind: 'fragmented'; fragments: number; fragmentLengths: number[] };
+
+export function tunnelEntry(innerLength: number, df: boolean, linkMtu: number, ipv4HeaderLength = 20): TunnelEntryOutcome {
+  const mtu = tunnelMtu(linkMtu);
+  if (innerLength <= mtu) return { kind: 'sent', outerLength: innerLength + IPV6_HEADER_LENGTH };
+  if (df) return { kind: 'frag-needed', mtu };
+  // RFC 791: every fragment but the last carries a multiple of 8 data octets.
+  const perFragment = Math.floor((mtu - ipv4HeaderLength) / 8) * 8;
+  const data = innerLength - ipv4HeaderLength;
+  const lengths: number[] = [];
+  for (let left = data; left > 0; left -= perFragment) lengths.push(ipv4HeaderLength + Math.min(perFragment, left));
+  return { kind: 'fragmented', fragments: lengths.length, fragmentLengths: lengths };
+}
