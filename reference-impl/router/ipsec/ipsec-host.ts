@@ -137,6 +137,12 @@ export class IpsecHost {
     return false;
   }
 
+  /** Whether L2TP to this peer would go into an SA now. */
+  hasSa(l2tpPeer: string): boolean {
+    const b = this.byPeer.get(l2tpPeer);
+    return b !== undefined && this.current.has(b.gateway);
+  }
+
   /** Whether tunnel N's IPsec SA is up (`show status tunnel`: connected follows the SA, facts §3.6). */
   tunnelUp(tunnel: number): boolean {
     const b = this.o.plan.tunnels.find((t) => t.tunnel === tunnel);

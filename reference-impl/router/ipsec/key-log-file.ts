@@ -9,11 +9,12 @@ export class KeyLogFile {
   private fd: number | undefined;
 
   /** Opens (creating 0600, or appending to) FILE; an error names the path only. */
-  constructor(readonly path: string) {
+  /** mode: 0600 always, but for the key-log-world-readable defect (ipsec-defects.ts). */
+  constructor(readonly path: string, mode = 0o600) {
     try {
-      this.fd = openSync(path, 'a', 0o600);
+      this.fd = openSync(path, 'a', mode);
       // an existing file keeps its mode on open: make it owner-only too
-      fchmodSync(this.fd, 0o600);
+      fchmodSync(this.fd, mode);
     } catch (e) {
       throw new Error(`cannot open --key-log ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
     }

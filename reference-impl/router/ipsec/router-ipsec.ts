@@ -8,6 +8,7 @@ import { IpsecHost, type IpsecSaStatus } from './ipsec-host.ts';
 import type { IpsecPlan } from './ipsec-plan.ts';
 import { IpsecSockets } from './ipsec-sockets.ts';
 import { KeyLogFile } from './key-log-file.ts';
+import type { IpsecDefectName } from '../ipsec-defects.ts';
 
 export interface RouterIpsecOptions {
   wan?: string[];
@@ -17,6 +18,8 @@ export interface RouterIpsecOptions {
   natTPort?: number;
   /** DNS for host names in `ipsec ike remote address` (tests: a fixed answer). */
   resolveName?: (name: string) => Promise<string>;
+  /** Injected defects (ipsec-defects.ts names; others are ignored here). */
+  defects?: readonly string[];
 }
 
 export type IpsecTransmission = { kind: 'udp'; src: { host: string; port: number }; dst: { host: string; port: number }; bytes: Uint8Array };
@@ -33,8 +36,15 @@ export class RouterIpsec {
   private planKey = '';
   private generation = 0;
   cleartextDropped = 0;
+  private readonly defects: ReadonlySet<string>;
 
-  constructor(private readonly opts: RouterIpsecOptions, private readonly time: TimeHost, private readonly seed: number, private readonly hooks: RouterIpsecHooks) {}
+  constructor(private readonly opts: RouterIpsecOptions, private readonly time: TimeHost, private readonly seed: number, private readonly hooks: RouterIpsecHooks) {
+    this.defects = new Set(opts.defects ?? []);
+  }
+
+  private has(d: IpsecDefectName): boolean {
+    return this.defects.has(d);
+  }
 
   /** The router's own address for IKE where the config names none: its first WAN address, as the config knows it. */
   ownAddress(): string {
@@ -48,7 +58,8 @@ export class RouterIpsec {
     this.planKey = keyOf(plan);
     if (plan.gateways.length === 0) return;
     for (const s of plan.skipped) this.hooks.log('DEBUG', `[IKE] gateway ${s.gateway} not used: ${s.reason}`);
-    if (this.opts.keyLog && !this.keyLog) this.keyLog = new KeyLogFile(this.opts.keyLog);
+    // defect key-log-world-readable: the file is created 0644
+    if (this.opts.keyLog && !this.keyLog) this.keyLog = new KeyLogFile(this.opts.keyLog, this.has('key-log-world-readable') ? 0o644 : 0o600);
     const v6 = plan.gateways.some((g) => g.remote.includes(':'));
     const sockets = new IpsecSockets({ bind: this.opts.wan ?? (v6 ? ['0.0.0.0', '::'] : ['0.0.0.0']), underlay: this.opts.underlay ?? new Map(), ikePort: this.opts.ikePort, natTPort: this.opts.natTPort });
     const host = new IpsecHost({
@@ -56,10 +67,15 @@ export class RouterIpsec {
       sockets,
       time: this.time,
       seed: (this.seed ^ 0x1ce5eed) + this.generation++,
-      antiReplay: true,
+      // defect esp-replay-not-checked: no anti-replay window
+      antiReplay: !this.has('esp-replay-not-checked'),
       resolveName: this.opts.resolveName,
       keyLog: this.keyLog && ((e) => this.keyLog?.write(e)),
-      log: (level, text) => this.hooks.log(level, text),
+      log: (level, text) => {
+        // defect ike-respond-ipsec-log-missing: the quick-mode responder's line is not logged
+        if (this.has('ike-respond-ipsec-log-missing') && text.startsWith('[IKE] respond IPsec phase')) return;
+        this.hooks.log(level, text);
+      },
       deliver: (peer, bytes) => this.hooks.deliver(peer, bytes),
       onSend: (localPort, dst, bytes) => {
         const src = sockets.localOf(localPort, dst.host) ?? { host: '0.0.0.0', port: 0 };
@@ -95,13 +111,16 @@ export class RouterIpsec {
   /** Sends L2TP to an IPsec tunnel's peer inside ESP; false when `to` is not one (plain UDP then). */
   send(to: string, bytes: Uint8Array): boolean {
     if (!this.host?.owns(to)) return false;
+    // defect ipsec-l2tp-before-sa: without an SA the message goes out in cleartext
+    if (this.has('ipsec-l2tp-before-sa') && !this.host.hasSa(to)) return false;
     this.host.send(to, bytes);
     return true;
   }
 
   /** Cleartext L2TP from an IPsec tunnel's peer: counted and dropped. */
   dropsCleartext(from: string): boolean {
-    if (!this.host?.isIpsecPeer(from)) return false;
+    // defect ipsec-cleartext-accepted: cleartext from the IPsec peer is processed
+    if (!this.host?.isIpsecPeer(from) || this.has('ipsec-cleartext-accepted')) return false;
     this.cleartextDropped++;
     return true;
   }

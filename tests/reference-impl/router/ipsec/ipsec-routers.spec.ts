@@ -204,6 +204,29 @@ test.describe('L2TPv3/IPsec between two emulated routers', () => {
     });
   });
 
+  test('a replayed ESP packet is dropped (anti-replay window, RFC 4303 §3.4.3): its frame comes out once', async () => {
+    await withPair(startIpsecPair({ configA: ex('ex4-ipsec-fixed-fixed', 'rt1'), configB: ex('ex4-ipsec-fixed-fixed', 'rt2'), timeScale: 10 }), async (p) => {
+      await waitFor(() => both(p), 15_000, 'the pseudowire');
+      const f = frame('ff:ff:ff:ff:ff:ff', '02:00:00:00:01:11', 'replay-me');
+      const sentBefore = p.a.sent.length;
+      p.a.lan.send(f);
+      await p.b.lan.next(hasMarker('replay-me'));
+      // the ESP datagram that carried it: the largest a sent to 4500 since
+      const esp = p.a.sent.slice(sentBefore).filter((t) => t.kind === 'udp' && t.dst.port === 4500).sort((x, y) => (y.kind === 'udp' ? y.bytes.length : 0) - (x.kind === 'udp' ? x.bytes.length : 0))[0];
+      expect(esp?.kind).toBe('udp');
+      if (esp?.kind !== 'udp') return;
+      const s = dgram.createSocket('udp4');
+      await new Promise<void>((r) => s.bind(0, p.wire.a, () => r()));
+      try {
+        s.send(esp.bytes, 4500, p.wire.b);
+        await waitFor(() => logTexts(p.b).some((l) => /^\[IKE\] message from 198\.51\.100\.1 dropped: ESP replayed$/.test(l)), 5000, 'the replay dropped');
+      } finally {
+        s.close();
+      }
+      expect(p.b.lan.frames.filter(hasMarker('replay-me'))).toHaveLength(1);
+    });
+  });
+
   test('cleartext L2TPv3 from the IPsec peer\'s address is dropped, the pseudowire stays', async () => {
     await withPair(startIpsecPair({ configA: ex('ex4-ipsec-fixed-fixed', 'rt1'), configB: ex('ex4-ipsec-fixed-fixed', 'rt2'), timeScale: 10 }), async (p) => {
       await waitFor(() => both(p), 15_000, 'the pseudowire');
