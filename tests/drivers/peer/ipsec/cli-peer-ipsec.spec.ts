@@ -12,7 +12,7 @@ import { IpsecTransport } from '../../../../drivers/peer/ipsec/ipsec-transport.t
 import { PeerTunnel } from '../../../../drivers/peer/peer-tunnel.ts';
 import { parseKeyLog, tsharkKeyOptions } from '../../../../reference-impl/ipsec/key-log.ts';
 import { tsharkFields, tsharkMissing } from '../../../support/tshark.ts';
-import { PSK } from './pair.ts';
+import { PSK, scratchFile } from './pair.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
 
@@ -37,10 +37,11 @@ test('peer --connect over IPsec: phase 1, SA, session up; pcap and 0600 key log 
   const far = new PeerTunnel({ local: { host: `${net}.2`, port: 1701 }, device: { host: `${net}.1`, port: 1701 }, role: 'responder', endId: 'cli-ipsec', transport: responder });
   await far.start();
   try {
-    const pcap = test.info().outputPath('cli-ipsec.pcap');
-    const keys = test.info().outputPath('cli-ipsec.keys');
+    const pcap = scratchFile('cli-ipsec.pcap');
+    const keys = scratchFile('cli-ipsec.keys');
     const r = await runCli(['--connect', `${net}.2`, '--local', `${net}.1`, '--ipsec-psk-env', 'PEER_TEST_PSK', '--end-id', 'cli-ipsec', '--duration', '3', '--pcap', pcap, '--key-log', keys], { PEER_TEST_PSK: PSK });
     await test.info().attach('peer-stdout.txt', { body: r.out, contentType: 'text/plain' });
+    await test.info().attach('cli-ipsec.pcap', { body: readFileSync(pcap), contentType: 'application/vnd.tcpdump.pcap' }).catch(() => undefined);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/over IPsec \(IKEv1 main mode, initiator, ESP in UDP 4500, keys to /);

@@ -3,6 +3,9 @@
 // answers. Everything either sends goes into A's or B's Conversation; A's key log stays in memory.
 import type { TestInfo } from '@playwright/test';
 import { randomInt } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Conversation } from '../../../../drivers/peer/conversation.ts';
 import { MemoryKeyLog } from '../../../../drivers/peer/ipsec/key-log-file.ts';
 import { IpsecTransport } from '../../../../drivers/peer/ipsec/ipsec-transport.ts';
@@ -10,6 +13,21 @@ import type { PeerIpsecOptions } from '../../../../drivers/peer/ipsec/peer-ipsec
 import { misbehave } from '../../../../drivers/peer/misbehaviours.ts';
 import { PeerTunnel } from '../../../../drivers/peer/peer-tunnel.ts';
 import { writeKeyLog } from '../../../../reference-impl/ipsec/key-log.ts';
+
+let scratch: string | undefined;
+/**
+ * A file path in this process's own temporary folder: test-results/ is shared by every helper's
+ * Playwright run in this checkout and is emptied when one starts, so files a test reads back
+ * (pcaps for tshark, key logs) live here and reach the report as attachment bodies.
+ */
+export function scratchFile(name: string): string {
+  if (scratch === undefined) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'peer-ipsec-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    scratch = dir;
+  }
+  return path.join(scratch, `${randomInt(1e9)}-${name}`);
+}
 
 /** A throwaway key for these tests only (never printed; the tests check it appears nowhere). */
 export const PSK = 'peer-ipsec-test-psk-41c9';
@@ -73,9 +91,7 @@ export class Pair {
     await this.a.peer.close({ silent: true });
     await this.b.peer.close({ silent: true });
     if (!info) return;
-    const pcap = info.outputPath('peer-a.pcap');
-    this.a.conversation.writePcap(pcap);
-    await info.attach('peer-a.pcap', { path: pcap, contentType: 'application/vnd.tcpdump.pcap' });
+    await info.attach('peer-a.pcap', { body: Buffer.from(this.a.conversation.toPcap()), contentType: 'application/vnd.tcpdump.pcap' });
     await info.attach('peer-a.keys', { body: writeKeyLog(this.a.keyLog.entries), contentType: 'text/plain' });
   }
 }

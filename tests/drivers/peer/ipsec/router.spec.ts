@@ -18,6 +18,7 @@ import { tsharkFields, tsharkMissing } from '../../../support/tshark.ts';
 import { RouterProcess } from '../helpers/router-process.ts';
 import { SyslogListener } from '../helpers/syslog-listener.ts';
 import { TrafficHost } from '../helpers/traffic.ts';
+import { scratchFile } from './pair.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
 const seed = (example: string, router: string) => readFileSync(path.join(ROOT, 'topologies/seed/configs', example, `${router}.conf`), 'utf8');
@@ -104,9 +105,9 @@ test.describe('peer over IPsec against the emulated router (seed example 4, main
       expect(Buffer.from(got).equals(Buffer.from(frame))).toBe(true);
       expect(b.ipsec.events.filter((e) => e.kind === 'espDropped' || e.kind === 'error')).toEqual([]);
       test.skip(tsharkMissing() !== null, tsharkMissing() ?? '');
-      const file = test.info().outputPath('peer-router.pcap');
+      const file = scratchFile('peer-router.pcap');
       b.conversation.writePcap(file);
-      await test.info().attach('peer-router.pcap', { path: file, contentType: 'application/vnd.tcpdump.pcap' });
+      await test.info().attach('peer-router.pcap', { body: readFileSync(file), contentType: 'application/vnd.tcpdump.pcap' });
       const decrypted = [...tsharkFields(file, ['l2tp.avp.type'], { prefs: tsharkKeyOptions(b.keyLog.entries) }).values()];
       expect(decrypted.filter((f) => f.has('l2tp.avp.type')).length).toBeGreaterThanOrEqual(4);
       expect(readFileSync(file).includes(Buffer.from(RT1.psk))).toBe(false);

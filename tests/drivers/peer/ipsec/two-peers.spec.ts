@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { ID_TYPE } from '../../../../reference-impl/ipsec/isakmp/constants.ts';
 import { tsharkKeyOptions } from '../../../../reference-impl/ipsec/key-log.ts';
 import { tsharkFields, tsharkMissing } from '../../../support/tshark.ts';
-import { Pair, PSK } from './pair.ts';
+import { Pair, PSK, scratchFile } from './pair.ts';
 
 const FRAME = Uint8Array.from([...Array(6).fill(0xff), 2, 0, 0, 0, 0x51, 1, 0x08, 0x06, ...Array(46).fill(0x5a)]);
 
@@ -55,7 +55,7 @@ test('the capture decrypts with the key log into L2TPv3 (and not without it); th
     a.peer.sendFrame(FRAME);
     await b.peer.waitFor((e) => (e.kind === 'frame' ? true : undefined), 5000, 'the frame');
     await a.peer.close();
-    const file = test.info().outputPath('decrypt.pcap');
+    const file = scratchFile('decrypt.pcap');
     a.conversation.writePcap(file);
     const fields = ['isakmp.exchangetype', 'esp.spi', 'l2tp.ccid', 'l2tp.avp.type', 'l2tp.sid', 'eth.src'];
     const clear = [...tsharkFields(file, fields).values()];
