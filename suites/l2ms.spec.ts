@@ -13,6 +13,7 @@ import { buildEthernetFrame } from '../reference-impl/capture/ip.ts';
 import type { Capabilities } from '../reference-impl/platform/index.ts';
 import type { DeviceLab } from './support/device-lab.ts';
 import { l2msDisableLines } from './support/l2ms-lab.ts';
+import { cliLoginLines } from './support/router-cli.ts';
 import { L2msPrediction, L2msSteps } from './support/l2ms-steps.ts';
 import { observedErrors, predictConfig } from './support/oracle-config.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -68,6 +69,19 @@ async function expectRefusal(lab: DeviceLab, predicted: readonly string[]): Prom
   expect(same, 'refused with the error lines the oracle predicts').toBe(true);
 }
 
+/** `show config` lists the config's L2MS lines (CR ch.48), as entered: the running config shows what is in effect. */
+async function l2msLinesShown(lab: DeviceLab): Promise<boolean> {
+  const l2ms = (text: string) => text.split('\n').map((l) => l.trim()).filter((l) => /^switch control /.test(l));
+  const cli = await lab.adminCli();
+  let shown: string;
+  try {
+    shown = await cli.showConfig();
+  } finally {
+    await cli.close();
+  }
+  return attachOracleComparison({ what: 'L2MS lines of show config', predicted: l2ms(lab.config), observed: l2ms(shown) });
+}
+
 test.describe('L2TPv3 and L2MS', { tag: '@l2ms' }, () => {
   test('L2MS disabled on the endpoint: L2MS frames (untagged and 802.1Q-tagged) cross the pseudowire unchanged, both ways', async ({ openLab, feature, device, caps }) => {
     await feature('l2ms-manager', { arrangement: 'pass-through' });
@@ -91,7 +105,7 @@ test.describe('L2TPv3 and L2MS', { tag: '@l2ms' }, () => {
   test('the endpoint as L2MS manager: accepted where the table documents the combination, refused as the oracle says elsewhere', async ({ openLab, feature, device, caps }) => {
     const documented = await feature('l2ms-manager', { arrangement: 'manager-on-endpoint' });
     // CR §48.1.1: the mode is manager unless configured otherwise; §48.1.2: L2MS runs where `use` is on
-    const lab = await openL2msLab(openLab, ['switch control use lan1 on']);
+    const lab = await openL2msLab(openLab, ['switch control use lan1 on', ...cliLoginLines()]);
     const predicted = predictConfig(lab.config, device.model, device.firmware);
     expect(predicted.response, 'the config oracle agrees with the platform matrix').toBe(documented === 'supported' ? 'accepted' : 'refused');
     if (predicted.response === 'refused') {
@@ -109,6 +123,7 @@ test.describe('L2TPv3 and L2MS', { tag: '@l2ms' }, () => {
     const worked = await expectTrace(s);
     await recordDeviceResponse('accepted', worked);
     expect(worked, 'the manager consumes the L2MS frames as the oracle predicts (none crosses the bridge)').toBe(true);
+    expect(await l2msLinesShown(lab), '`show config` lists the L2MS lines in effect').toBe(true);
   });
 
   test('an endpoint in agent mode answers the manager\'s discovery across the tunnel (where its firmware has agent mode)', async ({ openLab, feature, device, caps }) => {
