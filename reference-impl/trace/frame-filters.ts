@@ -63,11 +63,19 @@ export class MemberFilters {
     return this.ethernetBindings.length === 0 && this.ipBindings.length === 0 && this.inbound.size === 0;
   }
 
-  /** Whether a frame may take `path`, and what the filters on the way log. */
-  decide(path: FramePath, frame: Uint8Array): FilterOutcome {
+  /**
+   * Whether a frame may take `path`, and what the filters on the way log. `part`: the stages of the
+   * ingress member's `in` direction only, or every stage after them. A received frame meets its
+   * ingress filters once, whether it then goes to the device itself, to one member or is flooded to
+   * several; so the oracle asks `ingress` once per frame and `after-ingress` per destination.
+   */
+  decide(path: FramePath, frame: Uint8Array, part: 'all' | 'ingress' | 'after-ingress' = 'all'): FilterOutcome {
     if (this.empty) return ALLOWED;
+    const ingress = path.kind === 'from-router' ? undefined : path.ingress.name;
+    const isIngress = (r: StageRef) => r.interfaceName === ingress && r.direction === 'in';
+    const stages = pathStages(this.caps, path, this.profile).filter((r) => part === 'all' || (part === 'ingress') === isIngress(r));
     const logs: FilterLogLine[] = [];
-    const r = runPipeline(pathStages(this.caps, path, this.profile), (ref, f: Uint8Array) => this.stage(ref, f, logs), frame);
+    const r = runPipeline(stages, (ref, f: Uint8Array) => this.stage(ref, f, logs), frame);
     return { allowed: r.verdict === 'forwarded', logs };
   }
 

@@ -148,8 +148,18 @@ export class FrameOracle {
     const b = this.bridgeOf(member);
     if (!b) return;
     const { bridge, own } = b;
+    const port = this.port(member);
+    // The ingress member's `in` filters see the frame once, before the bridge (ASSUMPTION
+    // filter-before-learning: a frame they reject is not learned either; not documented).
+    const entry = this.filters.decide({ kind: 'to-router', ingress: port, bridge: bridge.name }, frame, 'ingress');
+    this.logs(t, entry.logs);
+    if (!entry.allowed) return;
+    // ASSUMPTION answer-before-learning: the device answers a frame before its bridge learns the
+    // frame's source, so a reply to a source not yet learned is flooded to every forwarding member,
+    // as the emulated router does (a bridge that learns first would answer through the ingress
+    // only; not documented: a hardware run decides).
     if (own && toDevice(frame, own)) {
-      const ok = this.filters.decide({ kind: 'to-router', ingress: this.port(member), bridge: bridge.name }, frame);
+      const ok = this.filters.decide({ kind: 'to-router', ingress: port, bridge: bridge.name }, frame, 'after-ingress');
       this.logs(t, ok.logs);
       if (ok.allowed) for (const r of deviceReplies(frame, own)) this.fromDevice(t, bridge, r);
       if (frame.subarray(0, 6).every((x, i) => x === Number.parseInt(own.mac.split(':')[i], 16))) return; // to the device: not bridged
@@ -158,8 +168,8 @@ export class FrameOracle {
     if (bridge.learning && hdr.ok && (frame[6] & 1) === 0) this.lastSeen.set([...frame.subarray(6, 12)].map((x) => x.toString(16).padStart(2, '0')).join(':'), t);
     const d = bridge.forward(frame, member, t);
     for (const e of d.egress) {
-      const path: FramePath = { kind: 'bridged', ingress: this.port(member), egress: this.port(e), bridge: bridge.name };
-      const f = this.filters.decide(path, frame);
+      const path: FramePath = { kind: 'bridged', ingress: port, egress: this.port(e), bridge: bridge.name };
+      const f = this.filters.decide(path, frame, 'after-ingress');
       this.logs(t, f.logs);
       if (f.allowed) this.emit(t, e, frame);
     }
