@@ -65,11 +65,34 @@ const isObservation = (key: string) => OBSERVATION_COMMANDS.some((id) => key.spl
 export interface PlanOptions {
   /** keys to set unless both sides show the same text in clear (a hidden secret may differ) */
   force?: Iterable<string>;
+  /**
+   * Step 1 of planChange: turn a running L2TP service off first and on last when other settings
+   * change (the suites' pushes: their predictions start from a device booting with the config).
+   */
+  restartService?: boolean;
 }
 
 /**
- * Commands that turn `current` into `desired`: observation settings first (OBSERVATION_COMMANDS),
- * then removals (last line first), then the other sets in desired order, credentials last.
+ * The command that makes the device act on its L2TP settings (CR §16.1, facts §16.1: `l2tp service
+ * on` opens UDP 1701 and waits; off closes it and disconnects every L2TP connection).
+ */
+export const SERVICE_COMMAND = 'l2tp service';
+export const SERVICE_OFF = 'l2tp service off';
+
+const isService = (key: string) => key.split('|')[1] === SERVICE_COMMAND;
+const serviceOn = (s: Setting | undefined): s is Setting => s !== undefined && /^l2tp service on\b/.test(s.text);
+
+/**
+ * Commands that turn `current` into `desired`, in this order:
+ * 1. with `restartService`, on a device whose L2TP service is on and stays on while other settings
+ *    change (a bench that already has `l2tp service on l2tpv3`), `l2tp service off` first: the device stops acting and
+ *    its `closed port` line goes where it logged before, so the change starts from the state a
+ *    device booting with the config is in (what the oracle predicts);
+ * 2. the observation settings (OBSERVATION_COMMANDS), so every line the device logs from here
+ *    reaches the harness;
+ * 3. removals (last line first), then the other sets in desired order;
+ * 4. `l2tp service on ...` (re-sent after step 1): the device acts on the whole new config at once;
+ * 5. credentials last.
  */
 export function planChange(current: readonly Setting[], desired: readonly Setting[], options: PlanOptions = {}): ChangePlan {
   const cur = byKey(current);
@@ -92,10 +115,18 @@ export function planChange(current: readonly Setting[], desired: readonly Settin
     commands.push({ kind: 'set', key: d.key, context: d.context, text: d.text, masked: d.masked });
   }
   const set = (c: PlannedCommand) => c.kind === 'set';
+  const plain = (c: PlannedCommand) => !isObservation(c.key) && !isCredential(c.key) && !isService(c.key);
+  const curService = [...cur.values()].find((x) => isService(x.key));
+  const wantService = [...want.values()].find((x) => isService(x.key));
+  const quiesce = options.restartService === true && serviceOn(curService) && serviceOn(wantService) && commands.some(plain);
+  if (quiesce && !commands.some((c) => isService(c.key))) commands.push({ kind: 'set', key: wantService.key, context: null, text: wantService.text, masked: wantService.masked });
   const ordered = [
+    ...(quiesce ? [{ kind: 'set' as const, key: curService.key, context: null, text: SERVICE_OFF, masked: SERVICE_OFF }] : []),
+    ...commands.filter((c) => !set(c) && isService(c.key)),
     ...commands.filter((c) => set(c) && isObservation(c.key)),
-    ...commands.filter((c) => !set(c)),
-    ...commands.filter((c) => set(c) && !isObservation(c.key) && !isCredential(c.key)),
+    ...commands.filter((c) => !set(c) && !isService(c.key)),
+    ...commands.filter((c) => set(c) && plain(c)),
+    ...commands.filter((c) => set(c) && isService(c.key)),
     ...commands.filter((c) => set(c) && isCredential(c.key)),
   ];
   return { commands: ordered, touched: [...new Set(ordered.map((c) => c.key))] };

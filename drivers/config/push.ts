@@ -22,6 +22,11 @@ export interface ConfigDevice {
   knownConfig?: string;
   /** where the harness reaches it (`host:port`): part of its identity, with model and serial (identity.ts) */
   address?: string;
+  /**
+   * Pushes restart a running L2TP service around the change (plan.ts restartService): the suites
+   * set it, so the device starts from the state their prediction assumes.
+   */
+  restartService?: boolean;
   /** the device's own log of every push, verify and restore (e.g. attached to the test), besides PushOptions.log; secrets masked */
   log?: (line: string) => void;
 }
@@ -203,7 +208,7 @@ export class ConfigPush {
       const known = device.knownConfig ? readConfig(device.knownConfig, `${device.name} knownConfig`).settings : [];
       const restorable = unmask(current, known);
       const desired = desiredConfig(current, lines, opts.mode ?? 'merge', `${device.name} push`);
-      const plan = planChange(current, desired.settings, { force: desired.explicit });
+      const plan = planChange(current, desired.settings, { force: desired.explicit, restartService: device.restartService });
       // refuse now, not at rollback time, if the snapshot could not be put back
       planChange(desired.settings, restorable, { force: plan.touched });
       const masked = plan.commands.map((c) => s.redactor.mask(c.masked));

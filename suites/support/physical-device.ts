@@ -70,7 +70,12 @@ export function physicalAdminCli(t: PhysicalTarget): Promise<CliSession> {
 }
 
 export function configDevice(t: PhysicalTarget): ConfigDevice {
-  return { name: t.name, session: () => sshCliSession(login(t)), address: `${t.ssh.host}:${t.ssh.port}`, log: (line) => logToTest(line, [t.password, t.adminPassword]) };
+  return {
+    name: t.name, session: () => sshCliSession(login(t)), address: `${t.ssh.host}:${t.ssh.port}`,
+    // a bench that already runs `l2tp service on`: off first, on last, as the oracle's prediction starts (issue 16)
+    restartService: true,
+    log: (line) => logToTest(line, [t.password, t.adminPassword]),
+  };
 }
 
 /** The attachment of each test that holds its device's push, verify and restore log. */

@@ -106,9 +106,12 @@ test('property: the planned commands, read back as commands in their contexts, t
   );
 });
 
-test('a bench already running `l2tp service on l2tpv3`: the harness\'s syslog settings are sent before any setting that makes the device dial or log', () => {
-  // issue 16: every tunnel line takes effect as it is sent on such a bench; the lab config lists
-  // its syslog lines last (as an RTX config does), so the plan must move them to the front
+test('a bench already running `l2tp service on l2tpv3`: the service off first, then the harness\'s syslog settings, the lab config, and the service on last', () => {
+  // issue 16: every tunnel line takes effect as it is sent on such a bench, and the lab config
+  // lists its syslog lines last (as an RTX config does). The suites' pushes (restartService) stop
+  // the service first (its `closed port` line goes to the bench's old collector), set the
+  // harness's syslog, then the config, and start the service last: the device starts as the
+  // oracle predicts a device booting with the config, and the harness sees all of it.
   const bench = readConfig(['ip lan1 address 192.168.50.1/24', 'syslog host 192.0.2.200', 'l2tp service on l2tpv3'].join('\n')).settings;
   const lab = [
     'bridge member bridge1 lan1 tunnel1',
@@ -125,10 +128,37 @@ test('a bench already running `l2tp service on l2tpv3`: the harness\'s syslog se
     'l2tp service on l2tpv3',
   ];
   const d = desiredConfig(bench, lab, 'merge', 'lab');
-  const texts = planChange(bench, d.settings, { force: d.explicit }).commands.map((c) => c.text);
+  const texts = planChange(bench, d.settings, { force: d.explicit, restartService: true }).commands.map((c) => c.text);
+  expect(texts[0]).toBe('l2tp service off');
+  expect(texts[texts.length - 1]).toBe('l2tp service on l2tpv3');
   const observation = ['syslog host 192.0.2.100:5514', 'syslog info on', 'syslog debug on', 'l2tp syslog on'];
   for (const o of observation) expect(texts, o).toContain(o);
   const lastObservation = Math.max(...observation.map((o) => texts.indexOf(o)));
   const firstAction = Math.min(...['l2tp always-on on', 'tunnel enable 1', 'tunnel endpoint address 192.0.2.1 192.0.2.100'].map((a) => texts.indexOf(a)));
   expect(lastObservation, texts.join(' / ')).toBeLessThan(firstAction);
+  // without restartService (a plain push) the service is left alone; syslog still goes first
+  const plain = planChange(bench, d.settings, { force: d.explicit }).commands.map((c) => c.text);
+  expect(plain).not.toContain('l2tp service off');
+  expect(plain.slice(0, observation.length).sort()).toEqual([...observation].sort());
+});
+
+test('property: with restartService the planned commands still turn the current config into the wanted one', () => {
+  const pool = [
+    ['1', 'l2tp hostname a'], ['2', 'l2tp hostname c'], ['-', 'syslog host 192.0.2.1'], ['-', 'l2tp service on'], ['-', 'l2tp service on l2tpv3'], ['1', 'l2tp syslog on'],
+  ] as const;
+  const text = (sel: readonly (readonly [string, string])[]) => sel.map(([t, l]) => (t === '-' ? `tunnel select none\n${l}` : `tunnel select ${t}\n ${l}`)).join('\n');
+  const pick = fc.subarray([...pool]);
+  fc.assert(
+    fc.property(pick, pick, (a, b) => {
+      const cur = readConfig(text(a)).settings;
+      const want = readConfig(text(b)).settings;
+      const state = new Map(cur.map((s) => [s.key, s.text]));
+      for (const c of planChange(cur, want, { restartService: true }).commands) {
+        const r = readConfig(`tunnel select ${c.context ?? 'none'}\n${c.text}\n`);
+        if (c.kind === 'remove') state.delete(r.removals[0].key);
+        else state.set(r.settings[0].key, r.settings[0].text);
+      }
+      expect(Object.fromEntries(state)).toEqual(Object.fromEntries(new Map(want.map((s) => [s.key, s.text]))));
+    }),
+  );
 });
