@@ -16,22 +16,23 @@ test.describe('keepalive and disconnect timers', { tag: '@timers' }, () => {
     await feature('timers');
   });
 
-  test('HELLOs ignored: keepalive declares the peer down', async ({ openLab }) => {
-    const lab = await openLab({ tunnels: [{ n: 1, peer: PEER, keepalive: 'on 1 2' }] });
-    await lab.startRouter();
-    const p = await lab.peer(PEER, { role: 'initiator' }, ['ignore-hello']);
+  test('HELLOs ignored: keepalive declares the peer down (trace)', async ({ openLab }) => {
+    const t = new TracedLab(await openLab({ tunnels: [{ n: 1, peer: PEER, keepalive: 'on 1 2' }] }));
+    await t.startRouter();
+    const p = await t.peer(PEER, { role: 'initiator' }, ['ignore-hello']);
     await p.established();
-    await expectSyslog(lab, 'keepaliveTimerExpired', { tunnel: 1, tunnelId: deviceCcid(p) });
+    await expectSyslog(t.lab, 'keepaliveTimerExpired', { tunnel: 1, tunnelId: deviceCcid(p) });
     // count 2: exactly two unanswered HELLOs before the router gives up (no extra one);
     // retransmissions of one HELLO carry the same Ns (RFC 3931 §4.2), so count distinct Ns.
     const hellos = new Set(p.received('HELLO').map((e) => e.ns));
     expect(hellos.size).toBe(2);
+    await t.verdict();
   });
 
-  test('the peer\'s HELLOs are answered: its keepalive keeps the tunnel up', async ({ openLab }) => {
-    const lab = await openLab({ tunnels: [{ n: 1, peer: PEER, keepalive: 'off' }] });
-    await lab.startRouter();
-    const p = await lab.peer(PEER, { role: 'initiator', keepalive: { use: true, intervalS: 1, count: 2 } });
+  test('the peer\'s HELLOs are answered: its keepalive keeps the tunnel up (trace)', async ({ openLab }) => {
+    const t = new TracedLab(await openLab({ tunnels: [{ n: 1, peer: PEER, keepalive: 'off' }] }));
+    await t.startRouter();
+    const p = await t.peer(PEER, { role: 'initiator', keepalive: { use: true, intervalS: 1, count: 2 } });
     await p.established();
     // Three distinct HELLOs (by Ns), each acknowledged: a later message from the router carries
     // Nr past the third one's Ns (RFC 3931 §4.2: a ZLB or any message acknowledges).
@@ -39,14 +40,16 @@ test.describe('keepalive and disconnect timers', { tag: '@timers' }, () => {
     const acked = (ns: number) => p.received().some((r) => r.nr !== undefined && ((r.nr - ns - 1) & 0xffff) < 0x8000);
     await p.waitFor(() => (helloNs().length >= 3 && acked(helloNs()[2]) ? true : undefined), 5000, 'three HELLOs acknowledged');
     expect(p.state).toBe('established');
+    await t.verdict();
   });
 
-  test('no data: the disconnect timer expires', async ({ openLab }) => {
-    const lab = await openLab({ tunnels: [{ n: 1, peer: PEER, disconnectTime: 2 }] });
-    await lab.startRouter();
-    const p = await lab.peer(PEER, { role: 'initiator' });
+  test('no data: the disconnect timer expires (trace)', async ({ openLab }) => {
+    const t = new TracedLab(await openLab({ tunnels: [{ n: 1, peer: PEER, disconnectTime: 2 }] }));
+    await t.startRouter();
+    const p = await t.peer(PEER, { role: 'initiator' });
     await p.established();
-    await expectSyslog(lab, 'disconnectTimerExpired', { tunnel: 1, tunnelId: deviceCcid(p) });
+    await expectSyslog(t.lab, 'disconnectTimerExpired', { tunnel: 1, tunnelId: deviceCcid(p) });
+    await t.verdict();
   });
 
   test('data keeps the tunnel up: the disconnect timer expires only after the traffic stops', async ({ openLab }) => {
