@@ -34,8 +34,12 @@ const DEFAULT_OUT = join(tmpdir(), 'l2tpv3-mutation');
  * ones, which run on L2MS_MANAGER_MUTATION_MODEL (see mutationParts).
  */
 export const MUTATION_DEFAULT_MODELS = ['RTX5000'];
-/** The grep of the default run's L2MS-manager part: where those defects show (mutants.ts). */
-const L2MS_MANAGER_GREP = '@l2ms';
+/**
+ * The grep of the default run's L2MS-manager part: @l2ms, where those defects show (mutants.ts), but
+ * not its namespace lab (@netns, ~20 s a run: the manager-on-endpoint test kills them; the default
+ * conformance run and tests/l2ms run the lab).
+ */
+export const L2MS_MANAGER_GREP = '^(?!.*@netns).*@l2ms';
 
 export const MUTATION_COMMAND: CommandDef = {
   name: 'mutation',
@@ -46,7 +50,7 @@ export const MUTATION_COMMAND: CommandDef = {
   flags: [
     { name: 'defects', type: 'string', multiple: true, list: true, valueName: 'a,b,...', choices: DEFECT_NAMES, choiceNoun: 'defect', help: 'only these defects (default: every defect)' },
     { name: 'sample', type: 'string', valueName: 'N', int: [1, DEFECT_NAMES.length], help: 'N defects spread evenly over the defect table (deterministic; excludes --defects)' },
-    { ...SHARED_FLAGS.models, help: `devices of the default emulated lab to run every chosen defect on (default: ${MUTATION_DEFAULT_MODELS.join(',')}, which shows every defect but the L2MS-manager ones, plus ${L2MS_MANAGER_MUTATION_MODEL} for those, within ${L2MS_MANAGER_GREP})` },
+    { ...SHARED_FLAGS.models, help: `devices of the default emulated lab to run every chosen defect on (default: ${MUTATION_DEFAULT_MODELS.join(',')}, which shows every defect but the L2MS-manager ones, plus ${L2MS_MANAGER_MUTATION_MODEL} for those, within @l2ms without its namespace lab)` },
     SHARED_FLAGS.grep,
     { name: 'out', type: 'string', valueName: 'DIR', output: 'folder', default: DEFAULT_OUT, help: 'output folder of the Playwright JSON report' },
     SHARED_FLAGS.timeScale,
@@ -110,7 +114,7 @@ export interface MutationPart {
 /**
  * The invocations of a run. --models given: one, every defect on those devices. Default: RTX5000 with
  * every defect but the L2MS-manager ones, and (when any is chosen) L2MS_MANAGER_MUTATION_MODEL with
- * those, within @l2ms unless --grep says otherwise (its baseline then runs @l2ms only), in a subfolder.
+ * those, within L2MS_MANAGER_GREP unless --grep says otherwise (its baseline runs only that too), in a subfolder.
  */
 export function mutationParts(defects: readonly string[], models: readonly string[], grep: string | undefined, outDir: string): MutationPart[] {
   if (models.length > 0) return [{ models, defects, grep, outDir }];

@@ -143,7 +143,7 @@ test.describe('L2TPv3 and L2MS', { tag: '@l2ms' }, () => {
     expect(await expectTrace(s), 'the agent\'s answer and the bridged frames as the oracle predicts (whole bytes, in order)').toBe(true);
   });
 
-  test('seed topology l2ms-pass-through.yaml with the device as endpoint rt1: refused as the oracle says, or L2MS frames cross unchanged between real hosts (namespaces, tshark on both LANs)', async ({ openLab, device, feature }) => {
+  test('seed topology l2ms-pass-through.yaml with the device as endpoint rt1: refused as the oracle says, or L2MS frames cross unchanged between real hosts (namespaces, tshark on both LANs)', { tag: '@netns' }, async ({ openLab, device, feature }) => {
     await feature('l2ms-manager', { arrangement: 'seed-topology' });
     test.skip(device.kind !== 'emulated', 'a physical device in a netns lab is not wired yet: the lab driver starts emulated routers only');
     const example = deviceAsRouter(TOPOLOGY, 'rt1', device);

@@ -4,7 +4,8 @@
 //   - RTX5000 (two or more tunnels, the policy-filter stages, a revision below its oldest band) runs
 //     every defect it can show, with its whole baseline run 3 times;
 //   - RTX1210 (newest band: the L2MS-manager combination) runs the defects RTX5000 cannot show
-//     (suites/support/mutants.ts L2MS_MANAGER_DEFECTS: it has no L2MS commands), within @l2ms, whose
+//     (suites/support/mutants.ts L2MS_MANAGER_DEFECTS: it has no L2MS commands), within @l2ms minus its
+//     namespace lab (cli/mutation.ts L2MS_MANAGER_GREP), whose
 //     baseline it runs 3 times.
 // The kill table (defect, device, the test that killed it) is printed and attached. The whole
 // catalogue on RTX1210 is `mutation --models RTX1210` (README), too long for every CI run.
@@ -14,7 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFECT_NAMES } from '../../reference-impl/router/defects.ts';
 import { DEFECT_SYMPTOM_TAGS, defectOfProject, L2MS_MANAGER_DEFECTS, L2MS_MANAGER_MUTATION_MODEL, mutantProjectName, tagsGrep } from '../../suites/support/mutants.ts';
-import { mutationParts } from '../../cli/mutation.ts';
+import { L2MS_MANAGER_GREP, mutationParts } from '../../cli/mutation.ts';
 import { runCli } from './helpers/cli-process.ts';
 
 const BASELINE_REPEAT = 3;
@@ -56,7 +57,12 @@ test('mutation parts: the default run puts the L2MS-manager defects on RTX1210 w
   const parts = mutationParts(DEFECT_NAMES, [], undefined, '/tmp/x');
   expect(parts.map((p) => p.models)).toEqual([['RTX5000'], [L2MS_MANAGER_MUTATION_MODEL]]);
   expect(parts[1].defects).toEqual([...L2MS_MANAGER_DEFECTS]);
-  expect(parts[1].grep).toBe('@l2ms');
+  expect(parts[1].grep).toBe(L2MS_MANAGER_GREP);
+  // the grep Playwright gets: @l2ms titles, not the namespace lab's
+  const grep = new RegExp(L2MS_MANAGER_GREP);
+  expect(grep.test('L2TPv3 and L2MS the endpoint as L2MS manager: accepted ... @l2ms')).toBe(true);
+  expect(grep.test('L2TPv3 and L2MS seed topology l2ms-pass-through.yaml ... @l2ms @netns')).toBe(false);
+  expect(grep.test('router CLI `save` writes the running config @cli')).toBe(false);
   expect([...parts[0].defects, ...parts[1].defects].sort()).toEqual([...DEFECT_NAMES].sort());
   expect(new Set(parts.map((p) => p.outDir)).size).toBe(2);
   expect(mutationParts(['syslog-typo'], [], undefined, '/tmp/x').map((p) => p.models)).toEqual([['RTX5000']]);
