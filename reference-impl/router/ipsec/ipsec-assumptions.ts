@@ -13,7 +13,8 @@ export type IpsecRouterAssumptionId =
   | 'sa-triggers-key-exchange'
   | 'ike-log-levels'
   | 'show-ipsec-sa-format'
-  | 'esp-only-in-udp';
+  | 'esp-only-in-udp'
+  | 'ike-log-kinds';
 
 export interface IpsecRouterAssumption {
   readonly id: IpsecRouterAssumptionId;
@@ -75,6 +76,12 @@ export const IPSEC_ROUTER_ASSUMPTIONS: readonly IpsecRouterAssumption[] = [
     id: 'show-ipsec-sa-format',
     assumption: '`show ipsec sa` prints one line per SA: id, gateway, direction, SPI, peer address, cipher and authentication, remaining lifetime; the format is the emulator\'s.',
     reasoning: 'The output format is not in the digest.',
+    confidence: 'weak',
+  },
+  {
+    id: 'ike-log-kinds',
+    assumption: '`ipsec ike log GW message-info` logs one DEBUG line per IKE message sent or received (exchange, message ID, length), `payload-info` the payload types of messages in the clear, `key-info` that an SA\'s keys were made; the wording is the emulator\'s and key values are never logged.',
+    reasoning: 'CR §15.42 names the three kinds and their debug level, not the lines; the project never prints a key outside the --key-log file.',
     confidence: 'weak',
   },
   {

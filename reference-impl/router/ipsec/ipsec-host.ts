@@ -17,6 +17,10 @@ import { Mulberry32 } from '../../sim/prng.ts';
 import { ikeLogLevel, renderIkeSyslog, type IkeSyslogId } from '../../syslog/ike-catalogue.ts';
 import type { TimeHost, TimerHandle } from '../time-host.ts';
 import { openL2tp, sealL2tp } from './esp-l2tp.ts';
+import { ikeKeyLine, ikeMessageLines, type IkeLogKind } from './ike-debug-log.ts';
+import { saKey } from '../../ipsec/ike/isakmp-sa.ts';
+
+const NO_KINDS: ReadonlySet<IkeLogKind> = new Set();
 import { IPSEC_ASSUMPTION_VALUES } from './ipsec-assumptions.ts';
 import type { IpsecPlan, IpsecTunnelBinding } from './ipsec-plan.ts';
 import type { Datagram, IpsecSockets } from './ipsec-sockets.ts';
@@ -205,6 +209,7 @@ export class IpsecHost {
       case 'send': {
         const dst = this.o.sockets.send(a.localPort, a.to, a.bytes);
         if (dst) this.o.onSend?.(a.localPort, dst, a.bytes);
+        this.debugLines(ikeMessageLines(this.logKinds(a.to.address, a.bytes, a.localPort), 'send', a.to.address, a.localPort, a.bytes));
         break;
       }
       case 'setTimer': {
@@ -224,12 +229,14 @@ export class IpsecHost {
         break;
       case 'phase1Up':
         this.o.keyLog?.([ikev1KeyLogEntry(a.keys)]);
+        this.debugLines(ikeKeyLine(this.o.plan.ikeLog.get(a.gateway) ?? NO_KINDS, 'ISAKMP SA', a.peer.address));
         break;
       case 'phase1Down':
         this.logId('phase1Down', { address: this.o.plan.gateways.find((g) => g.gateway === a.gateway)?.remote ?? '?', reason: a.reason });
         break;
       case 'ipsecSaUp':
         this.saUp(a.sa);
+        this.debugLines(ikeKeyLine(this.o.plan.ikeLog.get(a.sa.gateway) ?? NO_KINDS, 'IPsec SA', a.sa.peer.address));
         break;
       case 'ipsecSaDown':
         this.saDown(a.gateway, a.inboundSpi, a.reason);
@@ -291,6 +298,20 @@ export class IpsecHost {
       if (c.kind === 'esp') return this.onEsp(d, c.esp);
     }
     this.dispatch({ kind: 'udp', localPort: d.localPort, from: d.from, bytes: d.bytes });
+    this.debugLines(ikeMessageLines(this.logKinds(d.from.address, d.bytes, d.localPort), 'receive', d.from.address, d.localPort, d.bytes));
+  }
+
+  /** `ipsec ike log` kinds of the gateway a datagram belongs to (by its SA, else by the peer's address). */
+  private logKinds(peer: string, datagram: Uint8Array, localPort: 500 | 4500): ReadonlySet<IkeLogKind> {
+    if (this.o.plan.ikeLog.size === 0) return NO_KINDS;
+    const at = localPort === 4500 ? 4 : 0;
+    const sa = datagram.length >= at + 8 ? this.node.sas.get(saKey(datagram.subarray(at, at + 8))) : undefined;
+    const gw = sa?.gw.gateway ?? this.o.plan.gateways.find((g) => g.remote === peer)?.gateway;
+    return (gw !== undefined && this.o.plan.ikeLog.get(gw)) || NO_KINDS;
+  }
+
+  private debugLines(lines: readonly string[]): void {
+    for (const l of lines) this.o.log('DEBUG', l);
   }
 
   private onEsp(d: Datagram, esp: Uint8Array): void {

@@ -3,12 +3,13 @@
 // tunnel uses through `ipsec tunnel P` -> `ipsec sa policy P GW esp ...`, and which L2TP peer each
 // tunnel's traffic goes to. Facts: yamaha-platform-facts.md §1.4, ipsec-facts.md; guesses are the
 // named assumptions of ipsec-assumptions.ts. Pure.
-import { commands, l2tpTunnels, param, type CommandAt, type ConfigDocument, type L2tpTunnelView } from '../../config/index.ts';
+import { commands, l2tpTunnels, param, params, type CommandAt, type ConfigDocument, type L2tpTunnelView } from '../../config/index.ts';
 import { isCipherName, isIntegrityName } from '../../ipsec/cipher-suite.ts';
 import { DEFAULT_ESP, DEFAULT_PHASE1, KEEPALIVE_DEFAULTS, NAT_KEEPALIVE_DEFAULT_S } from '../../ipsec/ike/profile.ts';
 import type { IkeGatewayConfig, IkeIdentity, KeepaliveConfig } from '../../ipsec/ike/ike-events.ts';
 import { ID_TYPE, type IdType } from '../../ipsec/isakmp/constants.ts';
 import { IPSEC_ASSUMPTION_VALUES } from './ipsec-assumptions.ts';
+import type { IkeLogKind } from './ike-debug-log.ts';
 
 /** One L2TPv3/IPsec tunnel interface and the gateway that protects it. */
 export interface IpsecTunnelBinding {
@@ -28,6 +29,8 @@ export interface IpsecPlan {
   tunnels: IpsecTunnelBinding[];
   /** gateway -> the host name of `ipsec ike remote address` (resolved when key exchange starts, §1.4). */
   remoteNames: Map<number, string>;
+  /** gateway -> `ipsec ike log` kinds (a line without a gateway applies to every gateway). */
+  ikeLog: Map<number, Set<IkeLogKind>>;
   /** gateways left out, and why (an algorithm the oracle has no row for, no pre-shared key, ...). */
   skipped: { gateway: number; reason: string }[];
 }
@@ -112,7 +115,7 @@ export interface IpsecPlanOptions {
 export function planIpsec(doc: ConfigDocument, opts: IpsecPlanOptions): IpsecPlan {
   const all = commands(doc);
   const views = l2tpTunnels(doc).filter((v) => v.ipsec && v.ipsecPolicy !== undefined);
-  const plan: IpsecPlan = { gateways: [], tunnels: [], remoteNames: new Map(), skipped: [] };
+  const plan: IpsecPlan = { gateways: [], tunnels: [], remoteNames: new Map(), ikeLog: new Map(), skipped: [] };
   for (const v of views) {
     const pol = all.filter((c) => c.command.id === 'ipsec sa policy' && Number(param(c.command, 'policy')) === v.ipsecPolicy).pop();
     if (!pol || pol.command.negated) continue;
@@ -128,7 +131,20 @@ export function planIpsec(doc: ConfigDocument, opts: IpsecPlanOptions): IpsecPla
     if (plan.skipped.some((s) => s.gateway === gateway)) continue;
     plan.tunnels.push({ tunnel: v.tunnel, gateway, policy: v.ipsecPolicy!, l2tpPeer: v.endpointAddress?.remote ?? peerKeyOf(gateway) });
   }
+  for (const g of plan.gateways) plan.ikeLog.set(g.gateway, ikeLogKinds(all, g.gateway));
   return plan;
+}
+
+/** `ipsec ike log [GW] KIND...` (CR §15.42): the last line for the gateway, or the global one. */
+function ikeLogKinds(all: readonly CommandAt[], gateway: number): Set<IkeLogKind> {
+  let kinds = new Set<IkeLogKind>();
+  for (const c of all) {
+    if (c.command.id !== 'ipsec ike log') continue;
+    const g = param(c.command, 'gateway');
+    if (g !== undefined && Number(g) !== gateway) continue;
+    kinds = c.command.negated ? new Set() : new Set(params(c.command, 'kinds').map((k) => String(k) as IkeLogKind));
+  }
+  return kinds;
 }
 
 function gatewayOf(all: readonly CommandAt[], gateway: number, policy: CommandAt, v: L2tpTunnelView, opts: IpsecPlanOptions): { config: IkeGatewayConfig; remoteName?: string } | string {

@@ -138,5 +138,5 @@ export class RouterIpsec {
 
 /** What decides whether the IPsec host must restart; the key is compared, never printed. */
 function keyOf(plan: IpsecPlan): string {
-  return JSON.stringify({ g: plan.gateways.map((g) => ({ ...g, psk: Buffer.from(g.psk).toString('base64') })), t: plan.tunnels, n: [...plan.remoteNames] });
+  return JSON.stringify({ g: plan.gateways.map((g) => ({ ...g, psk: Buffer.from(g.psk).toString('base64') })), t: plan.tunnels, n: [...plan.remoteNames], l: [...plan.ikeLog].map(([g, k]) => [g, [...k]]) });
 }

@@ -87,6 +87,9 @@ test.describe('the router\'s IKE gateways from the config (ipsec-plan.ts)', () =
     const rt2 = plan(real('blog830-rtx830-rt2-dynamic-initiator.conf'));
     expect(rt2.gateways[0]).toMatchObject({ local: '192.168.100.254', remote: '10.10.10.138', exchange: 'aggressive', localId: { value: 'l2tpv3' } });
     expect(rt2.tunnels[0].l2tpPeer).toBe('10.10.10.138');
+    // `ipsec ike log 1 key-info message-info payload-info` (CR §15.42)
+    expect([...rt2.ikeLog.get(1)!].sort()).toEqual(['key-info', 'message-info', 'payload-info']);
+    expect(plan(seedConfig('ex4-ipsec-fixed-fixed', 'rt1')).ikeLog.get(1)?.size).toBe(0);
   });
 
   const base = seedConfig('ex4-ipsec-fixed-fixed', 'rt1');

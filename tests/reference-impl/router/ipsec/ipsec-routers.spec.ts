@@ -104,8 +104,18 @@ test.describe('L2TPv3/IPsec between two emulated routers', () => {
   test('no key and no pre-shared key in log lines, `show config` or the status commands', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ipsec-router-'));
     const keyLog = path.join(dir, 'b.keys');
-    await withPair(startIpsecPair({ configA: ex('ex4-ipsec-fixed-fixed', 'rt1'), configB: ex('ex4-ipsec-fixed-fixed', 'rt2'), timeScale: 10, extraB: { keyLog } }), async (p) => {
+    // with every `ipsec ike log` kind of the RTX830 pair (facts §2.1), key-info included
+    const logAll = (c: string) => c.replace(/( {2}ipsec ike pre-shared-key 1 .*\n)/, '$1  ipsec ike log 1 key-info message-info payload-info\n');
+    await withPair(startIpsecPair({ configA: logAll(ex('ex4-ipsec-fixed-fixed', 'rt1')), configB: logAll(ex('ex4-ipsec-fixed-fixed', 'rt2')), timeScale: 10, extraB: { keyLog } }), async (p) => {
       await waitFor(() => both(p), 15_000, 'the pseudowire');
+      // `ipsec ike log` acts (assumption ike-log-kinds): DEBUG lines per message, payloads, keys made
+      for (const r of [p.a, p.b]) {
+        const debug = r.logs.filter((l) => l.level === 'DEBUG').map((l) => l.text);
+        expect(debug.some((l) => /^\[IKE\] send message to 198\.51\.100\.[12]: Identity Protection \(Main Mode\), message ID 0x00000000, \d+ octets$/.test(l))).toBe(true);
+        expect(debug.some((l) => /^\[IKE\] receive message from 198\.51\.100\.[12]: Quick Mode, message ID 0x[0-9a-f]{8}, \d+ octets, encrypted$/.test(l))).toBe(true);
+        expect(debug).toContainEqual(expect.stringMatching(/^\[IKE\] payloads: SA, (VID, )*/));
+        expect(debug).toContainEqual(expect.stringMatching(/^\[IKE\] key-info: IPsec SA keys with 198\.51\.100\.[12] made \(values are not logged\)$/));
+      }
       const keys = parseKeyLog(readFileSync(keyLog, 'utf8')).entries.flatMap((e) => (e.kind === 'IKEV1' ? [e.encKey] : [e.encKey, e.authKey])).map((k) => Buffer.from(k).toString('hex'));
       expect(keys.length).toBeGreaterThanOrEqual(3);
       for (const r of [p.a, p.b]) {
