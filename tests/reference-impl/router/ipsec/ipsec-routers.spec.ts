@@ -214,6 +214,22 @@ test.describe('L2TPv3/IPsec between two emulated routers', () => {
     });
   });
 
+  test('DPD (`ipsec ike keepalive use 1 on dpd 2 2`, RFC 3706): answered while the peer lives; a silent peer is declared dead and the tunnel goes down', async () => {
+    const dpd = (c: string) => c.replace('ipsec ike keepalive use 1 on', 'ipsec ike keepalive use 1 on dpd 2 2');
+    await withPair(startIpsecPair({ configA: dpd(ex('ex4-ipsec-fixed-fixed', 'rt1')), configB: dpd(ex('ex4-ipsec-fixed-fixed', 'rt2')), timeScale: 20 }), async (p) => {
+      await waitFor(() => both(p), 15_000, 'the pseudowire');
+      // five DPD intervals (virtual) with both alive: no SA goes down
+      const t0 = p.a.router.time.now();
+      await waitFor(() => p.a.router.time.now() > t0 + 10_000, 5000, 'ten virtual seconds');
+      for (const r of [p.a, p.b]) expect(logTexts(r).filter((l) => /^IP Tunnel\[1\] Down$|DPD/.test(l))).toEqual([]);
+      // rt2 vanishes (power cut): rt1's R-U-THEREs go unanswered; after 2 it gives up (dpd-periodic)
+      p.b.router.stop({ silent: true });
+      await waitFor(() => logTexts(p.a).includes('IP Tunnel[1] Down'), 10_000, 'the tunnel down by DPD');
+      expect(logTexts(p.a).some((l) => /^\[IKE\] ISAKMP SA with 198\.51\.100\.2 deleted: DPD: peer dead/.test(l))).toBe(true);
+      expect(cli(p.a.router, 'show status tunnel 1')).toContain('  Current status is Offline.');
+    });
+  });
+
   test('a replayed ESP packet is dropped (anti-replay window, RFC 4303 §3.4.3): its frame comes out once', async () => {
     await withPair(startIpsecPair({ configA: ex('ex4-ipsec-fixed-fixed', 'rt1'), configB: ex('ex4-ipsec-fixed-fixed', 'rt2'), timeScale: 10 }), async (p) => {
       await waitFor(() => both(p), 15_000, 'the pseudowire');
