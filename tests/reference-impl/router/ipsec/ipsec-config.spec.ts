@@ -10,6 +10,7 @@ import { configPlatform, parseConfig, validateConfig } from '../../../../referen
 import { ID_TYPE } from '../../../../reference-impl/ipsec/isakmp/constants.ts';
 import { planIpsec, peerKeyOf, type IpsecPlan } from '../../../../reference-impl/router/ipsec/ipsec-plan.ts';
 import { MemoryDevice } from '../../../../reference-impl/router/memory-device.ts';
+import { Router } from '../../../../reference-impl/router/router.ts';
 import { IKE_SYSLOG_CATALOGUE, ikeLogLevel, ikeSyslogIdOf, renderIkeSyslog, type IkeSyslogId } from '../../../../reference-impl/syslog/ike-catalogue.ts';
 import { seedConfig } from '../lab.ts';
 
@@ -124,6 +125,14 @@ test.describe('the router\'s IKE gateways from the config (ipsec-plan.ts)', () =
     expect(des.skipped[0].reason).toMatch(/des-cbc is not modelled/);
     expect(JSON.stringify(des)).not.toContain('lab-ipsec-psk');
   });
+});
+
+test('platform gating (seed: 対応機種とファームウェアリビジョン, L2TPv3/IPsec column): a revision without it refuses the config at start', () => {
+  const conf = seedConfig('ex4-ipsec-fixed-fixed', 'rt1');
+  expect(validateConfig(parseConfig(conf), configPlatform('RTX1200', '10.01.65'))).toEqual([]);
+  const issues = validateConfig(parseConfig(conf), configPlatform('RTX1200', '10.01.50'));
+  expect(issues.map((i) => i.rule)).toContain('l2tpv3-unsupported');
+  expect(() => new Router({ model: 'RTX1200', firmware: '10.01.50', config: conf })).toThrow(/config refused by RTX1200 Rev\.10\.01\.50/);
 });
 
 test.describe('IKE syslog lines (syslog/ike-catalogue.ts)', () => {
