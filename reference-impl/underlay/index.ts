@@ -3,3 +3,5 @@
 export * from './map-e-rule.ts';
 export * from './ip-in-ipv6.ts';
 export * from './underlay-assumptions.ts';
+export * from './neighbor-discovery.ts';
+export * from './tunnel-wan.ts';
