@@ -74,6 +74,8 @@ test.describe.serial('real Linux kernel peer (QEMU guest)', () => {
   test.setTimeout(150_000);
   let lab: QemuLab | undefined;
   let bundle = '';
+  /** The guest kernel's L2TP tunnel of the running test (deleted after it). */
+  let kernelTunnel: number | undefined;
   const t0 = Date.now();
 
   test.beforeAll(async () => {
@@ -96,6 +98,7 @@ test.describe.serial('real Linux kernel peer (QEMU guest)', () => {
     expect(lac.code, lac.output).toBe(0);
     const l = parseLacLayout(lac.output);
     expect(l.pseudowireType, 'Ethernet pseudowire (RFC 4719)').toBe(5);
+    kernelTunnel = l.localTunnelId;
     await guest.must(staticPseudowireScript(l, GUEST_WAN, ROUTER_WAN, `${GUEST_PW}/24`));
     const shown = await guest.must('ip l2tp show session');
     expect(shown).toContain(`Session ${l.localSessionId} in tunnel ${l.localTunnelId}`);
@@ -109,7 +112,9 @@ test.describe.serial('real Linux kernel peer (QEMU guest)', () => {
       const tail = lab?.guest.console().split('\n').slice(-15).join('\n') ?? '';
       throw new Error(`${(e as Error).message}\n--- router output (tail) ---\n${router.output().slice(-1200)}\n--- guest console (tail) ---\n${tail}`);
     } finally {
-      await lab?.guest.run('ip l2tp del tunnel tunnel_id "$(ip l2tp show tunnel | sed -n "s/^Tunnel \\([0-9]*\\),.*/\\1/p" | head -1)" 2>/dev/null; true').catch(() => undefined);
+      // The next test's control connection needs UDP 1701 in the guest again.
+      if (kernelTunnel !== undefined) await lab?.guest.run(`ip l2tp del tunnel tunnel_id ${kernelTunnel}`).catch(() => undefined);
+      kernelTunnel = undefined;
       await router.stop();
     }
   }
@@ -182,18 +187,19 @@ test.describe.serial('real Linux kernel peer (QEMU guest)', () => {
         const cleartext = await guest.run(`ping -c 2 -W 1 -I ${PW_IFNAME} ${LAN_HOST}`, 30_000);
         expect(cleartext.code, `cleartext L2TPv3 to an IPsec tunnel's peer must be dropped:\n${cleartext.output}`).not.toBe(0);
       });
+      await cleartextCapture?.stop();
+      // The cleartext really left the guest (so the drop above is the router's), and nothing came back.
+      const clear = tsharkFields(cleartextPcap, ['ip.src'], { prefs: ['l2tp.cookie_size:0', 'l2tp.l2_specific:None'], filter: 'udp.port == 1701' });
+      const clearFrom = [...clear.values()].map((f) => f.get('ip.src')?.[0]);
+      expect(clearFrom.filter((a) => a === GUEST_WAN).length, 'cleartext L2TP data from the guest after the flush').toBeGreaterThan(0);
+      expect(clearFrom.filter((a) => a !== GUEST_WAN), 'L2TP from the router in cleartext').toEqual([]);
+      await test.info().attach('guest-wire.pcapng', { path: pcap, contentType: 'application/vnd.tcpdump.pcap' });
+      expectWireIsEsp(pcap, readFileSync(keyLog, 'utf8'));
     } finally {
       await capture.stop();
       await cleartextCapture?.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
-    // The cleartext really left the guest (so the drop above is the router's), and nothing came back.
-    const clear = tsharkFields(cleartextPcap, ['ip.src'], { prefs: ['l2tp.cookie_size:0', 'l2tp.l2_specific:None'], filter: 'udp.port == 1701' });
-    const clearFrom = [...clear.values()].map((f) => f.get('ip.src')?.[0]);
-    expect(clearFrom.filter((a) => a === GUEST_WAN).length, 'cleartext L2TP data from the guest after the flush').toBeGreaterThan(0);
-    expect(clearFrom.filter((a) => a !== GUEST_WAN), 'L2TP from the router in cleartext').toEqual([]);
-    await test.info().attach('guest-wire.pcapng', { path: pcap, contentType: 'application/vnd.tcpdump.pcap' });
-    expectWireIsEsp(pcap, readFileSync(keyLog, 'utf8'));
-    rmSync(dir, { recursive: true, force: true });
   });
 });
 
