@@ -26,6 +26,7 @@ import { parseSyslogTarget, SyslogSender } from './syslog-sender.ts';
 import { TimeHost, type TimerHandle } from './time-host.ts';
 import { TrafficCounters } from './traffic.ts';
 import { RouterIpsec } from './ipsec/router-ipsec.ts';
+import type { IkeProfile } from '../ipsec/ike/profile.ts';
 
 export interface RouterOptions {
   model: string;
@@ -61,6 +62,8 @@ export interface RouterOptions {
   natTPort?: number;
   /** DNS for host names in `ipsec ike remote address` (default: the system resolver; tests inject). */
   resolveName?: (name: string) => Promise<string>;
+  /** IKE-profile overrides (ipsec/ike/profile.ts; tests shorten lifetimes to see a rekey). */
+  ikeProfile?: Partial<IkeProfile>;
 }
 
 export type Transmission =

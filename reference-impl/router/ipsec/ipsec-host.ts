@@ -9,6 +9,7 @@ import { espKeyLogEntries, ikev1KeyLogEntry } from '../../ipsec/ike-key-log.ts';
 import type { IkeAction, IkeEvent, IpsecSaUp } from '../../ipsec/ike/ike-events.ts';
 import { IkeNode } from '../../ipsec/ike/ike-node.ts';
 import { effectiveLifetimeS } from '../../ipsec/ike/lifecycle.ts';
+import type { IkeProfile } from '../../ipsec/ike/profile.ts';
 import { espSa, type EspSa } from '../../ipsec/esp/esp-sa.ts';
 import { ReplayWindow } from '../../ipsec/esp/replay-window.ts';
 import { classifyNatTPayload } from '../../ipsec/esp/udp-encapsulation.ts';
@@ -55,6 +56,8 @@ export interface IpsecHostOptions {
   log: (level: 'INFO' | 'DEBUG', text: string) => void;
   /** A decrypted L2TP message from the peer of tunnel binding b. */
   deliver: (l2tpPeer: string, bytes: Uint8Array) => void;
+  /** IKE-profile overrides (ipsec/ike/profile.ts). */
+  profile?: Partial<IkeProfile>;
   /** DNS for `ipsec ike remote address GW NAME` (default: the system resolver). */
   resolveName?: (name: string) => Promise<string>;
   /** Every datagram sent (captures). */
@@ -84,7 +87,7 @@ export class IpsecHost {
   private live = false;
 
   constructor(private readonly o: IpsecHostOptions) {
-    this.node = new IkeNode({ gateways: o.plan.gateways, random: new Mulberry32(o.seed) });
+    this.node = new IkeNode({ gateways: o.plan.gateways, random: new Mulberry32(o.seed), profile: o.profile });
     for (const b of o.plan.tunnels) if (!this.byPeer.has(b.l2tpPeer)) this.byPeer.set(b.l2tpPeer, b);
   }
 

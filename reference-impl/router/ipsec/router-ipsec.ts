@@ -9,6 +9,7 @@ import type { IpsecPlan } from './ipsec-plan.ts';
 import { IpsecSockets } from './ipsec-sockets.ts';
 import { KeyLogFile } from './key-log-file.ts';
 import type { IpsecDefectName } from '../ipsec-defects.ts';
+import type { IkeProfile } from '../../ipsec/ike/profile.ts';
 
 export interface RouterIpsecOptions {
   wan?: string[];
@@ -18,6 +19,8 @@ export interface RouterIpsecOptions {
   natTPort?: number;
   /** DNS for host names in `ipsec ike remote address` (tests: a fixed answer). */
   resolveName?: (name: string) => Promise<string>;
+  /** IKE-profile overrides (tests: short lifetimes). */
+  ikeProfile?: Partial<IkeProfile>;
   /** Injected defects (ipsec-defects.ts names; others are ignored here). */
   defects?: readonly string[];
 }
@@ -70,6 +73,7 @@ export class RouterIpsec {
       // defect esp-replay-not-checked: no anti-replay window
       antiReplay: !this.has('esp-replay-not-checked'),
       resolveName: this.opts.resolveName,
+      profile: this.opts.ikeProfile,
       keyLog: this.keyLog && ((e) => this.keyLog?.write(e)),
       log: (level, text) => {
         // defect ike-respond-ipsec-log-missing: the quick-mode responder's line is not logged

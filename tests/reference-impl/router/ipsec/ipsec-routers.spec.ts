@@ -230,6 +230,34 @@ test.describe('L2TPv3/IPsec between two emulated routers', () => {
     });
   });
 
+  test('rekey (`ipsec auto refresh on`, assumption rekey-margin): new SAs replace the old ones before they expire, frames pass throughout', async () => {
+    // lifetimes shortened to 30 virtual seconds (assumption 'lifetimes' gives 28800 s): rekey at 27 s
+    const ikeProfile = { defaultLifetimeS: 30 };
+    await withPair(startIpsecPair({ configA: ex('ex4-ipsec-fixed-fixed', 'rt1'), configB: ex('ex4-ipsec-fixed-fixed', 'rt2'), timeScale: 10, extraA: { ikeProfile }, extraB: { ikeProfile } }), async (p) => {
+      await waitFor(() => both(p), 15_000, 'the pseudowire');
+      const spis = (r: IpsecPair['a']) => new Set(r.router.ipsecSaStatus().flatMap((x) => (x.spi === undefined ? [] : [x.spi])));
+      const first = spis(p.a);
+      expect(first.size).toBeGreaterThanOrEqual(2);
+      const t0 = p.a.router.time.now();
+      let n = 0;
+      // a frame every virtual 2 s across the rekey and the old SAs' expiry (t0 + 45 s), each must come out
+      while (p.a.router.time.now() < t0 + 45_000) {
+        const tag = `rekey-${n++}`;
+        p.a.lan.send(frame('ff:ff:ff:ff:ff:ff', '02:00:00:00:01:11', tag));
+        await p.b.lan.next(hasMarker(tag), 3000, `frame ${tag} across the rekey`);
+        const t = p.a.router.time.now();
+        await waitFor(() => p.a.router.time.now() > t + 2000, 3000, 'two virtual seconds');
+      }
+      expect(n).toBeGreaterThan(15);
+      // the first SAs expired (30 s) and were replaced: none of their SPIs is left, new ones carry the traffic
+      const later = spis(p.a);
+      expect(later.size).toBeGreaterThanOrEqual(2);
+      expect([...later].filter((x) => first.has(x))).toEqual([]);
+      for (const r of [p.a, p.b]) expect(logTexts(r)).not.toContain('IP Tunnel[1] Down');
+      expect(established(p.a.router) && established(p.b.router)).toBe(true);
+    });
+  });
+
   test('a replayed ESP packet is dropped (anti-replay window, RFC 4303 §3.4.3): its frame comes out once', async () => {
     await withPair(startIpsecPair({ configA: ex('ex4-ipsec-fixed-fixed', 'rt1'), configB: ex('ex4-ipsec-fixed-fixed', 'rt2'), timeScale: 10 }), async (p) => {
       await waitFor(() => both(p), 15_000, 'the pseudowire');
