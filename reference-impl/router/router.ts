@@ -25,10 +25,10 @@ import { levelEnabled, type RouterLogLevel } from './syslog-format.ts';
 import { parseSyslogTarget, SyslogSender } from './syslog-sender.ts';
 import { TimeHost, type TimerHandle } from './time-host.ts';
 import { TrafficCounters } from './traffic.ts';
-import { RouterIpsec } from './ipsec/router-ipsec.ts';
-import type { IkeProfile } from '../ipsec/ike/profile.ts';
+import { RouterIpsec, type RouterIpsecOptions } from './ipsec/router-ipsec.ts';
 
-export interface RouterOptions {
+/** With the L2TPv3/IPsec options (--key-log, IKE ports, DNS, IKE profile): ipsec/router-ipsec.ts. */
+export interface RouterOptions extends RouterIpsecOptions {
   model: string;
   firmware: string;
   config: string;
@@ -55,15 +55,6 @@ export interface RouterOptions {
   onTransmit?: (t: Transmission) => void;
   /** Sees every line the router logs, whether or not syslog switches let it out. */
   onLog?: (e: { level: RouterLogLevel; text: string; atMs: number }) => void;
-  /** `--key-log FILE`: every SA's keys, as made (file mode 0600); never on by default. */
-  keyLog?: string;
-  /** Local IKE / NAT-T ports (default 500 / 4500). */
-  ikePort?: number;
-  natTPort?: number;
-  /** DNS for host names in `ipsec ike remote address` (default: the system resolver; tests inject). */
-  resolveName?: (name: string) => Promise<string>;
-  /** IKE-profile overrides (ipsec/ike/profile.ts; tests shorten lifetimes to see a rekey). */
-  ikeProfile?: Partial<IkeProfile>;
 }
 
 export type Transmission =

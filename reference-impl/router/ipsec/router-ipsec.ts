@@ -14,7 +14,9 @@ import type { IkeProfile } from '../../ipsec/ike/profile.ts';
 export interface RouterIpsecOptions {
   wan?: string[];
   underlay?: ReadonlyMap<string, UnderlayTarget>;
+  /** `--key-log FILE`: every SA's keys, as made (file mode 0600); never on by default. */
   keyLog?: string;
+  /** Local IKE / NAT-T ports (default 500 / 4500). */
   ikePort?: number;
   natTPort?: number;
   /** DNS for host names in `ipsec ike remote address` (tests: a fixed answer). */
