@@ -65,7 +65,9 @@ const CHECK: CommandDef = {
   summary: 'check topology files: schema, references, addressing, findings and each router config for its model',
   description:
     'Errors print on stderr as FILE:LINE:COLUMN: KEY: MESSAGE (exit 1); each valid file prints one ok line on stdout.\n' +
-    'With --inventory, the lab inventory must give every role of each topology a device of the right model.',
+    'With --inventory, the lab inventory must give every role of each topology a device of the right model, with IP\n' +
+    'addresses where addresses go, no duplicate devices or peer addresses, no peer on a device\'s WAN address, and every\n' +
+    'password variable it names set in this environment.',
   positionals: [{ name: 'FILE', help: 'topology YAML file(s), e.g. topologies/seed/ex1-two-sites.yaml', required: true, variadic: true, input: 'text' }],
   flags: [
     { name: 'inventory', type: 'string', valueName: 'LAB.yaml', input: 'text', help: 'lab inventory (topologies/labs/*.yaml) that must cover every role of each topology' },
@@ -75,7 +77,7 @@ const CHECK: CommandDef = {
   examples: [
     `${PROGRAM} topology check topologies/seed/ex1-two-sites.yaml`,
     `${PROGRAM} topology check topologies/seed/*.yaml --json`,
-    `${PROGRAM} topology check topologies/seed/ex4-ipsec-fixed-fixed.yaml --inventory topologies/labs/example-physical.yaml`,
+    `${PROGRAM} topology check topologies/seed/ex4-ipsec-fixed-fixed.yaml --inventory topologies/labs/emulated-two-sites.yaml`,
   ],
   run: (args) => Promise.resolve(topologyCheck(args.positionals, args.string('inventory'), args.bool('json'), args.bool('strict'))),
 };
@@ -96,14 +98,17 @@ export interface TopologyCheckJson {
 }
 
 function topologyCheck(files: readonly string[], inventoryFile: string | undefined, json: boolean, strict: boolean): number {
-  const inventory = inventoryFile ? loadInventory(inventoryFile) : undefined;
+  // the inventory as strictly as a topology: addresses, duplicates, and the password variables set here
+  const inventory = inventoryFile ? loadInventory(inventoryFile, { env: process.env }) : undefined;
   const results: TopologyCheckJson[] = [];
   const inventoryDiagnostics = inventory?.diagnostics ?? [];
   for (const file of files) {
     const report = checkTopologyFile(file, { strict });
     const diagnostics = [...report.diagnostics];
     if (report.topology && inventory?.value && inventoryFile) diagnostics.push(...checkInventoryCovers(report.topology, inventory.value, inventoryFile));
-    results.push({ file, ok: diagnostics.length === 0, diagnostics, notModelled: report.notModelled, ...(diagnostics.length === 0 && report.summary ? { summary: report.summary } : {}) });
+    // a file checked against a broken inventory is not ok, and says so instead of printing `ok`
+    const fileOk = diagnostics.length === 0 && inventoryDiagnostics.length === 0;
+    results.push({ file, ok: fileOk, diagnostics, notModelled: report.notModelled, ...(fileOk && report.summary ? { summary: report.summary } : {}) });
   }
   const ok = inventoryDiagnostics.length === 0 && results.every((r) => r.ok);
   if (json) {
@@ -114,6 +119,7 @@ function topologyCheck(files: readonly string[], inventoryFile: string | undefin
       for (const d of r.diagnostics) console.error(formatDiagnostic(d));
       for (const d of r.notModelled) console.error(formatDiagnostic(d));
       if (r.summary) console.log(r.summary);
+      else if (r.diagnostics.length === 0 && inventoryDiagnostics.length) console.error(`${r.file}: not checked against ${inventoryFile}: the inventory has ${inventoryDiagnostics.length} error(s)`);
     }
   }
   return ok ? EXIT.ok : EXIT.failures;

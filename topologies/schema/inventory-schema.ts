@@ -1,15 +1,27 @@
 // The lab inventory format (YAML): which device plays each topology role and how the harness
 // reaches it. Secrets are never written here: only the NAME of the environment variable that
 // holds them, so an inventory can be committed, printed and attached to a report.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { firmware, model, name } from './topology-schema.ts';
+
+/** An IP address literal (the harness binds it, or a device's endpoint is compared with it): `10.999.1.1` and `not-an-ip` are refused. */
+const ipAddress = z.string().min(1).refine((s) => isIP(s) !== 0, {
+  error: (iss) => `'${String(iss.input)}' is not an IP address (IPv4 a.b.c.d with each part 0-255, or IPv6)`,
+});
+
+// RFC 1123 host names; all-numeric dotted text must be a valid IPv4 address (`10.999.1.1` is neither).
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const host = z.string().min(1).refine((s) => isIP(s) !== 0 || (HOST_NAME.test(s) && !/^[\d.]+$/.test(s)), {
+  error: (iss) => `'${String(iss.input)}' is neither an IP address nor a host name`,
+});
 
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, {
   error: (iss) => `'${String(iss.input)}' is not an environment variable name (A-Z, 0-9, _)`,
 });
 
 const ssh = z.strictObject({
-  host: z.string().min(1),
+  host,
   port: z.int().min(1).max(65535).default(22),
   user: z.string().min(1),
   /** env var holding the login password (never the password itself) */
@@ -30,7 +42,7 @@ const serial = z.strictObject({
 
 /** Where the device's L2TPv3 endpoint is, as the harness reaches it (the conformance suites need it). */
 const wan = z.strictObject({
-  address: z.string().min(1),
+  address: ipAddress,
   /** UDP port of L2TPv3 on the device (RTX: 1701) */
   l2tp_port: z.int().min(1).max(65535).default(1701),
 });
@@ -41,8 +53,9 @@ const wan = z.strictObject({
  * address` points at them) and where it collects syslog (the device's `syslog host`).
  */
 const harness = z.strictObject({
-  peer_addresses: z.array(z.string().min(1)).min(1, { error: 'harness.peer_addresses needs at least one address' }),
-  syslog: z.strictObject({ address: z.string().min(1), port: z.int().min(1).max(65535).default(514) }),
+  peer_addresses: z.array(ipAddress).min(1, { error: 'harness.peer_addresses needs at least one address' }),
+  /** the collector's port: the device is told `syslog host ADDRESS:PORT` off 514 (README); below 1024 the harness needs CAP_NET_BIND_SERVICE */
+  syslog: z.strictObject({ address: ipAddress, port: z.int().min(1).max(65535).default(514) }),
 });
 
 const device = z.strictObject({

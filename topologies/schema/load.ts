@@ -129,7 +129,15 @@ export function loadTopology(file: string, opts: ParseOptions = {}): TopologyLoa
   return parseTopology(text, file, opts);
 }
 
-export function parseInventory(text: string, fileName: string): LoadResult<Inventory> {
+export interface InventoryOptions {
+  /**
+   * The environment the run will have: each physical device's password variables must be set in
+   * it (`topology check --inventory` passes process.env). Absent: not checked.
+   */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+export function parseInventory(text: string, fileName: string, opts: InventoryOptions = {}): LoadResult<Inventory> {
   const y = parseYaml(text, fileName, inventorySchema);
   if (!y.value) return { diagnostics: sortDiagnostics(y.diagnostics) };
   const diagnostics: Diagnostic[] = [];
@@ -137,20 +145,53 @@ export function parseInventory(text: string, fileName: string): LoadResult<Inven
     const pos = y.locate(p);
     diagnostics.push({ file: fileName, line: pos.line, column: pos.column, key: formatPath(p), message });
   };
+  const inv = y.value;
   const seen = new Map<string, number>();
-  y.value.devices.forEach((d, i) => {
+  const sshAt = new Map<string, number>();
+  const wanAt = new Map<string, number>();
+  inv.devices.forEach((d, i) => {
     if (seen.has(d.role)) err(['devices', i, 'role'], `duplicate role '${d.role}' (first at devices[${seen.get(d.role)}])`);
     else seen.set(d.role, i);
     if (d.kind === 'physical' && !d.ssh && !d.serial) err(['devices', i], 'a physical device needs ssh or serial access');
     if (d.kind === 'physical' && d.defects) err(['devices', i, 'defects'], 'defects can only be injected into emulated devices');
+    // one router cannot play two roles: its journal and its lease would be shared
+    if (d.ssh) {
+      const k = `${d.ssh.host}|${d.ssh.port}`;
+      if (sshAt.has(k)) err(['devices', i, 'ssh', 'host'], `devices[${sshAt.get(k)}] is reached at the same ${d.ssh.host} port ${d.ssh.port}: one router cannot play two roles`);
+      else sshAt.set(k, i);
+    }
+    if (d.wan) {
+      const k = `${d.wan.address}|${d.wan.l2tp_port}`;
+      if (wanAt.has(k)) err(['devices', i, 'wan', 'address'], `devices[${wanAt.get(k)}] has the same WAN endpoint ${d.wan.address} port ${d.wan.l2tp_port}`);
+      else wanAt.set(k, i);
+    }
+    if (opts.env && d.kind === 'physical') {
+      for (const [access, keys] of [['ssh', ['password_env', 'admin_password_env']], ['serial', ['password_env', 'admin_password_env']]] as const) {
+        const a = d[access] as Record<string, unknown> | undefined;
+        for (const key of keys) {
+          const v = a?.[key];
+          if (typeof v === 'string' && !opts.env[v]) err(['devices', i, access, key], `environment variable ${v} is not set (the run reads device '${d.role}'s password from it)`);
+        }
+      }
+    }
   });
-  return { value: diagnostics.length ? undefined : y.value, diagnostics };
+  const h = inv.harness;
+  if (h) {
+    const peerAt = new Map<string, number>();
+    const wanOf = new Map(inv.devices.flatMap((d) => (d.wan ? [[d.wan.address, d.role] as const] : [])));
+    h.peer_addresses.forEach((a, i) => {
+      if (peerAt.has(a)) err(['harness', 'peer_addresses', i], `duplicate peer address ${a} (also harness.peer_addresses[${peerAt.get(a)}]): each tester peer needs its own address`);
+      else peerAt.set(a, i);
+      if (wanOf.has(a)) err(['harness', 'peer_addresses', i], `${a} is the WAN address of device '${wanOf.get(a)}': a tester peer is the far end, an address of the harness host`);
+    });
+  }
+  return { value: diagnostics.length ? undefined : inv, diagnostics: sortDiagnostics(diagnostics) };
 }
 
-export function loadInventory(file: string): LoadResult<Inventory> {
+export function loadInventory(file: string, opts: InventoryOptions = {}): LoadResult<Inventory> {
   const text = readTextFile(file);
   if (typeof text !== 'string') return { diagnostics: [text] };
-  return parseInventory(text, file);
+  return parseInventory(text, file, opts);
 }
 
 /** Every topology role must be filled by a device of the same model. */
