@@ -26,10 +26,12 @@ command -v chromium >/dev/null || need+=(chromium)
 command -v swanctl >/dev/null || need+=(strongswan-swanctl)
 [ -e /usr/lib/ipsec/plugins/libstrongswan-openssl.so ] || need+=(libstrongswan-standard-plugins)
 # The real-kernel peer (tests/interop/qemu): QEMU, plus kmod (depmod/modprobe for the guest, which
-# boots from this root) and cpio (its initramfs). The guest kernel itself is only extracted, below.
+# boots from this root), cpio (its initramfs) and python3 (the guest's netlink helper). The guest
+# kernel itself is only extracted, below.
 command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
 [ -x /usr/sbin/modprobe ] || need+=(kmod)
 command -v cpio >/dev/null || need+=(cpio)
+command -v python3 >/dev/null || need+=(python3)
 if [ ${#need[@]} -eq 0 ]; then
   echo "system dependencies: all present"
 elif [ "$(id -u)" -ne 0 ]; then

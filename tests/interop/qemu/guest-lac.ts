@@ -2,13 +2,19 @@
 // guest mounts): the L2TPv3 control connection and session the emulated router requires before it
 // accepts data (RTX has no static L2TPv3: `tunnel encapsulation l2tpv3-raw` always runs the control
 // plane). It is the project's tester peer (drivers/peer) on the guest's address and UDP 1701. Once
-// the session is up it prints the negotiated data layout as one line `@@LAC {json}` and lets the
-// socket go silently, so the guest kernel's static `ip l2tp` tunnel can take UDP 1701 and carry the
-// data plane with exactly those IDs and cookies (qemu-interop.spec.ts). The control connection is
-// not answered after that hand-over: the router's next Hello (keepalive interval) goes unanswered.
-// Arguments: LOCAL_ADDR DEVICE_ADDR COOKIE_LENGTH(0|4|8) END_ID TIMEOUT_MS
+// the session is up it prints the negotiated data layout as one line `@@LAC {json}`; then the guest
+// kernel carries the data plane with exactly those IDs and cookies (kernel-pseudowire.ts), in one
+// of two ways:
+// - static: the peer lets the socket go silently and `ip l2tp add tunnel` takes UDP 1701. The
+//   control connection is not answered after that (the router's next Hello goes unanswered).
+// - managed (--managed HELPER): the socket, connected to the router, becomes a managed kernel
+//   tunnel (l2tp-managed-tunnel.py); the peer keeps running the control connection on it until
+//   SIGTERM, then clears it politely. That is how a Linux L2TP daemon works.
+// Options: --local ADDR --device ADDR --cookie 0|4|8 --end-id ID --timeout MS [--managed HELPER]
+import { parseArgs } from 'node:util';
 import { PeerTunnel } from '../../../drivers/peer/index.ts';
 import type { CookieLength } from '../../../reference-impl/l2tpv3/data-message.ts';
+import { ConnectedUdp } from './connected-udp.ts';
 
 export interface LacLayout {
   localTunnelId: number;
@@ -25,25 +31,34 @@ export interface LacLayout {
 }
 
 export const LAC_MARKER = '@@LAC ';
+const L2TP_PORT = 1701;
 
 export async function lacMain(argv: string[]): Promise<number> {
-  const [local, device, cookie, endId, timeout] = argv;
-  const cookieLength = Number(cookie) as CookieLength;
+  const { values: o } = parseArgs({
+    args: argv,
+    options: { local: { type: 'string' }, device: { type: 'string' }, cookie: { type: 'string' }, 'end-id': { type: 'string' }, timeout: { type: 'string' }, managed: { type: 'string' } },
+  });
+  if (!o.local || !o.device) throw new Error('--local and --device are required');
+  const local = { host: o.local, port: L2TP_PORT };
+  const device = { host: o.device, port: L2TP_PORT };
+  const transport = o.managed ? new ConnectedUdp(local, device) : undefined;
   const peer = new PeerTunnel({
-    local: { host: local, port: 1701 },
-    device: { host: device, port: 1701 },
+    local,
+    device,
     role: 'initiator',
     hostname: 'qemu-guest',
-    cookieLength,
+    cookieLength: Number(o.cookie ?? 0) as CookieLength,
     // RTX refuses an ICRQ without a Remote End ID (session.ts icrqProblem); `l2tp remote end-id` on the router.
-    endId,
+    endId: o['end-id'],
     seed: 0x9e57,
+    transport,
   });
   await peer.start();
+  let layout: LacLayout;
   try {
-    const l = await peer.established(Number(timeout));
+    const l = await peer.established(Number(o.timeout ?? 30_000));
     const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-    const out: LacLayout = {
+    layout = {
       localTunnelId: peer.localCcid ?? 0,
       peerTunnelId: peer.remoteCcid ?? 0,
       localSessionId: l.localSessionId,
@@ -54,13 +69,20 @@ export async function lacMain(argv: string[]): Promise<number> {
       rxL2ss: l.rxLayout.l2ss,
       pseudowireType: l.pseudowireType,
     };
-    console.log(`${LAC_MARKER}${JSON.stringify(out)}`);
-    return 0;
+    if (transport && o.managed) await transport.handToKernel(o.managed, layout.localTunnelId, layout.peerTunnelId);
   } catch (e) {
     console.log(`lac: ${(e as Error).message}`);
     for (const ev of peer.events.slice(-20)) console.log(`lac event: ${JSON.stringify(ev, (_k, v: unknown) => (v instanceof Uint8Array ? `<${v.length} octets>` : v))}`);
-    return 1;
-  } finally {
     await peer.close({ silent: true });
+    return 1;
   }
+  console.log(`${LAC_MARKER}${JSON.stringify(layout)}`);
+  if (!transport) {
+    await peer.close({ silent: true });
+    return 0;
+  }
+  // Managed: keep answering the router's control messages until told to stop, then StopCCN.
+  await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
+  await peer.close();
+  return 0;
 }

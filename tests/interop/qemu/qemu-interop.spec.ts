@@ -17,8 +17,8 @@ import { PSK } from '../strongswan/scenario.ts';
 import { CHARON_LOG_TAIL, MAIN_MODE, initiateScript, parseXfrmStates, startCharonScript } from './guest-charon.ts';
 import type { LacLayout } from './guest-lac.ts';
 import { guestUnavailable, type GuestVm } from './guest-vm.ts';
-import { PW_IFNAME, parseLacLayout, replaceSessionScript, staticPseudowireScript } from './kernel-pseudowire.ts';
-import { lacBundle } from './lac-bundle.ts';
+import { PW_IFNAME, parseLacLayout, pseudowireScript, replaceSessionScript } from './kernel-pseudowire.ts';
+import { lacBundle, lacScript, stopLacScript } from './lac-bundle.ts';
 import { GUEST_PW, GUEST_WAN, LAN_HOST, ROUTER_BRIDGE, ROUTER_WAN, openQemuLab, type LabRouter, type QemuLab } from './qemu-lab.ts';
 
 const skip = guestUnavailable();
@@ -92,14 +92,14 @@ test.describe.serial('real Linux kernel peer (QEMU guest)', () => {
     console.log(`qemu interop: wall time ${s(Date.now() - t0)} (guest boot ${s(lab?.guest.bootMs ?? 0)}; slowest guest commands: ${slowest.join('; ')})`);
   });
 
-  /** The control connection from the guest (tester peer on the guest's 1701), then the kernel's static pseudowire. */
-  async function kernelPseudowire(guest: GuestVm, cookieLength: 0 | 4 | 8): Promise<LacLayout> {
-    const lac = await guest.run(`node ${bundle} ${GUEST_WAN} ${ROUTER_WAN} ${cookieLength} ${END_ID} 30000`, 90_000);
+  /** The control connection from the guest (tester peer on the guest's 1701), then the kernel's pseudowire. */
+  async function kernelPseudowire(guest: GuestVm, cookieLength: 0 | 4 | 8, tunnel: 'static' | 'managed'): Promise<LacLayout> {
+    const lac = await guest.run(lacScript(bundle, { local: GUEST_WAN, device: ROUTER_WAN, cookieLength, endId: END_ID, timeoutMs: 30_000, tunnel }), 90_000);
     expect(lac.code, lac.output).toBe(0);
     const l = parseLacLayout(lac.output);
     expect(l.pseudowireType, 'Ethernet pseudowire (RFC 4719)').toBe(5);
     kernelTunnel = l.localTunnelId;
-    await guest.must(staticPseudowireScript(l, GUEST_WAN, ROUTER_WAN, `${GUEST_PW}/24`));
+    await guest.must(pseudowireScript(l, { tunnel, local: GUEST_WAN, remote: ROUTER_WAN, pwAddress: `${GUEST_PW}/24` }));
     const shown = await guest.must('ip l2tp show session');
     expect(shown).toContain(`Session ${l.localSessionId} in tunnel ${l.localTunnelId}`);
     return l;
@@ -113,6 +113,7 @@ test.describe.serial('real Linux kernel peer (QEMU guest)', () => {
       throw new Error(`${(e as Error).message}\n--- router output (tail) ---\n${router.output().slice(-1200)}\n--- guest console (tail) ---\n${tail}`);
     } finally {
       // The next test's control connection needs UDP 1701 in the guest again.
+      await lab?.guest.run(stopLacScript).catch(() => undefined);
       if (kernelTunnel !== undefined) await lab?.guest.run(`ip l2tp del tunnel tunnel_id ${kernelTunnel}`).catch(() => undefined);
       kernelTunnel = undefined;
       await router.stop();
@@ -125,7 +126,7 @@ test.describe.serial('real Linux kernel peer (QEMU guest)', () => {
     // none), so cookies are checked both ways: 8 octets from the guest, 4 (ours) from the router.
     const router = await lab!.startRouter({ model: 'RTX830', firmware: '15.02.22', config: RAW_CONFIG, extraArgs: ['--profile', 'cookie8'] });
     await withDiagnostics(router, async () => {
-      const l = await kernelPseudowire(guest, 4);
+      const l = await kernelPseudowire(guest, 4, 'static');
       expect(l.rxCookie, 'our Assigned Cookie: 4 octets').toHaveLength(8);
       expect(l.txCookie, "the router's Assigned Cookie: 8 octets (cookie8)").toHaveLength(16);
       expect((await guest.must('ip l2tp show session')).replace(/\s+/g, ' ')).toContain(`cookie ${l.txCookie}`);
@@ -171,9 +172,11 @@ test.describe.serial('real Linux kernel peer (QEMU guest)', () => {
         expect(await guest.must('ip xfrm policy'), 'a policy for udp/1701').toMatch(/proto udp sport 1701 dport 1701/);
 
         // No cookies here (tshark takes one cookie size for both directions); the first test has them.
-        await kernelPseudowire(guest, 0);
+        // Managed: the LAC's socket is the kernel tunnel's, and the LAC keeps the control connection.
+        await kernelPseudowire(guest, 0, 'managed');
         const ping = await guest.run(`ping -c 3 -W 3 -p ${PING_MARK_HEX} -I ${PW_IFNAME} ${LAN_HOST}`, 30_000);
         expect(ping.code, `ping the LAN host through ESP and the router's bridge:\n${ping.output}`).toBe(0);
+        expect((await guest.run('kill -0 "$(cat /tmp/lac.pid)"')).code, 'the LAC still runs the control connection').toBe(0);
 
         // Everything L2TP went through the kernel's ESP: both SAs counted packets.
         const after = parseXfrmStates(await guest.must('ip -s xfrm state'));
