@@ -14,7 +14,7 @@ function xmlAttr(s: string): string {
 export function withSuiteProperties(xml: string, props: Readonly<Record<string, string>>): string {
   const entries = Object.entries(props).map(([k, v]) => `<property name="${xmlAttr(k)}" value="${xmlAttr(v)}"/>`).join('\n');
   return xml.replace(/(<testsuite\b[^>]*?(?<!\/)>)(\s*)(<properties>)?/g, (_m, open: string, space: string, existing: string | undefined) =>
-    existing ? `${open}${space}<properties>\n${entries}\n` : `${open}\n<properties>\n${entries}\n</properties>${space}`,
+    existing ? `${open}${space}<properties>\n${entries}` : `${open}\n<properties>\n${entries}\n</properties>${space}`,
   );
 }
 
