@@ -48,8 +48,8 @@ export class ConnectedUdp implements DatagramTransport {
     if (fd === undefined || fd < 0) throw new Error('no descriptor for the L2TP socket');
     const child = spawn('python3', [helper, '3', String(connId), String(peerConnId)], { stdio: ['ignore', 'pipe', 'pipe', fd] });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
     const code = await new Promise<number | null>((resolve) => {
       const t = setTimeout(() => child.kill('SIGKILL'), 20_000);
       child.once('error', (e) => { out += e.message; });
