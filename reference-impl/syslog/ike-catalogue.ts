@@ -26,6 +26,7 @@ export const IKE_SYSLOG_CATALOGUE = {
   ipsecSaDown: { level: 'DEBUG', template: '[IKE] IPsec SA to {address} deleted: {reason}', source: 'assumption' },
   dropped: { level: 'DEBUG', template: '[IKE] message from {address} dropped: {reason}', source: 'assumption' },
   unresolved: { level: 'DEBUG', template: '[IKE] cannot resolve {name}', source: 'assumption' },
+  keepaliveDown: { level: 'DEBUG', template: '[IKE] keepalive: no answer from {address}, the SA is deleted', source: 'assumption' },
 } as const satisfies Record<string, IkeCatalogueEntry>;
 
 export type IkeSyslogId = keyof typeof IKE_SYSLOG_CATALOGUE;

@@ -49,7 +49,7 @@ export interface IpsecHostOptions {
   sockets: IpsecSockets;
   time: TimeHost;
   seed: number;
-  /** Anti-replay window on inbound SAs (`anti-replay-check`, yamaha-platform-facts.md §1.4). */
+  /** Anti-replay window on inbound SAs (`anti-replay-check`, yamaha-platform-facts.md §1.4); false switches it off everywhere. */
   antiReplay: boolean;
   /** Receives SA keys as they are made (the --key-log file); nothing else ever sees keys. */
   keyLog?: (entries: KeyLogEntry[]) => void;
@@ -244,6 +244,10 @@ export class IpsecHost {
       case 'ipsecSaDown':
         this.saDown(a.gateway, a.inboundSpi, a.reason);
         break;
+      case 'peerDead':
+        // `ipsec ike keepalive log GW on` (default on, §1.4): the emulator's wording ('ike-log-levels')
+        if (this.o.plan.keepaliveLog.get(a.gateway) !== false) this.logId('keepaliveDown', { address: this.o.plan.gateways.find((g) => g.gateway === a.gateway)?.remote ?? '?' });
+        break;
       case 'dropped':
         this.logId('dropped', { address: a.from.address, reason: a.reason });
         break;
@@ -255,7 +259,7 @@ export class IpsecHost {
   private saUp(up: IpsecSaUp): void {
     const mk = (k: IpsecSaUp['inbound']) => espSa({ spi: k.spi, cipher: up.cipher, encryptionKey: k.encKey, integrity: up.integrity, authenticationKey: k.authKey });
     const sa: LiveSa = {
-      gateway: up.gateway, inbound: mk(up.inbound), outbound: mk(up.outbound), replay: new ReplayWindow(this.o.antiReplay ? { check: 'on' } : { check: 'off' }),
+      gateway: up.gateway, inbound: mk(up.inbound), outbound: mk(up.outbound), replay: new ReplayWindow(this.o.antiReplay && this.o.plan.antiReplay.get(up.gateway) !== false ? { check: 'on' } : { check: 'off' }),
       peer: { ...up.peer }, sequence: 0, up, createdAtMs: this.o.time.now(),
     };
     // the key log names the addresses on the wire (the capture's), not the config's

@@ -29,6 +29,10 @@ export interface IpsecPlan {
   tunnels: IpsecTunnelBinding[];
   /** gateway -> the host name of `ipsec ike remote address` (resolved when key exchange starts, §1.4). */
   remoteNames: Map<number, string>;
+  /** gateway -> `anti-replay-check` of its SA policy (yamaha-platform-facts.md §1.4). */
+  antiReplay: Map<number, boolean>;
+  /** gateway -> `ipsec ike keepalive log GW on|off` (default on, §1.4). */
+  keepaliveLog: Map<number, boolean>;
   /** gateway -> `ipsec ike log` kinds (a line without a gateway applies to every gateway). */
   ikeLog: Map<number, Set<IkeLogKind>>;
   /** gateways left out, and why (an algorithm the oracle has no row for, no pre-shared key, ...). */
@@ -105,7 +109,14 @@ function keepalive(c: CommandAt | undefined): KeepaliveConfig {
   return { method: method === 'dpd' ? 'dpd' : 'heartbeat', intervalS, count };
 }
 
+/** §1.4: `anti-replay-check` defaults to off on RTX3510 and RTX1300, on elsewhere. */
+export function antiReplayDefault(model: string): boolean {
+  return !['RTX3510', 'RTX1300'].includes(model);
+}
+
 export interface IpsecPlanOptions {
+  /** The model (the `anti-replay-check` default); default: a model where it is on. */
+  model?: string;
   /** The router's own address when nothing in the config names one (its WAN address). */
   fallbackLocal: string;
   /** EMULATOR_IPSEC_LIMITS.espOnlyInUdp: ESP always goes in UDP 4500 (no IP protocol 50 path). */
@@ -115,7 +126,7 @@ export interface IpsecPlanOptions {
 export function planIpsec(doc: ConfigDocument, opts: IpsecPlanOptions): IpsecPlan {
   const all = commands(doc);
   const views = l2tpTunnels(doc).filter((v) => v.ipsec && v.ipsecPolicy !== undefined);
-  const plan: IpsecPlan = { gateways: [], tunnels: [], remoteNames: new Map(), ikeLog: new Map(), skipped: [] };
+  const plan: IpsecPlan = { gateways: [], tunnels: [], remoteNames: new Map(), antiReplay: new Map(), keepaliveLog: new Map(), ikeLog: new Map(), skipped: [] };
   for (const v of views) {
     const pol = all.filter((c) => c.command.id === 'ipsec sa policy' && Number(param(c.command, 'policy')) === v.ipsecPolicy).pop();
     if (!pol || pol.command.negated) continue;
@@ -125,6 +136,9 @@ export function planIpsec(doc: ConfigDocument, opts: IpsecPlanOptions): IpsecPla
       if (typeof gw === 'string') plan.skipped.push({ gateway, reason: gw });
       else {
         plan.gateways.push(gw.config);
+        const ar = str(pol, 'antiReplay');
+        plan.antiReplay.set(gateway, ar === undefined ? antiReplayDefault(opts.model ?? '') : ar === 'on');
+        plan.keepaliveLog.set(gateway, str(lastOf(all, 'ipsec ike keepalive log', gateway), 'log') !== 'off');
         if (gw.remoteName) plan.remoteNames.set(gateway, gw.remoteName);
       }
     }

@@ -103,6 +103,14 @@ test.describe('the router\'s IKE gateways from the config (ipsec-plan.ts)', () =
     expect(plan(edit(/ipsec ike keepalive use 1 on/, 'ipsec ike keepalive use 1 auto dpd')).gateways[0].keepalive.method).toBe('dpd');
   });
 
+  test('anti-replay-check: from the SA policy, else the model default (off on RTX3510/RTX1300, §1.4); keepalive log default on', () => {
+    expect(plan(base).antiReplay.get(1)).toBe(true);
+    expect(plan(edit(/esp aes-cbc sha-hmac/, 'esp aes-cbc sha-hmac anti-replay-check=off')).antiReplay.get(1)).toBe(false);
+    expect(planIpsec(parseConfig(base), { model: 'RTX1300', fallbackLocal: '0.0.0.0', forceUdpEncapsulation: false }).antiReplay.get(1)).toBe(false);
+    expect(plan(edit(/ipsec ike keepalive log 1 off/, '')).keepaliveLog.get(1)).toBe(true);
+    expect(plan(base).keepaliveLog.get(1)).toBe(false);
+  });
+
   test('nat-traversal options: force=on and keepalive=', () => {
     const p = plan(edit(/( {2}ipsec ike local address)/, '  ipsec ike nat-traversal 1 on keepalive=60 force=on\n$1'));
     expect(p.gateways[0].natTraversal).toEqual({ on: true, force: true, keepaliveS: 60 });

@@ -215,7 +215,7 @@ test.describe('L2TPv3/IPsec between two emulated routers', () => {
   });
 
   test('DPD (`ipsec ike keepalive use 1 on dpd 2 2`, RFC 3706): answered while the peer lives; a silent peer is declared dead and the tunnel goes down', async () => {
-    const dpd = (c: string) => c.replace('ipsec ike keepalive use 1 on', 'ipsec ike keepalive use 1 on dpd 2 2');
+    const dpd = (c: string) => c.replace('ipsec ike keepalive use 1 on', 'ipsec ike keepalive use 1 on dpd 2 2').replace('ipsec ike keepalive log 1 off', 'ipsec ike keepalive log 1 on');
     await withPair(startIpsecPair({ configA: dpd(ex('ex4-ipsec-fixed-fixed', 'rt1')), configB: dpd(ex('ex4-ipsec-fixed-fixed', 'rt2')), timeScale: 20 }), async (p) => {
       await waitFor(() => both(p), 15_000, 'the pseudowire');
       // five DPD intervals (virtual) with both alive: no SA goes down
@@ -227,6 +227,8 @@ test.describe('L2TPv3/IPsec between two emulated routers', () => {
       await waitFor(() => logTexts(p.a).includes('IP Tunnel[1] Down'), 10_000, 'the tunnel down by DPD');
       expect(logTexts(p.a).some((l) => /^\[IKE\] ISAKMP SA with 198\.51\.100\.2 deleted: DPD: peer dead/.test(l))).toBe(true);
       expect(cli(p.a.router, 'show status tunnel 1')).toContain('  Current status is Offline.');
+      // `ipsec ike keepalive log 1 on`
+      expect(logTexts(p.a)).toContain(renderIkeSyslog('keepaliveDown', { address: '198.51.100.2' }));
     });
   });
 
