@@ -5,3 +5,4 @@ export * from './ip-in-ipv6.ts';
 export * from './underlay-assumptions.ts';
 export * from './neighbor-discovery.ts';
 export * from './tunnel-wan.ts';
+export * from './border-relay.ts';

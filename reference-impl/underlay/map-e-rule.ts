@@ -202,3 +202,27 @@ export const L2TP_PORT = 1701;
 export function l2tpSourcePort(ce: Pick<MapECe, 'psid' | 'psidLength' | 'psidOffset'>): number {
   return portInSet(L2TP_PORT, ce) ? L2TP_PORT : portSet(ce)[0].first;
 }
+
+/**
+ * The CE that owns `ipv4`:`port` under the rule (RFC 7597 §5.3: the BR finds the PSID in the port
+ * and rebuilds the End-user prefix from the IPv4 suffix and the PSID); undefined when the address
+ * is outside the rule or the port is one no CE owns.
+ */
+export function ceForDestination(rule: MapERule, ipv4: string, port: number, format: MapEInterfaceIdFormat = MAP_E_ASSUMPTION_DEFAULTS.interfaceIdFormat): MapECe | undefined {
+  const r6 = prefixOf(rule.ipv6Prefix, 6, 'rule IPv6 prefix');
+  const r4 = prefixOf(rule.ipv4Prefix, 4, 'rule IPv4 prefix');
+  const v4 = ipv4Bytes(ipv4);
+  if (getBits(v4, 0, r4.length) !== getBits(r4.bytes, 0, r4.length)) return undefined;
+  const o = rule.eaBits;
+  const a = rule.psidOffset ?? RULE_DEFAULT_OFFSET;
+  const p = 32 - r4.length;
+  const suffixBits = Math.min(o, p);
+  const k = Math.max(0, o - p);
+  const psid = psidOfPort(port, a, k);
+  if (psid === undefined) return undefined;
+  const eu = new Uint8Array(16);
+  eu.set(r6.bytes);
+  setBits(eu, r6.length, suffixBits, getBits(v4, r4.length, suffixBits));
+  setBits(eu, r6.length + suffixBits, k, psid);
+  return mapECe(rule, `${formatIpv6Bytes(eu)}/${r6.length + o}`, format);
+}
