@@ -88,7 +88,7 @@ export interface EnvironmentStatus {
 export type ActionResult = { ok: true } | { ok: false; kind: RouterErrorKind; reason: string };
 
 /** Where a CLI session comes from; appears in `show log` lines (facts §3.5: `Login succeeded for Serial`). */
-export type CliTransport = 'Serial' | 'SSH' | 'TELNET';
+export type { CliTransport } from '../config/cli-log-facts.ts';
 
 export interface RouterDevice {
   identity(): DeviceIdentity;

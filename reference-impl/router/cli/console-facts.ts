@@ -3,7 +3,6 @@
 // (yamaha-platform-facts.md §3) or is a named ASSUMPTION.
 
 import type { Language } from '../../config/index.ts';
-import type { CliTransport } from '../device.ts';
 
 export type ConsoleCharacter = 'en.ascii' | 'ja.sjis' | 'ja.euc' | 'ja.utf8';
 
@@ -67,22 +66,8 @@ export const PAGER_QUIT_KEYS: readonly string[] = ['q', 'Q'];
 // answer asks again.
 export const SAVE_ANSWERS = { yes: ['Y', 'y'], no: ['N', 'n'] } as const;
 
-/**
- * Lines the CLI writes to the router's log (`show log`). facts §3.5 (real RTX1100):
- * `Login succeeded for Serial`, `'administrator' succeeded for Serial user`, `Logout from Serial`;
- * `Configuration saved in "CONFIG0" by TELNET` is inferred (third-party).
- * ASSUMPTION: SSH lines name the user and address as `for SSH: user@address`, and the failure
- * lines read `Login failed for ...` / `'administrator' failed for ... user` (not in the digest).
- * None of them ever carries a password.
- */
-export const CLI_LOG = {
-  loginSucceeded: (t: CliTransport, who?: string) => `Login succeeded for ${t}${who ? `: ${who}` : ''}`,
-  loginFailed: (t: CliTransport, who?: string) => `Login failed for ${t}${who ? `: ${who}` : ''}`,
-  administratorSucceeded: (t: CliTransport) => `'administrator' succeeded for ${t} user`,
-  administratorFailed: (t: CliTransport) => `'administrator' failed for ${t} user`,
-  logout: (t: CliTransport) => `Logout from ${t}`,
-  configurationSaved: (t: CliTransport) => `Configuration saved in "CONFIG0" by ${t}`,
-};
+// The CLI's log lines and the save answer live with the config oracle (the suites predict them).
+export { CLI_LOG, SAVE_DONE } from '../../config/cli-log-facts.ts';
 
 // ASSUMPTION: how the router shows wall-clock times (`show log`, `show environment`): in the
 // `timezone` of the config, default +09:00 (JST) — the digest's samples are JST but the default is
@@ -99,6 +84,3 @@ export function greeting(model: string, firmware: string, buildDate: string): st
 // says so for `console character`, `console lines` (facts §3.3) and `tunnel select` (facts §1.2).
 // Everything else that changes the config is `Administrator use only`.
 export const USER_CONFIG_COMMANDS: readonly string[] = ['console character', 'console lines', 'tunnel select'];
-
-// ASSUMPTION: what `save` prints (not in the digest; a hardware run confirms or refutes).
-export const SAVE_DONE: Record<Language, string> = { en: 'Saving ... CONFIG0 Done.', ja: 'セーブ中... CONFIG0 終了' };
