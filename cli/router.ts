@@ -36,6 +36,7 @@ export const ROUTER_COMMAND: CommandDef = {
     { name: 'defect', type: 'string', multiple: true, valueName: 'NAME', choices: DEFECT_NAMES, choiceNoun: 'defect', help: 'inject a defect (see --list-defects)' },
     { name: 'list-defects', type: 'boolean', help: 'describe every injectable defect and exit' },
     { name: 'args-from-stdin', type: 'boolean', help: 'a warm spare for a harness: load, then read the router arguments as one JSON array line on stdin (EOF first: exit 0)' },
+    { name: 'esp-plain', type: 'boolean', help: 'L2TPv3/IPsec without NAT-T sends plain ESP (IP protocol 50) through libpcap on the WAN interface (namespace mode, root); otherwise ESP always goes in UDP 4500' },
     { name: 'key-log', type: 'string', valueName: 'FILE', help: 'append each IPsec SA\'s keys to FILE (created mode 0600) as they are made, for tshark / decode --ipsec-keys; off by default' },
     { name: 'profile', type: 'string', valueName: 'VARIANT', choices: PROFILE_VARIANT_NAMES, choiceNoun: 'firmware profile variant', help: 'emulate a firmware-profile variant (cookie8: assigns an 8-octet cookie; sequencing: asks for the Default L2SS and Data Sequencing)' },
   ],
@@ -132,6 +133,7 @@ async function routerHandler(args: ParsedCommand): Promise<number> {
       seed: args.int('seed'),
       profileVariant: args.string('profile'),
       keyLog: args.string('key-log'),
+      plainEsp: args.bool('esp-plain'),
     });
   } catch (e) {
     // the model/revision/config was refused: an input error, said in one line

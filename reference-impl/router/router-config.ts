@@ -114,10 +114,13 @@ function capabilitiesOrOldest(model: string, firmware: string): Capabilities {
   }
 }
 
-/** ipsecLocal: the router's own address where no IPsec command names one (its WAN address). */
-export function planRouter(doc: ConfigDocument, model: string, firmware: string, defects: ReadonlySet<DefectName>, ipsecLocal = '0.0.0.0'): RouterPlan {
+/**
+ * ipsecLocal: the router's own address where no IPsec command names one (its WAN address);
+ * plainEsp: the router can send IP protocol 50 (--esp-plain), else ESP always goes in UDP ('esp-only-in-udp').
+ */
+export function planRouter(doc: ConfigDocument, model: string, firmware: string, defects: ReadonlySet<DefectName>, ipsecLocal = '0.0.0.0', plainEsp = false): RouterPlan {
   const caps = capabilitiesOrOldest(model, firmware);
-  const ipsec = planIpsec(doc, { model: caps.model, fallbackLocal: ipsecLocal, forceUdpEncapsulation: EMULATOR_LIMITS.espOnlyInUdp });
+  const ipsec = planIpsec(doc, { model: caps.model, fallbackLocal: ipsecLocal, forceUdpEncapsulation: EMULATOR_LIMITS.espOnlyInUdp && !plainEsp });
   // an IPsec tunnel's L2TP peer is its binding's (a pseudo address when only the SA knows the peer)
   const peerOf = (v: L2tpTunnelView): string | undefined => (v.ipsec ? ipsec.tunnels.find((b) => b.tunnel === v.tunnel)?.l2tpPeer : v.endpointAddress?.remote);
   const views = l2tpTunnels(doc).filter((v) => peerOf(v) !== undefined);

@@ -178,7 +178,7 @@ export class Router extends MemoryDevice {
   // ---- wiring --------------------------------------------------------------------------
 
   private build(): void {
-    this.plan = planRouter(this.configDocument(), this.opts.model, this.opts.firmware, this.defects, this.ipsec.ownAddress());
+    this.plan = planRouter(this.configDocument(), this.opts.model, this.opts.firmware, this.defects, this.ipsec.ownAddress(), this.opts.plainEsp);
     this.tunnelByPeer = new Map();
     for (const t of this.plan.tunnels) if (!this.tunnelByPeer.has(t.remoteAddress)) this.tunnelByPeer.set(t.remoteAddress, t.settings.tunnel);
     this.activityAt.clear();
@@ -347,7 +347,7 @@ export class Router extends MemoryDevice {
   /** A changed running config takes effect: the L2TP node is rebuilt only when its settings changed. */
   private reconfigure(): void {
     const before = this.plan;
-    const next = planRouter(this.configDocument(), this.opts.model, this.opts.firmware, this.defects, this.ipsec.ownAddress());
+    const next = planRouter(this.configDocument(), this.opts.model, this.opts.firmware, this.defects, this.ipsec.ownAddress(), this.opts.plainEsp);
     const key = (p: RouterPlan) => JSON.stringify({ t: p.tunnels.map((t) => ({ ...t, settings: { ...t.settings, auth: { e: t.settings.auth.enabled, p: String(t.settings.auth.password) } } })), s: p.service });
     if (key(before) !== key(next) || this.ipsec.changed(next.ipsec)) {
       if (this.live) this.dispatch({ kind: 'serviceOff' });

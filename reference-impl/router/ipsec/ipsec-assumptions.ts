@@ -86,8 +86,8 @@ export const IPSEC_ROUTER_ASSUMPTIONS: readonly IpsecRouterAssumption[] = [
   },
   {
     id: 'esp-only-in-udp',
-    assumption: 'EMULATOR LIMIT: the emulated router carries ESP only in UDP 4500 (RFC 3948), so it behaves as if `nat-traversal GW on force=on` were set on every gateway.',
-    reasoning: 'Node has no raw IP sockets (ipsec-facts.md "Node facts"); plain ESP (IP protocol 50) would need the libpcap frame path, not built yet. Not a firmware claim.',
+    assumption: 'EMULATOR LIMIT: without `--esp-plain` the emulated router carries ESP only in UDP 4500 (RFC 3948), so it behaves as if `nat-traversal GW on force=on` were set on every gateway. With `--esp-plain` (namespace mode, root) it follows the config and sends plain ESP (IP protocol 50, IPv4 only) through libpcap on its WAN interface.',
+    reasoning: 'Node has no raw IP sockets (ipsec-facts.md "Node facts"); plain ESP needs the libpcap frame path and a kernel interface holding the WAN address, which loopback labs do not have. Not a firmware claim.',
     confidence: 'strong',
   },
 ];

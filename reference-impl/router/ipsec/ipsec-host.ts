@@ -25,6 +25,7 @@ const NO_KINDS: ReadonlySet<IkeLogKind> = new Set();
 import { IPSEC_ASSUMPTION_VALUES } from './ipsec-assumptions.ts';
 import type { IpsecPlan, IpsecTunnelBinding } from './ipsec-plan.ts';
 import type { Datagram, IpsecSockets } from './ipsec-sockets.ts';
+import type { PlainEspPort } from './plain-esp-port.ts';
 
 /** One row of `show ipsec sa` ('show-ipsec-sa-format'). */
 export interface IpsecSaStatus {
@@ -60,6 +61,8 @@ export interface IpsecHostOptions {
   profile?: Partial<IkeProfile>;
   /** DNS for `ipsec ike remote address GW NAME` (default: the system resolver). */
   resolveName?: (name: string) => Promise<string>;
+  /** Plain ESP (IP protocol 50) for SAs negotiated without UDP encapsulation (--esp-plain). */
+  plainEsp?: PlainEspPort;
   /** Every datagram sent (captures). */
   onSend?: (localPort: 500 | 4500, dst: { host: string; port: number }, bytes: Uint8Array) => void;
 }
@@ -93,6 +96,7 @@ export class IpsecHost {
 
   async start(): Promise<void> {
     await this.o.sockets.open((d) => this.onDatagram(d));
+    await this.o.plainEsp?.start((src, esp) => this.live && this.onEsp({ localPort: 4500, from: { address: this.o.sockets.configAddress(src), port: 0 }, bytes: esp }, esp, true));
     this.live = true;
     // 'sa-triggers-key-exchange': with auto refresh, key exchange starts at once.
     for (const g of this.o.plan.gateways) if (g.autoRefresh && g.remote !== 'any') void this.connect(g.gateway);
@@ -107,6 +111,7 @@ export class IpsecHost {
     for (const t of this.timers.values()) this.o.time.cancel(t);
     this.timers.clear();
     this.o.sockets.close();
+    this.o.plainEsp?.close();
   }
 
   /** Whether L2TP to this config address belongs to an IPsec tunnel. */
@@ -294,6 +299,11 @@ export class IpsecHost {
       sa: sa.outbound, sequence: sa.sequence, iv: randomBytes(sa.outbound.cipher.ivBytes), l2tp,
       ipv6: v6 ? { src: this.o.sockets.wireAddress(sa.up.local.address), dst: this.o.sockets.wireAddress(sa.peer.address) } : undefined,
     });
+    if (!sa.up.udpEncapsulated) {
+      // RFC 4303 §3.1.1 transport mode without NAT-T: IP protocol 50, only through --esp-plain
+      if (!this.o.plainEsp?.send(this.o.sockets.wireAddress(sa.peer.address), bytes)) this.logId('dropped', { address: sa.peer.address, reason: this.o.plainEsp ? 'plain ESP: next hop not resolved yet' : 'plain ESP needs --esp-plain' });
+      return;
+    }
     const dst = this.o.sockets.send(4500, sa.peer, bytes);
     if (dst) this.o.onSend?.(4500, dst, bytes);
   }
@@ -321,14 +331,14 @@ export class IpsecHost {
     for (const l of lines) this.o.log('DEBUG', l);
   }
 
-  private onEsp(d: Datagram, esp: Uint8Array): void {
+  private onEsp(d: Datagram, esp: Uint8Array, plain = false): void {
     const spi = new DataView(esp.buffer, esp.byteOffset, 4).getUint32(0);
     const sa = this.byInboundSpi.get(spi);
     if (!sa) return this.logId('dropped', { address: d.from.address, reason: `ESP for unknown SPI 0x${spi.toString(16).padStart(8, '0')}` });
     const r = openL2tp(sa.inbound, esp, sa.replay);
     if (!r.ok) return this.logId('dropped', { address: d.from.address, reason: `ESP ${r.error.kind}` });
     // RFC 3948 §2.1 / RFC 3947 §5.2: ESP from a new NAT mapping moves the peer there.
-    sa.peer = { ...d.from };
+    if (!plain) sa.peer = { ...d.from };
     const b = this.o.plan.tunnels.find((t) => t.gateway === sa.gateway);
     if (b) this.o.deliver(b.l2tpPeer, r.l2tp);
   }

@@ -59,6 +59,11 @@ export class IpsecSockets {
     return { host: t?.host ?? to.address, port: to.port };
   }
 
+  /** The config address a socket address stands for (the underlay reversed). */
+  configAddress(host: string): string {
+    return this.reverse.get(host) ?? host;
+  }
+
   /** The socket address a config address stands for (the wire's address, for key logs). */
   wireAddress(config: string): string {
     return this.opts.underlay.get(config)?.host ?? config;

@@ -8,6 +8,7 @@ import { IpsecHost, type IpsecSaStatus } from './ipsec-host.ts';
 import type { IpsecPlan } from './ipsec-plan.ts';
 import { IpsecSockets } from './ipsec-sockets.ts';
 import { KeyLogFile } from './key-log-file.ts';
+import { PlainEspPort } from './plain-esp-port.ts';
 import type { IpsecDefectName } from '../ipsec-defects.ts';
 import type { IkeProfile } from '../../ipsec/ike/profile.ts';
 
@@ -16,6 +17,8 @@ export interface RouterIpsecOptions {
   underlay?: ReadonlyMap<string, UnderlayTarget>;
   /** `--key-log FILE`: every SA's keys, as made (file mode 0600); never on by default. */
   keyLog?: string;
+  /** `--esp-plain`: SAs without NAT-T carry plain ESP (IP protocol 50) through libpcap on the WAN interface (namespace mode). */
+  plainEsp?: boolean;
   /** Local IKE / NAT-T ports (default 500 / 4500). */
   ikePort?: number;
   natTPort?: number;
@@ -76,6 +79,7 @@ export class RouterIpsec {
       antiReplay: !this.has('esp-replay-not-checked'),
       resolveName: this.opts.resolveName,
       profile: this.opts.ikeProfile,
+      plainEsp: this.opts.plainEsp && this.opts.wan?.[0] ? new PlainEspPort(this.opts.wan[0]) : undefined,
       keyLog: this.keyLog && ((e) => this.keyLog?.write(e)),
       log: (level, text) => {
         // defect ike-respond-ipsec-log-missing: the quick-mode responder's line is not logged
