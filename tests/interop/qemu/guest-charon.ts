@@ -22,13 +22,24 @@ export function startCharonScript(s: Scenario, router: string, guest: string): s
     `umask 077; cat > ${GUEST_IPSEC_DIR}/swanctl.conf <<'EOF'\n${swanctlConf(s, {}, router, guest)}EOF`,
     `export STRONGSWAN_CONF=${GUEST_IPSEC_DIR}/strongswan.conf`,
     `setsid /usr/lib/ipsec/charon </dev/null >${GUEST_IPSEC_DIR}/charon.out 2>&1 &`,
+    `echo $! > ${GUEST_IPSEC_DIR}/charon.pid`,
     // Bounded: charon creates its vici socket within a few seconds even under TCG; no inotify tool here.
     `for i in $(seq 1 300); do [ -S ${GUEST_IPSEC_DIR}/charon.vici ] && break; sleep 0.1; done`,
     `swanctl --load-all --noprompt --file ${GUEST_IPSEC_DIR}/swanctl.conf --uri ${VICI}`,
   ].join('\n');
 }
 
-/** Bash for the guest: main mode + quick mode now; swanctl returns when the CHILD_SA is up (or failed). */
+/** Bash for the guest: stop charon (bounded wait for it to go) and clear the kernel's SAs and policies. */
+export const STOP_CHARON = [
+  `if [ -f ${GUEST_IPSEC_DIR}/charon.pid ]; then pid=$(cat ${GUEST_IPSEC_DIR}/charon.pid); kill "$pid" 2>/dev/null`,
+  '  for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done; fi',
+  `rm -rf ${GUEST_IPSEC_DIR}; ip xfrm policy flush; ip xfrm state flush`,
+].join('\n');
+
+/** Aggressive mode with FQDN, charon (the dynamic side) initiating, the router (`remote address any`) responding. */
+export const AGGRESSIVE_MODE: Scenario = { exchange: 'aggressive', idType: 'fqdn', oracle: 'responder' };
+
+/** Bash for the guest: phase 1 + quick mode now; swanctl returns when the CHILD_SA is up (or failed). */
 export function initiateScript(timeoutS: number): string {
   return `swanctl --initiate --child l2tp --timeout ${timeoutS} --uri ${VICI}`;
 }

@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { parseKeyLog, tsharkKeyOptions } from '../../../reference-impl/ipsec/key-log.ts';
 import { startCapture } from '../../reference-impl/router/ipsec/router-process.ts';
 import { tsharkFields, tsharkMatching, tsharkMissing } from '../../support/tshark.ts';
-import { PSK } from '../strongswan/scenario.ts';
-import { CHARON_LOG_TAIL, MAIN_MODE, initiateScript, parseXfrmStates, startCharonScript } from './guest-charon.ts';
+import { NAME, PSK, type Scenario } from '../strongswan/scenario.ts';
+import { AGGRESSIVE_MODE, CHARON_LOG_TAIL, MAIN_MODE, STOP_CHARON, initiateScript, parseXfrmStates, startCharonScript } from './guest-charon.ts';
 import type { LacLayout } from './guest-lac.ts';
 import { guestUnavailable, type GuestVm } from './guest-vm.ts';
 import { PW_IFNAME, parseLacLayout, pseudowireScript, replaceSessionScript } from './kernel-pseudowire.ts';
@@ -43,19 +43,25 @@ syslog notice on
 l2tp service on l2tpv3
 `;
 
-const IPSEC_CONFIG = `bridge member bridge1 lan1 tunnel1
+/**
+ * The router's side of L2TPv3/IPsec (yamaha-platform-facts.md §1.4, the seed's examples 4 and 5):
+ * main mode names the guest's address; aggressive mode is the fixed side of a dynamic peer
+ * (`remote address any` and the FQDN charon sends; no tunnel endpoint for the peer).
+ */
+function ipsecConfig(mode: 'main' | 'aggressive'): string {
+  const main = mode === 'main';
+  return `bridge member bridge1 lan1 tunnel1
 ip bridge1 address ${ROUTER_BRIDGE}/24
 ip lan2 address ${ROUTER_WAN}/24
 tunnel select 1
  tunnel encapsulation l2tpv3
- tunnel endpoint address ${ROUTER_WAN} ${GUEST_WAN}
- ipsec tunnel 101
+${main ? ` tunnel endpoint address ${ROUTER_WAN} ${GUEST_WAN}\n` : ''} ipsec tunnel 101
   ipsec sa policy 101 1 esp aes-cbc sha-hmac
   ipsec ike keepalive use 1 on dpd
   ipsec ike local address 1 ${ROUTER_WAN}
-  ipsec ike nat-traversal 1 on
+${main ? '' : `  ipsec ike remote name 1 ${NAME} fqdn\n`}  ipsec ike nat-traversal 1 on
   ipsec ike pre-shared-key 1 text ${PSK}
-  ipsec ike remote address 1 ${GUEST_WAN}
+  ipsec ike remote address 1 ${main ? GUEST_WAN : 'any'}
  l2tp always-on off
  l2tp hostname RT1
  l2tp tunnel disconnect time off
@@ -67,6 +73,7 @@ ipsec transport 1 101 udp 1701
 syslog notice on
 l2tp service on l2tpv3
 `;
+}
 
 test.describe.serial('real Linux kernel peer (QEMU guest)', () => {
   test.skip(skip !== null, skip ?? '');
@@ -103,6 +110,20 @@ test.describe.serial('real Linux kernel peer (QEMU guest)', () => {
     const shown = await guest.must('ip l2tp show session');
     expect(shown).toContain(`Session ${l.localSessionId} in tunnel ${l.localTunnelId}`);
     return l;
+  }
+
+  /** charon in the guest: phase 1 + quick mode; then two transport ESP-in-UDP SAs and the udp/1701 policy in the guest kernel. */
+  async function establishSa(guest: GuestVm, scenario: Scenario): Promise<void> {
+    await guest.must(startCharonScript(scenario, ROUTER_WAN, GUEST_WAN), 60_000);
+    const up = await guest.run(initiateScript(60), 90_000);
+    if (up.code !== 0) throw new Error(`swanctl --initiate failed (${up.code}):\n${up.output.split('\n').slice(-15).join('\n')}\n--- charon log ---\n${(await guest.run(CHARON_LOG_TAIL)).output}`);
+    expect(up.output).toMatch(/CHILD_SA l2tp\{\d+\} established/);
+    const sas = parseXfrmStates(await guest.must('ip -s xfrm state'));
+    expect(sas.map((sa) => `${sa.src}>${sa.dst} ${sa.mode} ${sa.encap}`).sort()).toEqual([
+      `${ROUTER_WAN}>${GUEST_WAN} transport espinudp 4500->4500`,
+      `${GUEST_WAN}>${ROUTER_WAN} transport espinudp 4500->4500`,
+    ]);
+    expect(await guest.must('ip xfrm policy'), 'a policy for udp/1701').toMatch(/proto udp sport 1701 dport 1701/);
   }
 
   async function withDiagnostics(router: LabRouter, body: () => Promise<void>): Promise<void> {
@@ -155,21 +176,10 @@ test.describe.serial('real Linux kernel peer (QEMU guest)', () => {
     const capture = await startCapture('tap0', 'ip', pcap, lab!.netns);
     const cleartextPcap = join(dir, 'guest-wire-cleartext.pcapng');
     let cleartextCapture: Awaited<ReturnType<typeof startCapture>> | undefined;
-    const router = await lab!.startRouter({ model: 'RTX830', firmware: '15.02.22', config: IPSEC_CONFIG, extraArgs: ['--key-log', keyLog] });
+    const router = await lab!.startRouter({ model: 'RTX830', firmware: '15.02.22', config: ipsecConfig('main'), extraArgs: ['--key-log', keyLog] });
     try {
       await withDiagnostics(router, async () => {
-        await guest.must(startCharonScript(MAIN_MODE, ROUTER_WAN, GUEST_WAN), 60_000);
-        const up = await guest.run(initiateScript(60), 90_000);
-        if (up.code !== 0) throw new Error(`swanctl --initiate failed (${up.code}):\n${up.output.split('\n').slice(-15).join('\n')}\n--- charon log ---\n${(await guest.run(CHARON_LOG_TAIL)).output}`);
-        expect(up.output).toMatch(/CHILD_SA l2tp\{\d+\} established/);
-
-        // The SAs are in the guest kernel: transport mode, ESP in UDP 4500, one each way.
-        const before = parseXfrmStates(await guest.must('ip -s xfrm state'));
-        expect(before.map((sa) => `${sa.src}>${sa.dst} ${sa.mode} ${sa.encap}`).sort()).toEqual([
-          `${ROUTER_WAN}>${GUEST_WAN} transport espinudp 4500->4500`,
-          `${GUEST_WAN}>${ROUTER_WAN} transport espinudp 4500->4500`,
-        ]);
-        expect(await guest.must('ip xfrm policy'), 'a policy for udp/1701').toMatch(/proto udp sport 1701 dport 1701/);
+        await establishSa(guest, MAIN_MODE);
 
         // No cookies here (tshark takes one cookie size for both directions); the first test has them.
         // Managed: the LAC's socket is the kernel tunnel's, and the LAC keeps the control connection.
@@ -203,6 +213,20 @@ test.describe.serial('real Linux kernel peer (QEMU guest)', () => {
       await cleartextCapture?.stop();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('aggressive mode (FQDN) from the dynamic side: charon in the guest against the router with remote address any; the SA in the guest kernel carries the pseudowire', async () => {
+    const guest = lab!.guest;
+    const router = await lab!.startRouter({ model: 'RTX830', firmware: '15.02.22', config: ipsecConfig('aggressive') });
+    await withDiagnostics(router, async () => {
+      await guest.must(STOP_CHARON, 30_000);
+      await establishSa(guest, AGGRESSIVE_MODE);
+      // The router learns the L2TP peer from the SA (no tunnel endpoint address for it); cookies both ways.
+      await kernelPseudowire(guest, 4, 'managed');
+      const ping = await guest.run(`ping -c 3 -W 3 -I ${PW_IFNAME} ${LAN_HOST}`, 30_000);
+      expect(ping.code, `ping the LAN host through ESP and the router's bridge:\n${ping.output}`).toBe(0);
+      for (const sa of parseXfrmStates(await guest.must('ip -s xfrm state'))) expect(sa.packets, `ESP packets on SA ${sa.src}>${sa.dst}`).toBeGreaterThan(3);
+    });
   });
 });
 
