@@ -4,8 +4,9 @@
 //   whose teardown rolls back every push of the test. Playwright runs fixture teardown also when
 //   the test timed out, which a `finally` inside the test body cannot promise (the body may
 //   never return);
-// - a worker that dies leaves the journal: the next push to the device (or recoverDevice in a
-//   global setup) restores it first.
+// - a worker that dies leaves the journal: the next run's preflight (drivers/preflight/, before
+//   its first test) restores the device from it once the worker is dead, and the next push to the
+//   device does too; a journal of another device or of a live process is refused (journal.ts).
 
 import { ConfigPush, type ConfigDevice, type PushOptions } from './push.ts';
 
