@@ -1,10 +1,14 @@
-// Issue 15 point 5, "What must be shown" 3: a peer whose data plane nobody here wrote. Debian 12's
-// kernel boots under QEMU (ipsec-facts.md) and its l2tp_eth carries a static L2TPv3 Ethernet
-// pseudowire over UDP 1701, with cookies, to the emulated router (an RTX830 process); a Linux host
+// Issue 15 point 5, "What must be shown" 3: a peer whose data plane and ESP nobody here wrote.
+// Debian 12's kernel boots under QEMU (ipsec-facts.md; README.md here) and its l2tp_eth carries an
+// L2TPv3 Ethernet pseudowire over UDP 1701 to the emulated router (an RTX830 process); a Linux host
 // on the router's LAN1 answers ping across the router's bridge. RTX has no static L2TPv3, so the
 // control connection and session come first, from the project's tester peer running in the guest
-// on the same address and port (guest-lac.ts); then the kernel takes the port with those IDs and
-// cookies. Skipped with the reason where QEMU, the prepared kernel or root is missing.
+// on the same address and port (guest-lac.ts); the kernel then carries the data with those IDs and
+// cookies, on a static `ip l2tp` tunnel (test 1) or on the peer's own socket made a managed kernel
+// tunnel (tests 2, 3: the control connection stays answered). Tests 2 and 3 add strongSwan charon in
+// the guest (IKEv1 main mode, aggressive mode) and the guest kernel's transport ESP in UDP 4500.
+// One guest serves all three (describe.serial). Skipped with the reason where QEMU, the prepared
+// kernel or root is missing.
 import { test, expect } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
