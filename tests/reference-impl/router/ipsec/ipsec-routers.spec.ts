@@ -260,6 +260,23 @@ test.describe('L2TPv3/IPsec between two emulated routers', () => {
     });
   });
 
+  test('an IPsec command changed at the CLI (config push) takes effect: the SAs are made again with the new key', async () => {
+    await withPair(startIpsecPair({ configA: ex('ex4-ipsec-fixed-fixed', 'rt1'), configB: ex('ex4-ipsec-fixed-fixed', 'rt2'), timeScale: 10 }), async (p) => {
+      await waitFor(() => both(p), 15_000, 'the pseudowire');
+      const ups = (r: IpsecPair['a']) => logTexts(r).filter((l) => l === 'IP Tunnel[1] Up').length;
+      const before = [ups(p.a), ups(p.b)];
+      for (const r of [p.a, p.b]) expect(r.router.applyCommand('ipsec ike pre-shared-key 1 text a-new-lab-key', { tunnel: null })).toMatchObject({ ok: true, changed: true });
+      await waitFor(() => ups(p.a) > before[0] && ups(p.b) > before[1] && both(p), 15_000, 'the SAs and the pseudowire again');
+      await expectFramesBothWays(p, 'after-push');
+      // a key only one side has: no SA any more after the next restart
+      expect(p.a.router.applyCommand('ipsec ike pre-shared-key 1 text only-rt1-has-this', { tunnel: null })).toMatchObject({ ok: true });
+      const dropped = (l: string) => /dropped: (decrypted payloads invalid|.*not a whole number)/.test(l);
+      await waitFor(() => [...logTexts(p.a), ...logTexts(p.b)].some(dropped), 15_000, 'the new key refused');
+      expect(cli(p.a.router, 'show ipsec sa')[0]).toBe('Total: isakmp:0 send:0 recv:0');
+      expect(cli(p.a.router, 'show status tunnel 1')).toContain('  Current status is Offline.');
+    });
+  });
+
   test('a replayed ESP packet is dropped (anti-replay window, RFC 4303 §3.4.3): its frame comes out once', async () => {
     await withPair(startIpsecPair({ configA: ex('ex4-ipsec-fixed-fixed', 'rt1'), configB: ex('ex4-ipsec-fixed-fixed', 'rt2'), timeScale: 10 }), async (p) => {
       await waitFor(() => both(p), 15_000, 'the pseudowire');
