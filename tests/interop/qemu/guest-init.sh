@@ -8,9 +8,16 @@
 # Kernel command line (unknown name=value words reach PID 1 as environment variables):
 #   l2tpv3_modroot=DIR  the extracted package (DIR/lib/modules/$(uname -r))
 #   l2tpv3_addr=CIDR    eth0's address; l2tpv3_gw=ADDR an optional default route
+#   l2tpv3_keep=P1:P2   host folders the guest needs (the checkout, the kernel tree): any of them
+#                       under /tmp is bound back over the guest's own /tmp tmpfs
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp TERM=dumb
-mount -t tmpfs -o mode=1777 tmpfs /tmp
 mount -t tmpfs -o mode=755 tmpfs /run
+mkdir -p /run/host-tmp && mount --bind /tmp /run/host-tmp
+mount -t tmpfs -o mode=1777 tmpfs /tmp
+IFS=: read -r -a keep <<< "${l2tpv3_keep:-}"
+for p in "${keep[@]}"; do
+  case "$p" in /tmp/?*) mkdir -p "$p" && mount --bind "/run/host-tmp/${p#/tmp/}" "$p" ;; esac
+done
 mount -t tmpfs -o mode=1777 tmpfs /var/tmp
 mkdir -p /dev/pts /dev/shm && mount -t devpts devpts /dev/pts && mount -t tmpfs tmpfs /dev/shm
 hostname l2tpv3-guest

@@ -15,6 +15,8 @@ export const QEMU = 'qemu-system-x86_64';
 /** Where scripts/qemu-guest-kernel.sh leaves the kernel (same default and variable as the script). */
 export const GUEST_DIR = process.env.L2TPV3_QEMU_DIR ?? '/var/cache/l2tpv3-conformance/qemu';
 const STAGE2 = fileURLToPath(new URL('./guest-init.sh', import.meta.url));
+/** The checkout: the guest runs its scripts and bundles from the same paths. */
+const CHECKOUT = fileURLToPath(new URL('../../..', import.meta.url)).replace(/\/$/, '');
 
 export interface GuestKernel {
   kver: string;
@@ -99,6 +101,7 @@ export class GuestVm {
       // Cheap boot-time savings under TCG (no KVM here): no crypto self-tests, no mitigations, no audit.
       'mitigations=off', 'cryptomgr.notests', 'audit=0', 'tsc=unstable',
       `l2tpv3_init=${STAGE2}`, `l2tpv3_modroot=${k.modulesRoot}`, `l2tpv3_addr=${o.address}`,
+      `l2tpv3_keep=${CHECKOUT}:${k.modulesRoot}`,
       ...(o.gateway ? [`l2tpv3_gw=${o.gateway}`] : []),
     ].join(' ');
     const argv = [
