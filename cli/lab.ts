@@ -1,4 +1,5 @@
-// `l2tpv3-conformance lab up TOPOLOGY [--netns] [--state FILE] [--router-arg ARG ...]`: starts the
+// `l2tpv3-conformance lab up TOPOLOGY [--netns] [--state FILE] [--key-log DIR] [--capture DIR]
+//   [--router-arg ARG ...]`: starts the
 //   topology's emulated routers (and with --netns, namespaces for routers and hosts), prints how to
 //   reach each, and records what it made in the state file. The topology, every router's model and
 //   revision and every config are checked first (as `topology check` does): nothing starts when one
@@ -35,6 +36,8 @@ const UP: CommandDef = {
     TOPOLOGY_FLAG,
     { name: 'netns', type: 'boolean', help: 'a network namespace per router and LAN host (root only); default: routers on loopback addresses' },
     STATE,
+    { name: 'key-log', type: 'string', valueName: 'DIR', help: 'each router writes its IPsec SA keys to DIR/ROUTER.keys (mode 0600, DIR 0700) for tshark / decode --ipsec-keys; off by default' },
+    { name: 'capture', type: 'string', valueName: 'DIR', help: 'with --netns: capture every WAN link (dumpcap on its bridge in the lab namespace) from before the first router starts, to DIR/LINK.pcapng; lab down stops it' },
     { name: 'router-arg', type: 'string', multiple: true, valueName: 'ARG', help: 'extra argument for every router process; one that starts with - is written --router-arg=--time-scale' },
   ],
   examples: [`${PROGRAM} lab up topologies/seed/ex1-two-sites.yaml`, `${PROGRAM} lab deploy -t topologies/seed/ex1-two-sites.yaml --netns`],
@@ -73,6 +76,8 @@ async function labUpHandler(args: ParsedCommand): Promise<number> {
       mode: args.bool('netns') ? 'netns' : 'loopback',
       stateFile,
       routerArgs: args.strings('router-arg'),
+      ...(args.string('key-log') !== undefined ? { keyLogDir: args.string('key-log') } : {}),
+      ...(args.string('capture') !== undefined ? { captureDir: args.string('capture') } : {}),
       log: (l) => process.stderr.write(`${l}\n`),
     });
     for (const line of describeLab(state, stateFile)) console.log(line);

@@ -1,6 +1,7 @@
-// Processes a lab runs detached from `lab up` (they outlive it): emulated routers and SSH
-// forwarders. Output goes to a log file (a pipe would break when `lab up` exits); readiness is the
-// router's `{"ready":...}` line in that file, awaited by file events, bounded.
+// Processes a lab runs detached from `lab up` (they outlive it): emulated routers, SSH
+// forwarders, link captures, DHCP/DNS servers and clients. Output goes to a log file (a pipe would
+// break when `lab up` exits); readiness is a line in that file (the router's `{"ready":...}`),
+// awaited by file events, bounded.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, watch } from 'node:fs';
 import net from 'node:net';
@@ -67,6 +68,38 @@ export function waitForReadyLine(logFile: string, s: Started, timeoutMs: number)
       if (check()) return;
       finish();
       reject(new Error(`${s.proc.role}: ${why} before it was ready: ${logTail()}`));
+    });
+    check();
+  });
+}
+
+/** Resolves once the log file of a detached process matches `re`; rejects on exit or after timeoutMs. */
+export function waitForLogLine(logFile: string, s: Started, re: RegExp, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const read = () => {
+      try {
+        return readFileSync(logFile, 'utf8');
+      } catch {
+        return '';
+      }
+    };
+    const check = (): boolean => {
+      const m = re.exec(read());
+      if (!m) return false;
+      finish();
+      resolve(m[0]);
+      return true;
+    };
+    const watcher = watch(logFile, () => void check());
+    const timer = setTimeout(() => (finish(), reject(new Error(`${s.proc.role}: not started within ${timeoutMs} ms (${read().trim().split('\n').slice(-3).join(' | ')})`))), timeoutMs);
+    const finish = () => {
+      clearTimeout(timer);
+      watcher.close();
+    };
+    void s.exited.then((why) => {
+      if (check()) return;
+      finish();
+      reject(new Error(`${s.proc.role}: ${why}: ${read().trim().split('\n').slice(-3).join(' | ')}`));
     });
     check();
   });

@@ -13,6 +13,7 @@ import { labDown } from './lab-down.ts';
 import { planLab, type LabMode, type LabPlan, type PlannedRouter } from './lab-plan.ts';
 import { freePort, startDetached, waitForReadyLine, waitForTcp, type Started } from './lab-processes.ts';
 import { routerLaunch } from './router-launch.ts';
+import { keyLogFile, prepareKeyLogDir, startLinkCaptures } from './lab-capture.ts';
 import { DEFAULT_STATE_FILE, isOurProcess, readLabState, writeLabState, type LabState, type RouterAccess } from './lab-state.ts';
 
 export interface LabUpOptions {
@@ -23,6 +24,10 @@ export interface LabUpOptions {
   /** extra arguments for every router process (e.g. `--time-scale 10`) */
   routerArgs?: string[];
   log?: (line: string) => void;
+  /** `--key-log DIR`: each router writes its IPsec SA keys to DIR/ROUTER.keys (0600; DIR 0700) */
+  keyLogDir?: string;
+  /** `--capture DIR` (netns only): dumpcap on each WAN link's bridge from before the first router, DIR/LINK.pcapng */
+  captureDir?: string;
 }
 
 export class LabError extends Error {}
@@ -71,6 +76,12 @@ export async function labUp(topologyFile: string, o: LabUpOptions = {}): Promise
       configFiles.set(c.router, f);
     }
     if (mode === 'netns') await wireNamespaces(plan, state, save, log);
+    if (o.captureDir !== undefined) {
+      if (mode !== 'netns') throw new LabError('lab up --capture needs --netns (it captures on the link bridges in the lab namespace)');
+      const caps = await startLinkCaptures(plan, o.captureDir, tempDir, (s) => (state.processes.push(s.proc), save()));
+      for (const c of caps) log(`capturing link ${c.link} (bridge ${c.bridge} in ${plan.labNetns}) to ${c.file}`);
+    }
+    const keyLogDir = o.keyLogDir === undefined ? undefined : prepareKeyLogDir(o.keyLogDir);
     const args = mode === 'netns' ? plan.routers.map((r) => netnsRouterArgs(r)) : await loopbackRouterArgs(plan);
     // built (or found in the cache) once, before any router starts: all of them run the same file
     const launch = await routerLaunch();
@@ -79,12 +90,12 @@ export async function labUp(topologyFile: string, o: LabUpOptions = {}): Promise
       const logFile = path.join(tempDir, `${r.name}.log`);
       const argv = [
         ...launch.argv, '--model', r.model, '--firmware', r.firmware, '--config', configFiles.get(r.name)!,
-        '--console-pty', 'auto', ...args[i], ...(o.routerArgs ?? []),
+        '--console-pty', 'auto', ...args[i], ...(keyLogDir ? ['--key-log', keyLogFile(keyLogDir, r.name)] : []), ...(o.routerArgs ?? []),
       ];
       const s = startDetached(`router ${r.name}`, r.netns ? ['ip', 'netns', 'exec', r.netns, ...argv] : argv, logFile);
       state.processes.push(s.proc);
       started.push({ r, s, logFile });
-      log(`started router ${r.name} (pid ${s.proc.pid})`);
+      log(`started router ${r.name} (pid ${s.proc.pid})${keyLogDir ? `, IPsec keys to ${keyLogFile(keyLogDir, r.name)}` : ''}`);
     });
     save();
     const ready = await Promise.all(started.map(({ s, logFile }) => waitForReadyLine(logFile, s, o.readyTimeoutMs ?? 30_000)));
