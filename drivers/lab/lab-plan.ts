@@ -17,6 +17,8 @@ export interface PlannedWan {
   link: string;
   /** addresses with prefix length, as configured (netns mode puts them on the interface) */
   cidrs: string[];
+  /** `ipv4: dhcp`: the address comes from the link's DHCP server (netns mode), prefix as the link's */
+  dhcp4?: boolean;
   /** the veth end in the lab namespace, and the link bridge it joins */
   labEnd: string;
   bridge: string;
@@ -63,6 +65,16 @@ export interface PlannedBridge {
   carries: string;
   /** gateway addresses the lab answers on this link (so routers in other subnets can route) */
   addresses: string[];
+  /** the link's DHCP server (a link with `dhcp_pool` and a router WAN `ipv4: dhcp`; netns mode) */
+  dhcp?: PlannedDhcpServer;
+}
+
+export interface PlannedDhcpServer {
+  rangeStart: string;
+  rangeEnd: string;
+  netmask: string;
+  /** the server's own address on the bridge (with prefix): a gateway address, or the subnet's last host */
+  address: string;
 }
 
 export interface LabPlan {
@@ -108,10 +120,13 @@ export function planLab(t: Topology, o: { id: string; mode: LabMode; topologyFil
   const routers: PlannedRouter[] = t.routers.map((r, ri) => {
     const wan: PlannedWan[] = r.wan.map((w) => {
       const cidrs = [w.ipv4, w.ipv6].filter(isCidr);
-      if (netns && cidrs.length === 0) throw new LabPlanError(where(`router ${r.name} ${w.interface}: lab up --netns needs a fixed address (dhcp/ra/dhcpv6-pd WANs are not emulated yet)`));
       const bridge = linkBridge.get(w.link);
       if (!bridge) throw new LabPlanError(where(`router ${r.name} ${w.interface}: link '${w.link}' is not defined`));
       const b = bridges.find((x) => x.name === bridge)!;
+      const link = t.links.find((l) => l.name === w.link)!;
+      const dhcp4 = netns && w.ipv4 === 'dhcp' && link.dhcp_pool !== undefined && link.ipv4 !== undefined;
+      if (dhcp4) b.dhcp ??= dhcpServerFor(link.ipv4!, link.dhcp_pool!);
+      if (netns && cidrs.length === 0 && !dhcp4) throw new LabPlanError(where(`router ${r.name} ${w.interface}: lab up --netns needs a fixed address or ipv4 dhcp from a link with dhcp_pool (ra/dhcpv6-pd WANs are not emulated yet)`));
       for (const [gw, addr] of [[w.gateway4, w.ipv4], [w.gateway6, w.ipv6]] as const) {
         // the gateway on the link's bridge, with the router's prefix length
         if (gw && isCidr(addr) && !cidrs.some((c) => bare(c) === gw)) {
@@ -119,7 +134,7 @@ export function planLab(t: Topology, o: { id: string; mode: LabMode; topologyFil
           if (!b.addresses.includes(g)) b.addresses.push(g);
         }
       }
-      return { rtxInterface: w.interface, ifname: linuxName(w.interface), link: w.link, cidrs, labEnd: `r${ri}-${linuxName(w.interface)}`.slice(0, 15), bridge };
+      return { rtxInterface: w.interface, ifname: linuxName(w.interface), link: w.link, cidrs, ...(dhcp4 ? { dhcp4 } : {}), labEnd: `r${ri}-${linuxName(w.interface)}`.slice(0, 15), bridge };
     });
     const lanByPort = new Map<string, PlannedLan>();
     for (const l of r.lan) {
@@ -160,5 +175,21 @@ export function planLab(t: Topology, o: { id: string; mode: LabMode; topologyFil
       })
     : [];
 
+  // the DHCP server needs an address of its own in the link's subnet: a gateway there, or one chosen
+  for (const b of bridges) if (b.dhcp && b.addresses.some((a) => !a.includes(':'))) b.dhcp.address = b.addresses.find((a) => !a.includes(':'))!;
+  for (const b of bridges) if (b.dhcp && !b.addresses.includes(b.dhcp.address)) b.addresses.push(b.dhcp.address);
   return { id: o.id, prefix, mode: o.mode, topology: o.topologyFile, ...(netns ? { labNetns: `${prefix}lab` } : {}), bridges: netns ? bridges : [], routers, hosts };
+}
+
+const toInt = (a: string) => a.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+const toDotted = (n: number) => [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.');
+
+/** The DHCP server of a link (subnet `a.b.c.d/len`, pool `first-last`): its own address is the subnet's last host. */
+function dhcpServerFor(subnet: string, pool: string): PlannedDhcpServer {
+  const [net, len] = subnet.split('/');
+  const bits = Number(len);
+  const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
+  const last = ((toInt(net) & mask) | (~mask >>> 0)) - 1;
+  const [rangeStart, rangeEnd] = pool.split('-');
+  return { rangeStart, rangeEnd, netmask: toDotted(mask), address: `${toDotted(last >>> 0)}/${bits}` };
 }

@@ -14,6 +14,7 @@ import { planLab, type LabMode, type LabPlan, type PlannedRouter } from './lab-p
 import { freePort, startDetached, waitForReadyLine, waitForTcp, type Started } from './lab-processes.ts';
 import { routerLaunch } from './router-launch.ts';
 import { keyLogFile, prepareKeyLogDir, startLinkCaptures } from './lab-capture.ts';
+import { obtainWanLease, startLinkDhcpServer } from './lab-dhcp.ts';
 import { DEFAULT_STATE_FILE, isOurProcess, readLabState, writeLabState, type LabState, type RouterAccess } from './lab-state.ts';
 
 export interface LabUpOptions {
@@ -82,6 +83,7 @@ export async function labUp(topologyFile: string, o: LabUpOptions = {}): Promise
       for (const c of caps) log(`capturing link ${c.link} (bridge ${c.bridge} in ${plan.labNetns}) to ${c.file}`);
     }
     const keyLogDir = o.keyLogDir === undefined ? undefined : prepareKeyLogDir(o.keyLogDir);
+    if (mode === 'netns') await wanDhcp(plan, state, save, log);
     const args = mode === 'netns' ? plan.routers.map((r) => netnsRouterArgs(r)) : await loopbackRouterArgs(plan);
     // built (or found in the cache) once, before any router starts: all of them run the same file
     const launch = await routerLaunch();
@@ -177,7 +179,8 @@ async function wireNamespaces(plan: LabPlan, state: LabState, save: () => void, 
       await attachToBridge(lab, w.labEnd, w.bridge);
       for (const c of w.cidrs) await addAddress(ns, w.ifname, c);
     }
-    const routes = plan.bridges.flatMap((b) => (r.wan.some((w) => w.bridge === b.name) ? b.addresses : []));
+    // (a DHCP WAN has no address yet: its route is set once it has its lease, wanDhcp)
+    const routes = plan.bridges.flatMap((b) => (r.wan.some((w) => w.bridge === b.name && w.cidrs.length > 0) ? b.addresses : []));
     for (const g of routes) await mustRun(ipIn(ns, ...(g.includes(':') ? ['-6'] : []), 'route', 'replace', 'default', 'via', g.replace(/\/\d+$/, '')));
     for (const l of r.lan) {
       await createVethPair({ name: l.ifname, netns: ns }, { name: l.labEnd, netns: lab });
@@ -197,6 +200,28 @@ async function wireNamespaces(plan: LabPlan, state: LabState, save: () => void, 
     if (h.gateway4) await host!.setDefaultRoute(h.gateway4);
     state.hosts.push({ name: h.name, netns: h.netns, iface: ifname, addresses, notes: h.notes });
     save();
+  }
+}
+
+/** Links with a DHCP pool get their server; routers with `ipv4: dhcp` WANs a lease (plan.wanAddresses gains it). */
+async function wanDhcp(plan: LabPlan, state: LabState, save: () => void, log: (l: string) => void): Promise<void> {
+  for (const b of plan.bridges) {
+    if (!b.dhcp) continue;
+    const link = b.carries.replace(/^link /, '');
+    await startLinkDhcpServer(plan.labNetns!, b.name, link, b.dhcp, state.tempDir, (s) => (state.processes.push(s.proc), save()));
+    log(`DHCP server on link ${link}: ${b.dhcp.rangeStart}-${b.dhcp.rangeEnd}`);
+  }
+  for (const r of plan.routers) {
+    for (const w of r.wan) {
+      if (!w.dhcp4) continue;
+      const lease = await obtainWanLease(r.netns!, w.ifname, r.name, state.tempDir);
+      if (lease.proc) state.processes.push(lease.proc);
+      save();
+      r.wanAddresses.push(lease.address);
+      const gw = plan.bridges.find((b) => b.name === w.bridge)?.dhcp?.address.replace(/\/\d+$/, '');
+      if (gw) await mustRun(ipIn(r.netns, 'route', 'replace', 'default', 'via', gw));
+      log(`router ${r.name} ${w.rtxInterface}: ${lease.address} by DHCP`);
+    }
   }
 }
 
