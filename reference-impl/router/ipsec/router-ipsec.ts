@@ -48,6 +48,9 @@ export class RouterIpsec {
 
   constructor(private readonly opts: RouterIpsecOptions, private readonly time: TimeHost, private readonly seed: number, private readonly hooks: RouterIpsecHooks) {
     this.defects = new Set(opts.defects ?? []);
+    // opened at once, so a path that cannot be written is refused before the router starts
+    // defect key-log-world-readable: the file is created 0644
+    if (opts.keyLog) this.keyLog = new KeyLogFile(opts.keyLog, this.has('key-log-world-readable') ? 0o644 : 0o600);
   }
 
   private has(d: IpsecDefectName): boolean {
@@ -66,8 +69,6 @@ export class RouterIpsec {
     this.planKey = keyOf(plan);
     if (plan.gateways.length === 0) return;
     for (const s of plan.skipped) this.hooks.log('DEBUG', `[IKE] gateway ${s.gateway} not used: ${s.reason}`);
-    // defect key-log-world-readable: the file is created 0644
-    if (this.opts.keyLog && !this.keyLog) this.keyLog = new KeyLogFile(this.opts.keyLog, this.has('key-log-world-readable') ? 0o644 : 0o600);
     const v6 = plan.gateways.some((g) => g.remote.includes(':'));
     const sockets = new IpsecSockets({ bind: this.opts.wan ?? (v6 ? ['0.0.0.0', '::'] : ['0.0.0.0']), underlay: this.opts.underlay ?? new Map(), ikePort: this.opts.ikePort, natTPort: this.opts.natTPort });
     const host = new IpsecHost({
