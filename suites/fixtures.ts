@@ -5,6 +5,8 @@
 // the same key and breaks the dead worker's lease instead of leaking it. Test fixture `lab`: a
 // loopback lab around the device, closed (router stopped, evidence attached) even when the test
 // throws. `feature`: describes the test to the reports (model, firmware, feature, expectation).
+// Automatic worker fixture `routerSpares`: the worker's routers start from a warm spare, a router
+// process that loaded its modules while the previous test ran (drivers/lab/router-spare.ts).
 import { test as base } from '@playwright/test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +14,7 @@ import { acquireLease, type DeviceLease } from '../drivers/lease/lease.ts';
 import { describeDeviceTest } from '../reports/allure/test-metadata.ts';
 import { capabilities, type Capabilities } from '../reference-impl/platform/index.ts';
 import { DeviceLab, type DeviceLabOptions } from './support/device-lab.ts';
+import { stopRouterSpares, useRouterSpares } from './support/router-process.ts';
 import { PhysicalLabTooSmall } from './support/physical-device.ts';
 import { defaultLabDevices, projectName, type SuiteDevice } from './support/devices.ts';
 
@@ -30,6 +33,8 @@ export interface SuiteWorkerFixtures {
   device: SuiteDevice;
   labFile: string | undefined;
   lease: DeviceLease;
+  /** Automatic: this worker's emulated routers start from a warm spare (drivers/lab/router-spare.ts). */
+  routerSpares: void;
 }
 
 /** Lease directory shared by every run on this host (override: L2TPV3_LEASE_DIR). */
@@ -53,6 +58,18 @@ export const test = base.extend<SuiteTestFixtures, SuiteWorkerFixtures>({
       }
     },
     { scope: 'worker' },
+  ],
+  routerSpares: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern: none
+    async ({}, use) => {
+      useRouterSpares();
+      try {
+        await use();
+      } finally {
+        await stopRouterSpares();
+      }
+    },
+    { scope: 'worker', auto: true },
   ],
   caps: async ({ device }, use) => {
     await use(capabilities(device.model, device.firmware));

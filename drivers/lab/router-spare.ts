@@ -5,7 +5,9 @@
 // per pool (a Playwright worker runs one test at a time); a new one is started behind each handover,
 // so its load overlaps the test instead of delaying the next one. A spare that died while waiting is
 // replaced; one never handed arguments is ended by close() or, if this process dies, by its stdin
-// closing. L2TPV3_ROUTER_SPARE=off starts every router cold (`router ARGS`), e.g. to compare.
+// closing. A process uses spares only when it asks (the suites' workers: suites/fixtures.ts); a
+// handed router's command line shows `--args-from-stdin`, not its arguments. L2TPV3_ROUTER_SPARE=off
+// starts every router cold (`router ARGS`), e.g. to compare.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { routerLaunch, type RouterLaunch } from './router-launch.ts';
 
@@ -45,7 +47,7 @@ export class RouterSparePool {
     const launch = await this.launch();
     if (!this.enabled) {
       this.starts.cold++;
-      return spawn(launch.argv[0], [...launch.argv.slice(1), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      return spawnCold(launch, args);
     }
     let child = this.spare;
     this.spare = undefined;
@@ -86,6 +88,16 @@ export class RouterSparePool {
 
 const alive = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
 
+/** `router ARGS` the plain way: its arguments on its command line, stdin closed. */
+function spawnCold(launch: RouterLaunch, args: readonly string[]): ChildProcess {
+  return spawn(launch.argv[0], [...launch.argv.slice(1), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** A router started cold (no spare): what every start is outside a process that asked for spares. */
+export async function startRouterCold(args: readonly string[], launch: () => Promise<RouterLaunch> = () => routerLaunch()): Promise<ChildProcess> {
+  return spawnCold(await launch(), args);
+}
+
 function spawnSpare(launch: RouterLaunch): ChildProcess {
   const child = spawn(launch.argv[0], [...launch.argv.slice(1), SPARE_FLAG], { stdio: ['pipe', 'pipe', 'pipe'] });
   // a spare that died is found by alive() when wanted; its pipe errors (EPIPE) must not throw here
@@ -99,4 +111,11 @@ let shared: RouterSparePool | undefined;
 export function routerSpares(): RouterSparePool {
   shared ??= new RouterSparePool();
   return shared;
+}
+
+/** Ends this process's pool and its waiting spare (a worker's teardown); the next routerSpares() is a new pool. */
+export async function closeRouterSpares(): Promise<void> {
+  const s = shared;
+  shared = undefined;
+  await s?.close();
 }

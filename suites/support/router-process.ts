@@ -1,14 +1,15 @@
 // Copied from tests/drivers/peer/helpers/ (kept there for the driver tests; suites own this copy).
 // The emulated router as its own process (`l2tpv3-conformance router ...`), the way a lab runs
 // it: drivers and these tests never import reference-impl/router/. Start is bounded by the
-// `{"ready":...}` line; stop kills the child by its pid. A worker's routers start from a warm spare
-// (drivers/lab/router-spare.ts): the same router command, handed its arguments on stdin.
+// `{"ready":...}` line; stop kills the child by its pid. In a process that called useRouterSpares()
+// (the suites' workers) routers start from a warm spare (drivers/lab/router-spare.ts): the same
+// router command, handed its arguments on stdin; elsewhere cold, their arguments on the command line.
 import type { ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { routerSpares } from '../../drivers/lab/router-spare.ts';
+import { closeRouterSpares, routerSpares, startRouterCold } from '../../drivers/lab/router-spare.ts';
 
 export interface RouterReady {
   model: string;
@@ -31,6 +32,19 @@ export interface RouterProcessOptions {
   defects?: string[];
   /** A firmware-profile variant (`router --profile`, reference-impl/control/profile-variants.ts). */
   profile?: string;
+}
+
+let spares = false;
+
+/** Starts this process's routers from warm spares from now on (a suites worker; see the header). */
+export function useRouterSpares(): void {
+  spares = true;
+}
+
+/** Back to cold starts; the waiting spare is ended (a worker's teardown). */
+export async function stopRouterSpares(): Promise<void> {
+  spares = false;
+  await closeRouterSpares();
 }
 
 export class RouterProcess {
@@ -60,7 +74,7 @@ export class RouterProcess {
     for (const l of o.lan ?? []) argv.push('--lan', l);
     for (const d of o.defects ?? []) argv.push('--defect', d);
     if (o.profile !== undefined) argv.push('--profile', o.profile);
-    const child = await routerSpares().start(argv);
+    const child = await (spares ? routerSpares().start(argv) : startRouterCold(argv));
     let out = '';
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -89,6 +103,11 @@ export class RouterProcess {
       child.stderr?.on('data', (b: Buffer) => (out += b.toString()));
       child.once('exit', onExit);
     });
+  }
+
+  /** The router's process id (with a spare, its command line does not show the router's arguments). */
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   get log(): string {

@@ -131,6 +131,14 @@ test('a spare outlives no killed parent: its stdin closes and it exits', async (
   const script = `const c = require('node:child_process').spawn(process.argv[1], JSON.parse(process.argv[2]), { stdio: ['pipe', 'ignore', 'ignore'] });
 console.log('pid ' + c.pid); setInterval(() => {}, 1000);`;
   const parent = spawn(process.execPath, ['-e', script, launch.argv[0], JSON.stringify([...launch.argv.slice(1), SPARE_FLAG])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    await killedParentEndsSpare(parent);
+  } finally {
+    parent.kill('SIGKILL'); // whatever failed above, the parent (and so its spare) does not outlive the test
+  }
+});
+
+async function killedParentEndsSpare(parent: ChildProcess): Promise<void> {
   let said = '';
   parent.stderr!.on('data', (b: Buffer) => (said += b.toString()));
   const pid = await new Promise<number>((resolve, reject) => {
@@ -152,7 +160,7 @@ console.log('pid ' + c.pid); setInterval(() => {}, 1000);`;
   expect(running()).toBe('running');
   parent.kill('SIGKILL');
   await expect.poll(running, { timeout: 15_000 }).toBe('gone');
-});
+}
 
 test('L2TPV3_ROUTER_SPARE=off (enabled: false): every router starts cold with its arguments, no spare waits', async () => {
   const pool = new RouterSparePool({ enabled: false });
