@@ -1,6 +1,9 @@
 // Operator commands on the control connection (CR: `connect tunnel N`, `disconnect tunnel N`),
 // driven over the router's CLI as an operator would: connect dials a tunnel without always-on;
 // disconnect tears it down with a StopCCN the peer sees (RFC 3931 §3.3), not a silent local drop.
+// The verdict of each test is the whole trace (suites/support/trace-verdict.ts): the command is a
+// stimulus step the oracle plays too, its CLI answer a `cli` event the oracle predicts, and every
+// control message and syslog line that follows is judged; the assertions are summaries.
 import { test, expect } from './fixtures.ts';
 import { deviceCcid } from './support/ids.ts';
 import { expectSyslog } from './support/expect-syslog.ts';
@@ -19,10 +22,11 @@ test.describe('operator commands on the control connection', { tag: '@control' }
   });
 
   test('`connect tunnel 1` dials the listening peer of a tunnel without always-on', async ({ openLab }) => {
-    const lab = await openLab({ tunnels: [{ n: 1, peer: PEER, alwaysOn: false }], extra: cliLoginLines() });
-    const p = await lab.peer(PEER, { role: 'responder' });
-    await lab.startRouter();
-    const cli = await lab.adminCli();
+    const t = new TracedLab(await openLab({ tunnels: [{ n: 1, peer: PEER, alwaysOn: false }], extra: cliLoginLines() }));
+    const lab = t.lab;
+    const p = await t.peer(PEER, { role: 'responder' });
+    await t.startRouter();
+    const cli = await t.cli();
     try {
       await cli.run('connect tunnel 1');
       await expectSyslog(lab, 'connectTo', { ...T, address: lab.peerAddress(PEER) });
@@ -31,22 +35,26 @@ test.describe('operator commands on the control connection', { tag: '@control' }
     } finally {
       await cli.close();
     }
+    await t.verdict();
   });
 
   test('`disconnect tunnel 1` sends a StopCCN: the peer sees the tunnel closed', async ({ openLab }) => {
-    const lab = await openLab({ tunnels: [{ n: 1, peer: PEER }], extra: cliLoginLines() });
-    await lab.startRouter();
-    const p = await lab.peer(PEER, { role: 'initiator' });
+    const t = new TracedLab(await openLab({ tunnels: [{ n: 1, peer: PEER }], extra: cliLoginLines() }));
+    const lab = t.lab;
+    await t.startRouter();
+    const p = await t.peer(PEER, { role: 'initiator' });
     await p.established();
     await expectSyslog(lab, 'tunnelEstablished', { ...T, tunnelId: deviceCcid(p) });
-    const cli = await lab.adminCli();
+    const cli = await t.cli();
     try {
       await cli.run('disconnect tunnel 1');
       const stop = await p.waitFor((e) => (e.kind === 'received' && e.name === 'StopCCN' ? e : undefined), 5000, 'a StopCCN from the router');
       expect(stop.name).toBe('StopCCN');
+      await expectSyslog(lab, 'tunnelDisconnectComplete', { ...T, tunnelId: deviceCcid(p) });
     } finally {
       await cli.close();
     }
+    await t.verdict();
   });
 
   test('always-on after a failure: the peer closes the tunnel and the router dials again after the reconnect delay (trace)', async ({ openLab }) => {

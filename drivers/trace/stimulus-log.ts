@@ -6,6 +6,8 @@ import { realNowMs, type TraceClock } from './trace-clock.ts';
 export type StimulusStep =
   /** The device was configured and its L2TP service opened (emulated: the router reported ready). */
   | { kind: 'deviceStart' }
+  /** The test's whole config goes to the device (it may accept it, then deviceStart follows, or refuse it). */
+  | { kind: 'configLoad' }
   /** A tester peer opened its port; an initiator dialled at once. Its misbehaviours (drivers/peer/misbehaviours.ts, `NAME[=PARAM]`) were installed before. */
   | {
     kind: 'peerStart'; peer: string; role: 'initiator' | 'responder'; misbehaviours?: readonly string[];

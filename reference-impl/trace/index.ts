@@ -11,3 +11,4 @@ export * from './compare.ts';
 export * from './render.ts';
 export * from './verdict.ts';
 export * from './concurrent-order.ts';
+export * from './cli-filters.ts';

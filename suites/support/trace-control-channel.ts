@@ -33,7 +33,7 @@ export function controlChannel({ lab, nameOf }: ControlChannelOptions): TraceCha
       ].filter((e) => e.t <= horizonMs);
     },
     predict: (ctx) => predictControlTrace({
-      config: lab.config, model: lab.device.model, deviceAddress: lab.peers[0]?.device?.host ?? ROUTER_ADDRESS,
+      config: lab.config, model: lab.device.model, firmware: lab.device.firmware, deviceAddress: lab.peers[0]?.device?.host ?? ROUTER_ADDRESS,
       peers: lab.peers, steps: ctx.steps, clock: ctx.clock, horizonMs: ctx.horizonMs, nameOf: ctx.nameOf, observed: ctx.observed,
       profile: controlProfileFor(lab.device.profile),
     }),

@@ -1,12 +1,12 @@
 // The oracle's predicted trace of a control-plane stimulus: the device's L2TP node built from the
-// test's config (config oracle + tunnelSettingsFromConfig, as the seed-example simulation does) and
-// one oracle node per tester peer (its misbehaviours included: drivers/trace/simulated-peer.ts), wired through reference-impl/sim on a virtual clock, each harness
-// step applied at the virtual time it was applied to the device. Out of it come the control messages
-// both ways and the syslog lines that reach the collector.
-import { commands, l2tpService, l2tpTunnels, param, parseConfig } from '../../reference-impl/config/index.ts';
+// test's config and rebuilt when a CLI command changes it (trace-device-node.ts), and one oracle
+// node per tester peer (its misbehaviours included: drivers/trace/simulated-peer.ts), wired
+// through reference-impl/sim on a virtual clock, each harness step applied at the virtual time it
+// was applied to the device. Out of it come the control messages both ways and the syslog lines
+// that reach the collector.
+import { commands, configPlatform, param, parseConfig, type CliContext } from '../../reference-impl/config/index.ts';
+import { RunningConfig } from '../../reference-impl/config/running-config.ts';
 import type { ControlProfile } from '../../reference-impl/control/control-profile.ts';
-import { L2tpNode, type TunnelConfig } from '../../reference-impl/control/node.ts';
-import { tunnelSettingsFromConfig } from '../../reference-impl/control/tunnel-settings-from-config.ts';
 import { Mulberry32 } from '../../reference-impl/sim/prng.ts';
 import { Simulation, type ChannelParams } from '../../reference-impl/sim/simulator.ts';
 import type { SyslogLevel } from '../../reference-impl/syslog/catalogue.ts';
@@ -19,6 +19,7 @@ import { SimulatedPeer } from '../../drivers/trace/simulated-peer.ts';
 import type { TimedStep } from '../../drivers/trace/stimulus-log.ts';
 import { toVirtualMs, type TraceClock } from '../../drivers/trace/trace-clock.ts';
 import { SEVERITY_OF_LEVEL } from './expect-syslog.ts';
+import { DeviceNode } from './trace-device-node.ts';
 
 /** Loopback, and a peer that answers at once: the harness's own delays are not modelled (the named filter of retransmitted copies and the timing tolerance cover their effects). */
 const LOOPBACK: ChannelParams = { loss: 0, duplicate: 0, minDelayMs: 0, maxDelayMs: 0 };
@@ -28,6 +29,8 @@ const PREDICTION_SEED = 3931;
 export interface ControlPredictionInput {
   readonly config: string;
   readonly model: string;
+  /** The device's firmware revision (`Rev.x.y.z` or `x.y.z`): the CLI's config checks depend on it. */
+  readonly firmware: string;
   /** Where the peers reach the device (the peers' `device` endpoint host). */
   readonly deviceAddress: string;
   readonly peers: readonly PeerTunnel[];
@@ -43,7 +46,7 @@ export interface ControlPredictionInput {
 }
 
 /** Which levels reach the collector: `syslog info|debug on` as the config says; a prediction refuses to guess a missing switch. */
-function syslogSwitches(config: string): Record<SyslogLevel, boolean> {
+export function syslogSwitches(config: string): Record<SyslogLevel, boolean> {
   const doc = parseConfig(config);
   const sw: Partial<Record<SyslogLevel, boolean>> = {};
   for (const { command } of commands(doc)) {
@@ -55,18 +58,16 @@ function syslogSwitches(config: string): Record<SyslogLevel, boolean> {
   return sw as Record<SyslogLevel, boolean>;
 }
 
-function deviceTunnels(config: string, model: string): TunnelConfig[] {
-  return l2tpTunnels(parseConfig(config))
-    .filter((v) => v.endpointAddress !== undefined)
-    .map((v) => ({ settings: tunnelSettingsFromConfig(v, model), remoteAddress: v.endpointAddress!.remote, enabled: v.enabled }));
-}
 
 export function predictControlTrace(i: ControlPredictionInput): TraceEvent[] {
   const random = new Mulberry32(PREDICTION_SEED);
   const device = i.deviceAddress;
   const byHost = new Map(i.peers.map((p) => [p.local.host, p]));
   const sim = new Simulation(PREDICTION_SEED);
-  sim.addNode(device, new L2tpNode({ tunnels: deviceTunnels(i.config, i.model), random: random.fork(), profile: i.profile }));
+  const deviceNode = new DeviceNode(i.config, i.model, random.fork(), i.profile);
+  sim.addNode(device, deviceNode);
+  const running = new RunningConfig(configPlatform(i.model, i.firmware.replace(/^Rev\./, '')), i.config, 'en');
+  let context: CliContext = { tunnel: null };
   const simPeers = new Map<string, SimulatedPeer>();
   for (const p of i.peers) {
     const start = i.steps.find(({ step }) => step.kind === 'peerStart' && step.peer === p.local.host)?.step;
@@ -76,7 +77,6 @@ export function predictControlTrace(i: ControlPredictionInput): TraceEvent[] {
     sim.addNode(p.local.host, node);
     sim.link(device, p.local.host, LOOPBACK);
   }
-  const service = l2tpService(parseConfig(i.config));
   const firstDeviceMessage = Math.min(...i.observed.filter((e) => e.source === 'control' && e.by === undefined).map((e) => e.t));
   for (const { atMs, step } of i.steps) {
     // whole virtual ms, as the simulator delivers on (its channel delays round)
@@ -86,7 +86,7 @@ export function predictControlTrace(i: ControlPredictionInput): TraceEvent[] {
         // The step is recorded when the harness learns the device is up (an emulated router's
         // ready line, a finished config push); the service may have opened a little earlier, and
         // a device sends no L2TP before it has: its first control message bounds the start.
-        if (service.enabled) sim.at(Math.min(t, Math.floor(firstDeviceMessage)), device, { kind: 'serviceOn' });
+        if (deviceNode.serviceEnabled) sim.at(Math.min(t, Math.floor(firstDeviceMessage)), device, { kind: 'serviceOn' });
         break;
       case 'peerStart': {
         const p = byHost.get(step.peer);
@@ -99,7 +99,21 @@ export function predictControlTrace(i: ControlPredictionInput): TraceEvent[] {
         // CR: `connect tunnel N` / `disconnect tunnel N` act on the control connection; other
         // commands (show, configuration) do not touch it (the CLI channel predicts their output).
         const m = /^(connect|disconnect) tunnel (\d+)$/.exec(step.command.trim());
-        if (m) sim.at(t, device, { kind: m[1] === 'connect' ? 'connect' : 'disconnect', tunnel: Number(m[2]) });
+        if (m) {
+          sim.at(t, device, { kind: m[1] === 'connect' ? 'connect' : 'disconnect', tunnel: Number(m[2]) });
+          break;
+        }
+        // A configuration command changes the device's config as the CLI oracle says; the device
+        // node applies it at that time (trace-device-node.ts).
+        if (/^\s*(show|save|clear)\b/.test(step.command)) break;
+        const r = running.apply(step.command, context);
+        if (!r.ok || !r.changed) {
+          if (r.ok) context = r.context;
+          break;
+        }
+        context = r.context;
+        deviceNode.changeConfigAt(t, running.text());
+        sim.at(t, device, { kind: 'serviceOff' });
         break;
       }
       case 'peerClose': {

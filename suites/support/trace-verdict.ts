@@ -21,6 +21,10 @@ import { projectName } from './devices.ts';
 import type { DeviceLab } from './device-lab.ts';
 import { mergeRoles, type TraceChannel } from './trace-channel.ts';
 import { controlChannel } from './trace-control-channel.ts';
+import { CliChannel, TracedCli } from './trace-cli-channel.ts';
+import { CliOracle } from './trace-cli-oracle.ts';
+import { syslogSwitches } from './trace-control-prediction.ts';
+import { observedErrors, predictConfig } from './oracle-config.ts';
 
 /**
  * Real-time jitter the harness allows between an event and its anchor (the stimulus or the event
@@ -73,6 +77,7 @@ export class TracedLab {
   /** Lab address of a peer -> the test's logical address (the name events carry). */
   private readonly logical = new Map<string, string>();
   private readonly channels: TraceChannel[] = [];
+  private cliChannel?: CliChannel;
   constructor(readonly lab: DeviceLab) {
     this.channels.push(controlChannel({ lab, nameOf: (host) => this.nameOf(host) }));
   }
@@ -101,6 +106,41 @@ export class TracedLab {
   async startRouter(): Promise<void> {
     await this.lab.startRouter();
     this.stimulus.record({ kind: 'deviceStart' });
+  }
+
+  /** The CLI outputs channel (added on first use). */
+  private cliOutputs(): CliChannel {
+    if (!this.cliChannel) {
+      this.cliChannel = new CliChannel();
+      this.addChannel(this.cliChannel);
+    }
+    return this.cliChannel;
+  }
+
+  /**
+   * Starts the device with the test's config, or sees it refused: the answer to the whole config
+   * (its error lines, none when accepted) is a `cli` event `load config`, predicted by the config oracle.
+   */
+  async tryStartRouter(): Promise<'accepted' | 'refused'> {
+    const sentAtMs = realNowMs();
+    this.stimulus.record({ kind: 'configLoad' });
+    const response = await this.lab.tryStartRouter();
+    if (response === 'accepted') this.stimulus.record({ kind: 'deviceStart' });
+    const predicted = predictConfig(this.lab.config, this.lab.device.model, this.lab.device.firmware);
+    const observed = response === 'refused' ? observedErrors(this.lab.refusal ?? '') : [];
+    this.cliOutputs().add('load config', sentAtMs, observed, { lines: [], errors: predicted.errors });
+    return response;
+  }
+
+  /**
+   * An administrator CLI session on the device whose commands are stimulus steps (`connect tunnel
+   * N` reaches the control prediction) and whose answers are `cli` events the oracle predicts from
+   * the test's config (trace-cli-oracle.ts). Close it in the test.
+   */
+  async cli(): Promise<TracedCli> {
+    const session = await this.lab.adminCli();
+    const oracle = new CliOracle(this.lab.config, this.lab.device.model, this.lab.device.firmware, syslogSwitches(this.lab.config).INFO);
+    return new TracedCli(session, this.cliOutputs(), oracle, (command) => this.stimulus.record({ kind: 'deviceCommand', command }));
   }
 
   /**
