@@ -32,6 +32,8 @@ command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
 [ -x /usr/sbin/modprobe ] || need+=(kmod)
 command -v cpio >/dev/null || need+=(cpio)
 command -v python3 >/dev/null || need+=(python3)
+# PostgreSQL server binaries: the cross-machine lease backend's tests start a throwaway cluster (tests/drivers/lease).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -eq 0 ]; then
   echo "system dependencies: all present"
 elif [ "$(id -u)" -ne 0 ]; then

@@ -1,34 +1,32 @@
 // Device leases: no two tests or runs touch one device at once (DESIGN.md "Never run two jobs on
-// one router"). A lease is a lock file per device in a lock directory, holding its owner (pid,
-// host, time, label). Acquiring is an exclusive create; a lease whose owner process is dead (same
-// host) or that is older than maxAgeMs is stale and broken; waits are bounded and woken by
-// fs.watch on the lock directory.
+// one router"). Two backends behind acquireLease: PostgreSQL advisory locks across machines
+// (L2TPV3_LEASES=postgres://..., postgres-lease.ts), or, by default, a lock file per device in a
+// lock directory, holding its owner (pid, host, time, label). Acquiring a file lease is an
+// exclusive create; its holder touches it every heartbeatMs. A lease is stale and broken when its
+// owner process is dead (same host), its heartbeat stopped (another host: a crashed runner on a
+// shared folder is noticed in minutes), or it is older than maxAgeMs; waits are bounded and woken
+// by fs.watch on the lock directory.
 //
 // Playwright: the pinned @playwright/test (1.65) has test locks (`test('t', { lock: 'name' }, …)`),
 // but they only order tests inside ONE `playwright test` run. Two CI jobs, or a developer's run
 // next to CI, still need these files. deviceLockName() gives the Playwright lock name to use too.
 
-import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, watch, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { acquirePostgresLease, isPostgresUrl, LEASES_ENV } from './postgres-lease.ts';
+import { LeaseError, LeaseTimeoutError, type DeviceLease, type LeaseOwner } from './lease-types.ts';
 
-export interface LeaseOwner {
-  pid: number;
-  host: string;
-  /** ISO time the lease was taken */
-  since: string;
-  /** who holds it, for messages (a test title, a CLI command) */
-  label: string;
-  /** tells our lease from a later one at the same path */
-  token: string;
-}
+export { LeaseError, LeaseTimeoutError, type DeviceLease, type LeaseOwner } from './lease-types.ts';
 
 export interface LeaseOptions {
   /** the lock directory (shared by every run that may use the devices) */
   dir: string;
   /** how long to wait for a held lease before giving up */
   waitMs: number;
+  /** a postgres:// URL: lease on that server instead of in `dir` (default: the L2TPV3_LEASES variable) */
+  server?: string;
   /** a lease older than this is stale even if its owner looks alive (default LEASE_DEFAULTS.maxAgeMs) */
   maxAgeMs?: number;
   label?: string;
@@ -40,24 +38,11 @@ export interface LeaseOptions {
  * leaves its file in place and so makes no filesystem event to wake a waiter; a stale-breaking
  * marker older than breakMarkerMaxAgeMs was left by a breaker that died.
  */
-export const LEASE_DEFAULTS = { maxAgeMs: 6 * 3600_000, livenessRecheckMs: 1_000, breakMarkerMaxAgeMs: 10_000 } as const;
-
-export class LeaseError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'LeaseError';
-  }
-}
-
-export class LeaseTimeoutError extends LeaseError {
-  constructor(
-    readonly device: string,
-    readonly holder: LeaseOwner | undefined,
-    readonly waitMs: number,
-  ) {
-    super(`device '${device}' still leased after ${waitMs} ms${holder ? ` by ${holder.label} (pid ${holder.pid} on ${holder.host} since ${holder.since})` : ''}`);
-  }
-}
+export const LEASE_DEFAULTS = {
+  maxAgeMs: 6 * 3600_000, livenessRecheckMs: 1_000, breakMarkerMaxAgeMs: 10_000,
+  /** the holder touches its lock file this often; a file from another host untouched for heartbeatStaleMs is stale */
+  heartbeatMs: 20_000, heartbeatStaleMs: 120_000,
+} as const;
 
 const DEVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
@@ -71,18 +56,34 @@ export function leasePath(dir: string, device: string): string {
   return join(dir, `${device}.lease`);
 }
 
-export class DeviceLease {
+class FileLease implements DeviceLease {
   #released = false;
+  readonly #heartbeat: NodeJS.Timeout;
   constructor(
     readonly device: string,
     readonly path: string,
     readonly owner: LeaseOwner,
-  ) {}
+  ) {
+    this.#heartbeat = setInterval(() => this.beat(), LEASE_DEFAULTS.heartbeatMs);
+    this.#heartbeat.unref(); // never keeps a finished run alive
+  }
+
+  /** The heartbeat is the file's mtime: touched only while the file is still ours. */
+  private beat(): void {
+    try {
+      if (readOwner(this.path)?.token !== this.owner.token) return void clearInterval(this.#heartbeat);
+      const now = new Date();
+      utimesSync(this.path, now, now);
+    } catch {
+      clearInterval(this.#heartbeat);
+    }
+  }
 
   /** Remove the lock file if it is still ours (a lease broken as stale belongs to someone else now). */
   release(): void {
     if (this.#released) return;
     this.#released = true;
+    clearInterval(this.#heartbeat);
     if (readOwner(this.path)?.token === this.owner.token) rmSync(this.path, { force: true });
   }
 }
@@ -112,9 +113,14 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-function isStale(o: LeaseOwner, maxAgeMs: number): boolean {
+function isStale(o: LeaseOwner, path: string, maxAgeMs: number): boolean {
   if (Date.now() - Date.parse(o.since) > maxAgeMs) return true;
-  return o.host === hostname() && !pidAlive(o.pid);
+  if (o.host === hostname()) return !pidAlive(o.pid);
+  try {
+    return Date.now() - statSync(path).mtimeMs > LEASE_DEFAULTS.heartbeatStaleMs;
+  } catch {
+    return false; // released meanwhile: the next attempt takes it
+  }
 }
 
 /** Exclusive create with the content in place: a 0644 temp file (O_EXCL), hard-linked to the lock path (fails if it exists). */
@@ -152,15 +158,21 @@ function breakStale(path: string, stale: LeaseOwner): void {
 }
 
 export async function acquireLease(device: string, opts: LeaseOptions): Promise<DeviceLease> {
+  const server = opts.server ?? process.env[LEASES_ENV];
+  if (server !== undefined && server !== '') {
+    if (!isPostgresUrl(server)) throw new LeaseError(`${LEASES_ENV}: expected a postgres:// URL (or unset for lock files in ${opts.dir})`);
+    leasePath(opts.dir, device); // the same device-name rule on both backends
+    return acquirePostgresLease(device, { url: server, waitMs: opts.waitMs, label: opts.label });
+  }
   const path = leasePath(opts.dir, device);
   mkdirSync(opts.dir, { recursive: true });
   const owner: LeaseOwner = { pid: process.pid, host: hostname(), since: '', label: opts.label ?? `pid ${process.pid}`, token: randomUUID() };
   const deadline = Date.now() + opts.waitMs;
   for (;;) {
     owner.since = new Date().toISOString();
-    if (tryCreate(path, owner)) return new DeviceLease(device, path, { ...owner });
+    if (tryCreate(path, owner)) return new FileLease(device, path, { ...owner });
     const holder = readOwner(path);
-    if (holder && isStale(holder, opts.maxAgeMs ?? LEASE_DEFAULTS.maxAgeMs)) {
+    if (holder && isStale(holder, path, opts.maxAgeMs ?? LEASE_DEFAULTS.maxAgeMs)) {
       breakStale(path, holder);
       continue;
     }
