@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JournalRefusedError, journalFiles, readJournalFile, writeJournal } from '../../../drivers/config/journal.ts';
 import { ConfigPush, recoverDevice } from '../../../drivers/config/push.ts';
-import { sshSession, startEmulatedRouter, type EmulatedRouter } from './helpers/emulated-router.ts';
+import { showConfigOf, startEmulatedRouter, type EmulatedRouter } from './helpers/emulated-router.ts';
 import { BASE_CONFIG, blockLines, LOGIN, routerDevice } from './helpers/lab.ts';
 
 let benchA: EmulatedRouter;
@@ -31,15 +31,7 @@ test.afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function showConfig(r: EmulatedRouter): Promise<string> {
-  const s = sshSession(r, LOGIN);
-  await s.connect();
-  try {
-    return await s.showConfig();
-  } finally {
-    await s.close();
-  }
-}
+const showConfig = (r: EmulatedRouter): Promise<string> => showConfigOf(r, LOGIN);
 
 /** The pid of a process that has exited (a killed run's worker). */
 async function deadPid(): Promise<number> {

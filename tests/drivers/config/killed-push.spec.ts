@@ -14,7 +14,7 @@ import { journalPath, readJournal } from '../../../drivers/config/journal.ts';
 import { recoverDevice } from '../../../drivers/config/push.ts';
 import { Redactor } from '../../../drivers/transcript/redactor.ts';
 import { TranscriptRecorder } from '../../../drivers/transcript/transcript.ts';
-import { RUN_TS, sshSession, startEmulatedRouter, type EmulatedRouter } from './helpers/emulated-router.ts';
+import { RUN_TS, showConfigOf, startEmulatedRouter, type EmulatedRouter } from './helpers/emulated-router.ts';
 import { BASE_CONFIG, blockLines, LOGIN, routerDevice, SECRETS } from './helpers/lab.ts';
 import { KILLED_PUSH_DEVICE } from './helpers/push-lines.ts';
 
@@ -32,15 +32,7 @@ test.afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function showConfig(login = LOGIN): Promise<string> {
-  const s = sshSession(router, login);
-  await s.connect();
-  try {
-    return await s.showConfig();
-  } finally {
-    await s.close();
-  }
-}
+const showConfig = (login = LOGIN): Promise<string> => showConfigOf(router, login);
 
 /** Resolve when the journal records at least `n` applied commands (fs.watch, bounded). */
 function journalApplied(journalDir: string, n: number, timeoutMs: number): Promise<number> {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { journalPath } from '../../../drivers/config/journal.ts';
-import { ROOT, sshSession, startEmulatedRouter, type EmulatedRouter } from './helpers/emulated-router.ts';
+import { ROOT, showConfigOf, startEmulatedRouter, type EmulatedRouter } from './helpers/emulated-router.ts';
 import { BASE_CONFIG, blockLines, LOGIN, SECRETS } from './helpers/lab.ts';
 
 const CONFIG = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'timeout.config.ts');
@@ -26,15 +26,7 @@ test.afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function showConfig(): Promise<string> {
-  const s = sshSession(router, LOGIN);
-  await s.connect();
-  try {
-    return await s.showConfig();
-  } finally {
-    await s.close();
-  }
-}
+const showConfig = (): Promise<string> => showConfigOf(router, LOGIN);
 
 test('a test that times out after a push: the fixture teardown rolls the router back', async () => {
   test.setTimeout(90_000);

@@ -90,3 +90,14 @@ export function sshSession(r: { host: string; port: number }, login: RouterLogin
     transcript: opts.transcript,
   });
 }
+
+/** `show config` of the router over a session of its own (logged in as `login`). */
+export async function showConfigOf(r: { host: string; port: number }, login: RouterLogin): Promise<string> {
+  const s = sshSession(r, login);
+  await s.connect();
+  try {
+    return await s.showConfig();
+  } finally {
+    await s.close();
+  }
+}
