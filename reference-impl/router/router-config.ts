@@ -124,8 +124,13 @@ export function planRouter(doc: ConfigDocument, model: string, firmware: string,
   // an IPsec tunnel's L2TP peer is its binding's (a pseudo address when only the SA knows the peer)
   const peerOf = (v: L2tpTunnelView): string | undefined => (v.ipsec ? ipsec.tunnels.find((b) => b.tunnel === v.tunnel)?.l2tpPeer : v.endpointAddress?.remote);
   const views = l2tpTunnels(doc).filter((v) => peerOf(v) !== undefined);
+  const answersOnly = (v: L2tpTunnelView): boolean => {
+    const b = v.ipsec ? ipsec.tunnels.find((t) => t.tunnel === v.tunnel) : undefined;
+    return b !== undefined && !v.endpointAddress && ipsec.gateways.find((g) => g.gateway === b.gateway)?.remote === 'any';
+  };
   const tunnels: TunnelConfig[] = views.map((v) => ({
-    settings: tunnelSettingsFrom(v, caps.model, defects),
+    // 'any-side-does-not-dial': a tunnel whose peer only its SA knows cannot dial (ipsec-assumptions.ts)
+    settings: { ...tunnelSettingsFrom(v, caps.model, defects), ...(answersOnly(v) ? { alwaysOn: false } : {}) },
     remoteAddress: peerOf(v)!,
     enabled: v.enabled,
   }));

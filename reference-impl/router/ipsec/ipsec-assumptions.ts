@@ -14,7 +14,8 @@ export type IpsecRouterAssumptionId =
   | 'ike-log-levels'
   | 'show-ipsec-sa-format'
   | 'esp-only-in-udp'
-  | 'ike-log-kinds';
+  | 'ike-log-kinds'
+  | 'any-side-does-not-dial';
 
 export interface IpsecRouterAssumption {
   readonly id: IpsecRouterAssumptionId;
@@ -76,6 +77,12 @@ export const IPSEC_ROUTER_ASSUMPTIONS: readonly IpsecRouterAssumption[] = [
     id: 'show-ipsec-sa-format',
     assumption: '`show ipsec sa` prints one line per SA: id, gateway, direction, SPI, peer address, cipher and authentication, remaining lifetime; the format is the emulator\'s.',
     reasoning: 'The output format is not in the digest.',
+    confidence: 'weak',
+  },
+  {
+    id: 'any-side-does-not-dial',
+    assumption: 'An L2TPv3/IPsec tunnel without `tunnel endpoint address` whose gateway has `ipsec ike remote address any` (or a name only) does not dial L2TP by itself (always-on has no effect); it answers the peer\'s SCCRQ once the SA is up.',
+    reasoning: 'With `remote address any` the router cannot initiate key exchange (yamaha-platform-facts.md §1.4), and L2TP cannot leave without the SA; the real RTX830 responder (§2.1) has always-on on and works as the answering side.',
     confidence: 'weak',
   },
   {

@@ -88,6 +88,8 @@ export class IpsecHost {
   private readonly pending = new Map<number, Uint8Array[]>();
   private readonly byPeer = new Map<string, IpsecTunnelBinding>();
   private live = false;
+  /** ISAKMP initiator cookie (hex) -> the peer's address, for the lines about an SA that is gone. */
+  private readonly peerOfCookie = new Map<string, string>();
 
   constructor(private readonly o: IpsecHostOptions) {
     this.node = new IkeNode({ gateways: o.plan.gateways, random: new Mulberry32(o.seed), profile: o.profile });
@@ -217,6 +219,7 @@ export class IpsecHost {
       case 'send': {
         const dst = this.o.sockets.send(a.localPort, a.to, a.bytes);
         if (dst) this.o.onSend?.(a.localPort, dst, a.bytes);
+        this.notePeer(a.localPort, a.bytes, a.to.address);
         this.debugLines(ikeMessageLines(this.logKinds(a.to.address, a.bytes, a.localPort), 'send', a.to.address, a.localPort, a.bytes));
         break;
       }
@@ -240,7 +243,7 @@ export class IpsecHost {
         this.debugLines(ikeKeyLine(this.o.plan.ikeLog.get(a.gateway) ?? NO_KINDS, 'ISAKMP SA', a.peer.address));
         break;
       case 'phase1Down':
-        this.logId('phase1Down', { address: this.o.plan.gateways.find((g) => g.gateway === a.gateway)?.remote ?? '?', reason: a.reason });
+        this.logId('phase1Down', { address: this.peerOfCookie.get(saKey(a.icookie)) ?? this.o.plan.gateways.find((g) => g.gateway === a.gateway)?.remote ?? '?', reason: a.reason });
         break;
       case 'ipsecSaUp':
         this.saUp(a.sa);
@@ -314,6 +317,7 @@ export class IpsecHost {
       const c = classifyNatTPayload(d.bytes);
       if (c.kind === 'esp') return this.onEsp(d, c.esp);
     }
+    this.notePeer(d.localPort, d.bytes, d.from.address);
     this.dispatch({ kind: 'udp', localPort: d.localPort, from: d.from, bytes: d.bytes });
     this.debugLines(ikeMessageLines(this.logKinds(d.from.address, d.bytes, d.localPort), 'receive', d.from.address, d.localPort, d.bytes));
   }
@@ -325,6 +329,13 @@ export class IpsecHost {
     const sa = datagram.length >= at + 8 ? this.node.sas.get(saKey(datagram.subarray(at, at + 8))) : undefined;
     const gw = sa?.gw.gateway ?? this.o.plan.gateways.find((g) => g.remote === peer)?.gateway;
     return (gw !== undefined && this.o.plan.ikeLog.get(gw)) || NO_KINDS;
+  }
+
+  private notePeer(localPort: 500 | 4500, datagram: Uint8Array, peer: string): void {
+    const at = localPort === 4500 ? 4 : 0;
+    if (datagram.length < at + 28) return;
+    if (this.peerOfCookie.size >= 256) this.peerOfCookie.clear(); // bounded: cookies of anyone who writes to us
+    this.peerOfCookie.set(saKey(datagram.subarray(at, at + 8)), peer);
   }
 
   private debugLines(lines: readonly string[]): void {

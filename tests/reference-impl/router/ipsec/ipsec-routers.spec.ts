@@ -142,6 +142,19 @@ test.describe('L2TPv3/IPsec between two emulated routers', () => {
     });
   });
 
+  test('aggressive mode with a name the fixed side does not expect: refused (INVALID-ID-INFORMATION), no SA, the predicted [IKE] lines', async () => {
+    const wrongName = ex('ex5-ipsec-fixed-dynamic', 'rt1').replace('ipsec ike remote name 1 l2tpv3-site2', 'ipsec ike remote name 1 somebody-else');
+    await withPair(startIpsecPair({ configA: wrongName, configB: ex('ex5-ipsec-fixed-dynamic', 'rt2'), timeScale: 10, addresses: { a: ['198.51.100.1'], b: ['203.0.113.2'] } }), async (p) => {
+      await waitFor(() => logTexts(p.a).some((l) => l.startsWith('[IKE] ISAKMP SA with 203.0.113.2 deleted: no gateway for the peer identity')), 10_000, 'the identity refused');
+      // the dynamic side hears INVALID-ID-INFORMATION (RFC 2408 §3.14.1) and gives up that attempt
+      await waitFor(() => logTexts(p.b).some((l) => /^\[IKE\] ISAKMP SA with 198\.51\.100\.1 deleted: peer sent invalidIdInformation/.test(l)), 10_000, 'the refusal heard');
+      for (const r of [p.a, p.b]) expect(logTexts(r).filter((l) => /IPsec phase|^IP Tunnel\[1\] Up$|established$/.test(l))).toEqual([]);
+      expect(logTexts(p.a).some((l) => l.startsWith('[IKE] respond ISAKMP phase'))).toBe(false);
+      // 'any-side-does-not-dial': the fixed side with `remote address any` never dials L2TP
+      expect(logTexts(p.a).filter((l) => /connect to/.test(l))).toEqual([]);
+    });
+  });
+
   test('seed example 6 (NetVolante DNS): the name in `ipsec ike remote address` is resolved when key exchange starts', async () => {
     const asked: string[] = [];
     const resolveName = async (name: string) => {
