@@ -1,9 +1,12 @@
 // Scale (seed: L2TPv3動作可能最大トンネル数): the model's maximum number of L2TPv3 tunnels is
 // accepted and its last tunnel comes up; one more is refused with the oracle's error line.
+// The verdict of each test is the whole trace (suites/support/trace-verdict.ts): the device's
+// answer to the whole config (a `cli` event: its error lines, none when accepted) as the config
+// oracle predicts it, and the control messages and syslog lines of the last tunnel's bring-up.
 import { test, expect } from './fixtures.ts';
-import { attachOracleComparison } from '../reports/allure/attachments.ts';
-import { observedErrors, predictConfig } from './support/oracle-config.ts';
+import { predictConfig } from './support/oracle-config.ts';
 import type { RouterTunnelSpec } from './support/device-lab.ts';
+import { TracedLab } from './support/trace-verdict.ts';
 
 /** Peer address of tunnel n: 127.0.1.n, 127.0.2.x, ... (loopback, one per tunnel). */
 const peerOf = (n: number) => `127.0.${1 + Math.floor(n / 250)}.${1 + (n % 250)}`;
@@ -16,19 +19,18 @@ test.describe('scale', { tag: '@scale' }, () => {
 
   test('the maximum number of tunnels is accepted; the last one comes up', async ({ openLab, caps, device }) => {
     const max = caps.maxL2tpv3Tunnels;
-    const lab = await openLab({ tunnels: tunnels(max) });
-    expect(predictConfig(lab.config, device.model, device.firmware).response).toBe('accepted');
-    await lab.startRouter();
-    const p = await lab.peer(peerOf(max), { role: 'initiator' });
+    const t = new TracedLab(await openLab({ tunnels: tunnels(max) }));
+    expect(predictConfig(t.lab.config, device.model, device.firmware).response).toBe('accepted');
+    expect(await t.tryStartRouter()).toBe('accepted');
+    const p = await t.peer(peerOf(max), { role: 'initiator' });
     await p.established();
+    await t.verdict();
   });
 
   test('one tunnel over the maximum is refused as the oracle says', async ({ openLab, caps, device }) => {
-    const lab = await openLab({ tunnels: tunnels(caps.maxL2tpv3Tunnels + 1) });
-    const predicted = predictConfig(lab.config, device.model, device.firmware);
-    expect(predicted.response).toBe('refused');
-    expect(await lab.tryStartRouter()).toBe('refused');
-    const same = await attachOracleComparison({ what: 'config refusal', predicted: predicted.errors, observed: observedErrors(lab.refusal ?? '') });
-    expect(same).toBe(true);
+    const t = new TracedLab(await openLab({ tunnels: tunnels(caps.maxL2tpv3Tunnels + 1) }));
+    expect(predictConfig(t.lab.config, device.model, device.firmware).response).toBe('refused');
+    expect(await t.tryStartRouter()).toBe('refused');
+    await t.verdict();
   });
 });

@@ -16,6 +16,11 @@ export interface ControlChannelOptions {
   readonly nameOf: (host: string) => string;
 }
 
+/** The firmware the device runs in this lab (a platform-gating probe may start an emulated device at another revision). */
+export function firmwareOf(lab: DeviceLab): string {
+  return lab.opts.firmware ?? lab.device.firmware;
+}
+
 export function controlChannel({ lab, nameOf }: ControlChannelOptions): TraceChannel {
   const secretFor = (host: string) => {
     const p = lab.peers.find((x) => x.local.host === host);
@@ -33,7 +38,7 @@ export function controlChannel({ lab, nameOf }: ControlChannelOptions): TraceCha
       ].filter((e) => e.t <= horizonMs);
     },
     predict: (ctx) => predictControlTrace({
-      config: lab.config, model: lab.device.model, firmware: lab.device.firmware, deviceAddress: lab.peers[0]?.device?.host ?? ROUTER_ADDRESS,
+      config: lab.config, model: lab.device.model, firmware: firmwareOf(lab), deviceAddress: lab.peers[0]?.device?.host ?? ROUTER_ADDRESS,
       peers: lab.peers, steps: ctx.steps, clock: ctx.clock, horizonMs: ctx.horizonMs, nameOf: ctx.nameOf, observed: ctx.observed,
       profile: controlProfileFor(lab.device.profile),
     }),

@@ -20,7 +20,7 @@ import { verdictLine } from '../../reference-impl/trace/render.ts';
 import { projectName } from './devices.ts';
 import type { DeviceLab } from './device-lab.ts';
 import { mergeRoles, type TraceChannel } from './trace-channel.ts';
-import { controlChannel } from './trace-control-channel.ts';
+import { controlChannel, firmwareOf } from './trace-control-channel.ts';
 import { CliChannel, TracedCli } from './trace-cli-channel.ts';
 import { CliOracle } from './trace-cli-oracle.ts';
 import { syslogSwitches } from './trace-control-prediction.ts';
@@ -126,7 +126,7 @@ export class TracedLab {
     this.stimulus.record({ kind: 'configLoad' });
     const response = await this.lab.tryStartRouter();
     if (response === 'accepted') this.stimulus.record({ kind: 'deviceStart' });
-    const predicted = predictConfig(this.lab.config, this.lab.device.model, this.lab.device.firmware);
+    const predicted = predictConfig(this.lab.config, this.lab.device.model, firmwareOf(this.lab));
     const observed = response === 'refused' ? observedErrors(this.lab.refusal ?? '') : [];
     this.cliOutputs().add('load config', sentAtMs, observed, { lines: [], errors: predicted.errors });
     return response;
@@ -139,7 +139,7 @@ export class TracedLab {
    */
   async cli(): Promise<TracedCli> {
     const session = await this.lab.adminCli();
-    const oracle = new CliOracle(this.lab.config, this.lab.device.model, this.lab.device.firmware, syslogSwitches(this.lab.config).INFO);
+    const oracle = new CliOracle(this.lab.config, this.lab.device.model, firmwareOf(this.lab), syslogSwitches(this.lab.config).INFO);
     return new TracedCli(session, this.cliOutputs(), oracle, (command) => this.stimulus.record({ kind: 'deviceCommand', command }));
   }
 
