@@ -55,6 +55,8 @@ export interface PlannedHost {
   ipv4?: string;
   ipv6?: string;
   gateway4?: string;
+  /** `ipv4: dhcp` with a DHCP stand-in on its segment: lab up takes a lease for it */
+  dhcp4?: boolean;
   /** what lab up does not do for this host, and why */
   notes: string[];
 }
@@ -77,6 +79,25 @@ export interface PlannedDhcpServer {
   address: string;
 }
 
+/**
+ * A site's DHCP server (a router LAN with `dhcp_server`, seed 設定例8) played by dnsmasq in its own
+ * namespace on the site's segment, serving the router's pool: the emulated router has no DHCP server.
+ */
+export interface PlannedDhcpStandin {
+  router: string;
+  segment: string;
+  netns: string;
+  ifname: string;
+  labEnd: string;
+  bridge: string;
+  /** its address with prefix: the segment subnet's last host, minus the router's index */
+  address: string;
+  rangeStart: string;
+  rangeEnd: string;
+  netmask: string;
+  gateway?: string;
+}
+
 export interface LabPlan {
   id: string;
   prefix: string;
@@ -86,6 +107,7 @@ export interface LabPlan {
   bridges: PlannedBridge[];
   routers: PlannedRouter[];
   hosts: PlannedHost[];
+  dhcpStandins: PlannedDhcpStandin[];
 }
 
 export class LabPlanError extends Error {}
@@ -155,21 +177,40 @@ export function planLab(t: Topology, o: { id: string; mode: LabMode; topologyFil
     };
   });
 
+  const dhcpStandins: PlannedDhcpStandin[] = [];
+  if (netns) {
+    t.routers.forEach((r, ri) => {
+      for (const l of r.lan) {
+        if (!l.dhcp_server || !isCidr(l.ipv4)) continue;
+        const server = dhcpServerFor(l.ipv4, l.dhcp_server.pool);
+        const [base, bits] = server.address.split('/');
+        dhcpStandins.push({
+          router: r.name, segment: l.segment, netns: ns(`${r.name}-dhcp`, `d${ri}`), ifname: 'eth0', labEnd: `d${ri}`, bridge: segBridge.get(l.segment)!,
+          address: `${toDotted(toInt(base) - ri)}/${bits}`, rangeStart: server.rangeStart, rangeEnd: server.rangeEnd, netmask: server.netmask,
+          gateway: l.dhcp_server.gateway ?? bare(l.ipv4),
+        });
+      }
+    });
+  }
+
   const hosts: PlannedHost[] = netns
     ? (t.hosts ?? []).map((h, hi) => {
         const bridge = segBridge.get(h.segment);
         if (!bridge) throw new LabPlanError(where(`host ${h.name}: segment '${h.segment}' is not defined`));
         const notes: string[] = [];
         if (h.kind !== 'pc') notes.push(`kind ${h.kind}: made as a plain Linux host`);
-        if (h.ipv4 === 'dhcp') notes.push('ipv4 dhcp: not requested (run NamespaceHost.dhcp when a DHCP server is on the segment)');
+        const standin = dhcpStandins.find((d) => d.segment === h.segment);
+        if (h.ipv4 === 'dhcp') notes.push(standin ? `ipv4 dhcp: leased from ${standin.router}'s DHCP pool, served by a dnsmasq stand-in (the emulated router has no DHCP server)` : 'ipv4 dhcp: not requested (run NamespaceHost.dhcp when a DHCP server is on the segment)');
         if (h.ipv6 === 'slaac') notes.push('ipv6 slaac: left to the kernel');
         if (h.dhcp_server) notes.push('dhcp_server: not started by lab up');
+        const dhcp4 = h.ipv4 === 'dhcp' && standin !== undefined;
         return {
           name: h.name, netns: ns(h.name, `h${hi}`), iface: 'eth0', labEnd: `h${hi}`, bridge, segment: h.segment,
           ...(h.vlan !== undefined ? { vlan: h.vlan } : {}),
           ...(isCidr(h.ipv4) ? { ipv4: h.ipv4 } : {}),
           ...(isCidr(h.ipv6) ? { ipv6: h.ipv6 } : {}),
           ...(h.gateway4 ? { gateway4: h.gateway4 } : {}),
+          ...(dhcp4 ? { dhcp4 } : {}),
           notes,
         };
       })
@@ -178,7 +219,7 @@ export function planLab(t: Topology, o: { id: string; mode: LabMode; topologyFil
   // the DHCP server needs an address of its own in the link's subnet: a gateway there, or one chosen
   for (const b of bridges) if (b.dhcp && b.addresses.some((a) => !a.includes(':'))) b.dhcp.address = b.addresses.find((a) => !a.includes(':'))!;
   for (const b of bridges) if (b.dhcp && !b.addresses.includes(b.dhcp.address)) b.addresses.push(b.dhcp.address);
-  return { id: o.id, prefix, mode: o.mode, topology: o.topologyFile, ...(netns ? { labNetns: `${prefix}lab` } : {}), bridges: netns ? bridges : [], routers, hosts };
+  return { id: o.id, prefix, mode: o.mode, topology: o.topologyFile, ...(netns ? { labNetns: `${prefix}lab` } : {}), bridges: netns ? bridges : [], routers, hosts, dhcpStandins };
 }
 
 const toInt = (a: string) => a.split('.').reduce((n, o) => n * 256 + Number(o), 0);

@@ -14,7 +14,7 @@ import { planLab, type LabMode, type LabPlan, type PlannedRouter } from './lab-p
 import { freePort, startDetached, waitForReadyLine, waitForTcp, type Started } from './lab-processes.ts';
 import { routerLaunch } from './router-launch.ts';
 import { keyLogFile, prepareKeyLogDir, startLinkCaptures } from './lab-capture.ts';
-import { obtainWanLease, startLinkDhcpServer } from './lab-dhcp.ts';
+import { obtainLease, startDhcpServer } from './lab-dhcp.ts';
 import { DEFAULT_STATE_FILE, isOurProcess, readLabState, writeLabState, type LabState, type RouterAccess } from './lab-state.ts';
 
 export interface LabUpOptions {
@@ -84,6 +84,7 @@ export async function labUp(topologyFile: string, o: LabUpOptions = {}): Promise
     }
     const keyLogDir = o.keyLogDir === undefined ? undefined : prepareKeyLogDir(o.keyLogDir);
     if (mode === 'netns') await wanDhcp(plan, state, save, log);
+    if (mode === 'netns') await siteDhcp(plan, state, save, namespaceTracker(state, save), log);
     const args = mode === 'netns' ? plan.routers.map((r) => netnsRouterArgs(r)) : await loopbackRouterArgs(plan);
     // built (or found in the cache) once, before any router starts: all of them run the same file
     const launch = await routerLaunch();
@@ -152,14 +153,19 @@ async function loopbackRouterArgs(plan: LabPlan): Promise<string[][]> {
   return out;
 }
 
-async function wireNamespaces(plan: LabPlan, state: LabState, save: () => void, log: (l: string) => void): Promise<void> {
-  const lab = plan.labNetns!;
-  const track = async (ns: string, make: () => Promise<unknown>) => {
+/** Records namespace `ns` in the state file, then makes it (so lab down removes it whatever happens). */
+function namespaceTracker(state: LabState, save: () => void) {
+  return async (ns: string, make: () => Promise<unknown>) => {
     if (await netnsExists(ns)) throw new LabError(`network namespace ${ns} already exists`);
     state.namespaces.push(ns);
     save();
     await make();
   };
+}
+
+async function wireNamespaces(plan: LabPlan, state: LabState, save: () => void, log: (l: string) => void): Promise<void> {
+  const lab = plan.labNetns!;
+  const track = namespaceTracker(state, save);
   await track(lab, () => createNetns(lab, { ipv6: false }));
   if (plan.bridges.some((b) => b.addresses.length)) {
     await setSysctl(lab, 'net.ipv6.conf.all.disable_ipv6', '0');
@@ -208,13 +214,15 @@ async function wanDhcp(plan: LabPlan, state: LabState, save: () => void, log: (l
   for (const b of plan.bridges) {
     if (!b.dhcp) continue;
     const link = b.carries.replace(/^link /, '');
-    await startLinkDhcpServer(plan.labNetns!, b.name, link, b.dhcp, state.tempDir, (s) => (state.processes.push(s.proc), save()));
+    const d = b.dhcp;
+    const spec = { role: `dhcp server link ${link}`, fileTag: `link-${link}`, netns: plan.labNetns!, ifname: b.name, rangeStart: d.rangeStart, rangeEnd: d.rangeEnd, netmask: d.netmask };
+    await startDhcpServer(spec, state.tempDir, (s) => (state.processes.push(s.proc), save()));
     log(`DHCP server on link ${link}: ${b.dhcp.rangeStart}-${b.dhcp.rangeEnd}`);
   }
   for (const r of plan.routers) {
     for (const w of r.wan) {
       if (!w.dhcp4) continue;
-      const lease = await obtainWanLease(r.netns!, w.ifname, r.name, state.tempDir);
+      const lease = await obtainLease(r.netns!, w.ifname, r.name, state.tempDir);
       if (lease.proc) state.processes.push(lease.proc);
       save();
       r.wanAddresses.push(lease.address);
@@ -222,6 +230,29 @@ async function wanDhcp(plan: LabPlan, state: LabState, save: () => void, log: (l
       if (gw) await mustRun(ipIn(r.netns, 'route', 'replace', 'default', 'via', gw));
       log(`router ${r.name} ${w.rtxInterface}: ${lease.address} by DHCP`);
     }
+  }
+}
+
+/** Each site's DHCP stand-in (its own namespace on the segment), then the leases of the DHCP hosts there. */
+async function siteDhcp(plan: LabPlan, state: LabState, save: () => void, track: ReturnType<typeof namespaceTracker>, log: (l: string) => void): Promise<void> {
+  for (const d of plan.dhcpStandins) {
+    await track(d.netns, () => createNetns(d.netns, { ipv6: false }));
+    await createVethPair({ name: d.ifname, netns: d.netns }, { name: d.labEnd, netns: plan.labNetns! });
+    await attachToBridge(plan.labNetns!, d.labEnd, d.bridge);
+    await addAddress(d.netns, d.ifname, d.address);
+    const spec = { role: `dhcp server ${d.router} (stand-in)`, fileTag: `${d.router}`, netns: d.netns, ifname: d.ifname, rangeStart: d.rangeStart, rangeEnd: d.rangeEnd, netmask: d.netmask, ...(d.gateway ? { gateway: d.gateway } : {}) };
+    await startDhcpServer(spec, state.tempDir, (s) => (state.processes.push(s.proc), save()));
+    log(`DHCP stand-in for ${d.router} on segment ${d.segment}: ${d.rangeStart}-${d.rangeEnd} (namespace ${d.netns})`);
+  }
+  for (const h of plan.hosts) {
+    if (!h.dhcp4) continue;
+    const access = state.hosts.find((x) => x.name === h.name)!;
+    const lease = await obtainLease(h.netns, access.iface, h.name, state.tempDir);
+    if (lease.proc) state.processes.push(lease.proc);
+    const prefix = plan.dhcpStandins.find((d) => d.segment === h.segment)?.address.split('/')[1] ?? '32';
+    access.addresses.push(`${lease.address}/${prefix}`);
+    save();
+    log(`host ${h.name}: ${lease.address} by DHCP`);
   }
 }
 

@@ -7,10 +7,11 @@
 // process that names the lab. Examples the lab cannot run yet are skipped with the reason.
 import { test, expect } from '@playwright/test';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { hasProgram, listNetns } from '../../drivers/hosts/index.ts';
+import { DhcpClient, hasProgram, listNetns, runCommand } from '../../drivers/hosts/index.ts';
+import { loadTopology } from '../../topologies/schema/index.ts';
 import { readLabState, type LabState } from '../../drivers/lab/index.ts';
 import { keyArgsFrom, processesNaming, tsharkRows, tsharkSummary } from './ipsec-lab-evidence.ts';
 
@@ -22,6 +23,8 @@ interface Example {
   phase1: 2 | 4;
   /** why the lab cannot run it yet (the test is skipped with this) */
   notYet?: string;
+  /** 設定例8: each site's DHCP server serves its own site only (checked once the tunnel is up) */
+  siteDhcp?: boolean;
 }
 
 const EXAMPLES: Example[] = [
@@ -29,7 +32,8 @@ const EXAMPLES: Example[] = [
   { topology: 'topologies/seed/ex5-ipsec-fixed-dynamic.yaml', phase1: 4 },
   { topology: 'topologies/seed/ex6-ipsec-netvolante.yaml', phase1: 4, notYet: 'the lab has no DNS server for the NetVolante name yet, and the emulated router binds its WAN address at start (an address change is not followed)' },
   { topology: 'topologies/seed/ex7-ipsec-ngn-v6-name.yaml', phase1: 4, notYet: 'lab up --netns does not emulate IPv6 RA WAN addresses (ipv6: ra) nor the FLET\'S name DNS yet' },
-  { topology: 'topologies/seed/ex8-ipsec-dhcp-both-sites.yaml', phase1: 2, notYet: 'the hosts take addresses by DHCP from the routers, and the emulated router has no DHCP server' },
+  // the routers' DHCP servers are dnsmasq stand-ins (the emulated router has none): see siteDhcpCheck
+  { topology: 'topologies/seed/ex8-ipsec-dhcp-both-sites.yaml', phase1: 2, siteDhcp: true },
 ];
 
 /** The real binary as its own process, bounded. */
@@ -58,6 +62,41 @@ function ping(netns: string, to: string): Promise<{ code: number | null; out: st
 }
 
 const bare = (a: string) => a.replace(/\/\d+$/, '');
+const inRange = (a: string, range: string) => {
+  const n = (x: string) => x.split('.').reduce((v, o) => v * 256 + Number(o), 0);
+  const [lo, hi] = range.split('-').map(n);
+  return n(a) >= lo && n(a) <= hi;
+};
+
+/**
+ * 設定例8 ("each site's DHCP server assigns addresses to its own site's hosts only"): each host's
+ * lease is from its own site's pool; then, with the pseudowire up (the pings passed), each host
+ * makes a fresh DHCP exchange, and only its own site's server logs its DISCOVER: the Ethernet
+ * filters on tunnel1 keep DHCP inside the site. The servers are lab stand-ins serving the routers'
+ * pools (dnsmasq --log-dhcp logs each message with the client's MAC).
+ */
+async function siteDhcpCheck(topologyFile: string, state: LabState, dir: string): Promise<void> {
+  const t = loadTopology(topologyFile).value!;
+  const servers = t.routers.flatMap((r) => r.lan.filter((l) => l.dhcp_server).map((l) => ({ router: r.name, segment: l.segment, pool: l.dhcp_server!.pool })));
+  for (const h of state.hosts) {
+    const own = servers.find((s) => s.segment === t.hosts!.find((x) => x.name === h.name)!.segment)!;
+    expect(inRange(bare(h.addresses[0]), own.pool), `${h.name} (${h.addresses[0]}) leased from ${own.router}'s pool ${own.pool}`).toBe(true);
+    const mac = /link\/ether ([0-9a-f:]{17})/.exec((await runCommand(['ip', '-n', h.netns, 'link', 'show', h.iface])).stdout)![1];
+    const client = new DhcpClient(h.netns, h.iface, path.join(dir, `fresh-dhcp-${h.name}`));
+    try {
+      await client.obtain(15_000);
+    } finally {
+      await client.stop();
+    }
+    for (const s of servers) {
+      const log = readFileSync(path.join(state.tempDir, `dhcp-server-${s.router}.log`), 'utf8');
+      const seen = log.split('\n').filter((l) => l.includes('DHCPDISCOVER') && l.includes(mac)).length;
+      await test.info().attach(`dhcp server ${s.router} log.txt`, { body: log, contentType: 'text/plain' });
+      if (s === own) expect(seen, `${s.router}'s server heard ${h.name}'s DISCOVERs (the first lease and the fresh one)`).toBeGreaterThanOrEqual(2);
+      else expect(seen, `${s.router}'s server never heard ${h.name} (${mac}) across the tunnel`).toBe(0);
+    }
+  }
+}
 const wanAddress = (w: string) => w.replace(/^\[?([^\]]*?)\]?:\d+$/, '$1');
 
 for (const ex of EXAMPLES) {
@@ -85,6 +124,7 @@ for (const ex of EXAMPLES) {
       for (const [a, b] of [[h1, h2], [h2, h1]] as const) pings.push({ from: a.name, to: b.name, ...(await ping(a.netns, bare(b.addresses[0]))) });
       await test.info().attach('ping.txt', { body: pings.map((p) => `${p.from} -> ${p.to} (exit ${p.code})\n${p.out}`).join('\n'), contentType: 'text/plain' });
       for (const p of pings) expect(p.code, `${p.from} pings ${p.to}: ${p.out}`).toBe(0);
+      if (ex.siteDhcp) await siteDhcpCheck(ex.topology, state, dir);
     } finally {
       if (state || existsSync(stateFile)) {
         const down = await cli(['lab', 'down', '--state', stateFile], 60_000);
