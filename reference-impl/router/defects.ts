@@ -3,7 +3,9 @@
 // what goes wrong and how it shows; the router implements each as a hook (router.ts and the modules
 // it calls name the defect where it acts). The faithful router has none.
 
-export type DefectArea = 'control' | 'data' | 'bridge' | 'filter' | 'syslog' | 'cli' | 'platform' | 'l2ms';
+export type DefectArea = 'control' | 'data' | 'bridge' | 'filter' | 'syslog' | 'cli' | 'platform' | 'l2ms' | 'ipsec';
+
+import { IPSEC_DEFECTS } from './ipsec-defects.ts';
 
 export interface DefectInfo {
   area: DefectArea;
@@ -101,6 +103,10 @@ export const DEFECTS = {
   'tunnel-limit-off-by-one': { area: 'platform', bug: 'one L2TPv3 tunnel more than the model\'s maximum is accepted (the check counts from the second one over)', symptom: 'limit: a config of maximum+1 tunnels starts' },
   // CLI output
   'show-config-drops-hostname': { area: 'cli', bug: '`show config` leaves out the `l2tp hostname` line (it is still in effect)', symptom: 'CLI output: the line is missing from show config' },
+  // L2TPv3/IPsec (ipsec-defects.ts, acted on in router/ipsec/): those the @ipsec suite area kills
+  'ipsec-cleartext-accepted': IPSEC_DEFECTS['ipsec-cleartext-accepted'],
+  'ike-respond-ipsec-log-missing': IPSEC_DEFECTS['ike-respond-ipsec-log-missing'],
+  'esp-replay-not-checked': IPSEC_DEFECTS['esp-replay-not-checked'],
 } as const satisfies Record<string, DefectInfo>;
 
 export type DefectName = keyof typeof DEFECTS;
@@ -147,6 +153,10 @@ export const KILL_TABLE_ONLY = [
   'l2ms-manager-answers-discovery',
   'l2ms-default-mode-agent',
   'l2ms-member-use-ignored',
+  // issue 15: proven by the @ipsec area's kill (suites/ipsec.spec.ts); router pairs: tests/reference-impl/router/ipsec/
+  'ipsec-cleartext-accepted',
+  'ike-respond-ipsec-log-missing',
+  'esp-replay-not-checked',
 ] as const satisfies readonly DefectName[];
 export type KillTableOnlyDefect = (typeof KILL_TABLE_ONLY)[number];
 

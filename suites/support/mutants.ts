@@ -88,6 +88,9 @@ export const DEFECT_SYMPTOM_TAGS = {
   'multicast-dropped': ['@frames'],
   'learning-capacity-off-by-one': ['@learning'],
   'show-config-drops-hostname': ['@cli'],
+  'ipsec-cleartext-accepted': ['@ipsec'],
+  'ike-respond-ipsec-log-missing': ['@ipsec'],
+  'esp-replay-not-checked': ['@ipsec'],
   'tunnel-limit-off-by-one': ['@scale'],
 } as const satisfies Record<DefectName, readonly string[]>;
 
