@@ -11,7 +11,9 @@ import { toVirtualMs, type TraceClock } from '../../drivers/trace/trace-clock.ts
 import type { Conversation } from '../../drivers/peer/conversation.ts';
 import type { PeerTunnel } from '../../drivers/peer/peer-tunnel.ts';
 import type { IkeGatewayConfig } from '../../reference-impl/ipsec/ike/ike-events.ts';
+import { unframe } from '../../reference-impl/ipsec/ike/nat-t.ts';
 import { EXCHANGE } from '../../reference-impl/ipsec/isakmp/constants.ts';
+import { ikeLogLevel, renderIkeSyslog } from '../../reference-impl/syslog/ike-catalogue.ts';
 import { Mulberry32 } from '../../reference-impl/sim/prng.ts';
 import { deviceIkeLog } from '../../reference-impl/trace/ipsec-device-log.ts';
 import { espAnomalies, ikePoint, IPSEC_ROLE_RULES, isakmpEvents, type IpsecDatagram } from '../../reference-impl/trace/ipsec-events.ts';
@@ -84,9 +86,20 @@ export class IpsecChannel implements TraceChannel {
       const at = d.port === 4500 ? 4 : 0;
       if (d.bytes.length >= at + 28) peerOfCookie.set(Buffer.from(d.bytes.subarray(at, at + 8)).toString('hex'), d.peer);
     }
-    const log = deviceIkeLog(sim.deviceActions, { gateways: this.o.gateways, tunnels: LAB_TUNNELS, peerOfCookie: (c) => peerOfCookie.get(c) })
+    const log: TraceEvent[] = deviceIkeLog(sim.deviceActions, { gateways: this.o.gateways, tunnels: LAB_TUNNELS, peerOfCookie: (c) => peerOfCookie.get(c) })
       .filter((l) => sw[l.level])
       .map((l) => syslogEvent(SEVERITY_OF_LEVEL[l.level], l.text, l.t));
+    // RFC 4303 §3.4.3 with `anti-replay-check=on` (the lab config): an ESP packet the peer sent
+    // again (a misbehaviour: the same octets) is dropped by the device, which logs the drop.
+    for (const t of this.peers) {
+      const sent = new Set<string>();
+      for (const d of t.wire.datagrams) {
+        if (d.direction !== 'out' || d.src.port !== 4500 || unframe(4500, d.bytes).kind !== 'esp') continue;
+        const key = Buffer.from(d.bytes).toString('hex');
+        if (sent.has(key)) log.push(syslogEvent(SEVERITY_OF_LEVEL[ikeLogLevel(renderIkeSyslog('dropped', { address: t.opts.local, reason: 'ESP replayed' }))], renderIkeSyslog('dropped', { address: t.opts.local, reason: 'ESP replayed' }), toVirtualMs(ctx.clock, d.atUs / 1000)));
+        sent.add(key);
+      }
+    }
     // A probe's own messages are the stimulus as it was applied (its retransmissions included); the device owes it nothing.
     const probes = ctx.observed.filter((e) => e.at.startsWith('cleartext:') && actorOf(e) === 'harness');
     return [...isakmpEvents(datagrams, sim.keys), ...log, ...probes];

@@ -44,7 +44,8 @@ export function ipsecConfig(build: (tunnels: readonly RouterTunnelSpec[]) => str
   const ike = [
     ' tunnel encapsulation l2tpv3',
     ` ipsec tunnel ${POLICY}`,
-    `  ipsec sa policy ${POLICY} ${GATEWAY} esp ${DEFAULT_ESP.cipher} ${DEFAULT_ESP.integrity}`,
+    // anti-replay-check=on said, not left to the model's default (off on some models, §1.4)
+    `  ipsec sa policy ${POLICY} ${GATEWAY} esp ${DEFAULT_ESP.cipher} ${DEFAULT_ESP.integrity} anti-replay-check=on`,
     `  ipsec ike keepalive use ${GATEWAY} ${p.dpd ? `on dpd ${p.dpd.intervalS} ${p.dpd.count}` : 'off'}`,
     `  ipsec ike local address ${GATEWAY} ${ROUTER_ADDRESS}`,
     // The peer can only send ESP in UDP 4500 (ipsec-facts.md "Node facts"): NAT traversal with
