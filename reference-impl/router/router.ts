@@ -296,7 +296,7 @@ export class Router extends MemoryDevice {
   }
 
   private emitLine(level: RouterLogLevel, raw: string): void {
-    let text = raw;
+    let text = this.ipsec.displayText(raw);
     // defect syslog-typo / syslog-wrong-tunnel-number: the line differs from the seed's
     if (this.defects.has('syslog-typo')) text = text.replace('established', 'estabished');
     if (this.defects.has('syslog-wrong-tunnel-number')) text = text.replace(/TUNNEL\[(\d+)\]/, (_, n: string) => `TUNNEL[${Number(n) + 1}]`);
@@ -371,7 +371,7 @@ export class Router extends MemoryDevice {
       state: this.node.connectionState(v.tunnel),
       encapsulation: v.encapsulation,
       localAddress: v.endpointAddress?.local,
-      remoteAddress: v.endpointAddress?.remote,
+      remoteAddress: v.endpointAddress?.remote ?? this.ipsec.tunnelState(v.tunnel)?.peer,
       localTunnelId: this.node.localCcid(v.tunnel),
       remoteTunnelId: this.node.remoteCcid(v.tunnel),
       // what the peer's SCCRQ/SCCRP said (Host Name, Router ID AVPs)

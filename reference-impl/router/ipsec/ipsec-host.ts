@@ -151,6 +151,17 @@ export class IpsecHost {
     return false;
   }
 
+  /** The peer address of tunnel N's current SA. */
+  tunnelPeer(tunnel: number): string | undefined {
+    const b = this.o.plan.tunnels.find((t) => t.tunnel === tunnel);
+    return b && this.saPeer(b.gateway);
+  }
+
+  /** The peer address (config form) of the gateway's current SA. */
+  saPeer(gateway: number): string | undefined {
+    return this.current.get(gateway)?.peer.address;
+  }
+
   /** Whether L2TP to this peer would go into an SA now. */
   hasSa(l2tpPeer: string): boolean {
     const b = this.byPeer.get(l2tpPeer);

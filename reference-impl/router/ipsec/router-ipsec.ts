@@ -5,6 +5,10 @@ import type { RouterLogLevel } from '../syslog-format.ts';
 import type { TimeHost } from '../time-host.ts';
 import type { UnderlayTarget } from '../l2tp-socket.ts';
 import { IpsecHost, type IpsecSaStatus } from './ipsec-host.ts';
+import { peerKeyOf } from './ipsec-plan.ts';
+
+/** The pseudo-address prefix of ipsec-plan.ts peerKeyOf (`ipsec-gateway-N`). */
+const PSEUDO = peerKeyOf(0).slice(0, -1);
 import type { IpsecPlan } from './ipsec-plan.ts';
 import { IpsecSockets } from './ipsec-sockets.ts';
 import { KeyLogFile } from './key-log-file.ts';
@@ -137,9 +141,15 @@ export class RouterIpsec {
   }
 
   /** For an L2TPv3/IPsec tunnel: whether its SA is up and since when (virtual ms); undefined for other tunnels. */
-  tunnelState(tunnel: number): { up: boolean; sinceMs?: number } | undefined {
+  tunnelState(tunnel: number): { up: boolean; sinceMs?: number; peer?: string } | undefined {
     if (!this.host?.isIpsecTunnel(tunnel)) return undefined;
-    return { up: this.host.tunnelUp(tunnel), sinceMs: this.host.tunnelUpSince(tunnel) };
+    return { up: this.host.tunnelUp(tunnel), sinceMs: this.host.tunnelUpSince(tunnel), peer: this.host.tunnelPeer(tunnel) };
+  }
+
+  /** A log line with the pseudo peer of a responder-any tunnel (peerKeyOf) replaced by its SA's peer address. */
+  displayText(line: string): string {
+    if (!line.includes(PSEUDO)) return line;
+    return line.replace(new RegExp(`${PSEUDO}(\\d+)`, 'g'), (m, g: string) => this.host?.saPeer(Number(g)) ?? m);
   }
 
   status(): IpsecSaStatus[] {

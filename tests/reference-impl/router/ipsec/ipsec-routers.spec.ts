@@ -205,6 +205,10 @@ test.describe('L2TPv3/IPsec between two emulated routers', () => {
         await expectFramesBothWays(p, 'rtx830');
         expect(firstExchange(p.b)).toBe(4);
         expect(logTexts(p.a)).toContain(renderIkeSyslog('respondPhase1', { address: '192.168.100.254' }));
+        // the L2TP lines of the tunnel without an endpoint address name the SA's peer
+        expect(logTexts(p.a)).toContain('[L2TPv3] TUNNEL[1] connected from 192.168.100.254');
+        expect(logTexts(p.a).filter((l) => l.includes('ipsec-gateway'))).toEqual([]);
+        expect(cli(p.a.router, 'show status l2tp')).toContain('  Remote address: 192.168.100.254');
       },
     );
   });
