@@ -2,6 +2,7 @@
 // IPv6 neighbour solicitation and ICMP / ICMPv6 echo, so a tunnel can be checked by pinging the
 // far router's bridge address (issue 6). Pure: a frame in, the frames to send back out.
 import { bytesEq, internetChecksum, linkLocalFromMac, parseIpv4, parseIpv6 } from './ip-address.ts';
+import { icmpv6Packet } from '../underlay/neighbor-discovery.ts';
 
 export interface OwnAddresses {
   mac: Uint8Array;
@@ -90,25 +91,6 @@ function icmpv4(frame: Uint8Array, ip: Uint8Array, own: OwnAddresses): Uint8Arra
   return [ethernet(frame.subarray(6, 12), own.mac, ETH_IPV4, reply)];
 }
 
-function ipv6Packet(src: Uint8Array, dst: Uint8Array, hopLimit: number, icmp: Uint8Array): Uint8Array {
-  const p = new Uint8Array(40 + icmp.length);
-  p[0] = 0x60;
-  put16(p, 4, icmp.length);
-  p[6] = 58;
-  p[7] = hopLimit;
-  p.set(src, 8);
-  p.set(dst, 24);
-  p.set(icmp, 40);
-  const pseudo = new Uint8Array(40);
-  pseudo.set(src, 0);
-  pseudo.set(dst, 16);
-  pseudo[34] = (icmp.length >> 8) & 0xff;
-  pseudo[35] = icmp.length & 0xff;
-  pseudo[39] = 58;
-  put16(p, 42, internetChecksum(pseudo, p.subarray(40)));
-  return p;
-}
-
 function icmpv6(frame: Uint8Array, ip: Uint8Array, own: OwnAddresses): Uint8Array[] {
   if (ip.length < 48 || ip[0] >> 4 !== 6 || ip[6] !== 58) return [];
   const len = u16(ip, 4);
@@ -130,12 +112,12 @@ function icmpv6(frame: Uint8Array, ip: Uint8Array, own: OwnAddresses): Uint8Arra
     na.set(own.mac, 26);
     const to = unspecified ? parseIpv6('ff02::1') : src;
     const dstMac = unspecified ? Uint8Array.from([0x33, 0x33, 0, 0, 0, 1]) : frame.subarray(6, 12);
-    return [ethernet(dstMac, own.mac, ETH_IPV6, ipv6Packet(target, to, 255, na))];
+    return [ethernet(dstMac, own.mac, ETH_IPV6, icmpv6Packet(target, to, 255, na))];
   }
   if (icmp[0] === 128 && icmp[1] === 0 && has(own.ipv6, dst, 0, 16) && bytesEq(own.mac, frame, 0, 6)) {
     const echo = Uint8Array.from(icmp);
     echo[0] = 129;
-    return [ethernet(frame.subarray(6, 12), own.mac, ETH_IPV6, ipv6Packet(dst, src, RESPONDER_ASSUMPTIONS.ipv6HopLimit, echo))];
+    return [ethernet(frame.subarray(6, 12), own.mac, ETH_IPV6, icmpv6Packet(dst, src, RESPONDER_ASSUMPTIONS.ipv6HopLimit, echo))];
   }
   return [];
 }
