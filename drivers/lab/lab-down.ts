@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deleteNetns, deleteNetnsWithPrefix } from '../hosts/netns.ts';
 import { stopProcess } from './lab-processes.ts';
+import { removeNetnsEtc } from './lab-dns.ts';
 import type { LabState } from './lab-state.ts';
 
 export interface LabDownReport {
@@ -29,6 +30,8 @@ export async function labDown(state: LabState, o: { stateFile?: string; log?: (l
   // anything with our prefix that a killed `lab up` made but did not record
   report.namespaces.push(...(await deleteNetnsWithPrefix(state.prefix)));
   for (const ns of report.namespaces) log(`namespace ${ns}: deleted`);
+  // the namespaces' own resolv.conf (lab-dns.ts): `ip netns del` leaves /etc/netns/NS behind
+  removeNetnsEtc([...state.namespaces, ...report.namespaces], state.prefix);
   // only a temp directory of ours (its name carries the prefix)
   if (path.dirname(state.tempDir) === tmpdir() && path.basename(state.tempDir).startsWith(state.prefix)) rmSync(state.tempDir, { recursive: true, force: true });
   if (o.stateFile) rmSync(o.stateFile, { force: true });

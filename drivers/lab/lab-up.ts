@@ -15,6 +15,7 @@ import { freePort, startDetached, waitForReadyLine, waitForTcp, type Started } f
 import { routerLaunch } from './router-launch.ts';
 import { keyLogFile, prepareKeyLogDir, startLinkCaptures } from './lab-capture.ts';
 import { obtainLease, startDhcpServer } from './lab-dhcp.ts';
+import { setNetnsResolver, startLabDns } from './lab-dns.ts';
 import { DEFAULT_STATE_FILE, isOurProcess, readLabState, writeLabState, type LabState, type RouterAccess } from './lab-state.ts';
 
 export interface LabUpOptions {
@@ -84,6 +85,7 @@ export async function labUp(topologyFile: string, o: LabUpOptions = {}): Promise
     }
     const keyLogDir = o.keyLogDir === undefined ? undefined : prepareKeyLogDir(o.keyLogDir);
     if (mode === 'netns') await wanDhcp(plan, state, save, log);
+    if (mode === 'netns' && (loaded.value.dns ?? []).length > 0) await labDns(plan, loaded.value.dns ?? [], state, save, log);
     if (mode === 'netns') await siteDhcp(plan, state, save, namespaceTracker(state, save), log);
     const args = mode === 'netns' ? plan.routers.map((r) => netnsRouterArgs(r)) : await loopbackRouterArgs(plan);
     // built (or found in the cache) once, before any router starts: all of them run the same file
@@ -231,6 +233,24 @@ async function wanDhcp(plan: LabPlan, state: LabState, save: () => void, log: (l
       log(`router ${r.name} ${w.rtxInterface}: ${lease.address} by DHCP`);
     }
   }
+}
+
+/** The lab DNS server answering the topology's names with the routers' WAN addresses; routers use it. */
+async function labDns(plan: LabPlan, names: readonly { fqdn: string; router: string; family: 'ipv4' | 'ipv6' }[], state: LabState, save: () => void, log: (l: string) => void): Promise<void> {
+  const records = names.map((n) => {
+    const r = plan.routers.find((x) => x.name === n.router)!;
+    const address = r.wanAddresses.find((a) => a.includes(':') === (n.family === 'ipv6'));
+    if (!address) throw new LabError(`dns ${n.fqdn}: router ${n.router} has no ${n.family} WAN address in this lab`);
+    return { fqdn: n.fqdn, address };
+  });
+  const wanBridges = plan.bridges.filter((b) => b.carries.startsWith('link ') && b.addresses.length > 0);
+  if (wanBridges.length === 0) throw new LabError('the topology names routers by DNS, but no WAN link has a lab address for a DNS server (give a router a gateway4/gateway6 or the link a dhcp_pool)');
+  await startLabDns(plan.labNetns!, wanBridges.map((b) => b.name), records, state.tempDir, (s) => (state.processes.push(s.proc), save()));
+  for (const r of plan.routers) {
+    const servers = wanBridges.filter((b) => r.wan.some((w) => w.bridge === b.name)).flatMap((b) => b.addresses.map((a) => a.replace(/\/\d+$/, '')));
+    if (servers.length > 0) setNetnsResolver(r.netns!, servers);
+  }
+  log(`DNS server: ${records.map((x) => `${x.fqdn} -> ${x.address}`).join(', ')}`);
 }
 
 /** Each site's DHCP stand-in (its own namespace on the segment), then the leases of the DHCP hosts there. */
