@@ -6,7 +6,7 @@
 // IKE nodes for the device and the peer; the device's [IKE] lines; the L2TPv3 control messages
 // carried in ESP; and cleartext L2TPv3 from the IPsec peer's address, which must get no answer.
 // Where the support table documents no L2TPv3/IPsec the config must be refused as the config
-// oracle predicts. Readable summaries stay; the trace is the verdict.
+// oracle predicts. Readable summaries stay (soft: the verdict is always reached); the trace is the verdict.
 import { test, expect } from './fixtures.ts';
 import { LEASE_DIR } from './fixtures.ts';
 import { acquireLease } from '../drivers/lease/lease.ts';
@@ -81,8 +81,8 @@ test.describe('L2TPv3/IPsec', { tag: '@ipsec' }, () => {
       t.addChannel(ipsec);
       const { peer, ipsec: tr } = await ipsecPeer(t, p, { extra: { lifetimeS: 45 }, profile: { rekeyAtFraction: 1 / 3 }, watch: (x) => ipsec.watch(x) });
       await peer.established(10_000);
-      expect(t.lab.syslog.texts()).toContain(renderIkeSyslog('respondPhase1', { address: PEER }));
-      expect(t.lab.syslog.texts()).toContain(renderIkeSyslog('respondPhase2', { address: PEER }));
+      expect.soft(t.lab.syslog.texts()).toContain(renderIkeSyslog('respondPhase1', { address: PEER }));
+      expect.soft(t.lab.syslog.texts()).toContain(renderIkeSyslog('respondPhase2', { address: PEER }));
       // Cleartext L2TPv3 from the IPsec peer's own address: dropped (ipsec-facts.md).
       const probe = await cleartextProbe(t, PEER);
       ipsec.watchProbe(probe);
@@ -92,11 +92,11 @@ test.describe('L2TPv3/IPsec', { tag: '@ipsec' }, () => {
       // (RFC 4303 §3.4.3, anti-replay-check=on) and logs it; the channel predicts the line.
       tr.misbehave('esp-replay');
       const frame = Uint8Array.from([...Array(6).fill(0xff), ...HOST_MAC.split(':').map((x) => parseInt(x, 16)), 0x88, 0xb5, ...Buffer.from('after-rekey'.padEnd(46, '.'))]);
-      expect(peer.sendFrame(frame), 'the session is still up after the rekey').toBe(true);
+      expect.soft(peer.sendFrame(frame), 'the session is still up after the rekey').toBe(true);
       // bounded; a device that keeps the copy is judged by the verdict (the predicted line missing)
       await t.lab.syslog.waitFor(/dropped: ESP replayed/, 2000).catch(() => undefined);
-      expect(probe.received(), 'no answer to cleartext L2TPv3').toEqual([]);
-      expect(peer.state).toBe('established');
+      expect.soft(probe.received(), 'no answer to cleartext L2TPv3').toEqual([]);
+      expect.soft(peer.state).toBe('established');
       await t.verdict();
       await probe.close({ silent: true });
       await attachDecryptedWire([tr], [LAB_PSK]);
@@ -126,13 +126,13 @@ test.describe('L2TPv3/IPsec', { tag: '@ipsec' }, () => {
       const wrongId = await ikeOnlyPeer(t, p, '127.0.0.4', { misbehaviours: ['ike-wrong-id'], watch: (x) => ipsec.watch(x) });
       hold.ike.push(wrongId);
       await refused(wrongId, /\[IKE\] message from 127\.0\.0\.4 dropped/, 'the refusal of the wrong identity');
-      expect([...wrongPsk.events, ...wrongId.events].filter((e) => e.kind === 'saUp')).toEqual([]);
+      expect.soft([...wrongPsk.events, ...wrongId.events].filter((e) => e.kind === 'saUp')).toEqual([]);
       // The named peer (its FQDN as identity, as the dynamic side of 設定例5), silent to DPD.
       const { peer, ipsec: tr } = await ipsecPeer(t, p, { extra: { dpd: { intervalS: 60, count: 6 } }, misbehaviours: ['dpd-silent'], watch: (x) => ipsec.watch(x, { dpdSilent: true }) });
       await peer.established(10_000);
       // `on dpd 2 2`: two unanswered R-U-THERE (RFC 3706 §5.5), then the SAs go (about 0.6 s real at scale 10).
       await t.lab.syslog.waitFor(/\[IKE\] ISAKMP SA with \S+ deleted: DPD/, 10_000);
-      expect(tr.events.filter((e) => e.kind === 'saUp')).toHaveLength(1);
+      expect.soft(tr.events.filter((e) => e.kind === 'saUp')).toHaveLength(1);
       await t.verdict();
       await attachDecryptedWire([wrongPsk, wrongId, tr], [LAB_PSK]);
     });
