@@ -19,6 +19,8 @@ export interface PlannedWan {
   cidrs: string[];
   /** `ipv4: dhcp`: the address comes from the link's DHCP server (netns mode), prefix as the link's */
   dhcp4?: boolean;
+  /** `ipv6: ra`: the prefix comes from the link's router advertisements (netns mode) */
+  ra6?: boolean;
   /** the veth end in the lab namespace, and the link bridge it joins */
   labEnd: string;
   bridge: string;
@@ -69,6 +71,8 @@ export interface PlannedBridge {
   addresses: string[];
   /** the link's DHCP server (a link with `dhcp_pool` and a router WAN `ipv4: dhcp`; netns mode) */
   dhcp?: PlannedDhcpServer;
+  /** the link's router advertisements (a router WAN `ipv6: ra`; netns mode): the link prefix, sent from `address` */
+  ra?: { prefix: string; address: string };
 }
 
 export interface PlannedDhcpServer {
@@ -148,7 +152,9 @@ export function planLab(t: Topology, o: { id: string; mode: LabMode; topologyFil
       const link = t.links.find((l) => l.name === w.link)!;
       const dhcp4 = netns && w.ipv4 === 'dhcp' && link.dhcp_pool !== undefined && link.ipv4 !== undefined;
       if (dhcp4) b.dhcp ??= dhcpServerFor(link.ipv4!, link.dhcp_pool!);
-      if (netns && cidrs.length === 0 && !dhcp4) throw new LabPlanError(where(`router ${r.name} ${w.interface}: lab up --netns needs a fixed address or ipv4 dhcp from a link with dhcp_pool (ra/dhcpv6-pd WANs are not emulated yet)`));
+      const ra6 = netns && w.ipv6 === 'ra' && link.ipv6 !== undefined && /::\/\d+$/.test(link.ipv6);
+      if (ra6) b.ra ??= { prefix: link.ipv6!, address: link.ipv6!.replace(/::\/(\d+)$/, '::fffe/$1') };
+      if (netns && cidrs.length === 0 && !dhcp4 && !ra6) throw new LabPlanError(where(`router ${r.name} ${w.interface}: lab up --netns needs a fixed address, ipv4 dhcp from a link with dhcp_pool, or ipv6 ra on a link with an ipv6 prefix written X::/LEN (dhcpv6-pd WANs are not emulated yet)`));
       for (const [gw, addr] of [[w.gateway4, w.ipv4], [w.gateway6, w.ipv6]] as const) {
         // the gateway on the link's bridge, with the router's prefix length
         if (gw && isCidr(addr) && !cidrs.some((c) => bare(c) === gw)) {
@@ -156,7 +162,7 @@ export function planLab(t: Topology, o: { id: string; mode: LabMode; topologyFil
           if (!b.addresses.includes(g)) b.addresses.push(g);
         }
       }
-      return { rtxInterface: w.interface, ifname: linuxName(w.interface), link: w.link, cidrs, ...(dhcp4 ? { dhcp4 } : {}), labEnd: `r${ri}-${linuxName(w.interface)}`.slice(0, 15), bridge };
+      return { rtxInterface: w.interface, ifname: linuxName(w.interface), link: w.link, cidrs, ...(dhcp4 ? { dhcp4 } : {}), ...(ra6 ? { ra6 } : {}), labEnd: `r${ri}-${linuxName(w.interface)}`.slice(0, 15), bridge };
     });
     const lanByPort = new Map<string, PlannedLan>();
     for (const l of r.lan) {
@@ -219,6 +225,7 @@ export function planLab(t: Topology, o: { id: string; mode: LabMode; topologyFil
   // the DHCP server needs an address of its own in the link's subnet: a gateway there, or one chosen
   for (const b of bridges) if (b.dhcp && b.addresses.some((a) => !a.includes(':'))) b.dhcp.address = b.addresses.find((a) => !a.includes(':'))!;
   for (const b of bridges) if (b.dhcp && !b.addresses.includes(b.dhcp.address)) b.addresses.push(b.dhcp.address);
+  for (const b of bridges) if (b.ra && !b.addresses.includes(b.ra.address)) b.addresses.push(b.ra.address);
   return { id: o.id, prefix, mode: o.mode, topology: o.topologyFile, ...(netns ? { labNetns: `${prefix}lab` } : {}), bridges: netns ? bridges : [], routers, hosts, dhcpStandins };
 }
 

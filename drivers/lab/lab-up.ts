@@ -16,6 +16,7 @@ import { routerLaunch } from './router-launch.ts';
 import { keyLogFile, prepareKeyLogDir, startLinkCaptures } from './lab-capture.ts';
 import { obtainLease, startDhcpServer } from './lab-dhcp.ts';
 import { setNetnsResolver, startLabDns } from './lab-dns.ts';
+import { raWanAddress, startRaServer } from './lab-ra.ts';
 import { DEFAULT_STATE_FILE, isOurProcess, readLabState, writeLabState, type LabState, type RouterAccess } from './lab-state.ts';
 
 export interface LabUpOptions {
@@ -85,6 +86,7 @@ export async function labUp(topologyFile: string, o: LabUpOptions = {}): Promise
     }
     const keyLogDir = o.keyLogDir === undefined ? undefined : prepareKeyLogDir(o.keyLogDir);
     if (mode === 'netns') await wanDhcp(plan, state, save, log);
+    if (mode === 'netns') await wanRa(plan, loaded.configs, state, save, log);
     if (mode === 'netns' && (loaded.value.dns ?? []).length > 0) await labDns(plan, loaded.value.dns ?? [], state, save, log);
     if (mode === 'netns') await siteDhcp(plan, state, save, namespaceTracker(state, save), log);
     const args = mode === 'netns' ? plan.routers.map((r) => netnsRouterArgs(r)) : await loopbackRouterArgs(plan);
@@ -180,7 +182,7 @@ async function wireNamespaces(plan: LabPlan, state: LabState, save: () => void, 
   }
   for (const r of plan.routers) {
     const ns = r.netns!;
-    const v6 = r.wan.some((w) => w.cidrs.some((c) => c.includes(':')));
+    const v6 = r.wan.some((w) => w.ra6 || w.cidrs.some((c) => c.includes(':')));
     await track(ns, () => createNetns(ns, { ipv6: v6 }));
     for (const w of r.wan) {
       await createVethPair({ name: w.ifname, netns: ns }, { name: w.labEnd, netns: lab });
@@ -231,6 +233,26 @@ async function wanDhcp(plan: LabPlan, state: LabState, save: () => void, log: (l
       const gw = plan.bridges.find((b) => b.name === w.bridge)?.dhcp?.address.replace(/\/\d+$/, '');
       if (gw) await mustRun(ipIn(r.netns, 'route', 'replace', 'default', 'via', gw));
       log(`router ${r.name} ${w.rtxInterface}: ${lease.address} by DHCP`);
+    }
+  }
+}
+
+/** Links with RA WANs advertise their prefix; those routers get prefix + their config's host part. */
+async function wanRa(plan: LabPlan, configs: readonly { router: string; text: string }[], state: LabState, save: () => void, log: (l: string) => void): Promise<void> {
+  // no duplicate address detection on RA WANs: the address is usable as soon as it is formed (one lab, no duplicates)
+  for (const r of plan.routers) for (const w of r.wan) if (w.ra6) await setSysctl(r.netns!, `net.ipv6.conf.${w.ifname}.accept_dad`, '0');
+  for (const b of plan.bridges) {
+    if (!b.ra) continue;
+    const link = b.carries.replace(/^link /, '');
+    await startRaServer(plan.labNetns!, b.name, link, state.tempDir, (s) => (state.processes.push(s.proc), save()));
+    log(`router advertisements on link ${link}: ${b.ra.prefix}`);
+  }
+  for (const r of plan.routers) {
+    for (const w of r.wan) {
+      if (!w.ra6) continue;
+      const address = await raWanAddress(r.netns!, w.ifname, w.rtxInterface, configs.find((c) => c.router === r.name)?.text ?? '');
+      r.wanAddresses.push(address);
+      log(`router ${r.name} ${w.rtxInterface}: ${address} from the advertised prefix`);
     }
   }
 }
