@@ -6,6 +6,7 @@ import { CLOSED_FAMILIES, type CommandContext, type CommandSpec } from './comman
 import { BRIDGE_COMMANDS, IPSEC_COMMANDS, L2TP_COMMANDS, TUNNEL_COMMANDS } from './commands-l2tp.ts';
 import { ETHERNET_FILTER_COMMANDS, INTERFACE_COMMANDS, LAN_COMMANDS, NAT_COMMANDS, RIP_COMMANDS, SERVICE_COMMANDS } from './commands-general.ts';
 import { L2MS_COMMANDS } from './commands-l2ms.ts';
+import { UNDERLAY_COMMANDS } from './commands-underlay.ts';
 import { better, claimLength, compileSyntax, matchSyntax, optionalChain, renderSyntax, type Element, type MatchFailure, type Values } from './grammar.ts';
 import { DEFAULT_REFUSAL_MESSAGES, type RouterErrorKind } from './messages.ts';
 import { tokenize, TokenizeError, type Token } from './tokens.ts';
@@ -23,6 +24,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
   ...NAT_COMMANDS,
   ...SERVICE_COMMANDS,
   ...L2MS_COMMANDS,
+  ...UNDERLAY_COMMANDS,
 ];
 
 interface Form {
