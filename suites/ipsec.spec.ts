@@ -97,9 +97,12 @@ test.describe('L2TPv3/IPsec', { tag: '@ipsec' }, () => {
       await t.lab.syslog.waitFor(/dropped: ESP replayed/, 2000).catch(() => undefined);
       expect.soft(probe.received(), 'no answer to cleartext L2TPv3').toEqual([]);
       expect.soft(peer.state).toBe('established');
-      await t.verdict();
-      await probe.close({ silent: true });
-      await attachDecryptedWire([tr], [LAB_PSK]);
+      try {
+        await t.verdict();
+      } finally {
+        await probe.close({ silent: true });
+        await attachDecryptedWire([tr], [LAB_PSK]);
+      }
     });
   });
 
@@ -133,8 +136,11 @@ test.describe('L2TPv3/IPsec', { tag: '@ipsec' }, () => {
       // `on dpd 2 2`: two unanswered R-U-THERE (RFC 3706 §5.5), then the SAs go (about 0.6 s real at scale 10).
       await t.lab.syslog.waitFor(/\[IKE\] ISAKMP SA with \S+ deleted: DPD/, 10_000);
       expect.soft(tr.events.filter((e) => e.kind === 'saUp')).toHaveLength(1);
-      await t.verdict();
-      await attachDecryptedWire([wrongPsk, wrongId, tr], [LAB_PSK]);
+      try {
+        await t.verdict();
+      } finally {
+        await attachDecryptedWire([wrongPsk, wrongId, tr], [LAB_PSK]);
+      }
     });
   });
 });
