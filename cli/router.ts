@@ -13,6 +13,7 @@ import { DEFECT_NAMES, describeDefects, parseDefects } from '../reference-impl/r
 import { parseUnderlay, type UnderlayTarget } from '../reference-impl/router/l2tp-socket.ts';
 import { parseLanSpec, type LanPortSpec } from '../reference-impl/router/lan-port.ts';
 import { Router } from '../reference-impl/router/router.ts';
+import { parseMapELabParams } from '../reference-impl/router/underlay/underlay-plan.ts';
 import { PROFILE_VARIANT_NAMES } from '../reference-impl/control/profile-variants.ts';
 
 export const ROUTER_COMMAND: CommandDef = {
@@ -37,6 +38,7 @@ export const ROUTER_COMMAND: CommandDef = {
     { name: 'list-defects', type: 'boolean', help: 'describe every injectable defect and exit' },
     { name: 'args-from-stdin', type: 'boolean', help: 'a warm spare for a harness: load, then read the router arguments as one JSON array line on stdin (EOF first: exit 0)' },
     { name: 'esp-plain', type: 'boolean', help: 'L2TPv3/IPsec without NAT-T sends plain ESP (IP protocol 50) through libpcap on the WAN interface (namespace mode, root); otherwise ESP always goes in UDP 4500' },
+    { name: 'map-e', type: 'string', valueName: 'JSON', help: 'the MAP-E rule and End-user prefix a `tunnel encapsulation map-e` tunnel uses, as the lab hands them out: {"rule":{"ipv6Prefix","ipv4Prefix","eaBits","psidOffset","brAddress"},"endUserPrefix"} (namespace mode, root)' },
     { name: 'key-log', type: 'string', valueName: 'FILE', help: 'append each IPsec SA\'s keys to FILE (created mode 0600) as they are made, for tshark / decode --ipsec-keys; off by default' },
     { name: 'profile', type: 'string', valueName: 'VARIANT', choices: PROFILE_VARIANT_NAMES, choiceNoun: 'firmware profile variant', help: 'emulate a firmware-profile variant (cookie8: assigns an 8-octet cookie; sequencing: asks for the Default L2SS and Data Sequencing)' },
   ],
@@ -124,6 +126,8 @@ async function routerHandler(args: ParsedCommand): Promise<number> {
     throw new UsageError(`cannot read --config ${configFile} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   const consolePty = args.string('console-pty');
+  const mapEText = args.string('map-e');
+  const mapE = mapEText === undefined ? undefined : usageFrom(() => parseMapELabParams(mapEText));
 
   let router: Router;
   try {
@@ -134,6 +138,7 @@ async function routerHandler(args: ParsedCommand): Promise<number> {
       profileVariant: args.string('profile'),
       keyLog: args.string('key-log'),
       plainEsp: args.bool('esp-plain'),
+      mapE,
     });
   } catch (e) {
     // the model/revision/config was refused: an input error, said in one line

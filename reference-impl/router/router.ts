@@ -26,6 +26,8 @@ import { parseSyslogTarget, SyslogSender } from './syslog-sender.ts';
 import { TimeHost, type TimerHandle } from './time-host.ts';
 import { TrafficCounters } from './traffic.ts';
 import { RouterIpsec, type RouterIpsecOptions } from './ipsec/router-ipsec.ts';
+import { planUnderlay, type MapELabParams } from './underlay/underlay-plan.ts';
+import { UnderlayPort } from './underlay/underlay-port.ts';
 
 /** With the L2TPv3/IPsec options (--key-log, IKE ports, DNS, IKE profile): ipsec/router-ipsec.ts. */
 export interface RouterOptions extends RouterIpsecOptions {
@@ -41,6 +43,8 @@ export interface RouterOptions extends RouterIpsecOptions {
   /** config address -> socket address (labs on loopback). */
   underlay?: ReadonlyMap<string, UnderlayTarget>;
   lan?: LanPortSpec[];
+  /** The MAP-E rule and End-user prefix the lab hands a `tunnel encapsulation map-e` router (underlay/underlay-plan.ts). */
+  mapE?: MapELabParams;
   timeScale?: number;
   defects?: readonly string[];
   /** PRNG seed for ids, tie breakers, nonces (default: random). */
@@ -93,6 +97,8 @@ export class Router extends MemoryDevice {
    */
   private readonly activityAt = new Map<number, number>();
   private sock?: L2tpSocket;
+  /** L2TP routed into an ipip/map-e tunnel interface (namespace mode): underlay/underlay-port.ts */
+  private underlay?: UnderlayPort;
   private live = false;
   private readonly ipsec: RouterIpsec;
 
@@ -134,6 +140,11 @@ export class Router extends MemoryDevice {
     const bind = this.opts.wan ?? (v6 ? ['0.0.0.0', '::'] : ['0.0.0.0']);
     this.sock = new L2tpSocket({ bind, port: this.opts.l2tpPort ?? L2TP_UDP_PORT, underlay: this.opts.underlay ?? new Map() });
     await this.sock.open((from, bytes) => this.onUdp(from, bytes));
+    const underlay = planUnderlay(this.configDocument(), { wanIpv6: this.opts.wan?.find((a) => a.includes(':')), mapE: this.opts.mapE });
+    if (underlay) {
+      this.underlay = new UnderlayPort(underlay, this.opts.wan ?? [], () => this.time.now());
+      await this.underlay.start((from, bytes) => this.onUdp(from, bytes));
+    }
     await this.ipsec.start(this.plan.ipsec);
     for (const spec of this.opts.lan ?? []) {
       const port = openLanPort(spec);
@@ -163,6 +174,7 @@ export class Router extends MemoryDevice {
     this.timers.clear();
     this.time.cancelAll();
     this.sock?.close();
+    this.underlay?.close();
     this.ipsec.stop(opts);
     for (const p of this.ports.values()) p.close();
     this.ports.clear();
@@ -273,6 +285,11 @@ export class Router extends MemoryDevice {
 
   private sendUdp(to: string, bytes: Uint8Array): void {
     if (this.ipsec.send(to, bytes)) return;
+    if (this.underlay?.carries(to)) {
+      const d = this.underlay.datagramTo(to);
+      this.opts.onTransmit?.({ kind: 'udp', src: { host: d.src, port: d.srcPort }, dst: { host: d.dst, port: d.dstPort }, bytes });
+      return this.underlay.send(to, bytes);
+    }
     if (!this.sock) return;
     // the capture's addresses only when someone captures: addresses() is a syscall per socket, per frame
     if (this.opts.onTransmit) {

@@ -1,0 +1,98 @@
+// The router's WAN side of an IPIP or MAP-E tunnel interface in namespace mode (issue 19): this
+// kernel has no ip6tnl/sit/ipip, so the tunnel end is userspace — the pure TunnelWan
+// (underlay/tunnel-wan.ts) on the Linux interface of the WAN, read and written with libpcap as
+// ipsec/plain-esp-port.ts does for ESP. The tunnel's IPv6 address is held by this port alone (it
+// answers Neighbor Solicitations itself): were it on the kernel interface, the kernel would answer
+// each IPv6 packet with Next Header 4 with an ICMPv6 Parameter Problem. L2TPv3 datagrams in and
+// out; a peer's replies go to the port its datagrams came from (RFC 3931 §4.1.2.2), which a MAP-E
+// CE's port-set source port needs.
+import { createRequire } from 'node:module';
+import { networkInterfaces } from 'node:os';
+import { TunnelWan, type TunnelDatagram } from '../../underlay/index.ts';
+import type { UnderlayPlan } from './underlay-plan.ts';
+
+interface CapHandle {
+  open(device: string, filter: string, bufSize: number, buffer: Buffer): string;
+  setMinBytes?(n: number): void;
+  on(ev: 'packet', fn: (nbytes: number) => void): void;
+  send(buf: Buffer, size?: number): void;
+  close(): void;
+}
+
+/** Kept reachable for the process's life (see KEPT_CAPS in lan-port.ts for why). */
+const KEPT: unknown[] = [];
+const L2TP_PORT = 1701;
+/** Neighbor Solicitation retries while the far end is unresolved (RFC 4861 RetransTimer 1 s). */
+const TICK_MS = 1000;
+
+export class UnderlayPort {
+  private cap?: CapHandle;
+  private wan?: TunnelWan;
+  private timer?: ReturnType<typeof setInterval>;
+  private readonly peerPorts = new Map<string, number>();
+  ifname = '';
+
+  /** `wanAddresses`: the router's `--wan` addresses; the port opens on the interface holding one of them. */
+  constructor(readonly plan: UnderlayPlan, private readonly wanAddresses: readonly string[], private readonly now: () => number) {}
+
+  async start(onDatagram: (from: string, payload: Uint8Array) => void): Promise<void> {
+    const found = Object.entries(networkInterfaces()).flatMap(([name, list]) => (list ?? []).filter((a) => this.wanAddresses.includes(a.address) && !a.internal).map((a) => ({ name, mac: a.mac })));
+    if (!found.length) throw new Error(`tunnel ${this.plan.tunnel} (${this.plan.kind}): no interface holds a --wan address (${this.wanAddresses.join(', ') || 'none given'})`);
+    this.ifname = found[0].name;
+    this.wan = new TunnelWan({ mac: found[0].mac, ipv6: this.plan.local6, remote: this.plan.remote6, ipv4: this.plan.ipv4, ...(this.plan.ce ? { portSet: this.plan.ce } : {}) });
+    const { Cap } = createRequire(import.meta.url)('cap') as { Cap: new () => CapHandle };
+    const cap = new Cap();
+    KEPT.push(cap);
+    const buf = Buffer.alloc(65535);
+    try {
+      cap.open(this.ifname, 'inbound and ip6', 4 * 1024 * 1024, buf);
+    } catch (e) {
+      throw new Error(`tunnel ${this.plan.tunnel} (${this.plan.kind}): cannot capture on ${this.ifname}: ${(e as Error).message} (needs root or CAP_NET_RAW)`);
+    }
+    cap.setMinBytes?.(0);
+    this.cap = cap;
+    cap.on('packet', (n) => {
+      const r = this.wan!.receive(Uint8Array.from(buf.subarray(0, n)), this.now());
+      this.out(r.frames);
+      if (r.kind !== 'datagram' || r.datagram.dstPort !== this.plan.sourcePort) return;
+      this.peerPorts.set(r.datagram.src, r.datagram.srcPort);
+      onDatagram(r.datagram.src, r.datagram.payload);
+    });
+    this.timer = setInterval(() => this.out(this.wan!.tick(this.now())), TICK_MS);
+    this.timer.unref();
+  }
+
+  /** Whether L2TP to `to` goes through this tunnel (the config routes it here). */
+  carries(to: string): boolean {
+    return this.plan.peers.includes(to) || this.peerPorts.has(to);
+  }
+
+  /** The datagram as it leaves (for captures): our inner source, the peer's port. */
+  datagramTo(to: string): Omit<TunnelDatagram, 'payload'> {
+    return { src: this.plan.ipv4, dst: to, srcPort: this.plan.sourcePort, dstPort: this.peerPorts.get(to) ?? L2TP_PORT };
+  }
+
+  send(to: string, bytes: Uint8Array): void {
+    if (!this.wan) return;
+    const d = this.datagramTo(to);
+    this.out(this.wan.send({ dst: d.dst, srcPort: d.srcPort, dstPort: d.dstPort, payload: bytes }, this.now()));
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.cap?.close();
+    this.cap = undefined;
+  }
+
+  private out(frames: readonly Uint8Array[]): void {
+    for (const f of frames) {
+      const b = Buffer.alloc(Math.max(60, f.length));
+      b.set(f);
+      try {
+        this.cap?.send(b, b.length);
+      } catch {
+        /* a full send queue loses the frame, as a wire would: L2TP retransmits */
+      }
+    }
+  }
+}
