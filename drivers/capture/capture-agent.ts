@@ -1,26 +1,16 @@
-// The capture agent: a small child process that opens one interface with libpcap (the `cap`
-// binding), streams every captured frame to its parent on stdout and injects the frames the parent
-// writes on stdin. It exists for two reasons:
+// The capture agent: a small child process that opens one interface with libpcap (the `pcap`
+// package, see pcap-binding.ts), streams every captured frame to its parent on stdout and injects the
+// frames the parent writes on stdin. It exists for two reasons:
 //  - libpcap opens interfaces of the caller's network namespace, and a process cannot switch
 //    namespace from Node; started as `ip netns exec NS node ... capture-agent.ts`, the agent captures
 //    inside NS while the harness stays in the root namespace;
-//  - the `cap` binding's handle is never uv_close()d, so a closed and garbage-collected Cap can corrupt
-//    a long-lived process's event loop (the emulated router's namespace test crashes its Playwright
-//    worker with SIGSEGV). The agent never closes its handle: it exits, and the kernel cleans up.
+//  - the binding's close() does not release the handle at once (pcap_close waits for the next frame)
+//    and its libuv poll handle is never uv_close()d, so closing one in a long-lived process risks its
+//    event loop (a garbage-collected handle left in libuv's queue: SIGSEGV). The agent never closes
+//    its handle: it exits, and the kernel cleans up.
 // Usage: capture-agent.ts --iface IFNAME [--filter BPF] [--snaplen N]
-import { createRequire } from 'node:module';
 import { decodeInject, encodeFrame, encodeJson, encodeMessage, MessageReader, MSG } from './agent-protocol.ts';
-
-// The parts of the `cap` binding we use (it ships no types).
-interface CapHandle {
-  open(device: string, filter: string, bufSize: number, buffer: Buffer): string;
-  setMinBytes?(n: number): void;
-  on(ev: 'packet', fn: (nbytes: number, truncated: boolean) => void): void;
-  send(buf: Buffer, size?: number): void;
-}
-interface CapModule {
-  Cap: new () => CapHandle;
-}
+import { linkTypeName, loadPcap, packetHeader, type PcapSession } from './pcap-binding.ts';
 
 /** Kernel buffer for the capture: room for bursts while the parent is slow to read. */
 const CAPTURE_BUFFER_BYTES = 10 * 1024 * 1024;
@@ -42,20 +32,19 @@ const filter = arg('filter') ?? '';
 const snaplen = Number(arg('snaplen') ?? 65535);
 if (!iface) fail('capture agent: --iface is required');
 
-const { Cap } = createRequire(import.meta.url)('cap') as CapModule;
-const cap = new Cap();
-const buf = Buffer.alloc(snaplen);
-let linkType: string;
+// libpcap warns when the interface has no IPv4 address (normal for a lab's L2 ports): not an error.
+const pcap = loadPcap();
+let session: PcapSession;
 try {
-  linkType = cap.open(iface, filter, CAPTURE_BUFFER_BYTES, buf);
+  // buffer_timeout 0: immediate mode, each frame handed over as it arrives (pcap-binding.ts)
+  session = pcap.createSession(iface, { filter, buffer_size: CAPTURE_BUFFER_BYTES, snap_length: snaplen, buffer_timeout: 0, promiscuous: true });
 } catch (e) {
   fail(`cannot capture on ${iface}${filter ? ` with filter '${filter}'` : ''}: ${(e as Error).message} (needs root or CAP_NET_RAW, and the interface in this namespace)`);
 }
-cap.setMinBytes?.(0);
-cap.on('packet', (nbytes) => {
-  // libpcap's own timestamp is not exposed by the binding: the agent stamps on arrival.
-  const ts = Math.round((performance.timeOrigin + performance.now()) * 1000);
-  process.stdout.write(encodeFrame(ts, buf.subarray(0, nbytes)));
+session.on('packet', (p) => {
+  // libpcap's own timestamp (taken by the kernel as the frame passed), not the time we read it
+  const h = packetHeader(p.header);
+  process.stdout.write(encodeFrame(h.timestampUs, p.buf.subarray(0, Math.min(h.caplen, p.buf.length))));
 });
 
 const reader = new MessageReader();
@@ -66,7 +55,7 @@ process.stdin.on('data', (chunk: Buffer) => {
     const out = Buffer.alloc(Math.max(MIN_FRAME, frame.length));
     out.set(frame);
     try {
-      cap.send(out, out.length);
+      session.inject(out);
       const ack = new Uint8Array(4);
       new DataView(ack.buffer).setUint32(0, id, false);
       process.stdout.write(encodeMessage(MSG.INJECTED, ack));
@@ -75,7 +64,7 @@ process.stdin.on('data', (chunk: Buffer) => {
     }
   }
 });
-// The parent closing our stdin (or dying) ends the capture.
+// The parent closing our stdin (or dying) ends the capture: exit, never close (see above).
 process.stdin.on('end', () => process.exit(0));
 process.on('SIGTERM', () => process.exit(0));
-process.stdout.write(encodeJson(MSG.READY, { iface, linkType, filter }));
+process.stdout.write(encodeJson(MSG.READY, { iface, linkType: linkTypeName(session.link_type), filter }));

@@ -120,6 +120,11 @@ export class Capture {
     return this.exited === undefined;
   }
 
+  /** The agent's process id (`ip netns exec` execs the agent in place), e.g. to pause it in a test. */
+  get agentPid(): number | undefined {
+    return this.agent.pid;
+  }
+
   /**
    * The first frame (captured from frame number `after` on, default: from the start) that satisfies
    * `predicate`; waits for new frames until timeoutMs, then rejects naming `what`.

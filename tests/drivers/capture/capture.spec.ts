@@ -136,6 +136,28 @@ test.describe('capture and injection on a veth pair between two namespaces', () 
     expect((await later).index).toBeGreaterThan(first.index);
   });
 
+  test("timestamps are libpcap's, taken as the frame passed, not when the agent read it", async () => {
+    [a, b] = await Promise.all([Capture.start({ iface: 'va', netns: NS_A }), Capture.start({ iface: 'vb', netns: NS_B })]);
+    const pid = b.agentPid;
+    expect(pid).toBeDefined();
+    const beforeUs = Date.now() * 1000;
+    process.kill(pid!, 'SIGSTOP');
+    let resumedUs: number;
+    try {
+      await a.inject(markerFrame('ts-while-paused'));
+      // The stimulus: time passes while the frame waits in the kernel for the paused agent.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+    } finally {
+      resumedUs = Date.now() * 1000;
+      process.kill(pid!, 'SIGCONT');
+    }
+    const got = await b.waitForFrame(hasMarker('ts-while-paused'), 5000, { what: 'the frame injected while the agent was paused' });
+    // A stamp taken on reading would be at or after the resume; libpcap's is from when the frame passed
+    // (Date.now() has millisecond resolution: 1 ms of slack on the lower bound).
+    expect(got.timestampUs).toBeGreaterThanOrEqual(beforeUs - 1000);
+    expect(got.timestampUs).toBeLessThan(resumedUs - 300_000);
+  });
+
   test('an interface that is not there is a clear error, not a hang', async () => {
     await expect(Capture.start({ iface: 'nosuch0', netns: NS_B, startTimeoutMs: 15_000 })).rejects.toThrow(/capture on nosuch0 in namespace .*: .*cannot capture on nosuch0/);
   });
