@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ADDRESS_FORMS } from './addresses.ts';
 import { EXPECTATION_KINDS, FINDING_KINDS, STIMULUS_KINDS, keysOf } from './scenario-kinds.ts';
+import { linkRelaySchema, routerMapESchema } from './underlay-schema.ts';
 
 const addr = (form: keyof typeof ADDRESS_FORMS, ...keywords: string[]) => {
   const f = ADDRESS_FORMS[form];
@@ -77,6 +78,8 @@ const router = z.strictObject({
   lan: z.array(lanInterface).min(1, { error: 'a router needs at least one LAN interface' }),
   /** L2MS mode (seed: L2TPv3とL2MS); omitted = not part of an L2MS scenario */
   l2ms: z.enum(['manager', 'agent', 'off']).optional(),
+  /** a `tunnel encapsulation map-e` router: its rule and End-user prefix (underlay-schema.ts) */
+  map_e: routerMapESchema.optional(),
 });
 
 const link = z.strictObject({
@@ -87,6 +90,8 @@ const link = z.strictObject({
   ipv6: addr('ipv6Subnet').optional(),
   /** addresses the lab hands out by DHCP to routers whose WAN is `ipv4: dhcp` */
   dhcp_pool: addr('ipv4Range').optional(),
+  /** the ISP's MAP-E border relay / IPIP gateway on this link, a lab process (underlay-schema.ts) */
+  relay: linkRelaySchema.optional(),
   description: z.string().optional(),
 });
 
