@@ -183,7 +183,9 @@ export function checkTopologySemantics(t: Topology, file: string, locate: Locate
       if (e.bridge && !r.lan.some((l) => l.bridge === e.bridge)) err([...p, 'bridge'], `router ${e.node} has no LAN port in ${e.bridge}`);
     }
     const wan = (t.routers.find((x) => x.name === e.node) ?? t.testers?.find((x) => x.name === e.node))!.wan;
-    if (!wan.some((w) => (pw.underlay === 'ipv4' ? w.ipv4 : w.ipv6))) err([...p, 'node'], `${e.node} has no ${pw.underlay} WAN address for an ${pw.underlay} underlay`);
+    // IPv4 carried in IPIP / MAP-E over an IPv6 WAN whose link has the ISP's relay (underlay-schema.ts)
+    const ipv4InIpv6 = pw.underlay === 'ipv4' && wan.some((w) => w.ipv6 && t.links.some((l) => l.name === w.link && l.relay));
+    if (!ipv4InIpv6 && !wan.some((w) => (pw.underlay === 'ipv4' ? w.ipv4 : w.ipv6))) err([...p, 'node'], `${e.node} has no ${pw.underlay} WAN address for an ${pw.underlay} underlay`);
   }));
 
   const scenarioNode = (p: PathSegment[], v: string | undefined) => { if (v !== undefined) ref(p, v, nodes, 'host, router or tester'); };
