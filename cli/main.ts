@@ -16,6 +16,7 @@ export const SUBCOMMANDS: Readonly<Record<string, () => Promise<CommandDef>>> = 
   router: async () => (await import('./router.ts')).ROUTER_COMMAND,
   lab: async () => (await import('./lab.ts')).LAB_COMMAND,
   topology: async () => (await import('./topology.ts')).TOPOLOGY_COMMAND,
+  profile: async () => (await import('./profile.ts')).PROFILE_COMMAND,
 };
 
 /** The whole command tree (every subcommand loaded): the top-level help and the conventions test. */

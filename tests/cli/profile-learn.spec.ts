@@ -1,0 +1,93 @@
+// `profile learn` against an emulated RTX posing as a bench device (tests/suites/helpers/bench.ts),
+// reached only through the lab inventory as a QA team writes it (issue 16 "What must be shown" 3):
+// a router whose firmware profile differs from the project's assumptions in one known way
+// (`--profile cookie8`: an 8-octet Assigned Cookie) is reported with exactly that assumption
+// refuted; the default profile with none; the written file names the device as it said it is; the
+// probe config is rolled back; a lab problem is exit 3; no password is printed.
+import { test, expect } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { SESSION_PROFILE_ASSUMPTIONS } from '../../reference-impl/control/session-profile-assumptions.ts';
+import { readProfile } from '../../drivers/learn/profile-file.ts';
+import { BENCH_ADMIN, BENCH_PASSWORD, benchConfig, startBench, type Bench } from '../suites/helpers/bench.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+interface Ran { code: number | null; stdout: string; stderr: string }
+
+/** Runs the real binary (bounded), as CI would. */
+function learn(b: Bench, args: readonly string[], env: NodeJS.ProcessEnv = b.env): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [path.join(ROOT, 'bin/l2tpv3-conformance.mjs'), 'profile', 'learn', '--lab', b.inventory, ...args], { env, cwd: b.dir });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => p.kill('SIGKILL'), 90_000);
+    p.on('error', reject);
+    p.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const refutedIds = (file: string) => readProfile(file).assumptions.filter((a) => a.verdict === 'refuted').map((a) => a.id);
+
+test.describe('profile learn', () => {
+  test.describe.configure({ timeout: 120_000 });
+
+  test('a cookie8 router: exactly the cookie assumption refuted, everything probed confirmed, config rolled back', async () => {
+    const b = await startBench('learn-c8', { profile: 'cookie8' });
+    try {
+      const before = await benchConfig(b);
+      const out = path.join(b.dir, 'learned.json');
+      const r = await learn(b, ['--out', out]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(refutedIds(out)).toEqual([SESSION_PROFILE_ASSUMPTIONS.cookieLength.id]);
+      const p = readProfile(out);
+      expect(p.device).toMatchObject({ model: 'RTX1210', firmware: 'Rev.14.01.26' });
+      expect(p.control.cookieLength).toBe(8);
+      // every probe ran: nothing left unprobed
+      expect(p.assumptions.filter((a) => a.verdict === 'not-probed')).toEqual([]);
+      expect(r.stdout).toMatch(/refuted\s+own-cookie-length: .*8 octets/);
+      expect(await benchConfig(b), 'the probe tunnel is rolled back').toBe(before);
+      for (const secret of [BENCH_PASSWORD, BENCH_ADMIN]) {
+        expect(r.stdout + r.stderr).not.toContain(secret);
+        expect(readFileSync(out, 'utf8')).not.toContain(secret);
+      }
+    } finally {
+      await b.stop();
+    }
+  });
+
+  test('the default profile: no assumption refuted; the file parses and names model and firmware', async () => {
+    const b = await startBench('learn-def');
+    try {
+      const out = path.join(b.dir, 'learned.json');
+      const r = await learn(b, ['--out', out, '--device', 'bench']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(refutedIds(out)).toEqual([]);
+      const p = JSON.parse(readFileSync(out, 'utf8')) as { device: { model: string; firmware: string } };
+      expect(p.device).toMatchObject({ model: 'RTX1210', firmware: 'Rev.14.01.26' });
+      expect(r.stdout).toContain('refuted 0');
+    } finally {
+      await b.stop();
+    }
+  });
+
+  test('a lab error (the password variable unset) is exit 3 and probes nothing', async () => {
+    const b = await startBench('learn-lab');
+    try {
+      const env = { ...b.env };
+      delete env.BENCH_RTX_PASSWORD;
+      const r = await learn(b, ['--out', path.join(b.dir, 'x.json')], env);
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr).toContain('BENCH_RTX_PASSWORD');
+      expect(r.stderr).toContain('preflight failed');
+    } finally {
+      await b.stop();
+    }
+  });
+});
