@@ -187,7 +187,8 @@ export function planLab(t: Topology, o: { id: string; mode: LabMode; topologyFil
   if (netns) {
     t.routers.forEach((r, ri) => {
       for (const l of r.lan) {
-        if (!l.dhcp_server || !isCidr(l.ipv4)) continue;
+        // untagged only: a tagged site (tagvlan1's VLAN scopes) would need the stand-in on that VLAN
+        if (!l.dhcp_server || !isCidr(l.ipv4) || l.vlan !== undefined || l.port !== l.port.replace(/[./]\d+$/, '')) continue;
         const server = dhcpServerFor(l.ipv4, l.dhcp_server.pool);
         const [base, bits] = server.address.split('/');
         dhcpStandins.push({
@@ -205,7 +206,7 @@ export function planLab(t: Topology, o: { id: string; mode: LabMode; topologyFil
         if (!bridge) throw new LabPlanError(where(`host ${h.name}: segment '${h.segment}' is not defined`));
         const notes: string[] = [];
         if (h.kind !== 'pc') notes.push(`kind ${h.kind}: made as a plain Linux host`);
-        const standin = dhcpStandins.find((d) => d.segment === h.segment);
+        const standin = h.vlan === undefined ? dhcpStandins.find((d) => d.segment === h.segment) : undefined;
         if (h.ipv4 === 'dhcp') notes.push(standin ? `ipv4 dhcp: leased from ${standin.router}'s DHCP pool, served by a dnsmasq stand-in (the emulated router has no DHCP server)` : 'ipv4 dhcp: not requested (run NamespaceHost.dhcp when a DHCP server is on the segment)');
         if (h.ipv6 === 'slaac') notes.push('ipv6 slaac: left to the kernel');
         if (h.dhcp_server) notes.push('dhcp_server: not started by lab up');

@@ -72,3 +72,11 @@ test('loopback mode plans no DHCP, RA or stand-ins (the WAN addresses are loopba
     expect(p.routers.flatMap((r) => r.wan).some((w) => w.dhcp4 || w.ra6)).toBe(false);
   }
 });
+
+test('tagged site DHCP scopes (tagvlan1) get no stand-in: their hosts stay unleased, as the note says', () => {
+  const p = plan('topologies/seed/tagvlan1-gateway-vlans.yaml');
+  expect(p.dhcpStandins).toEqual([]);
+  const dhcpHosts = p.hosts.filter((h) => h.notes.some((n) => n.startsWith('ipv4 dhcp')));
+  expect(dhcpHosts.length).toBeGreaterThan(0);
+  expect(dhcpHosts.every((h) => h.dhcp4 === undefined && h.notes.some((n) => n.includes('not requested')))).toBe(true);
+});
