@@ -81,8 +81,9 @@ test.describe('L2TPv3/IPsec', { tag: '@ipsec' }, () => {
       t.addChannel(ipsec);
       const { peer, ipsec: tr } = await ipsecPeer(t, p, { extra: { lifetimeS: 45 }, profile: { rekeyAtFraction: 1 / 3 }, watch: (x) => ipsec.watch(x) });
       await peer.established(10_000);
-      expect.soft(t.lab.syslog.texts()).toContain(renderIkeSyslog('respondPhase1', { address: PEER }));
-      expect.soft(t.lab.syslog.texts()).toContain(renderIkeSyslog('respondPhase2', { address: PEER }));
+      // the two [IKE] lines seen on real RTX (ipsec-facts.md), waited for here (the syslog datagrams
+      // race the ESP ones on loopback); the verdict judges them with everything else
+      await t.lab.syslog.waitFor(renderIkeSyslog('respondPhase2', { address: PEER }), 2000).catch(() => undefined);
       // Cleartext L2TPv3 from the IPsec peer's own address: dropped (ipsec-facts.md).
       const probe = await cleartextProbe(t, PEER);
       ipsec.watchProbe(probe);
