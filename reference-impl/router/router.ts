@@ -142,7 +142,8 @@ export class Router extends MemoryDevice {
     await this.sock.open((from, bytes) => this.onUdp(from, bytes));
     const underlay = planUnderlay(this.configDocument(), { wanIpv6: this.opts.wan?.find((a) => a.includes(':')), mapE: this.opts.mapE });
     if (underlay) {
-      this.underlay = new UnderlayPort(underlay, this.opts.wan ?? [], () => this.time.now());
+      const mac = (ifname: string) => Array.from(this.macOf(ifname), (b) => b.toString(16).padStart(2, '0')).join(':');
+      this.underlay = new UnderlayPort(underlay, this.opts.wan ?? [], () => this.time.now(), mac);
       await this.underlay.start((from, bytes) => this.onUdp(from, bytes));
     }
     await this.ipsec.start(this.plan.ipsec);

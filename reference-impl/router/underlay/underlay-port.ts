@@ -5,7 +5,10 @@
 // answers Neighbor Solicitations itself): were it on the kernel interface, the kernel would answer
 // each IPv6 packet with Next Header 4 with an ICMPv6 Parameter Problem. L2TPv3 datagrams in and
 // out; a peer's replies go to the port its datagrams came from (RFC 3931 §4.1.2.2), which a MAP-E
-// CE's port-set source port needs.
+// CE's port-set source port needs. The tunnel end sends with the router's own MAC for that port
+// (`macFor`, not the kernel interface's): the kernel then drops what comes back as another host's
+// frame, where with its own MAC it would answer an off-link MAP-E address with ICMPv6 Destination
+// Unreachable (no route). Frames for that MAC still reach libpcap (AF_PACKET sees every frame).
 import { createRequire } from 'node:module';
 import { networkInterfaces } from 'node:os';
 import { TunnelWan, type TunnelDatagram } from '../../underlay/index.ts';
@@ -33,13 +36,19 @@ export class UnderlayPort {
   ifname = '';
 
   /** `wanAddresses`: the router's `--wan` addresses; the port opens on the interface holding one of them. */
-  constructor(readonly plan: UnderlayPlan, private readonly wanAddresses: readonly string[], private readonly now: () => number) {}
+  constructor(
+    readonly plan: UnderlayPlan,
+    private readonly wanAddresses: readonly string[],
+    private readonly now: () => number,
+    /** The router's MAC for a Linux interface name (the RTX interface it stands for). */
+    private readonly macFor: (ifname: string) => string,
+  ) {}
 
   async start(onDatagram: (from: string, payload: Uint8Array) => void): Promise<void> {
-    const found = Object.entries(networkInterfaces()).flatMap(([name, list]) => (list ?? []).filter((a) => this.wanAddresses.includes(a.address) && !a.internal).map((a) => ({ name, mac: a.mac })));
+    const found = Object.entries(networkInterfaces()).flatMap(([name, list]) => (list ?? []).filter((a) => this.wanAddresses.includes(a.address) && !a.internal).map(() => ({ name })));
     if (!found.length) throw new Error(`tunnel ${this.plan.tunnel} (${this.plan.kind}): no interface holds a --wan address (${this.wanAddresses.join(', ') || 'none given'})`);
     this.ifname = found[0].name;
-    this.wan = new TunnelWan({ mac: found[0].mac, ipv6: this.plan.local6, remote: this.plan.remote6, ipv4: this.plan.ipv4, ...(this.plan.ce ? { portSet: this.plan.ce } : {}) });
+    this.wan = new TunnelWan({ mac: this.macFor(this.ifname), ipv6: this.plan.local6, remote: this.plan.remote6, ipv4: this.plan.ipv4, ...(this.plan.ce ? { portSet: this.plan.ce } : {}) });
     const { Cap } = createRequire(import.meta.url)('cap') as { Cap: new () => CapHandle };
     const cap = new Cap();
     KEPT.push(cap);
