@@ -43,6 +43,7 @@ const FILE_ARGV: Record<string, ((file: string) => string[]) | { none: string }>
   'lab up': (f) => [f],
   'lab down': (f) => ['--state', f],
   'topology check': (f) => [f],
+  'profile learn': (f) => ['--lab', f],
 };
 
 /** main() in this process, with stdout and stderr captured. */
@@ -80,7 +81,7 @@ function typo(name: string): string {
 }
 
 test('the tree holds every subcommand of the binary', () => {
-  expect(root.subcommands!.map((s) => s.name)).toEqual(['run', 'mutation', 'decode', 'config', 'peer', 'report', 'router', 'lab', 'topology']);
+  expect(root.subcommands!.map((s) => s.name)).toEqual(['run', 'mutation', 'decode', 'config', 'peer', 'report', 'router', 'lab', 'topology', 'profile']);
   expect(LEAVES.map((l) => l.words.join(' ')).sort()).toEqual(Object.keys(FILE_ARGV).sort());
 });
 
