@@ -3,6 +3,8 @@
 // stem from independent causes (a device timer and a peer's message) may arrive in either order;
 // their order says nothing about the device. Generated sequences make such coincidences (a drawn
 // disconnect time running out as a peer dials); hand-written tests avoid them. Pure.
+import { applyFilters, describeFilters } from './filters.ts';
+import { renderComparison } from './render.ts';
 import { inArrivalOrder, sameEvent, type TraceEvent } from './trace-event.ts';
 import { traceVerdict, type TraceVerdict, type VerdictInputs } from './verdict.ts';
 
@@ -15,15 +17,19 @@ export const MAX_CONCURRENT_SWAPS = 8;
  * are listed in the verdict text.
  */
 export function traceVerdictWithConcurrency(i: VerdictInputs): TraceVerdict {
-  // in arrival order from the start, so the comparison's indices point into this list
-  let observed = inArrivalOrder(i.observed);
+  // Filtered first and in arrival order, so the comparison's indices point into this list.
+  const fp = applyFilters(inArrivalOrder(i.predicted), i.filters);
+  const fo = applyFilters(inArrivalOrder(i.observed), i.filters);
+  const filterLines = describeFilters(i.filters).map((l, k) => `filter ${l} (removed ${fp.removed.get(i.filters[k].name) ?? 0} predicted, ${fo.removed.get(i.filters[k].name) ?? 0} observed)`);
+  let observed = fo.events;
   const swapped: string[] = [];
   for (let n = 0; ; n++) {
-    const v = traceVerdict({ ...i, observed });
+    const v = traceVerdict({ ...i, predicted: fp.events, observed, filters: [] });
     const d = v.comparison.divergence;
-    if (d?.kind !== 'order' || !d.predicted || !d.observed || n >= MAX_CONCURRENT_SWAPS || v.observed.length !== observed.length) {
+    if (d?.kind !== 'order' || !d.predicted || !d.observed || n >= MAX_CONCURRENT_SWAPS) {
       const note = swapped.map((s) => `concurrent within tolerance, taken in predicted order: ${s}`);
-      return note.length === 0 ? v : { ...v, rules: [...v.rules, ...note], text: `${v.text}\n${note.join('\n')}\n` };
+      const rules = [...v.rules.filter((r) => r !== 'no filters'), ...(filterLines.length > 0 ? [] : ['no filters']), ...filterLines, ...note];
+      return { ...v, rules, text: renderComparison(v.comparison, v.predicted, v.observed, { notes: rules }) };
     }
     // Predicted times of the two events: the predicted one (d.predicted), and the observed one's counterpart later in the prediction.
     const pLater = v.predicted.findIndex((e, k) => k > d.predictedIndex && sameEvent(e, d.observed!));

@@ -175,16 +175,20 @@ export class TracedLab {
    * device that matches costs one evaluation; a late or missing event costs the budget. An extra
    * event that would arrive after the last predicted one came is not waited for (the price of not
    * sleeping out the budget in every test).
+   *
+   * `judge`: traceVerdictWithConcurrency (reference-impl/trace/concurrent-order.ts) where several
+   * peers act independently (one case's teardown still in flight as the next case dials); its uses
+   * are listed in the verdict text.
    */
-  async verdict(): Promise<TraceVerdict> {
+  async verdict(opts: { judge?: Judge } = {}): Promise<TraceVerdict> {
     const tol = timingTolerance(controlTolerance(this.lab));
     const horizonReal = realNowMs() + tol.ms / this.lab.timeScale;
-    let v = this.judge(horizonReal);
+    let v = this.judge(horizonReal, opts.judge);
     let started = realNowMs();
     while (owed(v.verdict) && realNowMs() < horizonReal) {
       await this.nextObservation(horizonReal - realNowMs());
       started = realNowMs();
-      v = this.judge(horizonReal);
+      v = this.judge(horizonReal, opts.judge);
     }
     await this.attach(v, Math.round(realNowMs() - started));
     const d = v.verdict.comparison.divergence;
