@@ -62,6 +62,19 @@ test.describe('profile learn', () => {
     }
   });
 
+  test('a sequencing router: exactly the L2SS and Data Sequencing assumptions refuted', async () => {
+    const b = await startBench('learn-seq', { profile: 'sequencing' });
+    try {
+      const out = path.join(b.dir, 'learned.json');
+      const r = await learn(b, ['--out', out]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(refutedIds(out)).toEqual([SESSION_PROFILE_ASSUMPTIONS.l2ssOffered.id, SESSION_PROFILE_ASSUMPTIONS.dataSequencing.id]);
+      expect(readProfile(out).control).toEqual({ cookieLength: 0, l2ssOffered: 1, dataSequencing: 2 });
+    } finally {
+      await b.stop();
+    }
+  });
+
   test('the default profile: no assumption refuted; the file parses and names model and firmware', async () => {
     const b = await startBench('learn-def');
     try {
