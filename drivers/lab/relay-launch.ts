@@ -56,7 +56,7 @@ export async function startRelays(plan: LabPlan, relays: readonly PlannedRelay[]
   const tsx = import.meta.resolve('tsx');
   for (const r of relays) {
     const logFile = path.join(tempDir, `relay-${r.link}.log`);
-    const argv = ['ip', 'netns', 'exec', plan.labNetns, process.execPath, '--import', tsx, RELAY_PROCESS_FILE, '--if', r.bridge, '--mac', r.mac, '--config', JSON.stringify(r.config)];
+    const argv = ['ip', 'netns', 'exec', plan.labNetns, process.execPath, '--import', tsx, RELAY_PROCESS_FILE, '--if', r.bridge, '--mac', r.mac, '--config', JSON.stringify(r.config), '--lab', plan.prefix];
     const s = startDetached(`relay ${r.link}`, argv, logFile);
     onStarted(s);
     await waitForReadyLine(logFile, s, timeoutMs);

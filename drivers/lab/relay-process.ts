@@ -5,7 +5,8 @@
 // address, neither on the bridge device: the lab namespace's kernel drops frames for another MAC,
 // so it neither forwards the tunnels' packets nor answers them. It answers Neighbor Solicitations
 // for its address and resolves the tunnel ends it forwards to (RFC 4861), bounded by the cache's
-// retry limit. Run: `node --import tsx drivers/lab/relay-process.ts --if BRIDGE --mac MAC --config JSON`;
+// retry limit. Run: `node --import tsx drivers/lab/relay-process.ts --if BRIDGE --mac MAC --config JSON
+// [--lab PREFIX]` (the lab's name on the command line, so a check by name finds a leftover);
 // prints one `{"ready":...}` line, then one line per dropped packet's reason (rate-limited), until SIGTERM.
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -95,7 +96,7 @@ function keyOf(a: Uint8Array): string {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { values } = parseArgs({ options: { if: { type: 'string' }, mac: { type: 'string' }, config: { type: 'string' } } });
+  const { values } = parseArgs({ options: { if: { type: 'string' }, mac: { type: 'string' }, config: { type: 'string' }, lab: { type: 'string' } } });
   if (!values.if || !values.mac || !values.config) {
     console.error('relay-process: --if BRIDGE --mac MAC --config JSON are required');
     process.exit(2);
