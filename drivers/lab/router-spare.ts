@@ -14,7 +14,7 @@ import { routerLaunch, type RouterLaunch } from './router-launch.ts';
 export const SPARE_FLAG = '--args-from-stdin';
 
 export interface RouterSpareOptions {
-  /** How router processes are started (default: routerLaunch(), the lab's way). */
+  /** How router processes are started (default: routerLaunch(), the lab's way, resolved once per pool). */
   launch?: () => Promise<RouterLaunch>;
   /** false: no spares, every start is a cold `router ARGS` (default: unless L2TPV3_ROUTER_SPARE=off). */
   enabled?: boolean;
@@ -32,7 +32,11 @@ export class RouterSparePool {
   private readonly onExit = () => this.spare?.kill('SIGKILL');
 
   constructor(o: RouterSpareOptions = {}) {
-    this.launch = o.launch ?? (() => routerLaunch());
+    // Resolved once per pool: a worker's routers all come from one build of the sources (an edit
+    // during a run does not give its later tests another router), and the inputs are not re-hashed
+    // for every start (~6 ms of CPU each).
+    let resolved: Promise<RouterLaunch> | undefined;
+    this.launch = o.launch ?? (() => (resolved ??= routerLaunch()));
     this.enabled = o.enabled ?? process.env.L2TPV3_ROUTER_SPARE !== 'off';
     // a spare never handed arguments must not outlive this process (a kill also closes its stdin)
     process.once('exit', this.onExit);
