@@ -1,8 +1,11 @@
 // MODP Diffie-Hellman (RFC 2409 §6.1/6.2 groups 1 and 2, RFC 3526 §2/§3 groups 5 and 14) over
-// node:crypto's built-in primes (ipsec-facts.md "Node facts"). The private value is injected so a
+// node:crypto's built-in primes (ipsec-facts.md "Node facts"), computed with BigInt modular
+// exponentiation: node's createDiffieHellman(prime) re-checks the prime on every key pair (45-400
+// ms each on this machine, which made a device's DH answer late under load), modPow with a 256-bit
+// exponent takes a few ms and gives the same values (the strongSwan interop tests compare keys). The private value is injected so a
 // run is reproducible from its seed; the shared secret is left-padded to the prime's length, as
 // g^xy enters SKEYID_d and KEYMAT at full length (RFC 2409 §5: "g^xy ... the Diffie-Hellman shared secret").
-import { createDiffieHellman, getDiffieHellman } from 'node:crypto';
+import { getDiffieHellman } from 'node:crypto';
 import { MODP_GROUP, type ModpGroup } from '../isakmp/constants.ts';
 
 const NODE_GROUP: Record<ModpGroup, string> = {
@@ -34,22 +37,37 @@ export interface DhKeyPair {
   sharedSecret(peerPublic: Uint8Array): Uint8Array;
 }
 
-function leftPad(b: Uint8Array, n: number): Uint8Array {
-  if (b.length >= n) return Uint8Array.from(b);
-  const out = new Uint8Array(n);
-  out.set(b, n - b.length);
-  return out;
+function toBig(b: Uint8Array): bigint {
+  return b.length === 0 ? 0n : BigInt(`0x${Buffer.from(b).toString('hex')}`);
+}
+
+function fromBig(v: bigint, n: number): Uint8Array {
+  return Uint8Array.from(Buffer.from(v.toString(16).padStart(n * 2, '0'), 'hex'));
+}
+
+function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
+  let r = 1n;
+  let b = base % modulus;
+  for (let e = exponent; e > 0n; e >>= 1n) {
+    if (e & 1n) r = (r * b) % modulus;
+    b = (b * b) % modulus;
+  }
+  return r;
 }
 
 /** A key pair from an injected private value (RFC 2409 does not fix its length; 32 octets suffice for these groups). */
 export function dhKeyPair(group: ModpGroup, privateValue: Uint8Array): DhKeyPair {
-  const dh = createDiffieHellman(prime(group), Buffer.from([2]));
-  dh.setPrivateKey(Buffer.from(privateValue));
-  dh.generateKeys();
+  const p = toBig(prime(group));
+  const x = toBig(privateValue);
   const n = groupLength(group);
   return {
     group,
-    publicValue: leftPad(dh.getPublicKey(), n),
-    sharedSecret: (peer) => leftPad(dh.computeSecret(Buffer.from(peer)), n),
+    publicValue: fromBig(modPow(2n, x, p), n),
+    sharedSecret: (peer) => {
+      const y = toBig(peer);
+      // RFC 2631 §2.1.5 / RFC 6989 spirit: 1 < y < p-1, else the peer's KE is not a group element
+      if (y <= 1n || y >= p - 1n) throw new Error('Diffie-Hellman: the peer\'s public value is out of range (1 < y < p-1)');
+      return fromBig(modPow(y, x, p), n);
+    },
   };
 }
