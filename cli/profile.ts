@@ -18,8 +18,9 @@ const LEARN: CommandDef = {
   summary: "probe a physical device and write its firmware profile: which of the project's assumptions it confirms or refutes",
   description:
     'Reads the device\'s identity (show environment), pushes one probe tunnel towards the tester peer (journaled, rolled back\n' +
-    'even on failure), brings a session up and records the cookie, L2-Specific Sublayer and Data Sequencing AVPs of the\n' +
-    "device's ICRP, the syslog lines it sent, `show status l2tp`, and the error of a refused command; each is compared\n" +
+    'even on failure), brings a session up and records its SCCRP (Receive Window Size, Vendor Name), its first\n' +
+    'retransmission interval (the peer drops its first SCCRP), how it acknowledges, the cookie, L2-Specific Sublayer and\n' +
+    "Data Sequencing AVPs of its ICRP, the syslog lines it sent, `show status l2tp`, and the error of a refused command; each is compared\n" +
     "with the project's named assumption (syslog catalogue, control profile, config oracle, show formats). Exit 0 when it\n" +
     'could probe (refuted assumptions are findings), 3 on a lab error (preflight, unreachable device, refused probe config).',
   flags: [

@@ -1,6 +1,7 @@
 // What a learn run's observations say of the project's named assumptions (issue 16 point 3): each
 // assumption the probes touched is confirmed or refuted, by its id, with what was assumed and what
 // the device did. Pure: observations in, verdicts out (tests feed it observations directly).
+import { DEFAULT_CONTROL_PROFILE } from '../../reference-impl/control/control-profile.ts';
 import { SESSION_PROFILE_ASSUMPTIONS } from '../../reference-impl/control/session-profile-assumptions.ts';
 import { SYSLOG_RENDERING_ASSUMPTIONS, renderSyslog, type SyslogArgs, type SyslogId } from '../../reference-impl/syslog/catalogue.ts';
 import type { LearnObservations } from './observations.ts';
@@ -34,6 +35,34 @@ function sessionVerdicts(o: LearnObservations): AssumptionVerdict[] {
       ? { verdict: 'not-probed' as const, observed: o.sessionError ?? 'no session came up' }
       : { verdict: r.observed === r.assumed ? ('confirmed' as const) : ('refuted' as const), observed: `${r.what(r.observed)} in its ${s?.message ?? 'ICRP'}` }),
   }));
+}
+
+const CONTROL_SOURCE = 'reference-impl/control/control-profile.ts (DEFAULT_CONTROL_PROFILE)';
+
+/**
+ * How far a measured retransmission interval may be from the assumed one and still confirm it:
+ * a timer tick of the device plus the scheduling of both ends on a real-time wire (a quarter of the
+ * RFC's 1 s; RFC 3931 §4.2 gives no precision). Printed in the verdict.
+ */
+export const RETRANSMIT_TOLERANCE_MS = 250;
+
+/** The control connection as the device ran it, against the control profile's defaults. */
+function controlVerdicts(o: LearnObservations): AssumptionVerdict[] {
+  const c = o.control ?? {};
+  const d = DEFAULT_CONTROL_PROFILE;
+  const why = o.sessionError ?? 'not seen';
+  const row = (name: string, assumed: string, observed: string | undefined, same: boolean): AssumptionVerdict => ({
+    id: `control:${name}`, source: CONTROL_SOURCE, assumed,
+    ...(observed === undefined ? { verdict: 'not-probed' as const, observed: why } : { verdict: same ? ('confirmed' as const) : ('refuted' as const), observed }),
+  });
+  const vendor = (v: string | null | undefined) => (v === null || v === undefined ? 'no Vendor Name AVP' : `Vendor Name '${v}'`);
+  return [
+    row('receiveWindow', `Receive Window Size ${d.receiveWindow} in its SCCRP`, c.receiveWindow === undefined ? undefined : `Receive Window Size ${c.receiveWindow}`, c.receiveWindow === d.receiveWindow),
+    row('vendorName', vendor(d.vendorName), c.vendorName === undefined ? undefined : vendor(c.vendorName), (c.vendorName ?? undefined) === d.vendorName),
+    row('retransmitInitialMs', `first retransmission after ${d.retransmitInitialMs} ms (±${RETRANSMIT_TOLERANCE_MS} ms)`, c.retransmitMs === undefined ? undefined : `SCCRP sent again after ${c.retransmitMs} ms`,
+      c.retransmitMs !== undefined && Math.abs(c.retransmitMs - d.retransmitInitialMs) <= RETRANSMIT_TOLERANCE_MS),
+    row('ackStyle', `acknowledges with ${d.ackStyle === 'explicit' ? 'an explicit ACK message' : 'a ZLB'}`, c.ackStyle === undefined ? undefined : `acknowledged the ICCN with ${c.ackStyle === 'explicit' ? 'an explicit ACK message' : 'a ZLB'}`, c.ackStyle === d.ackStyle),
+  ];
 }
 
 /** The catalogue's line for each event of the probe, rendered with the values the peer saw (decimal IDs). */
@@ -104,5 +133,5 @@ function identityVerdict(o: LearnObservations): AssumptionVerdict {
 
 /** Every assumption the probes touched, in probe order. */
 export function judge(o: LearnObservations): AssumptionVerdict[] {
-  return [identityVerdict(o), ...sessionVerdicts(o), ...syslogVerdicts(o), refusedVerdict(o), showStatusVerdict(o)];
+  return [identityVerdict(o), ...controlVerdicts(o), ...sessionVerdicts(o), ...syslogVerdicts(o), refusedVerdict(o), showStatusVerdict(o)];
 }

@@ -1,7 +1,8 @@
 // `profile learn`'s probes, in order (issue 16 point 3): who the device is (`show environment`),
 // then — with a probe tunnel pushed through the config driver (journal first, rolled back in
 // `finally` whatever failed) — a session brought up by the tester peer (the device's cookie, L2SS
-// and sequencing choices in its ICRP), the syslog lines it sent meanwhile, `show status l2tp`, and
+// and sequencing choices in its ICRP; its SCCRP, first retransmission and acknowledgements:
+// control-probe.ts), the syslog lines it sent meanwhile, `show status l2tp`, and
 // the error text of a refused command. What a probe could not do is recorded, not thrown: only a
 // lab problem (unreachable, the push refused) ends the run as LearnLabError.
 import { avpValue } from '../peer/raw-message.ts';
@@ -12,6 +13,7 @@ import { AVP } from '../../reference-impl/l2tpv3/avp-types.ts';
 import { checkConfigText, configPlatform } from '../../reference-impl/config/index.ts';
 import type { DeviceIdentity } from '../config/identity.ts';
 import type { LearnObservations, SessionChoices, ShowStatusTunnel } from './observations.ts';
+import { watchControl } from './control-probe.ts';
 import { freeTunnelNumber, PROBE_IDS, probeConfigLines, REFUSED_LINE } from './probe-config.ts';
 
 export class LearnLabError extends Error {
@@ -81,6 +83,7 @@ export async function learnDevice(t: LearnTarget): Promise<LearnObservations> {
     local: { host: t.peerAddress, port: t.wan.l2tpPort }, device: { host: t.wan.address, port: t.wan.l2tpPort }, role: 'initiator', tunnel,
     routerId: PROBE_IDS.peerRouterId, deviceRouterId: PROBE_IDS.deviceRouterId, endId: PROBE_IDS.endId,
   });
+  const control = watchControl(peer);
   try {
     // 2. the probe tunnel (journaled; a refused push is a lab error)
     try {
@@ -96,6 +99,7 @@ export async function learnDevice(t: LearnTarget): Promise<LearnObservations> {
     } catch (e) {
       obs.sessionError = mask(message(e));
     }
+
     // 4. the syslog lines of the session coming up (bounded, event-driven)
     if (obs.session?.deviceSessionId !== undefined) {
       const want = `session ${obs.session.deviceSessionId} established`;
@@ -103,6 +107,8 @@ export async function learnDevice(t: LearnTarget): Promise<LearnObservations> {
     }
     // 5. show status l2tp and 6. a refused command, in one administrator session
     await cliProbes(t, obs, identity, mask);
+    // read last: the device's acknowledgement of the ICCN may follow the session coming up
+    obs.control = control.result();
   } finally {
     await peer.close().catch(() => undefined);
     // the device's own config again, whatever failed above (the journal stays if this throws)

@@ -1,6 +1,7 @@
 // What one learn run saw of a device (drivers/learn/learn.ts gathers it, judge.ts weighs it): the
 // raw material of the firmware profile file, secrets already masked.
 import type { DeviceIdentity } from '../config/identity.ts';
+import type { ControlObservations } from './control-probe.ts';
 
 /** One tunnel of `show status l2tp` as the harness reads it (the parser is injected: suites/support/lab-console.ts). */
 export interface ShowStatusTunnel {
@@ -30,6 +31,8 @@ export interface LearnObservations {
   /** the tester peer's address (the device's `tunnel endpoint address` far end) */
   peerAddress: string;
   session?: SessionChoices;
+  /** the control connection as the device ran it (SCCRP AVPs, retransmission, acknowledgement) */
+  control?: ControlObservations;
   /** why no session came up (masked) */
   sessionError?: string;
   /** every syslog text the device sent during the probes, in arrival order */

@@ -16,7 +16,9 @@ export interface FirmwareProfileFile {
   role: string;
   device: { model: string; firmware: string; serial: string; address: string };
   /** learned control-profile values (only those the probes settled) */
-  control: Partial<Pick<ControlProfile, 'cookieLength' | 'l2ssOffered' | 'dataSequencing'>>;
+  control: Partial<Pick<ControlProfile, 'cookieLength' | 'l2ssOffered' | 'dataSequencing' | 'receiveWindow' | 'vendorName' | 'ackStyle'>>;
+  /** measured, not a profile value: the device's first retransmission interval (ms) */
+  retransmitMs?: number;
   session?: LearnObservations['session'];
   sessionError?: string;
   syslog: { observed: string[]; predicted: string[] };
@@ -27,10 +29,17 @@ export interface FirmwareProfileFile {
 
 export function buildProfile(role: string, o: LearnObservations, learnedAt: string): FirmwareProfileFile {
   const s = o.session;
+  const c = o.control;
   return {
     format: PROFILE_FORMAT, learnedAt, role,
     device: { model: o.identity.model, firmware: o.identity.firmware, serial: o.identity.serial, address: o.identity.address },
-    control: s ? { cookieLength: s.cookieLength as 0 | 4 | 8, l2ssOffered: s.l2ss as 0 | 1, dataSequencing: s.dataSequencing as 0 | 1 | 2 } : {},
+    control: {
+      ...(s ? { cookieLength: s.cookieLength as 0 | 4 | 8, l2ssOffered: s.l2ss as 0 | 1, dataSequencing: s.dataSequencing as 0 | 1 | 2 } : {}),
+      ...(c?.receiveWindow !== undefined ? { receiveWindow: c.receiveWindow } : {}),
+      ...(typeof c?.vendorName === 'string' ? { vendorName: c.vendorName } : {}),
+      ...(c?.ackStyle ? { ackStyle: c.ackStyle } : {}),
+    },
+    ...(c?.retransmitMs !== undefined ? { retransmitMs: c.retransmitMs } : {}),
     ...(s ? { session: s } : { sessionError: o.sessionError }),
     syslog: { observed: o.syslogLines, predicted: predictedSyslog(o).map((p) => p.line) },
     ...(o.refused ? { refusedCommand: o.refused } : {}),

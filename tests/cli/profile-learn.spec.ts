@@ -69,7 +69,7 @@ test.describe('profile learn', () => {
       const r = await learn(b, ['--out', out]);
       expect(r.code, r.stderr).toBe(0);
       expect(refutedIds(out)).toEqual([SESSION_PROFILE_ASSUMPTIONS.l2ssOffered.id, SESSION_PROFILE_ASSUMPTIONS.dataSequencing.id]);
-      expect(readProfile(out).control).toEqual({ cookieLength: 0, l2ssOffered: 1, dataSequencing: 2 });
+      expect(readProfile(out).control).toMatchObject({ cookieLength: 0, l2ssOffered: 1, dataSequencing: 2 });
     } finally {
       await b.stop();
     }

@@ -14,6 +14,7 @@ function faithful(): LearnObservations {
   return {
     identity: { model: 'RTX1210', firmware: 'Rev.14.01.26', serial: 'S1', address: '10.0.0.1:22' },
     tunnel: 3, peerAddress: '10.9.9.2',
+    control: { receiveWindow: 4, vendorName: null, retransmitMs: 1000, ackStyle: 'explicit' },
     session: { message: 'ICRP', cookieLength: 0, l2ss: 0, dataSequencing: 0, deviceCcid: CCID, deviceSessionId: SID },
     syslogLines: ['[L2TP] opend port 1701/udp', '[L2TPv3] TUNNEL[3] connected from 10.9.9.2', `[L2TPv3] TUNNEL[3] tunnel ${CCID} established`, `[L2TPv3] TUNNEL[3] session ${SID} established`],
     refused: { command: 'l2tp keepalive use on 9999 3', predicted: 'Error: Parameter out of range', observed: ['Error: Parameter out of range'] },
@@ -29,6 +30,12 @@ test('a faithful device confirms every probed assumption', () => {
   expect(v.map((x) => x.id)).toEqual(expect.arrayContaining([SA.cookieLength.id, SA.l2ssOffered.id, SA.dataSequencing.id, 'syslog:sessionEstablished', 'config:error-text', 'show:status-l2tp-format']));
 });
 
+test('a retransmission within the stated tolerance confirms the timer assumption', () => {
+  const o = faithful();
+  o.control!.retransmitMs = 1250;
+  expect(refuted(o)).toEqual([]);
+});
+
 test('the predicted syslog lines are the catalogue text with the device IDs in decimal', () => {
   expect(predictedSyslog(faithful()).map((p) => p.line)).toEqual(faithful().syslogLines.slice(1));
 });
@@ -42,6 +49,11 @@ test('each planted difference refutes exactly its assumption', () => {
     ['a typo in connected', (o) => (o.syslogLines[1] = o.syslogLines[1].replace('connected', 'conected')), ['syslog:connectedFrom']],
     ['another error text', (o) => (o.refused!.observed = ['Error: Invalid parameter']), ['config:error-text']],
     ['the refused line taken', (o) => (o.refused!.observed = []), ['config:error-text']],
+    ['a window of 8', (o) => (o.control!.receiveWindow = 8), ['control:receiveWindow']],
+    ['a Vendor Name', (o) => (o.control!.vendorName = 'YAMAHA'), ['control:vendorName']],
+    ['ZLB acknowledgements', (o) => (o.control!.ackStyle = 'zlb'), ['control:ackStyle']],
+    ['a 3 s first retransmission', (o) => (o.control!.retransmitMs = 3000), ['control:retransmitInitialMs']],
+    ['a retransmission 251 ms late', (o) => (o.control!.retransmitMs = 1251), ['control:retransmitInitialMs']],
     ['another show layout', (o) => (o.showStatus!.parsed = []), ['show:status-l2tp-format']],
   ];
   for (const [what, plant, ids] of cases) {
@@ -54,10 +66,11 @@ test('each planted difference refutes exactly its assumption', () => {
 test('no session: the session-dependent assumptions are not probed, with the reason; nothing is refuted', () => {
   const o = faithful();
   delete o.session;
+  delete o.control;
   o.sessionError = 'timed out waiting for the session to be established';
   const v = judge(o);
   expect(refuted(o)).toEqual([]);
-  const sessionOnes = v.filter((x) => x.id.startsWith('own-') || x.id.startsWith('syslog:') || x.id === 'show:status-l2tp-format');
+  const sessionOnes = v.filter((x) => x.id.startsWith('own-') || x.id.startsWith('control:') || x.id.startsWith('syslog:') || x.id === 'show:status-l2tp-format');
   expect(sessionOnes.length).toBeGreaterThan(0);
   for (const x of sessionOnes) expect(x.verdict, x.id).toBe('not-probed');
   expect(v.find((x) => x.id === SA.cookieLength.id)!.observed).toContain('timed out');
