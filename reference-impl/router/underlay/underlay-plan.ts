@@ -2,7 +2,9 @@
 // tunnel's ends: the config's `tunnel encapsulation ipip|map-e` tunnels (facts §1.2, CR §14.4) and
 // the IPv4 routes into them (`ip route default gateway tunnel 1`, as the real IPIP and MAP-E
 // configs topologies/real-configs/ribbit-rtx1300-ipip-v6plus.conf and zenn-rtx1210-map-e.conf
-// have). Pure: the MAP-E rule the service would hand out comes from the lab as data.
+// have). Pure: the MAP-E rule the service would hand out comes from the lab as data. The choices
+// no document makes are named in underlay-router-assumptions.ts (ipip-inner-source,
+// map-e-rule-from-lab, tunnel-route-selects-underlay).
 import { commands, interfaceAddresses, l2tpTunnels, type ConfigDocument } from '../../config/index.ts';
 import { l2tpSourcePort, mapECe, type MapECe, type MapERule } from '../../underlay/index.ts';
 
@@ -35,9 +37,6 @@ export interface UnderlayPlan {
 
 export class UnderlayPlanError extends Error {}
 
-/** Underlay assumption (named here; see also underlay/underlay-assumptions.ts): */
-export const IPIP_INNER_SOURCE_ASSUMPTION =
-  'ipip-inner-source: the IPv4 source of the router\'s own L2TPv3 packets in an IPIP tunnel is the L2TPv3 tunnel\'s `tunnel endpoint address` local address (the fixed address the service assigned, also the NAT outer address in real configs); without one, the first IPv4 address on a LAN/bridge interface.';
 
 interface Route {
   readonly prefix: string;
@@ -86,7 +85,7 @@ export function planUnderlay(doc: ConfigDocument, lab: { wanIpv6?: string; mapE?
       const local6 = local !== undefined ? String(local) : lab.wanIpv6;
       if (!local6) throw new UnderlayPlanError(`tunnel ${tunnel} (ipip): no local endpoint address and no IPv6 WAN address given`);
       const inner = l2tp.find((t) => peers.includes(t.endpointAddress!.remote) && t.endpointAddress!.local)?.endpointAddress?.local ?? firstLanIpv4(doc);
-      if (!inner) throw new UnderlayPlanError(`tunnel ${tunnel} (ipip): no IPv4 address to send from (${IPIP_INNER_SOURCE_ASSUMPTION})`);
+      if (!inner) throw new UnderlayPlanError(`tunnel ${tunnel} (ipip): no IPv4 address to send from (assumption ipip-inner-source, underlay-router-assumptions.ts)`);
       return { kind: 'ipip', tunnel, local6, remote6, ipv4: inner, sourcePort: 1701, peers };
     }
     if (type === 'map-e') {
