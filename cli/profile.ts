@@ -10,6 +10,11 @@ import { inventoryDevices, LabSelectionError, type SuiteDevice } from '../suites
 import { parseShowStatusL2tp } from '../suites/support/lab-console.ts';
 import { configDevice, harnessBinds, JOURNAL_DIR, physicalTarget, preflightDevice, PhysicalDeviceError } from '../suites/support/physical-device.ts';
 import { identityFolder } from '../drivers/config/identity.ts';
+import { CliSession } from '../drivers/cli/session.ts';
+import { SshTransport } from '../drivers/cli/transports/ssh.ts';
+import { Redactor } from '../drivers/transcript/redactor.ts';
+import { TranscriptRecorder } from '../drivers/transcript/transcript.ts';
+import type { ConfigDevice } from '../drivers/config/push.ts';
 import { invoke, PROGRAM, type CommandDef } from './command-table.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 
@@ -27,10 +32,11 @@ const LEARN: CommandDef = {
     { name: 'lab', type: 'string', valueName: 'LAB.yaml', input: 'text', required: true, help: 'lab inventory (topologies/labs/*.yaml) naming the physical device and the harness addresses' },
     { name: 'device', type: 'string', valueName: 'ROLE', help: "the inventory role to learn (default: the inventory's only physical device)" },
     { name: 'out', type: 'string', valueName: 'FILE', output: 'file', help: 'where to write the profile (default: profile-MODEL_SERIAL.json in the current folder)' },
+    { name: 'transcript', type: 'string', valueName: 'FILE', output: 'file', help: "record the learn run's CLI sessions (JSON lines, secrets masked): a replay fixture for driver tests (drivers/cli/transports/replay.ts)" },
     { name: 'json', type: 'boolean', help: 'print the profile (JSON) on stdout instead of the text report' },
   ],
   examples: [`${PROGRAM} profile learn --lab topologies/labs/bench.yaml --device bench --out rtx1210-14.01.26.json`],
-  run: (args) => profileLearn(args.string('lab')!, args.string('device'), args.string('out'), args.bool('json')),
+  run: (args) => profileLearn(args.string('lab')!, args.string('device'), args.string('out'), args.bool('json'), args.string('transcript')),
 };
 
 export const PROFILE_COMMAND: CommandDef = {
@@ -51,7 +57,7 @@ function pickDevice(devices: readonly SuiteDevice[], role: string | undefined, l
   return physical[0];
 }
 
-async function profileLearn(lab: string, role: string | undefined, out: string | undefined, json: boolean): Promise<number> {
+async function profileLearn(lab: string, role: string | undefined, out: string | undefined, json: boolean, transcriptFile?: string): Promise<number> {
   const say = (l: string) => process.stderr.write(`${PROGRAM} profile learn: ${l}\n`);
   let devices: SuiteDevice[];
   try {
@@ -86,7 +92,7 @@ async function profileLearn(lab: string, role: string | undefined, out: string |
   let obs;
   try {
     obs = await learnDevice({
-      role: device.role, device: { ...configDevice(target), log: undefined }, wan: target.wan, peerAddress: target.peerAddresses[0], syslog: target.syslog,
+      role: device.role, device: recordedDevice(configDevice(target), target, transcriptFile), wan: target.wan, peerAddress: target.peerAddresses[0], syslog: target.syslog,
       journalDir: JOURNAL_DIR, secrets, parseShowStatus: parseShowStatusL2tp, log: say,
     });
   } catch (e) {
@@ -103,6 +109,23 @@ async function profileLearn(lab: string, role: string | undefined, out: string |
   else for (const l of profileLines(profile)) process.stdout.write(`${l}\n`);
   say(`profile written to ${file}`);
   return EXIT.ok;
+}
+
+/**
+ * The device as the config driver reaches it, its sessions recorded into one transcript when asked
+ * (each connection starts with an `open` event, so the replay serves them in turn). Login as the
+ * suites do: `save` answered N.
+ */
+function recordedDevice(base: ConfigDevice, t: ReturnType<typeof physicalTarget>, transcriptFile: string | undefined): ConfigDevice {
+  if (!transcriptFile) return { ...base, log: undefined };
+  const transcript = new TranscriptRecorder({ redactor: new Redactor([t.password, t.adminPassword]), path: transcriptFile });
+  return {
+    ...base, log: undefined,
+    session: () => new CliSession({
+      transport: () => new SshTransport({ host: t.ssh.host, port: t.ssh.port, username: t.ssh.user, password: t.password }),
+      credentials: { password: t.password, adminPassword: t.adminPassword }, saveAnswer: 'N', transcript,
+    }),
+  };
 }
 
 /** `profile ...` argv (tests call this). */

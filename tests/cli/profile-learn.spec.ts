@@ -10,6 +10,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SESSION_PROFILE_ASSUMPTIONS } from '../../reference-impl/control/session-profile-assumptions.ts';
 import { readProfile } from '../../drivers/learn/profile-file.ts';
+import { readIdentity } from '../../drivers/config/identity.ts';
+import { CliSession } from '../../drivers/cli/session.ts';
+import { ReplayDevice } from '../../drivers/cli/transports/replay.ts';
 import { BENCH_ADMIN, BENCH_PASSWORD, benchConfig, startBench, type Bench } from '../suites/helpers/bench.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -85,6 +88,32 @@ test.describe('profile learn', () => {
       const p = JSON.parse(readFileSync(out, 'utf8')) as { device: { model: string; firmware: string } };
       expect(p.device).toMatchObject({ model: 'RTX1210', firmware: 'Rev.14.01.26' });
       expect(r.stdout).toContain('refuted 0');
+    } finally {
+      await b.stop();
+    }
+  });
+
+  test('--transcript records the CLI sessions as a replay fixture: no secret in it, and the identity read replays', async () => {
+    const b = await startBench('learn-rec');
+    try {
+      const out = path.join(b.dir, 'learned.json');
+      const rec = path.join(b.dir, 'learn-cli.jsonl');
+      const r = await learn(b, ['--out', out, '--transcript', rec]);
+      expect(r.code, r.stderr).toBe(0);
+      const text = readFileSync(rec, 'utf8');
+      for (const secret of [BENCH_PASSWORD, BENCH_ADMIN]) expect(text).not.toContain(secret);
+      expect(text).toContain('show status l2tp');
+      // the first recorded connection (identity and running config) served back by the replay transport
+      const replay = ReplayDevice.fromFile(rec);
+      const s = new CliSession({ transport: replay.transport, credentials: { password: 'any-pw', adminPassword: 'any-admin-pw' }, saveAnswer: 'N' });
+      await s.connect();
+      await s.administrator();
+      const id = await readIdentity(s, 'replay');
+      await s.showConfig();
+      await s.close();
+      expect(replay.problems).toEqual([]);
+      const learned = readProfile(out).device;
+      expect(id).toMatchObject({ model: learned.model, firmware: learned.firmware, serial: learned.serial });
     } finally {
       await b.stop();
     }
