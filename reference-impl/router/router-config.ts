@@ -147,8 +147,10 @@ export function planRouter(doc: ConfigDocument, model: string, firmware: string,
   for (const line of doc.lines) {
     if (line.parsed.kind !== 'unknown') continue;
     const w = lineWords(line);
-    // `ipv6 IF address ADDR/LEN` is outside the modelled subset: read it here.
-    if (w[0] === 'ipv6' && w[2] === 'address' && w[3]?.includes(':')) ipv6.set(w[1], [...(ipv6.get(w[1]) ?? []), w[3]]);
+    // `ipv6 IF address ADDR/LEN` is outside the modelled subset: read it here. An address from a
+    // router advertisement (`ra-prefix@lan2::1/64`) is known only once the prefix arrives: the lab
+    // gives it to the interface (drivers/lab/lab-ra.ts), so it is not read as a literal address.
+    if (w[0] === 'ipv6' && w[2] === 'address' && w[3]?.includes(':') && !w[3].includes('@')) ipv6.set(w[1], [...(ipv6.get(w[1]) ?? []), w[3]]);
     if (w[0] === 'ip' && w[2] === 'inbound' && w[3] === 'filter') inboundBindings.set(w[1], w.slice(4).map(Number).filter(Number.isInteger));
   }
   for (const { command, line } of commands(doc)) {

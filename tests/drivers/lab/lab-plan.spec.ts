@@ -39,10 +39,12 @@ test('loopback plan: no namespaces, no hosts, the routers still get their config
   expect(p.routers.map((r) => r.wanAddresses)).toEqual([['198.51.100.1'], ['198.51.100.2']]);
 });
 
-test('a DHCP WAN cannot be wired in netns mode yet: a clear error naming the topology, router and interface', () => {
-  const file = 'topologies/seed/ex5-ipsec-fixed-dynamic.yaml';
+test('a dhcpv6-pd WAN cannot be wired in netns mode yet: a clear error naming the topology, router and interface', () => {
+  // DHCP and RA WANs are planned now (tests/labs/lab-plan-dynamic-wan.spec.ts); DHCPv6-PD is not
+  const file = 'topologies/seed/ex1-two-sites.yaml';
   const t = loadTopology(file).value!;
-  expect(() => planLab(t, { id: 'abcdef', mode: 'netns', topologyFile: file })).toThrow(/^topology topologies\/seed\/ex5-ipsec-fixed-dynamic\.yaml: router \w+ lan2: lab up --netns needs a fixed address/);
+  t.routers[0].wan[0] = { ...t.routers[0].wan[0], ipv4: undefined, ipv6: 'dhcpv6-pd' };
+  expect(() => planLab(t, { id: 'abcdef', mode: 'netns', topologyFile: file })).toThrow(/^topology topologies\/seed\/ex1-two-sites\.yaml: router rt1 lan2: lab up --netns needs a fixed address/);
 });
 
 test('lab ids are 6 hex digits (the prefix is what lab down deletes by)', () => {
