@@ -92,7 +92,8 @@ export async function labUp(topologyFile: string, o: LabUpOptions = {}): Promise
     if (mode === 'netns') await siteDhcp(plan, state, save, namespaceTracker(state, save), log);
     // IPIP / MAP-E underlays (issue 19): the ISP's relay on its link, the MAP-E rule to each CE
     const topo = loaded.value;
-    if (mode === 'netns') await startRelays(plan, planRelays(topo, plan), tempDir, (s) => (state.processes.push(s.proc), save()), log);
+    const relays = planRelays(topo, plan); // refuses loopback mode for a topology with a relay (no bridge to run it on)
+    if (mode === 'netns') await startRelays(plan, relays, tempDir, (s) => (state.processes.push(s.proc), save()), log);
     const args = mode === 'netns' ? plan.routers.map((r) => [...netnsRouterArgs(r), ...mapERouterArgs(topo, r.name)]) : await loopbackRouterArgs(plan);
     // built (or found in the cache) once, before any router starts: all of them run the same file
     const launch = await routerLaunch();

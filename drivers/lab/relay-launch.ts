@@ -25,7 +25,7 @@ export function planRelays(t: Topology, plan: LabPlan): PlannedRelay[] {
   for (const l of t.links) {
     if (!l.relay) continue;
     const bridge = plan.bridges.find((b) => b.carries === `link ${l.name}`)?.name;
-    if (!bridge) throw new RelayPlanError(`link ${l.name}: relay needs lab up --netns (a bridge for the link)`);
+    if (!bridge) throw new RelayPlanError(`link ${l.name} has a relay (the ISP side of IPIP / MAP-E): it runs only with lab up --netns`);
     out.push({
       link: l.name, bridge, mac: l.relay.mac ?? DEFAULT_RELAY_MAC,
       config: {
