@@ -37,12 +37,14 @@ export interface BenchOptions {
   syslogAddress?: string;
   /** a firmware-profile variant the posing router runs (`router --profile`, e.g. cookie8) */
   profile?: string;
+  /** defects the posing router carries (`router --list-defects`) */
+  defects?: readonly string[];
 }
 
 export async function startBench(name: string, o: BenchOptions = {}): Promise<Bench> {
   const l2tpPort = await freeUdpPort();
   const runs = (o.runs ?? 'Rev.14.01.26').replace(/^Rev\./, '');
-  const router = await RouterProcess.start({ model: 'RTX1210', firmware: runs, config: [...BENCH_BASE, ...(o.extra ?? []), ''].join('\n'), wan: '127.0.0.1', l2tpPort, ...(o.profile ? { profile: o.profile } : {}) });
+  const router = await RouterProcess.start({ model: 'RTX1210', firmware: runs, config: [...BENCH_BASE, ...(o.extra ?? []), ''].join('\n'), wan: '127.0.0.1', l2tpPort, ...(o.profile ? { profile: o.profile } : {}), ...(o.defects ? { defects: [...o.defects] } : {}) });
   const ssh = (router.ready as unknown as { ssh: { host: string; port: number } }).ssh;
   const dir = mkdtempSync(path.join(tmpdir(), `${name}-`));
   const inventory = path.join(dir, 'bench.yaml');
