@@ -15,6 +15,9 @@ import { SshTransport } from '../drivers/cli/transports/ssh.ts';
 import { Redactor } from '../drivers/transcript/redactor.ts';
 import { TranscriptRecorder } from '../drivers/transcript/transcript.ts';
 import type { ConfigDevice } from '../drivers/config/push.ts';
+import type { FilterProbe } from '../drivers/learn/learn.ts';
+import { expectedOrder, probeConfig, probeFrame, stageOfLogLine } from '../suites/support/filter-probe.ts';
+import { capabilities } from '../reference-impl/platform/index.ts';
 import { invoke, PROGRAM, type CommandDef } from './command-table.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 
@@ -33,10 +36,11 @@ const LEARN: CommandDef = {
     { name: 'device', type: 'string', valueName: 'ROLE', help: "the inventory role to learn (default: the inventory's only physical device)" },
     { name: 'out', type: 'string', valueName: 'FILE', output: 'file', help: 'where to write the profile (default: profile-MODEL_SERIAL.json in the current folder)' },
     { name: 'transcript', type: 'string', valueName: 'FILE', output: 'file', help: "record the learn run's CLI sessions (JSON lines, secrets masked): a replay fixture for driver tests (drivers/cli/transports/replay.ts)" },
+    { name: 'filter-order', type: 'boolean', help: 'also probe the filter stage order: bridges lan1 with the probe tunnel (rolled back) and sends one IPv4 frame from the tester peer out of lan1' },
     { name: 'json', type: 'boolean', help: 'print the profile (JSON) on stdout instead of the text report' },
   ],
   examples: [`${PROGRAM} profile learn --lab topologies/labs/bench.yaml --device bench --out rtx1210-14.01.26.json`],
-  run: (args) => profileLearn(args.string('lab')!, args.string('device'), args.string('out'), args.bool('json'), args.string('transcript')),
+  run: (args) => profileLearn(args.string('lab')!, args.string('device'), args.string('out'), args.bool('json'), args.string('transcript'), args.bool('filter-order')),
 };
 
 export const PROFILE_COMMAND: CommandDef = {
@@ -57,7 +61,7 @@ function pickDevice(devices: readonly SuiteDevice[], role: string | undefined, l
   return physical[0];
 }
 
-async function profileLearn(lab: string, role: string | undefined, out: string | undefined, json: boolean, transcriptFile?: string): Promise<number> {
+async function profileLearn(lab: string, role: string | undefined, out: string | undefined, json: boolean, transcriptFile?: string, withFilterOrder = false): Promise<number> {
   const say = (l: string) => process.stderr.write(`${PROGRAM} profile learn: ${l}\n`);
   let devices: SuiteDevice[];
   try {
@@ -94,6 +98,7 @@ async function profileLearn(lab: string, role: string | undefined, out: string |
     obs = await learnDevice({
       role: device.role, device: recordedDevice(configDevice(target), target, transcriptFile), wan: target.wan, peerAddress: target.peerAddresses[0], syslog: target.syslog,
       journalDir: JOURNAL_DIR, secrets, parseShowStatus: parseShowStatusL2tp, log: say,
+      ...(withFilterOrder ? { filterProbe: filterProbeFor(device) } : {}),
     });
   } catch (e) {
     if (e instanceof LearnLabError) {
@@ -125,6 +130,23 @@ function recordedDevice(base: ConfigDevice, t: ReturnType<typeof physicalTarget>
       transport: () => new SshTransport({ host: t.ssh.host, port: t.ssh.port, username: t.ssh.user, password: t.password }),
       credentials: { password: t.password, adminPassword: t.adminPassword }, saveAnswer: 'N', transcript,
     }),
+  };
+}
+
+/** Addresses of the probe frame (suites/filters.spec.ts's LAN and far hosts: documentation-style, never routed off the LAN). */
+const FAR_HOST = { mac: '02:00:00:00:03:0b', ip: '192.168.100.20' };
+const LAN_HOST = { mac: '02:00:00:00:01:0a', ip: '192.168.100.10' };
+
+/** The stage-order probe of suites/support/filter-probe.ts for frames from the tunnel out of lan1 (the direction a harness without a LAN host can drive). */
+function filterProbeFor(device: SuiteDevice): FilterProbe {
+  const caps = capabilities(device.model, device.firmware);
+  const probe = probeConfig(caps, 'out');
+  return {
+    lines: (tunnel) => [...probe.lines, `bridge member bridge1 lan1 tunnel${tunnel}`],
+    probed: probe.stages,
+    expected: expectedOrder(caps, 'out', probe.stages),
+    frame: probeFrame(FAR_HOST, LAN_HOST, 'l2tpv3-learn-filter-order'),
+    stageOf: (text) => stageOfLogLine(text)?.stage,
   };
 }
 

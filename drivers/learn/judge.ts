@@ -86,14 +86,17 @@ function syslogVerdicts(o: LearnObservations): AssumptionVerdict[] {
       observed: hit ? p.line : nearest(seen, p.line) ?? '(no syslog line from the device)',
     };
   });
-  // the rendering assumption holds when every line with an ID was seen as rendered (decimal)
-  const withIds = rows.filter((r) => r.id !== 'syslog:connectedFrom');
-  if (withIds.length) {
-    const all = withIds.every((r) => r.verdict === 'confirmed');
+  // the rendering assumption: the device's own IDs appear in its lines as decimal tokens (judged
+  // apart from the rest of each line, so a misspelt word does not refute the number format)
+  const ids = [o.session?.deviceCcid, o.session?.deviceSessionId].filter((x): x is number => x !== undefined);
+  if (ids.length) {
+    const token = (n: number) => new RegExp(`(^|[^0-9A-Za-z])${n}([^0-9A-Za-z]|$)`);
+    const missing = ids.filter((n) => !seen.some((l) => token(n).test(l)));
     rows.push({
-      id: 'syslog:number-format', source: 'reference-impl/syslog/catalogue.ts (SYSLOG_RENDERING_ASSUMPTIONS)', assumed: `tunnel and session IDs printed ${SYSLOG_RENDERING_ASSUMPTIONS.numberFormat}`,
-      verdict: withIds.some((r) => r.verdict === 'not-probed') ? 'not-probed' : all ? 'confirmed' : 'refuted',
-      observed: all ? 'as predicted' : 'see the syslog rows above',
+      id: 'syslog:number-format', source: 'reference-impl/syslog/catalogue.ts (SYSLOG_RENDERING_ASSUMPTIONS)',
+      assumed: `tunnel and session IDs printed ${SYSLOG_RENDERING_ASSUMPTIONS.numberFormat} (${ids.join(', ')})`,
+      verdict: missing.length ? 'refuted' : 'confirmed',
+      observed: missing.length ? `no line names ${missing.join(', ')} in decimal` : 'as predicted',
     });
   }
   return rows;
@@ -131,7 +134,18 @@ function identityVerdict(o: LearnObservations): AssumptionVerdict {
   };
 }
 
+function filterVerdicts(o: LearnObservations): AssumptionVerdict[] {
+  const f = o.filterOrder;
+  if (!f) return [];
+  const same = f.discovered.length === f.expected.length && f.discovered.every((s, i) => s === f.expected[i]);
+  return [{
+    id: 'filter:memberOrder', source: 'reference-impl/filter/order-profile.ts (FILTER_ORDER_ASSUMPTIONS)',
+    assumed: `lan1 ${f.direction}: ${f.expected.join(' -> ')}`,
+    ...(f.error || f.discovered.length === 0 ? { verdict: 'not-probed' as const, observed: f.error ?? 'no filter log line arrived' } : { verdict: same ? ('confirmed' as const) : ('refuted' as const), observed: `lan1 ${f.direction}: ${f.discovered.join(' -> ')}` }),
+  }];
+}
+
 /** Every assumption the probes touched, in probe order. */
 export function judge(o: LearnObservations): AssumptionVerdict[] {
-  return [identityVerdict(o), ...controlVerdicts(o), ...sessionVerdicts(o), ...syslogVerdicts(o), refusedVerdict(o), showStatusVerdict(o)];
+  return [identityVerdict(o), ...controlVerdicts(o), ...sessionVerdicts(o), ...syslogVerdicts(o), refusedVerdict(o), showStatusVerdict(o), ...filterVerdicts(o)];
 }

@@ -36,8 +36,26 @@ export interface LearnTarget {
   /** the harness's reading of `show status l2tp` (suites/support/lab-console.ts), injected */
   parseShowStatus: (lines: readonly string[]) => ShowStatusTunnel[];
   log?: (line: string) => void;
+  /**
+   * The filter stage-order probe (opt-in: it bridges lan1 with the probe tunnel and sends one frame
+   * out of lan1). Injected from suites/support/filter-probe.ts, which holds its logic.
+   */
+  filterProbe?: FilterProbe;
   /** bound of each wait (session up, syslog line); default 15 s */
   timeoutMs?: number;
+}
+
+/** The filter stage-order probe for frames from the tunnel out of lan1 (suites/support/filter-probe.ts). */
+export interface FilterProbe {
+  /** config lines binding one pass-log filter per stage to lan1 out, plus the bridge of lan1 and the tunnel */
+  lines(tunnel: number): string[];
+  probed: string[];
+  /** the firmware profile's order of the probed stages (reference-impl/filter order-profile.ts) */
+  expected: string[];
+  /** an IPv4 frame every probed stage sees */
+  frame: Uint8Array;
+  /** the stage a syslog line logs, if it is one of the probe's */
+  stageOf(text: string): string | undefined;
 }
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -87,7 +105,8 @@ export async function learnDevice(t: LearnTarget): Promise<LearnObservations> {
   try {
     // 2. the probe tunnel (journaled; a refused push is a lab error)
     try {
-      push = await ConfigPush.apply(t.device, probeConfigLines({ tunnel, deviceAddress: t.wan.address, peerAddress: t.peerAddress, syslog: t.syslog }), { journalDir: t.journalDir, mode: 'merge', log });
+      const lines = [...probeConfigLines({ tunnel, deviceAddress: t.wan.address, peerAddress: t.peerAddress, syslog: t.syslog }), ...(t.filterProbe?.lines(tunnel) ?? [])];
+      push = await ConfigPush.apply(t.device, lines, { journalDir: t.journalDir, mode: 'merge', log });
     } catch (e) {
       throw new LearnLabError(mask(`${t.role}: the probe config was not applied: ${message(e)}`));
     }
@@ -105,6 +124,8 @@ export async function learnDevice(t: LearnTarget): Promise<LearnObservations> {
       const want = `session ${obs.session.deviceSessionId} established`;
       await until(() => lines.some((l) => l.includes(want)), waiters, Math.min(timeoutMs, 5000));
     }
+    // (opt-in) the filter stage order: one frame from the peer out of lan1, the order of the log lines
+    if (t.filterProbe && obs.session) obs.filterOrder = await filterOrder(t.filterProbe, peer, lines, waiters, Math.min(timeoutMs, 5000));
     // 5. show status l2tp and 6. a refused command, in one administrator session
     await cliProbes(t, obs, identity, mask);
     // read last: the device's acknowledgement of the ICCN may follow the session coming up
@@ -162,6 +183,19 @@ async function cliProbes(t: LearnTarget, obs: LearnObservations, id: DeviceIdent
   } finally {
     await s.close().catch(() => undefined);
   }
+}
+
+async function filterOrder(p: FilterProbe, peer: PeerTunnel, lines: readonly string[], waiters: Set<() => void>, ms: number): Promise<NonNullable<LearnObservations['filterOrder']>> {
+  const from = lines.length;
+  const logged = () => lines.slice(from).filter((l) => p.stageOf(l) !== undefined);
+  const sent = peer.sendFrame(p.frame);
+  // every probed stage passes and logs before the frame leaves; the lines come on another socket: bounded wait
+  await until(() => logged().length >= p.expected.length, waiters, ms);
+  const l = logged();
+  return {
+    direction: 'out', probed: p.probed, expected: p.expected, discovered: l.map((x) => p.stageOf(x)!), logLines: l,
+    ...(sent ? {} : { error: 'the peer could not send the probe frame' }),
+  };
 }
 
 /** Resolves when `done()` holds (checked on each syslog line) or after `ms`. */

@@ -40,4 +40,6 @@ export interface LearnObservations {
   refused?: { command: string; predicted: string; observed: string[] };
   refusedError?: string;
   showStatus?: { lines: string[]; parsed: ShowStatusTunnel[]; error?: string };
+  /** the filter stage-order probe (opt-in): stages in the order the device logged them */
+  filterOrder?: { direction: 'out'; probed: string[]; expected: string[]; discovered: string[]; logLines: string[]; error?: string };
 }

@@ -78,16 +78,32 @@ test.describe('profile learn', () => {
     }
   });
 
-  test('the default profile: no assumption refuted; the file parses and names model and firmware', async () => {
+  test('the default profile: no assumption refuted (filter stage order included); the file parses and names model and firmware', async () => {
     const b = await startBench('learn-def');
     try {
+      const before = await benchConfig(b);
       const out = path.join(b.dir, 'learned.json');
-      const r = await learn(b, ['--out', out, '--device', 'bench']);
+      const r = await learn(b, ['--out', out, '--device', 'bench', '--filter-order']);
       expect(r.code, r.stderr).toBe(0);
       expect(refutedIds(out)).toEqual([]);
+      expect(readProfile(out).assumptions.find((a) => a.id === 'filter:memberOrder')?.verdict).toBe('confirmed');
+      expect(await benchConfig(b), 'the probe tunnel, bridge and filters are rolled back').toBe(before);
       const p = JSON.parse(readFileSync(out, 'utf8')) as { device: { model: string; firmware: string } };
       expect(p.device).toMatchObject({ model: 'RTX1210', firmware: 'Rev.14.01.26' });
       expect(r.stdout).toContain('refuted 0');
+    } finally {
+      await b.stop();
+    }
+  });
+
+  test('planted syslog and CLI defects: exactly the lines and the error text they change are refuted', async () => {
+    // syslog-typo: "estabished" in the tunnel/session lines; cli-error-not-reported: no `Error:` for a refused line
+    const b = await startBench('learn-def', { defects: ['syslog-typo', 'cli-error-not-reported'] });
+    try {
+      const out = path.join(b.dir, 'learned.json');
+      const r = await learn(b, ['--out', out]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(refutedIds(out)).toEqual(['syslog:tunnelEstablished', 'syslog:sessionEstablished', 'config:error-text']);
     } finally {
       await b.stop();
     }

@@ -30,6 +30,14 @@ test('a faithful device confirms every probed assumption', () => {
   expect(v.map((x) => x.id)).toEqual(expect.arrayContaining([SA.cookieLength.id, SA.l2ssOffered.id, SA.dataSequencing.id, 'syslog:sessionEstablished', 'config:error-text', 'show:status-l2tp-format']));
 });
 
+test('the filter stage order as the profile says confirms it; no log line is not probed', () => {
+  const o = faithful();
+  o.filterOrder = { direction: 'out', probed: ['ethernet', 'ip-static'], expected: ['ip-static', 'ethernet'], discovered: ['ip-static', 'ethernet'], logLines: [] };
+  expect(judge(o).find((v) => v.id === 'filter:memberOrder')?.verdict).toBe('confirmed');
+  o.filterOrder.discovered = [];
+  expect(judge(o).find((v) => v.id === 'filter:memberOrder')?.verdict).toBe('not-probed');
+});
+
 test('a retransmission within the stated tolerance confirms the timer assumption', () => {
   const o = faithful();
   o.control!.retransmitMs = 1250;
@@ -46,6 +54,7 @@ test('each planted difference refutes exactly its assumption', () => {
     ['the Default L2SS', (o) => (o.session!.l2ss = 1), [SA.l2ssOffered.id]],
     ['sequencing level 1', (o) => (o.session!.dataSequencing = 1), [SA.dataSequencing.id]],
     ['IDs in hex', (o) => (o.syslogLines = o.syslogLines.map((l) => l.replace(String(CCID), CCID.toString(16)).replace(` ${SID} `, ` ${SID.toString(16)} `))), ['syslog:tunnelEstablished', 'syslog:sessionEstablished', 'syslog:number-format']],
+    ['a typo in established', (o) => (o.syslogLines = o.syslogLines.map((l) => l.replace('established', 'estabished'))), ['syslog:tunnelEstablished', 'syslog:sessionEstablished']],
     ['a typo in connected', (o) => (o.syslogLines[1] = o.syslogLines[1].replace('connected', 'conected')), ['syslog:connectedFrom']],
     ['another error text', (o) => (o.refused!.observed = ['Error: Invalid parameter']), ['config:error-text']],
     ['the refused line taken', (o) => (o.refused!.observed = []), ['config:error-text']],
@@ -55,6 +64,7 @@ test('each planted difference refutes exactly its assumption', () => {
     ['a 3 s first retransmission', (o) => (o.control!.retransmitMs = 3000), ['control:retransmitInitialMs']],
     ['a retransmission 251 ms late', (o) => (o.control!.retransmitMs = 1251), ['control:retransmitInitialMs']],
     ['another show layout', (o) => (o.showStatus!.parsed = []), ['show:status-l2tp-format']],
+    ['another filter stage order', (o) => (o.filterOrder = { direction: 'out', probed: ['ethernet', 'ip-static'], expected: ['ip-static', 'ethernet'], discovered: ['ethernet', 'ip-static'], logLines: [] }), ['filter:memberOrder']],
   ];
   for (const [what, plant, ids] of cases) {
     const o = faithful();
