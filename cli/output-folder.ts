@@ -60,6 +60,23 @@ export function writeFailure(path: string, e: unknown): HarnessError {
 }
 
 /** Whether the filesystem holding `dir` has no block left for us (a truncated output's likely cause). */
+/**
+ * Whether the folder's filesystem cannot take `bytes` more (a probe file, written and removed): a
+ * child that crashed on ENOSPC (Playwright's reporters write attachments there) leaves a few
+ * blocks free, which statfs alone would not call full.
+ */
+export function noRoomFor(dir: string, bytes = 64 * 1024): boolean {
+  const probe = join(dir, '.l2tpv3-conformance-space-probe');
+  try {
+    writeFileSync(probe, Buffer.alloc(bytes));
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOSPC';
+  } finally {
+    rmSync(probe, { force: true });
+  }
+}
+
 export function filesystemFull(dir: string): boolean {
   try {
     return statfsSync(dir).bavail === 0;

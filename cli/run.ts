@@ -11,7 +11,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { invoke, PROGRAM, type CommandDef, type FlagDef, type ParsedCommand } from './command-table.ts';
 import { EXIT, HarnessError, UsageError } from './exit-codes.ts';
 import { findModel, resolveModel } from './model-names.ts';
-import { claimOutputFolder, filesystemFull, removeOwnOutputs, writeFailure } from './output-folder.ts';
+import { claimOutputFolder, filesystemFull, noRoomFor, removeOwnOutputs, writeFailure } from './output-folder.ts';
 import { runSuites } from './suite-process.ts';
 import { reportPaths, type ReportPaths } from '../reports/allure/reporter-config.ts';
 import { outcomesFromPlaywrightJsonFile, PlaywrightReportError } from '../reports/matrix/outcomes-from-playwright.ts';
@@ -175,6 +175,8 @@ async function runHandler(args: ParsedCommand): Promise<number> {
   const suitesS = (Date.now() - suitesStarted) / 1000;
   const interrupted = suites.interruptedBy !== undefined;
   if (!existsSync(paths.playwrightJson)) {
+    // The suites' reporters crashed on a full disk (they write attachments into the output folder): say so, with the path.
+    if (filesystemFull(paths.outDir) || noRoomFor(paths.outDir)) throw writeFailure(paths.playwrightJson, Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' }));
     process.stderr.write(`${PROGRAM} run: the suites wrote no results (${paths.playwrightJson}); playwright exited ${suites.code}\n`);
     return interrupted ? EXIT.interrupted : EXIT.harness;
   }
