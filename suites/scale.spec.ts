@@ -7,6 +7,8 @@ import { test, expect } from './fixtures.ts';
 import { predictConfig } from './support/oracle-config.ts';
 import type { RouterTunnelSpec } from './support/device-lab.ts';
 import { TracedLab } from './support/trace-verdict.ts';
+import { expectSyslog } from './support/expect-syslog.ts';
+import { deviceSessionId } from './support/ids.ts';
 
 /** Peer address of tunnel n: 127.0.1.n, 127.0.2.x, ... (loopback, one per tunnel). */
 const peerOf = (n: number) => `127.0.${1 + Math.floor(n / 250)}.${1 + (n % 250)}`;
@@ -24,6 +26,8 @@ test.describe('scale', { tag: '@scale' }, () => {
     expect(await t.tryStartRouter()).toBe('accepted');
     const p = await t.peer(peerOf(max), { role: 'initiator' });
     await p.established();
+    // a device holding its maximum of tunnels may log the session a little after the peer saw it up
+    await expectSyslog(t.lab, 'sessionEstablished', { tunnel: max, sessionId: deviceSessionId(p) });
     await t.verdict();
   });
 
