@@ -93,19 +93,40 @@ async function profileLearn(lab: string, role: string | undefined, out: string |
     return EXIT.harness;
   }
   const secrets = [target.password, target.adminPassword];
+  // SIGINT/SIGTERM: the running probe ends (every wait is bounded) and the device is rolled back
+  // before the exit (130); a second signal exits at once, and the journal left behind is restored
+  // by the next preflight (of learn or run).
+  const abort = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (abort.signal.aborted) {
+      say(`second ${sig}: exiting now; the rollback journal stays and the next preflight restores the device`);
+      process.exit(EXIT.interrupted);
+    }
+    say(`interrupted by ${sig}: finishing the running probe and rolling the device back`);
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   let obs;
   try {
     obs = await learnDevice({
       role: device.role, device: recordedDevice(configDevice(target), target, transcriptFile), wan: target.wan, peerAddress: target.peerAddresses[0], syslog: target.syslog,
       journalDir: JOURNAL_DIR, secrets, parseShowStatus: parseShowStatusL2tp, log: say,
-      ...(withFilterOrder ? { filterProbe: filterProbeFor(device) } : {}),
+      ...(withFilterOrder ? { filterProbe: filterProbeFor(device) } : {}), signal: abort.signal,
     });
   } catch (e) {
     if (e instanceof LearnLabError) {
       say(e.message);
-      return EXIT.harness;
+      return abort.signal.aborted ? EXIT.interrupted : EXIT.harness;
     }
     throw e;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  if (abort.signal.aborted) {
+    say('interrupted: the device was rolled back; no profile written');
+    return EXIT.interrupted;
   }
   const profile = buildProfile(device.role, obs, new Date().toISOString());
   const file = out ?? `profile-${identityFolder(obs.identity)}.json`;

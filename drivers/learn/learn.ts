@@ -41,6 +41,8 @@ export interface LearnTarget {
    * out of lan1). Injected from suites/support/filter-probe.ts, which holds its logic.
    */
   filterProbe?: FilterProbe;
+  /** aborted (SIGINT): the probes not yet started are skipped, the rollback still runs */
+  signal?: AbortSignal;
   /** bound of each wait (session up, syslog line); default 15 s */
   timeoutMs?: number;
 }
@@ -110,7 +112,9 @@ export async function learnDevice(t: LearnTarget): Promise<LearnObservations> {
     } catch (e) {
       throw new LearnLabError(mask(`${t.role}: the probe config was not applied: ${message(e)}`));
     }
+    const stopped = () => t.signal?.aborted === true;
     // 3. a session from the tester peer: the device's choices in its ICRP
+    if (stopped()) return obs;
     try {
       await peer.start();
       const layout = await peer.established(timeoutMs);
@@ -120,13 +124,16 @@ export async function learnDevice(t: LearnTarget): Promise<LearnObservations> {
     }
 
     // 4. the syslog lines of the session coming up (bounded, event-driven)
+    if (stopped()) return obs;
     if (obs.session?.deviceSessionId !== undefined) {
       const want = `session ${obs.session.deviceSessionId} established`;
       await until(() => lines.some((l) => l.includes(want)), waiters, Math.min(timeoutMs, 5000));
     }
+    if (stopped()) return obs;
     // (opt-in) the filter stage order: one frame from the peer out of lan1, the order of the log lines
     if (t.filterProbe && obs.session) obs.filterOrder = await filterOrder(t.filterProbe, peer, lines, waiters, Math.min(timeoutMs, 5000));
     // 5. show status l2tp and 6. a refused command, in one administrator session
+    if (stopped()) return obs;
     await cliProbes(t, obs, identity, mask);
     // read last: the device's acknowledgement of the ICCN may follow the session coming up
     obs.control = control.result();

@@ -6,7 +6,7 @@
 // probe config is rolled back; a lab problem is exit 3; no password is printed.
 import { test, expect } from '@playwright/test';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SESSION_PROFILE_ASSUMPTIONS } from '../../reference-impl/control/session-profile-assumptions.ts';
 import { readProfile } from '../../drivers/learn/profile-file.ts';
@@ -19,14 +19,17 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 interface Ran { code: number | null; stdout: string; stderr: string }
 
-/** Runs the real binary (bounded), as CI would. */
-function learn(b: Bench, args: readonly string[], env: NodeJS.ProcessEnv = b.env): Promise<Ran> {
+/** Runs the real binary (bounded), as CI would; `onStderr` sees its progress lines (e.g. to interrupt it). */
+function learn(b: Bench, args: readonly string[], env: NodeJS.ProcessEnv = b.env, onStderr?: (text: string, p: ReturnType<typeof spawn>) => void): Promise<Ran> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [path.join(ROOT, 'bin/l2tpv3-conformance.mjs'), 'profile', 'learn', '--lab', b.inventory, ...args], { env, cwd: b.dir });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      onStderr?.(stderr, p);
+    });
     const timer = setTimeout(() => p.kill('SIGKILL'), 90_000);
     p.on('error', reject);
     p.on('close', (code) => {
@@ -130,6 +133,28 @@ test.describe('profile learn', () => {
       expect(replay.problems).toEqual([]);
       const learned = readProfile(out).device;
       expect(id).toMatchObject({ model: learned.model, firmware: learned.firmware, serial: learned.serial });
+    } finally {
+      await b.stop();
+    }
+  });
+
+  test('SIGINT once the probe config is on the device: rolled back, exit 130, no profile written', async () => {
+    const b = await startBench('learn-int');
+    try {
+      const before = await benchConfig(b);
+      const out = path.join(b.dir, 'learned.json');
+      let sent = false;
+      const r = await learn(b, ['--out', out], b.env, (text, p) => {
+        if (!sent && text.includes('push verified')) {
+          sent = true;
+          p.kill('SIGINT');
+        }
+      });
+      expect(sent, r.stderr).toBe(true);
+      expect(r.code, r.stderr).toBe(130);
+      expect(r.stderr).toContain('rollback verified');
+      expect(existsSync(out)).toBe(false);
+      expect(await benchConfig(b)).toBe(before);
     } finally {
       await b.stop();
     }
