@@ -29,10 +29,14 @@ test.describe('keepalive and disconnect timers', { tag: '@timers' }, () => {
     await t.verdict();
   });
 
-  test('the peer\'s HELLOs are answered: its keepalive keeps the tunnel up (trace)', async ({ openLab }) => {
-    const t = new TracedLab(await openLab({ tunnels: [{ n: 1, peer: PEER, keepalive: 'off' }] }));
-    await t.startRouter();
-    const p = await t.peer(PEER, { role: 'initiator', keepalive: { use: true, intervalS: 1, count: 2 } });
+  // Not judged by the trace yet: the prediction places the harness peer's own Hellos at their nominal
+  // times, and at 1 s (100 real ms at scale 10, below the 400 ms jitter budget) the peer's timer drifts
+  // a whole interval under load (seen on RTX1300 and RTX810: one predicted Hello 'missing'). It needs
+  // the prediction to take the peer's observed send times, or an interval past the budget (5 s: +1.5 s a device).
+  test('the peer\'s HELLOs are answered: its keepalive keeps the tunnel up', async ({ openLab }) => {
+    const lab = await openLab({ tunnels: [{ n: 1, peer: PEER, keepalive: 'off' }] });
+    await lab.startRouter();
+    const p = await lab.peer(PEER, { role: 'initiator', keepalive: { use: true, intervalS: 1, count: 2 } });
     await p.established();
     // Three distinct HELLOs (by Ns), each acknowledged: a later message from the router carries
     // Nr past the third one's Ns (RFC 3931 §4.2: a ZLB or any message acknowledges).
@@ -40,7 +44,6 @@ test.describe('keepalive and disconnect timers', { tag: '@timers' }, () => {
     const acked = (ns: number) => p.received().some((r) => r.nr !== undefined && ((r.nr - ns - 1) & 0xffff) < 0x8000);
     await p.waitFor(() => (helloNs().length >= 3 && acked(helloNs()[2]) ? true : undefined), 5000, 'three HELLOs acknowledged');
     expect(p.state).toBe('established');
-    await t.verdict();
   });
 
   test('no data: the disconnect timer expires (trace)', async ({ openLab }) => {
