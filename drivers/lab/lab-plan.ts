@@ -102,6 +102,21 @@ export interface PlannedDhcpStandin {
   gateway?: string;
 }
 
+/**
+ * A home gateway's NAT (a link with `nat`, netns mode): the lab namespace, which already routes
+ * between the link bridges, masquerades IPv4 from `insideSubnet` leaving by `outsideBridge` as its
+ * address there (`outsideAddress`), and lets in from outside only replies (drivers/lab/lab-nat.ts).
+ */
+export interface PlannedNat {
+  link: string;
+  insideBridge: string;
+  insideSubnet: string;
+  outsideBridge: string;
+  outsideAddress: string;
+  /** TCP/UDP source ports mapped into this range (N-M) */
+  ports?: string;
+}
+
 export interface LabPlan {
   id: string;
   prefix: string;
@@ -112,6 +127,8 @@ export interface LabPlan {
   routers: PlannedRouter[];
   hosts: PlannedHost[];
   dhcpStandins: PlannedDhcpStandin[];
+  /** links behind a NAT (netns mode) */
+  nats?: PlannedNat[];
 }
 
 export class LabPlanError extends Error {}
@@ -227,7 +244,17 @@ export function planLab(t: Topology, o: { id: string; mode: LabMode; topologyFil
   for (const b of bridges) if (b.dhcp && b.addresses.some((a) => !a.includes(':'))) b.dhcp.address = b.addresses.find((a) => !a.includes(':'))!;
   for (const b of bridges) if (b.dhcp && !b.addresses.includes(b.dhcp.address)) b.addresses.push(b.dhcp.address);
   for (const b of bridges) if (b.ra && !b.addresses.includes(b.ra.address)) b.addresses.push(b.ra.address);
-  return { id: o.id, prefix, mode: o.mode, topology: o.topologyFile, ...(netns ? { labNetns: `${prefix}lab` } : {}), bridges: netns ? bridges : [], routers, hosts, dhcpStandins };
+  const nats: PlannedNat[] = [];
+  for (const l of t.links) {
+    if (!l.nat) continue;
+    if (!netns) throw new LabPlanError(where(`link ${l.name}: a NAT needs lab up --netns (the lab namespace masquerades between the link bridges)`));
+    const outside = bridges.find((b) => b.name === linkBridge.get(l.nat!.outside));
+    const outsideAddress = outside?.addresses.find((a) => !a.includes(':'));
+    if (!outsideAddress) throw new LabPlanError(where(`link ${l.name}: the NAT's outside link '${l.nat.outside}' has no lab IPv4 address to masquerade as (give a router there a gateway4, or the link a dhcp_pool)`));
+    if (!l.ipv4) throw new LabPlanError(where(`link ${l.name}: a NAT needs the link's ipv4 subnet`));
+    nats.push({ link: l.name, insideBridge: linkBridge.get(l.name)!, insideSubnet: l.ipv4, outsideBridge: outside!.name, outsideAddress: bare(outsideAddress), ...(l.nat.ports ? { ports: l.nat.ports } : {}) });
+  }
+  return { id: o.id, prefix, mode: o.mode, topology: o.topologyFile, ...(netns ? { labNetns: `${prefix}lab` } : {}), bridges: netns ? bridges : [], routers, hosts, dhcpStandins, ...(nats.length > 0 ? { nats } : {}) };
 }
 
 const toInt = (a: string) => a.split('.').reduce((n, o) => n * 256 + Number(o), 0);

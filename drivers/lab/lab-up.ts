@@ -19,6 +19,7 @@ import { setNetnsResolver, startLabDns } from './lab-dns.ts';
 import { raWanAddress, startRaServer } from './lab-ra.ts';
 import { DEFAULT_STATE_FILE, isOurProcess, readLabState, writeLabState, type LabState, type RouterAccess } from './lab-state.ts';
 import { mapERouterArgs, planRelays, startRelays } from './relay-launch.ts';
+import { applyNat } from './lab-nat.ts';
 
 export interface LabUpOptions {
   mode?: LabMode;
@@ -80,6 +81,7 @@ export async function labUp(topologyFile: string, o: LabUpOptions = {}): Promise
       configFiles.set(c.router, f);
     }
     if (mode === 'netns') await wireNamespaces(plan, state, save, log);
+    if (mode === 'netns') await applyNat(plan.labNetns!, plan.nats ?? [], log);
     if (o.captureDir !== undefined) {
       if (mode !== 'netns') throw new LabError('lab up --capture needs --netns (it captures on the link bridges in the lab namespace)');
       const caps = await startLinkCaptures(plan, o.captureDir, tempDir, (s) => (state.processes.push(s.proc), save()));

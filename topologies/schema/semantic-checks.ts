@@ -110,6 +110,12 @@ export function checkTopologySemantics(t: Topology, file: string, locate: Locate
       if (w.gateway6) inside([...p, 'gateway6'], w.gateway6, link.ipv6, `link ${link.name}`);
     });
   t.links.forEach((l, i) => { if (l.dhcp_pool) pool(['links', i, 'dhcp_pool'], l.dhcp_pool, l.ipv4, `link ${l.name}`); });
+  t.links.forEach((l, i) => {
+    if (!l.nat) return;
+    ref(['links', i, 'nat', 'outside'], l.nat.outside, links, 'link');
+    if (l.nat.outside === l.name) err(['links', i, 'nat', 'outside'], `link ${l.name} cannot be NATed onto itself`);
+    if (!l.ipv4) err(['links', i, 'nat'], `link ${l.name} needs an ipv4 subnet to be masqueraded`);
+  });
 
   // Subnet of a wire for an interface, honouring the VLAN it tags with.
   const lanSubnet = (path: PathSegment[], segName: string, vlan: number | undefined) => {

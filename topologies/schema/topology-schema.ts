@@ -92,6 +92,12 @@ const link = z.strictObject({
   dhcp_pool: addr('ipv4Range').optional(),
   /** the ISP's MAP-E border relay / IPIP gateway on this link, a lab process (underlay-schema.ts) */
   relay: linkRelaySchema.optional(),
+  /**
+   * This (private) link sits behind a home gateway's NAT: the lab masquerades its IPv4 traffic onto
+   * link `outside` (netns mode, nftables; drivers/lab/lab-nat.ts). `ports` (N-M): TCP/UDP source
+   * ports are mapped into that range, so a translated port is seen even where masquerade would keep it.
+   */
+  nat: z.strictObject({ outside: name, ports: z.string().regex(/^\d{1,5}-\d{1,5}$/).optional() }).optional(),
   description: z.string().optional(),
 });
 
