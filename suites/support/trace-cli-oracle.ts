@@ -60,7 +60,14 @@ export class CliOracle {
  */
 export function normaliseAnswer(command: string, lines: readonly string[]): string[] {
   if (!/^\s*show\s+config\s*$/.test(command)) return [...lines];
+  // The header ends with its `# Reporting Date:` line; a long `# main:` line (vRX's model name) comes
+  // wrapped by the terminal, and its continuation is part of the header, not a config line.
+  const end = lines.findIndex((l) => l.startsWith('# Reporting Date:'));
   let n = 0;
+  if (end >= 0) {
+    n = lines.slice(0, end + 1).filter((l) => l.startsWith('#')).length;
+    return [`(${n} header lines)`, ...lines.slice(end + 1)];
+  }
   while (n < lines.length && lines[n].startsWith('#')) n++;
   return [`(${n} header lines)`, ...lines.slice(n)];
 }
