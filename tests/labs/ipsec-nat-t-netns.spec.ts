@@ -96,12 +96,21 @@ const MODES: Mode[] = [
   },
 ];
 
+/** this run's work directory: kept for inspection when a run ends other than expected, removed otherwise */
+let workDir: string | undefined;
+test.afterEach(() => {
+  const info = test.info();
+  if (workDir && info.status === info.expectedStatus) rmSync(workDir, { recursive: true, force: true });
+  workDir = undefined;
+});
+
 for (const mode of MODES) test(`設定例5 behind a NAT, ${mode.name} (\`lab up ex5-ipsec-behind-nat.yaml --netns\`): IKE on 500, NAT-D sees the masquerade, both float to 4500 and follow the translated ports, ESP in UDP 4500 carries L2TPv3 and the hosts' ping, NAT keepalives from the NATed side; lab down leaves nothing`, async () => {
   test.skip(process.getuid?.() !== 0, 'needs root: network namespaces, nftables and packet capture in them');
   test.fail(mode.knownDefect !== undefined, `KNOWN DEFECT: ${mode.knownDefect ?? ''}`);
   for (const tool of ['ip', 'nft', 'tshark', 'dumpcap', 'dnsmasq', 'dhclient']) test.skip(!hasProgram(tool), `${tool} is not installed (scripts/install-system-deps.sh)`);
   test.setTimeout(180_000);
   const dir = mkdtempSync(path.join(tmpdir(), 'ipsec-nat-t-'));
+  workDir = dir;
   const stateFile = path.join(dir, 'lab-state.json');
   const keyDir = path.join(dir, 'keys');
   const capDir = path.join(dir, 'capture');
@@ -228,5 +237,4 @@ for (const mode of MODES) test(`設定例5 behind a NAT, ${mode.name} (\`lab up 
   const kas = udp(internet, 'udp.port == 4500 && udp.length == 9');
   expect(kas.length, `a NAT keepalive within 45 s of the pings (watch: ${keepaliveWatch.out.trim().split('\n').pop() ?? ''})`).toBeGreaterThan(0);
   for (const k of kas) expect(`${k.s}:${k.sp} -> ${k.d}:${k.dp}`, `keepalive frame ${k.f} from rt2 through the NAT's 4500 mapping`).toBe(`${natAddress}:${p4500} -> ${rt1}:4500`);
-  rmSync(dir, { recursive: true, force: true });
 });
