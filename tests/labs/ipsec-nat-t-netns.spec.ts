@@ -86,13 +86,8 @@ const MODES: Mode[] = [
   { name: 'forced encapsulation (the lab default)', routerArgs: [], realOwnNatD: false },
   {
     name: 'NAT-T as configured (--esp-plain)', routerArgs: ['--router-arg=--esp-plain'], realOwnNatD: true,
-    // found by this test: reference-impl/ipsec/ike/phase1.ts recvAM3 never calls learnNat(), and in
-    // aggressive mode the initiator's NAT-D payloads come only in message 3 (RFC 3947 §3.2), so an
-    // aggressive-mode responder that is not forced never sees the NAT, keeps sa.floated false, and
-    // refuses the initiator's UDP-Encapsulated-Transport proposal with NO-PROPOSAL-CHOSEN (quick mode
-    // never completes, no ping). Adding `learnNat(sa, m!)` before the natDetected check there makes
-    // this run pass (tried on a copy); remove this once the oracle has it.
-    knownDefect: 'aggressive-mode responder ignores the NAT-D of message 3 (phase1.ts recvAM3 lacks learnNat): quick mode refused with NO-PROPOSAL-CHOSEN',
+    // this run found that an aggressive-mode responder ignored the NAT-D of message 3 (RFC 3947 §3.2;
+    // fixed in reference-impl/ipsec/ike/phase1.ts recvAM3): quick mode was refused with NO-PROPOSAL-CHOSEN
   },
 ];
 

@@ -335,6 +335,8 @@ export const PHASE1_HANDLERS: Record<Phase1Handler, Handler> = {
       core.failPhase1(sa, 'HASH_I does not verify', NOTIFY.invalidHashInformation);
       return reject('HASH_I does not verify (RFC 2409 §5)');
     }
+    // In aggressive mode the initiator's NAT-D payloads come only in message 3 (RFC 3947 §3.2).
+    learnNat(sa, m!);
     if (natDetected(sa)) sa.floated = m!.localPort === 4500;
     core.phase1Established(sa);
     return OK;
