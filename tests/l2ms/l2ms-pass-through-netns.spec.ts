@@ -78,6 +78,8 @@ test('`lab up l2ms-pass-through.yaml --netns` (the CLI): L2MS frames cross the p
     }
     rmSync(dir, { recursive: true, force: true });
   }
-  const left = (await listNetns()).filter((n) => !before.has(n) && n.startsWith('l2lab-'));
+  // this lab's own namespaces (other tests may be running labs of their own meanwhile)
+  const prefix = state?.prefix ?? 'l2lab-';
+  const left = (await listNetns()).filter((n) => !before.has(n) && n.startsWith(prefix));
   expect(left, 'no lab namespace left behind').toEqual([]);
 });
