@@ -7,7 +7,6 @@
 // answer back: both tshark captures hold the same frames, field for field, and the harness's own
 // captures hold the same whole bytes.
 import { test, expect } from '@playwright/test';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,22 +14,9 @@ import { hasProgram, listNetns } from '../../drivers/hosts/index.ts';
 import { readLabState, type LabState } from '../../drivers/lab/index.ts';
 import { l2msExchange, tsharkL2ms } from '../../suites/support/l2ms-netns.ts';
 import { startTshark, type TsharkCapture } from '../../suites/support/l2ms-tshark.ts';
+import { cli } from '../support/cli-binary.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const TOPOLOGY = 'topologies/seed/l2ms-pass-through.yaml';
-
-/** The real binary as its own process, bounded. */
-function cli(args: string[], timeoutMs: number): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/l2tpv3-conformance.mjs'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => (clearTimeout(t), resolve({ code, out, err })));
-  });
-}
 
 test('`lab up l2ms-pass-through.yaml --netns` (the CLI): L2MS frames cross the pseudowire unchanged both ways; tshark on both LANs shows identical frames', async () => {
   test.skip(process.getuid?.() !== 0, 'needs root: network namespaces and packet capture in them');

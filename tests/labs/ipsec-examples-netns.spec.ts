@@ -15,8 +15,8 @@ import { DhcpClient, hasProgram, listNetns, runCommand } from '../../drivers/hos
 import { loadTopology } from '../../topologies/schema/index.ts';
 import { readLabState, type LabState } from '../../drivers/lab/index.ts';
 import { keyArgsFrom, processesNaming, tsharkRows, tsharkSummary } from './ipsec-lab-evidence.ts';
+import { cli } from '../support/cli-binary.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 
 interface Example {
   topology: string;
@@ -39,19 +39,6 @@ const EXAMPLES: Example[] = [
   // the routers' DHCP servers are dnsmasq stand-ins (the emulated router has none): see siteDhcpCheck
   { topology: 'topologies/seed/ex8-ipsec-dhcp-both-sites.yaml', phase1: 2, siteDhcp: true },
 ];
-
-/** The real binary as its own process, bounded. */
-function cli(args: string[], timeoutMs: number): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/l2tpv3-conformance.mjs'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => (clearTimeout(t), resolve({ code, out, err })));
-  });
-}
 
 /** `ping -c 3 -w 30`: ping's own deadline bounds the wait; it ends as soon as three replies came. */
 function ping(netns: string, to: string): Promise<{ code: number | null; out: string }> {

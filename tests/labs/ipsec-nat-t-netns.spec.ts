@@ -27,8 +27,8 @@ import path from 'node:path';
 import { hasProgram, listNetns, runCommand } from '../../drivers/hosts/index.ts';
 import { readLabState, type LabState } from '../../drivers/lab/index.ts';
 import { keyArgsFrom, processesNaming, tsharkRows, tsharkSummary } from './ipsec-lab-evidence.ts';
+import { cli } from '../support/cli-binary.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const TOPOLOGY = 'topologies/seed/ex5-ipsec-behind-nat.yaml';
 /** the topology's port range for the NAT (links[home].nat.ports) */
 const NAT_PORTS = [40000, 40999] as const;
@@ -36,18 +36,6 @@ const NAT_PORTS = [40000, 40999] as const;
 const RFC3947_VID = '4a131c81070358455c5728f20e95452f';
 /** IKEv1 hash algorithm attribute values (RFC 2409 App. A, 4-6 from the IANA registry) -> node names */
 const IKE_HASH: Record<string, string> = { '1': 'md5', '2': 'sha1', '4': 'sha256', '5': 'sha384', '6': 'sha512' };
-
-function cli(args: string[], timeoutMs: number): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/l2tpv3-conformance.mjs'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => (clearTimeout(t), resolve({ code, out, err })));
-  });
-}
 
 /** A command bounded by its own deadline (ping -w, tshark -a duration) and a kill as the backstop. */
 function run(argv: string[], killMs: number): Promise<{ code: number | null; out: string }> {

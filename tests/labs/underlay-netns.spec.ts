@@ -8,7 +8,7 @@
 // assumption map-e-l2tp-source-port) and never 1701, and the relay sends to the CE's MAP address
 // the rule derives. `lab down` leaves no namespace and no process naming the lab.
 import { test, expect } from '@playwright/test';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,20 +17,9 @@ import { readLabState, type LabState } from '../../drivers/lab/index.ts';
 import { loadTopology } from '../../topologies/schema/index.ts';
 import { l2tpSourcePort, mapECe, portInSet } from '../../reference-impl/underlay/index.ts';
 import { processesNaming, tsharkRows } from './ipsec-lab-evidence.ts';
+import { cli } from '../support/cli-binary.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-
-function cli(args: string[], timeoutMs: number): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/l2tpv3-conformance.mjs'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => (clearTimeout(t), resolve({ code, out, err })));
-  });
-}
 
 function ping(netns: string, to: string, count: number, deadline: number): { ok: boolean; out: string } {
   try {
