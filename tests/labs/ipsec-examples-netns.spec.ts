@@ -7,7 +7,6 @@
 // leaves no namespace, no /etc/netns resolver and no process that names the lab. What the lab
 // stands in for (DHCP, RA, DNS registration) is in drivers/lab/lab-dhcp.ts, lab-ra.ts, lab-dns.ts.
 import { test, expect } from '@playwright/test';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,6 +15,7 @@ import { loadTopology } from '../../topologies/schema/index.ts';
 import { readLabState, type LabState } from '../../drivers/lab/index.ts';
 import { keyArgsFrom, processesNaming, tsharkRows, tsharkSummary } from './ipsec-lab-evidence.ts';
 import { cli } from '../support/cli-binary.ts';
+import { pingAcross } from './ping-across.ts';
 
 
 interface Example {
@@ -39,18 +39,6 @@ const EXAMPLES: Example[] = [
   // the routers' DHCP servers are dnsmasq stand-ins (the emulated router has none): see siteDhcpCheck
   { topology: 'topologies/seed/ex8-ipsec-dhcp-both-sites.yaml', phase1: 2, siteDhcp: true },
 ];
-
-/** `ping -c 3 -w 30`: ping's own deadline bounds the wait; it ends as soon as three replies came. */
-function ping(netns: string, to: string): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('ip', ['netns', 'exec', netns, 'ping', '-n', '-c', '3', '-w', '30', to], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-    const t = setTimeout(() => child.kill('SIGKILL'), 40_000);
-    child.on('close', (code) => (clearTimeout(t), resolve({ code, out })));
-  });
-}
 
 const bare = (a: string) => a.replace(/\/\d+$/, '');
 const inRange = (a: string, range: string) => {
@@ -116,7 +104,7 @@ for (const ex of EXAMPLES) {
       const [h1, h2] = state.hosts;
       expect(h1.addresses.length && h2.addresses.length, 'both hosts have an address').toBeTruthy();
       // both ways: pc1 -> pc2, then pc2 -> pc1
-      for (const [a, b] of [[h1, h2], [h2, h1]] as const) pings.push({ from: a.name, to: b.name, ...(await ping(a.netns, bare(b.addresses[0]))) });
+      for (const [a, b] of [[h1, h2], [h2, h1]] as const) pings.push({ from: a.name, to: b.name, ...(await pingAcross(a.netns, bare(b.addresses[0]))) });
       await test.info().attach('ping.txt', { body: pings.map((p) => `${p.from} -> ${p.to} (exit ${p.code})\n${p.out}`).join('\n'), contentType: 'text/plain' });
       for (const p of pings) expect(p.code, `${p.from} pings ${p.to}: ${p.out}`).toBe(0);
       if (ex.siteDhcp) await siteDhcpCheck(ex.topology, state, dir);

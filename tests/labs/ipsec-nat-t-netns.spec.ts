@@ -28,6 +28,7 @@ import { hasProgram, listNetns, runCommand } from '../../drivers/hosts/index.ts'
 import { readLabState, type LabState } from '../../drivers/lab/index.ts';
 import { keyArgsFrom, processesNaming, tsharkRows, tsharkSummary } from './ipsec-lab-evidence.ts';
 import { cli } from '../support/cli-binary.ts';
+import { pingAcross } from './ping-across.ts';
 
 const TOPOLOGY = 'topologies/seed/ex5-ipsec-behind-nat.yaml';
 /** the topology's port range for the NAT (links[home].nat.ports) */
@@ -112,7 +113,7 @@ for (const mode of MODES) test(`設定例5 behind a NAT, ${mode.name} (\`lab up 
     const [h1, h2] = state.hosts;
     const pings: string[] = [];
     for (const [a, b] of [[h1, h2], [h2, h1]] as const) {
-      const p = await run(['ip', 'netns', 'exec', a.netns, 'ping', '-n', '-c', '3', '-w', '30', bare(b.addresses[0])], 40_000);
+      const p = await pingAcross(a.netns, bare(b.addresses[0]));
       pings.push(`${a.name} -> ${b.name} (exit ${p.code})\n${p.out}`);
       expect(p.code, `${a.name} pings ${b.name}: ${p.out}`).toBe(0);
     }
