@@ -5,8 +5,8 @@
 // Flags: RUN_COMMAND below. Exit codes (cli/exit-codes.ts): 1 regression or failing suites, 2 bad
 // input (checked before the output folder is touched), 3 harness error (e.g. disk full, naming the
 // path), 130 interrupted (SIGINT: Playwright's group stopped, the results so far kept and reported).
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { loadavg, tmpdir } from 'node:os';
 import { invoke, PROGRAM, type CommandDef, type FlagDef, type ParsedCommand } from './command-table.ts';
 import { EXIT, HarnessError, UsageError } from './exit-codes.ts';
@@ -18,7 +18,8 @@ import { outcomesFromPlaywrightJsonFile, PlaywrightReportError } from '../report
 import { writeRunReports, type WrittenRunReports } from '../reports/matrix/write-reports.ts';
 import { exitCodeFor, renderTerminalSummary } from '../reports/matrix/write-terminal.ts';
 import { DEFECT_NAMES } from '../reference-impl/router/defects.ts';
-import { LabSelectionError, projectName, selectDevices, type LabSelection } from '../suites/support/devices.ts';
+import { LAB_ENV, LabSelectionError, projectName, selectDevices, type LabSelection } from '../suites/support/devices.ts';
+import { learnedDifferences } from '../drivers/learn/profile-lookup.ts';
 import { DEFAULT_GENERATED_RUNS, GENERATED_ENV } from '../suites/support/generated-env.ts';
 import { DEFAULT_TIME_SCALE, suiteWorkers } from '../suites/support/run-settings.ts';
 import { harnessBinds, JOURNAL_DIR, preflightDevice } from '../suites/support/physical-device.ts';
@@ -47,6 +48,10 @@ export const RUN_COMMAND: CommandDef = {
     'replaced there (history.json carries across runs). Ctrl-C stops the suites cleanly and keeps the results so far.',
   flags: [
     { name: 'lab', type: 'string', valueName: 'FILE', input: 'text', help: 'lab inventory (topologies/labs/*.yaml) of physical or emulated devices' },
+    {
+      name: 'profiles', type: 'string', valueName: 'DIR', default: "profiles/ next to the --lab inventory, when that folder exists",
+      help: "learned firmware profiles (profile learn --out): a physical device whose model and firmware has one there is predicted with the learned values; 'none' uses the defaults",
+    },
     { name: 'full-matrix', type: 'boolean', help: 'emulated, one device per support-table band (excludes --lab)' },
     SHARED_FLAGS.models,
     SHARED_FLAGS.grep,
@@ -70,6 +75,7 @@ export const RUN_COMMAND: CommandDef = {
     `${PROGRAM} run`,
     `${PROGRAM} run --models rtx1210,vRX --grep @control --out /tmp/night`,
     `${PROGRAM} run --lab topologies/labs/example-physical.yaml --workers 1`,
+    `${PROGRAM} run --lab topologies/labs/bench.yaml --profiles learned-profiles/ --grep @control`,
     `${PROGRAM} run --models RTX830 --grep @syslog --json > summary.json`,
     `${PROGRAM} run --models RTX1210 --grep @generated --seed 618549444 --generated-runs 3`,
   ],
@@ -92,7 +98,11 @@ export function resolveModels(names: readonly string[]): string[] {
 
 /** The lab selection of `run`'s flags; a bad lab file or model is a usage error now, not inside Playwright. */
 export function selectionOf(args: ParsedCommand): LabSelection {
-  const sel: LabSelection = { labFile: args.string('lab'), fullMatrix: args.bool('full-matrix'), models: resolveModels(args.strings('models')), defects: args.strings('defect') };
+  const labFile = args.string('lab');
+  const sel: LabSelection = {
+    labFile, fullMatrix: args.bool('full-matrix'), models: resolveModels(args.strings('models')), defects: args.strings('defect'),
+    profilesDir: profilesDirOf(args.string('profiles'), labFile),
+  };
   if (sel.labFile && sel.fullMatrix) throw new UsageError('--lab and --full-matrix exclude each other (the full matrix is an emulated lab)');
   try {
     selectDevices(sel);
@@ -101,6 +111,37 @@ export function selectionOf(args: ParsedCommand): LabSelection {
     throw e;
   }
   return sel;
+}
+
+/** The folder in profiles/ beside the inventory, the default of --profiles. */
+export const DEFAULT_PROFILES_FOLDER = 'profiles';
+
+/**
+ * Where the learned profiles are: --profiles DIR (an existing folder), `none`, or by default the
+ * `profiles/` folder beside the inventory when there is one. Learned profiles describe physical
+ * devices, so --profiles needs --lab.
+ */
+function profilesDirOf(flag: string | undefined, labFile: string | undefined): string | undefined {
+  if (flag === 'none') return undefined;
+  if (flag !== undefined) {
+    if (labFile === undefined) throw new UsageError('--profiles needs --lab: learned profiles are for the physical devices of a lab inventory');
+    if (!existsSync(flag) || !statSync(flag).isDirectory()) throw new UsageError(`--profiles: ${flag} is not a folder (learned profiles: profile learn --out DIR/FILE.json)`);
+    return flag;
+  }
+  if (labFile === undefined) return undefined;
+  const beside = join(dirname(labFile), DEFAULT_PROFILES_FOLDER);
+  return existsSync(beside) && statSync(beside).isDirectory() ? beside : undefined;
+}
+
+/** One line per physical device: the learned profile it is predicted with and what differs from the defaults, or none. */
+function learnedProfileLines(devices: readonly SuiteDevice[], dir: string | undefined): string[] {
+  if (dir === undefined) return [];
+  return devices.filter((d) => d.kind === 'physical').map((d) => {
+    if (!d.learned) return `learned profiles (${dir}): ${d.role} (${d.model} ${d.firmware}): none for this model and firmware, the defaults are used`;
+    const diff = learnedDifferences(d.learned.control);
+    return `learned profiles (${dir}): ${d.role} (${d.model} ${d.firmware}) predicted with ${d.learned.file} (learned ${d.learned.learnedAt}; ` +
+      `${diff.length ? `differs from the defaults: ${diff.join(', ')}` : 'the same as the defaults'})`;
+  });
 }
 
 function parseShard(text: string | undefined): string | undefined {
@@ -147,6 +188,7 @@ async function runHandler(args: ParsedCommand): Promise<number> {
   const json = args.bool('json');
   const say = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
   const devices = selectDevices(selection);
+  for (const l of learnedProfileLines(devices, selection.profilesDir)) say(l);
   // 2. Preflight of a bench (physical devices): any failure is a lab error before any test, and
   //    the output folder and its history stay as they were (issue 16 point 7).
   const preflight = await benchPreflight(devices, say);
@@ -170,7 +212,7 @@ async function runHandler(args: ParsedCommand): Promise<number> {
   const suites = await runSuites({
     selection, paths, shard, grep: args.string('grep'), timeScale: args.number('time-scale'), workers: args.int('workers'), retries: args.int('retries'),
     display: args.string('display') as 'list' | 'line' | 'dot' | undefined, childStdout: json ? 'stderr' : 'stdout',
-    env: { ...generatedEnv(args), [RUN_IDENTITY_ENV]: JSON.stringify(identity) },
+    env: { ...generatedEnv(args), [RUN_IDENTITY_ENV]: JSON.stringify(identity), [LAB_ENV.profilesDir]: selection.profilesDir ? resolve(selection.profilesDir) : '' },
   });
   const suitesS = (Date.now() - suitesStarted) / 1000;
   const interrupted = suites.interruptedBy !== undefined;
@@ -229,8 +271,9 @@ function runIdentity(devices: readonly SuiteDevice[], preflight: PreflightReport
     hardware: devices.some((d) => d.kind === 'physical'),
     devices: devices.map((d) => {
       const read = preflight?.devices.find((p) => p.role === d.role)?.identity;
-      if (d.kind === 'physical' && read) return { role: d.role, kind: 'physical', model: read.model, firmware: read.firmware, serial: read.serial, address: read.address, source: 'device', timeScale: 1 };
-      return { role: projectName(d), kind: d.kind, model: d.model, firmware: d.firmware, serial: d.kind === 'emulated' ? 'emulated' : 'not read', source: 'inventory', timeScale: d.kind === 'physical' ? 1 : timeScale };
+      const learned = d.learned ? { learnedProfile: d.learned.file } : {};
+      if (d.kind === 'physical' && read) return { role: d.role, kind: 'physical', model: read.model, firmware: read.firmware, serial: read.serial, address: read.address, source: 'device', timeScale: 1, ...learned };
+      return { role: projectName(d), kind: d.kind, model: d.model, firmware: d.firmware, serial: d.kind === 'emulated' ? 'emulated' : 'not read', source: 'inventory', timeScale: d.kind === 'physical' ? 1 : timeScale, ...learned };
     }),
   };
 }

@@ -11,7 +11,7 @@ import { cliLoginLines } from './support/router-cli.ts';
 import { TracedLab } from './support/trace-verdict.ts';
 import { avpValue } from '../drivers/peer/raw-message.ts';
 import { AVP } from '../reference-impl/l2tpv3/avp-types.ts';
-import { controlProfileFor } from '../reference-impl/control/profile-variants.ts';
+import { deviceControlProfile } from './support/device-profile.ts';
 
 const PEER = '127.0.0.2';
 const T = { tunnel: 1 };
@@ -68,7 +68,7 @@ test.describe('operator commands on the control connection', { tag: '@control' }
     // A new connection, not a retransmitted SCCRQ (same Ns 0): a second Assigned Control Connection ID.
     const dials = () => new Set(p.events.flatMap((e) => (e.kind === 'received' && e.name === 'SCCRQ' ? [Buffer.from(avpValue(e.bytes, AVP.AssignedControlConnectionId) ?? []).toString('hex')] : []))).size;
     // bounded by the profile's reconnect delay at the lab's time scale (a physical device: real time)
-    const delayMs = controlProfileFor(t.lab.device.profile).reconnectDelayMs / t.lab.timeScale;
+    const delayMs = deviceControlProfile(t.lab.device).reconnectDelayMs / t.lab.timeScale;
     await p.waitFor(() => (dials() >= 2 ? true : undefined), delayMs + 10_000, 'a second connection dialled by the router after the peer closed the tunnel');
     await t.verdict();
   });

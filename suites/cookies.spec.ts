@@ -8,7 +8,7 @@
 // prediction; the assertions are readable summaries
 // (soft, so the verdict is reached and reported even when one of them fails).
 import { test, expect } from './fixtures.ts';
-import { controlProfileFor } from '../reference-impl/control/profile-variants.ts';
+import { deviceControlProfile } from './support/device-profile.ts';
 import type { CookieLength } from '../reference-impl/l2tpv3/data-message.ts';
 import { BRIDGE_ADDRESS } from './support/device-lab.ts';
 import { arpRequest, isArpReplyFrom } from './support/traffic.ts';
@@ -50,7 +50,7 @@ test.describe('cookies', { tag: '@control' }, () => {
     const p = await t.peer(PEER, { role: 'initiator' });
     const layout = await frames.established(p);
     // ASSUMPTION own-cookie-length (reference-impl/control/session-profile-assumptions.ts): a hardware run confirms or refutes it here.
-    const profile = controlProfileFor(device.profile);
+    const profile = deviceControlProfile(device);
     expect.soft(layout.txCookie.length, 'length of the Assigned Cookie the router sent (firmware profile cookieLength)').toBe(profile.cookieLength);
     if (layout.txCookie.length === 0) {
       test.info().annotations.push({ type: 'note', description: 'the router assigns no cookie (profile cookieLength 0): a wrong cookie cannot be told from payload, so only the length is checked' });

@@ -9,7 +9,7 @@
 // prediction (RFC 3931 App. C with the firmware profile's window); the assertions are summaries
 // (soft, so the verdict is reached and reported even when one of them fails).
 import { test, expect } from './fixtures.ts';
-import { controlProfileFor } from '../reference-impl/control/profile-variants.ts';
+import { deviceControlProfile } from './support/device-profile.ts';
 import { decodeDataMessage, type DataMessage } from '../reference-impl/l2tpv3/data-message.ts';
 import { isControl } from '../drivers/peer/raw-message.ts';
 import { BRIDGE_ADDRESS } from './support/device-lab.ts';
@@ -57,7 +57,7 @@ test.describe('data sequencing', { tag: '@control' }, () => {
     const p = await t.peer(PEER, { role: 'initiator' });
     const layout = await frames.established(p);
     // ASSUMPTION own-l2ss / own-data-sequencing (reference-impl/control/session-profile-assumptions.ts): a hardware run confirms or refutes it here.
-    const profile = controlProfileFor(device.profile);
+    const profile = deviceControlProfile(device);
     expect.soft(layout.txLayout.l2ss, 'L2-Specific Sublayer the router asked for (firmware profile l2ssOffered)').toBe(profile.l2ssOffered === 1 ? 'default' : 'none');
     expect.soft(layout.txSequencing ?? 0, 'Data Sequencing level the router asked for (firmware profile dataSequencing)').toBe(profile.dataSequencing);
     if (profile.dataSequencing === 0) {

@@ -32,13 +32,42 @@ export function learnedProfileFor(dir: string, model: string, firmware: string):
   return mine.sort((a, b) => a.profile.learnedAt.localeCompare(b.profile.learnedAt)).pop();
 }
 
-/** The learned control values as overrides of the default profile (validated whole). */
+/** The control-profile fields learn mode settles (FirmwareProfileFile.control), each with the values it may take. */
+const LEARNED_FIELDS: Record<keyof FirmwareProfileFile['control'], (v: unknown) => boolean> = {
+  cookieLength: (v) => v === 0 || v === 4 || v === 8,
+  l2ssOffered: (v) => v === 0 || v === 1,
+  dataSequencing: (v) => v === 0 || v === 1 || v === 2,
+  receiveWindow: (v) => Number.isInteger(v),
+  vendorName: (v) => typeof v === 'string',
+  ackStyle: (v) => v === 'explicit' || v === 'zlb',
+};
+
+/**
+ * The learned control values as overrides of the default profile (validated whole). Only the fields
+ * learn mode settles are taken: a file is input, and a hand-edited key (say retransmitInitialMs) must
+ * not reach the predictions unnoticed, so an unknown key or a value of the wrong kind is an error.
+ */
 export function learnedControlOverrides(p: FirmwareProfileFile, where = 'profile'): Partial<ControlProfile> {
-  const overrides: Partial<ControlProfile> = { ...p.control };
+  const control: Record<string, unknown> = p.control ?? {};
+  if (typeof control !== 'object' || Array.isArray(control)) throw new ProfileFileError(`${where}: control is not an object`);
+  const overrides: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(control)) {
+    const ok = Object.hasOwn(LEARNED_FIELDS, key) ? LEARNED_FIELDS[key as keyof typeof LEARNED_FIELDS] : undefined;
+    if (!ok) throw new ProfileFileError(`${where}: control.${key} is not a value learn mode settles (known: ${Object.keys(LEARNED_FIELDS).join(', ')})`);
+    if (!ok(value)) throw new ProfileFileError(`${where}: control.${key} has an impossible value ${JSON.stringify(value)}`);
+    overrides[key] = value;
+  }
   try {
     validateControlProfile({ ...DEFAULT_CONTROL_PROFILE, ...overrides });
   } catch (e) {
     throw new ProfileFileError(`${where}: ${(e as Error).message}`);
   }
-  return overrides;
+  return overrides as Partial<ControlProfile>;
+}
+
+/** The learned values that differ from the default profile, `field=value` each (what a run prints). */
+export function learnedDifferences(overrides: Partial<ControlProfile>): string[] {
+  return Object.entries(overrides)
+    .filter(([k, v]) => DEFAULT_CONTROL_PROFILE[k as keyof ControlProfile] !== v)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`);
 }

@@ -16,6 +16,8 @@ export interface RunDeviceIdentity {
   readonly source: 'device' | 'inventory';
   /** how fast the device's protocol timers ran: 1 for a physical device (real time) */
   readonly timeScale: number;
+  /** physical: the learned firmware profile (`profile learn`) the suites predicted it with (`run --profiles`) */
+  readonly learnedProfile?: string;
 }
 
 export interface RunIdentity {
@@ -49,7 +51,7 @@ export function timeScaleText(id: RunIdentity): string {
 
 /** One line per device: `site1: RTX1210 Rev.14.01.26 serial S1234 at 192.0.2.11:22 (physical, read from the device)`. */
 export function deviceLine(d: RunDeviceIdentity): string {
-  return `${d.role}: ${d.model} ${d.firmware} serial ${d.serial}${d.address ? ` at ${d.address}` : ''} (${d.kind}, ${d.source === 'device' ? 'read from the device' : 'as configured'})`;
+  return `${d.role}: ${d.model} ${d.firmware} serial ${d.serial}${d.address ? ` at ${d.address}` : ''} (${d.kind}, ${d.source === 'device' ? 'read from the device' : 'as configured'})${d.learnedProfile ? `; predicted with the learned profile ${d.learnedProfile}` : ''}`;
 }
 
 /** Key/value pairs for the Allure environment widget and JUnit properties. */
@@ -60,6 +62,9 @@ export function identityProperties(id: RunIdentity): Record<string, string> {
     run: id.hardware ? 'hardware (physical devices)' : 'emulated',
     timeScale: timeScaleText(id),
   };
-  for (const d of id.devices) out[`device.${d.role}`] = `${d.model} ${d.firmware} serial ${d.serial}${d.address ? ` at ${d.address}` : ''} (${d.kind})`;
+  for (const d of id.devices) {
+    out[`device.${d.role}`] = `${d.model} ${d.firmware} serial ${d.serial}${d.address ? ` at ${d.address}` : ''} (${d.kind})`;
+    if (d.learnedProfile) out[`learnedProfile.${d.role}`] = d.learnedProfile;
+  }
   return out;
 }

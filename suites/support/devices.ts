@@ -2,9 +2,13 @@
 // emulated: every model of the seed's support table at its newest documented revision; the full
 // matrix is one emulated device per support-table band (supportBands()); a lab inventory file
 // (topologies/labs/*.yaml) names the devices itself. Nothing here is typed per model.
+import { existsSync, statSync } from 'node:fs';
 import { loadInventory, formatDiagnostic } from '../../topologies/schema/index.ts';
 import { MODEL_NAMES, formatRevision, supportBands, type Revision } from '../../reference-impl/platform/index.ts';
 import type { ProfileVariantName } from '../../reference-impl/control/profile-variants.ts';
+import type { ControlProfile } from '../../reference-impl/control/control-profile.ts';
+import { learnedControlOverrides, learnedProfileFor } from '../../drivers/learn/profile-lookup.ts';
+import { ProfileFileError } from '../../drivers/learn/profile-file.ts';
 
 export interface SuiteDevice {
   /** Model name as the seed prints it. */
@@ -20,9 +24,21 @@ export interface SuiteDevice {
   readonly access?: PhysicalAccess;
   /**
    * An emulated firmware-profile variant (reference-impl/control/profile-variants.ts); undefined: the
-   * default profile. Suites read their expectations from controlProfileFor(profile).
+   * default profile. Suites read their expectations from deviceControlProfile(device) (device-profile.ts).
    */
   readonly profile?: ProfileVariantName;
+  /**
+   * A physical device's firmware profile learned by `profile learn` (`run --profiles DIR`): the
+   * suites predict it with these control values over the default profile (device-profile.ts).
+   */
+  readonly learned?: LearnedProfileRef;
+}
+
+/** Which learned profile file a device runs with, and its control values (validated overrides). */
+export interface LearnedProfileRef {
+  readonly file: string;
+  readonly learnedAt: string;
+  readonly control: Partial<ControlProfile>;
 }
 
 /** What the suites need of a physical device and of the harness around it (inventory fields). */
@@ -94,6 +110,8 @@ export interface LabSelection {
   /** Only these models (names as the seed prints them; matched case-insensitively, prefix allowed for vRX). */
   readonly models?: readonly string[];
   readonly defects?: readonly string[];
+  /** A folder of learned profiles (`profile learn --out`): physical devices of the lab use theirs (withLearnedProfiles). */
+  readonly profilesDir?: string;
 }
 
 function matchesModel(device: string, wanted: string): boolean {
@@ -112,8 +130,31 @@ export function selectDevices(sel: LabSelection): SuiteDevice[] {
     }
     devices = devices.filter((d) => sel.models!.some((w) => matchesModel(d.model, w)));
   }
+  if (sel.profilesDir) devices = withLearnedProfiles(devices, sel.profilesDir);
   const extra = sel.defects ?? [];
   return devices.map((d) => ({ ...d, defects: d.kind === 'emulated' ? [...d.defects, ...extra] : d.defects }));
+}
+
+/**
+ * The devices with their learned profiles from `dir` attached: each physical device whose model and
+ * firmware (as the inventory says; the run's preflight checks the device says the same) has a
+ * profile file there gets the newest one. Emulated devices keep their own profile: they run what
+ * the harness starts them with. A missing folder or a matching file with bad values is a
+ * selection error, named, before any test.
+ */
+export function withLearnedProfiles(devices: readonly SuiteDevice[], dir: string): SuiteDevice[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new LabSelectionError(`--profiles: ${dir} is not a folder (learned profiles: profile learn --out)`);
+  return devices.map((d) => {
+    if (d.kind !== 'physical') return d;
+    const found = learnedProfileFor(dir, d.model, d.firmware);
+    if (found === undefined) return d;
+    try {
+      return { ...d, learned: { file: found.file, learnedAt: found.profile.learnedAt, control: learnedControlOverrides(found.profile, found.file) } };
+    } catch (e) {
+      if (e instanceof ProfileFileError) throw new LabSelectionError(`--profiles: ${e.message}`);
+      throw e;
+    }
+  });
 }
 
 /** The Playwright project name of a device (a profile variant in brackets). */
@@ -130,6 +171,7 @@ export const LAB_ENV = {
   timeScale: 'L2TPV3_TIME_SCALE',
   outDir: 'L2TPV3_REPORT_OUT',
   display: 'L2TPV3_DISPLAY',
+  profilesDir: 'L2TPV3_PROFILES',
 } as const;
 
 const list = (v: string | undefined): string[] => (v ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
@@ -140,5 +182,6 @@ export function selectionFromEnv(env: NodeJS.ProcessEnv = process.env): LabSelec
     fullMatrix: env[LAB_ENV.fullMatrix] === '1',
     models: list(env[LAB_ENV.models]),
     defects: list(env[LAB_ENV.defects]),
+    profilesDir: env[LAB_ENV.profilesDir] || undefined,
   };
 }

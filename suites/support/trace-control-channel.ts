@@ -4,7 +4,7 @@
 // device and of each tester peer, misbehaviours included (trace-control-prediction.ts).
 import { controlEventsFrom, syslogEventsFrom } from '../../drivers/trace/observed-trace.ts';
 import { realNowMs, type TraceClock } from '../../drivers/trace/trace-clock.ts';
-import { controlProfileFor } from '../../reference-impl/control/profile-variants.ts';
+import { deviceControlProfile } from './device-profile.ts';
 import type { TraceEvent } from '../../reference-impl/trace/trace-event.ts';
 import { ROUTER_ADDRESS, type DeviceLab } from './device-lab.ts';
 import type { TraceChannel } from './trace-channel.ts';
@@ -40,7 +40,7 @@ export function controlChannel({ lab, nameOf }: ControlChannelOptions): TraceCha
     predict: (ctx) => predictControlTrace({
       config: lab.config, model: lab.device.model, firmware: firmwareOf(lab), deviceAddress: lab.peers[0]?.device?.host ?? ROUTER_ADDRESS,
       peers: lab.peers, steps: ctx.steps, clock: ctx.clock, horizonMs: ctx.horizonMs, nameOf: ctx.nameOf, observed: ctx.observed,
-      profile: controlProfileFor(lab.device.profile),
+      profile: deviceControlProfile(lab.device),
     }),
     onObservation(cb) {
       const onPeer = (e: { kind: string }) => {

@@ -10,7 +10,7 @@ import { isControl } from '../../drivers/peer/raw-message.ts';
 import { dataEventsFrom, lanEventsFrom, listingEventsFrom, type Listing } from '../../drivers/trace/frame-observed.ts';
 import { realNowMs, toVirtualMs, type TraceClock } from '../../drivers/trace/trace-clock.ts';
 import type { SessionLayout } from '../../reference-impl/control/node-events.ts';
-import { controlProfileFor } from '../../reference-impl/control/profile-variants.ts';
+import { deviceControlProfile } from './device-profile.ts';
 import { decodeDataMessage } from '../../reference-impl/l2tpv3/data-message.ts';
 import { bytesEqual } from '../../reference-impl/l2tpv3/wire.ts';
 import { capabilities } from '../../reference-impl/platform/index.ts';
@@ -86,7 +86,7 @@ export class FrameChannel implements TraceChannel {
   async established(p: PeerTunnel, ms?: number): Promise<SessionLayout> {
     const layout = await p.established(ms);
     this.layouts.set(p.local.host, layout);
-    const profile = controlProfileFor(this.lab.device.profile);
+    const profile = deviceControlProfile(this.lab.device);
     this.record({
       kind: 'sessionUp', member: this.member(p),
       session: {
@@ -181,7 +181,7 @@ export class FrameChannel implements TraceChannel {
     const lab = this.lab;
     const caps = capabilities(lab.device.model, lab.device.firmware);
     const oracle = new FrameOracle({
-      config: lab.config, model: lab.device.model, caps, sequencing: controlProfileFor(lab.device.profile),
+      config: lab.config, model: lab.device.model, caps, sequencing: deviceControlProfile(lab.device),
       deviceMac: this.deviceMac(), watchedLanPorts: lab.lan ? ['lan1'] : [], toleranceMs: timingTolerance(controlTolerance(lab)).ms,
     });
     for (const s of [...this.steps].sort((a, b) => a.atMs - b.atMs)) {
