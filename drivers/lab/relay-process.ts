@@ -65,17 +65,20 @@ export function runRelay(o: { ifname: string; mac: string; config: BorderRelayCo
       return;
     }
     if (frame.length < 14 + 40 || ((frame[12] << 8) | frame[13]) !== ETHERTYPE_IPV6 || !equal(frame.subarray(0, 6), mac)) return;
-    const r = relay.relay(frame.subarray(14));
+    const r = relay.relay(frame.subarray(14), now);
+    if (r.kind === 'held') return;
     if (r.kind === 'dropped') {
       if (drops++ < 50) o.log(`dropped: ${r.why}`);
       return;
     }
     const to = ipv6Bytes(r.to);
-    const hop = cache.resolve(to, r.packet, now);
-    if ('mac' in hop) send(ethernetFrame(hop.mac, mac, ETHERTYPE_IPV6, r.packet));
-    else {
-      unresolved.set(keyOf(to), to);
-      if (hop.solicit) send(neighborSolicitation(mac, self, to));
+    for (const p of r.packets) {
+      const hop = cache.resolve(to, p, now);
+      if ('mac' in hop) send(ethernetFrame(hop.mac, mac, ETHERTYPE_IPV6, p));
+      else {
+        unresolved.set(keyOf(to), to);
+        if (hop.solicit) send(neighborSolicitation(mac, self, to));
+      }
     }
   });
   const timer = setInterval(() => {

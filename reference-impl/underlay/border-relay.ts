@@ -5,6 +5,8 @@
 // Rule, so CE-to-CE traffic goes through the BR too). Pure: packets in, the packet to send out.
 import { decodeIp, decodeUdp } from '../capture/ip.ts';
 import { decapsulateIpv4, encapsulateIpv4 } from './ip-in-ipv6.ts';
+import { fragmentIpv6, Ipv6Reassembler, NEXT_HEADER_FRAGMENT, type ReassemblyLimits } from './ipv6-fragment.ts';
+import { UNDERLAY_FRAGMENT_DEFAULTS } from './underlay-assumptions.ts';
 import { ceForDestination, formatIpv6Bytes, ipv6Bytes, ipv4Bytes, mapECe, type MapERule } from './map-e-rule.ts';
 
 /** A fixed-address IPIP customer: its IPv4 address(es) behind one IPv6 tunnel end. */
@@ -20,16 +22,25 @@ export interface BorderRelayConfig {
   readonly address: string;
   readonly mapRules: readonly MapERule[];
   readonly ipip: readonly IpipCustomer[];
+  /** IPv6 MTU of the relay's link (assumption underlay-link-mtu): bigger packets leave fragmented. */
+  readonly linkMtu?: number;
+  readonly reassembly?: Partial<ReassemblyLimits>;
 }
 
 export type RelayResult =
-  | { kind: 'forward'; to: string; packet: Uint8Array; via: 'map-e' | 'ipip' }
+  /** `packet`: the whole re-encapsulated packet; `packets`: what goes on the wire (its IPv6 fragments when it exceeds the link MTU). */
+  | { kind: 'forward'; to: string; packet: Uint8Array; packets: Uint8Array[]; via: 'map-e' | 'ipip' }
+  /** A fragment kept until its datagram is whole (RFC 8200 §4.5). */
+  | { kind: 'held' }
   | { kind: 'dropped'; why: string };
 
 export class BorderRelay {
   private readonly self: string;
+  private readonly reassembler: Ipv6Reassembler;
+  private nextId: number = UNDERLAY_FRAGMENT_DEFAULTS.firstIdentification;
 
   constructor(readonly cfg: BorderRelayConfig) {
+    this.reassembler = new Ipv6Reassembler(cfg.reassembly);
     this.self = formatIpv6Bytes(ipv6Bytes(cfg.address, 'border relay address'));
     for (const c of cfg.ipip) {
       ipv6Bytes(c.remote, 'IPIP customer tunnel end');
@@ -37,8 +48,19 @@ export class BorderRelay {
     }
   }
 
-  /** One IPv6 packet that arrived at the relay: where its IPv4 packet goes next. */
-  relay(packet: Uint8Array): RelayResult {
+  /**
+   * One IPv6 packet that arrived at the relay (at `now` ms, for the reassembly timeout): where its
+   * IPv4 packet goes next. The relay is a tunnel exit and entry both: fragments are reassembled
+   * before decapsulation and the re-encapsulated packet is fragmented again to the link MTU
+   * (RFC 2473 §7.2(b), RFC 7597 §8.3.1; assumption tunnel-fragments-outer-ipv6).
+   */
+  relay(arrived: Uint8Array, now = 0): RelayResult {
+    let packet = arrived;
+    if (packet.length >= 40 && packet[0] >> 4 === 6 && packet[6] === NEXT_HEADER_FRAGMENT) {
+      const r = this.reassembler.add(packet, now);
+      if (r.kind !== 'complete') return r;
+      packet = r.packet;
+    }
     const d = decapsulateIpv4(packet);
     if (!d.ok) return { kind: 'dropped', why: d.why };
     if (d.dst !== this.self) return { kind: 'dropped', why: `IPv6 destination ${d.dst} is not the relay` };
@@ -50,7 +72,10 @@ export class BorderRelay {
     if (source) return { kind: 'dropped', why: source };
     const onward = this.route(ip.value.dst, ports?.dst);
     if (!onward) return { kind: 'dropped', why: `no MAP-E rule or IPIP customer for ${ip.value.dst}${ports ? ` port ${ports.dst}` : ''}` };
-    return { kind: 'forward', to: onward.to, via: onward.via, packet: encapsulateIpv4({ src: this.self, dst: onward.to }, d.inner) };
+    const out = encapsulateIpv4({ src: this.self, dst: onward.to }, d.inner);
+    const mtu = this.cfg.linkMtu ?? UNDERLAY_FRAGMENT_DEFAULTS.linkMtu;
+    const packets = out.length > mtu ? fragmentIpv6(out, mtu, this.nextId++ >>> 0) : [out];
+    return { kind: 'forward', to: onward.to, via: onward.via, packet: out, packets };
   }
 
   /** RFC 7597 §8.1: a MAP-E source must be the CE its IPv4 address and port map to; an IPIP source its customer's tunnel end. */

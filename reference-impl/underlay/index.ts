@@ -6,3 +6,4 @@ export * from './underlay-assumptions.ts';
 export * from './neighbor-discovery.ts';
 export * from './tunnel-wan.ts';
 export * from './border-relay.ts';
+export * from './ipv6-fragment.ts';

@@ -59,19 +59,42 @@ export function tunnelMtu(linkMtu: number): number {
 /** What the tunnel entry point does with an IPv4 packet of `innerLength` octets. */
 export type TunnelEntryOutcome =
   | { kind: 'sent'; outerLength: number }
-  /** Too big with DF set: ICMPv4 "fragmentation needed" with the tunnel MTU (RFC 2473 §7.2). */
+  /** Too big with DF set: ICMPv4 "fragmentation needed" with the tunnel MTU (RFC 2473 §7.2(a)). */
   | { kind: 'frag-needed'; mtu: number }
-  /** Too big, DF clear: the IPv4 packet is fragmented before encapsulation (RFC 2473 §7.2), into this many fragments. */
+  /**
+   * Too big, DF clear: encapsulated whole, then the IPv6 tunnel packet is fragmented to the link
+   * MTU (RFC 2473 §7.2(b), assumption tunnel-fragments-outer-ipv6); the IPv6 fragments' lengths.
+   */
   | { kind: 'fragmented'; fragments: number; fragmentLengths: number[] };
 
-export function tunnelEntry(innerLength: number, df: boolean, linkMtu: number, ipv4HeaderLength = 20): TunnelEntryOutcome {
+export function tunnelEntry(innerLength: number, df: boolean, linkMtu: number): TunnelEntryOutcome {
   const mtu = tunnelMtu(linkMtu);
   if (innerLength <= mtu) return { kind: 'sent', outerLength: innerLength + IPV6_HEADER_LENGTH };
   if (df) return { kind: 'frag-needed', mtu };
-  // RFC 791: every fragment but the last carries a multiple of 8 data octets.
-  const perFragment = Math.floor((mtu - ipv4HeaderLength) / 8) * 8;
-  const data = innerLength - ipv4HeaderLength;
+  // RFC 8200 §4.5: each fragment is the 40-octet header, the 8-octet Fragment header and a multiple
+  // of 8 octets of the encapsulated packet (the last one: the rest)
+  const perFragment = Math.floor((linkMtu - IPV6_HEADER_LENGTH - 8) / 8) * 8;
   const lengths: number[] = [];
-  for (let left = data; left > 0; left -= perFragment) lengths.push(ipv4HeaderLength + Math.min(perFragment, left));
+  for (let left = innerLength; left > 0; left -= perFragment) lengths.push(IPV6_HEADER_LENGTH + 8 + Math.min(perFragment, left));
   return { kind: 'fragmented', fragments: lengths.length, fragmentLengths: lengths };
+}
+
+/**
+ * `ipv4` with DF cleared and its header checksum redone (assumption l2tp-inner-df-clear: the
+ * router's own tunnel packets are fragmentable; capture/ip.ts builds every packet with DF set).
+ */
+export function clearDontFragment(ipv4: Uint8Array): Uint8Array {
+  if (ipv4.length < 20 || ipv4[0] >> 4 !== 4) throw new Error('clearDontFragment: not an IPv4 packet');
+  const out = Uint8Array.from(ipv4);
+  out[6] &= ~0x40;
+  const ihl = (out[0] & 0x0f) * 4;
+  out[10] = 0;
+  out[11] = 0;
+  let sum = 0;
+  for (let i = 0; i < ihl; i += 2) sum += (out[i] << 8) | out[i + 1];
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  const c = ~sum & 0xffff;
+  out[10] = c >> 8;
+  out[11] = c & 0xff;
+  return out;
 }

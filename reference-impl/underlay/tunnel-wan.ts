@@ -4,7 +4,9 @@
 // (IPv6 with Next Header 4, next hop found by Neighbor Discovery), and the reverse; MAP-E's port
 // set restricts the ports it sends from and accepts (RFC 7597 §8.2). Pure: time comes in as `now`.
 import { buildUdpPacket, decodeIp, decodeUdp } from '../capture/ip.ts';
-import { decapsulateIpv4, encapsulateIpv4 } from './ip-in-ipv6.ts';
+import { clearDontFragment, decapsulateIpv4, encapsulateIpv4 } from './ip-in-ipv6.ts';
+import { fragmentIpv6, Ipv6Reassembler, NEXT_HEADER_FRAGMENT, type ReassemblyLimits } from './ipv6-fragment.ts';
+import { UNDERLAY_FRAGMENT_DEFAULTS } from './underlay-assumptions.ts';
 import { formatIpv6Bytes, ipv6Bytes, portInSet, type MapECe } from './map-e-rule.ts';
 import {
   ETHERTYPE_IPV6, ethernetFrame, macBytes, NeighborCache, neighborAdvertisement, neighborSolicitation, readNd,
@@ -23,6 +25,11 @@ export interface TunnelWanConfig {
   /** MAP-E: only these ports are ours (RFC 7597 §5.1). */
   readonly portSet?: Pick<MapECe, 'psid' | 'psidLength' | 'psidOffset'>;
   readonly hopLimit?: number;
+  /** IPv6 MTU of the WAN link (assumption underlay-link-mtu): bigger tunnel packets leave as IPv6 fragments. */
+  readonly linkMtu?: number;
+  /** First IPv6 fragment Identification (assumption fragment-identification). */
+  readonly firstIdentification?: number;
+  readonly reassembly?: Partial<ReassemblyLimits>;
 }
 
 export interface TunnelDatagram {
@@ -37,6 +44,8 @@ export type TunnelReceive =
   | { kind: 'datagram'; datagram: TunnelDatagram; frames: Uint8Array[] }
   /** ND traffic: answered or learned; `frames` are the answer and the packets that were waiting. */
   | { kind: 'nd'; frames: Uint8Array[] }
+  /** An IPv6 fragment kept until its datagram is whole (RFC 8200 §4.5). */
+  | { kind: 'held'; frames: Uint8Array[] }
   /** Not for this tunnel end, with the reason (kept for the trace and the tests). */
   | { kind: 'dropped'; why: string; frames: Uint8Array[] };
 
@@ -47,8 +56,12 @@ export class TunnelWan {
   private readonly own6: Uint8Array;
   private readonly next6: Uint8Array;
   private readonly cache = new NeighborCache();
+  private readonly reassembler: Ipv6Reassembler;
+  private nextId: number;
 
   constructor(readonly cfg: TunnelWanConfig) {
+    this.reassembler = new Ipv6Reassembler(cfg.reassembly);
+    this.nextId = cfg.firstIdentification ?? UNDERLAY_FRAGMENT_DEFAULTS.firstIdentification;
     this.mac = macBytes(cfg.mac);
     this.own6 = ipv6Bytes(cfg.ipv6, 'tunnel WAN address');
     ipv6Bytes(cfg.remote, 'tunnel far end');
@@ -60,11 +73,25 @@ export class TunnelWan {
     if (this.cfg.portSet && !portInSet(d.srcPort, this.cfg.portSet)) {
       throw new TunnelWanError(`source port ${d.srcPort} is outside this MAP-E CE's port set (PSID ${this.cfg.portSet.psid}, RFC 7597 §8.2)`);
     }
-    const inner = buildUdpPacket({ src: this.cfg.ipv4, dst: d.dst, srcPort: d.srcPort, dstPort: d.dstPort, payload: d.payload });
-    const packet = encapsulateIpv4({ src: this.cfg.ipv6, dst: this.cfg.remote, hopLimit: this.cfg.hopLimit }, inner);
-    const r = this.cache.resolve(this.next6, packet, now);
-    if ('mac' in r) return [ethernetFrame(r.mac, this.mac, ETHERTYPE_IPV6, packet)];
-    return r.solicit ? [neighborSolicitation(this.mac, this.own6, this.next6)] : [];
+    return this.sendIpv4(buildUdpPacket({ src: this.cfg.ipv4, dst: d.dst, srcPort: d.srcPort, dstPort: d.dstPort, payload: d.payload }), now);
+  }
+
+  /**
+   * Frames that carry one IPv4 packet of ours through the tunnel: DF cleared (assumption
+   * l2tp-inner-df-clear), encapsulated, and IPv6-fragmented when bigger than the link MTU
+   * (RFC 2473 §7.2(b), assumption tunnel-fragments-outer-ipv6).
+   */
+  sendIpv4(ipv4: Uint8Array, now: number): Uint8Array[] {
+    const packet = encapsulateIpv4({ src: this.cfg.ipv6, dst: this.cfg.remote, hopLimit: this.cfg.hopLimit }, clearDontFragment(ipv4));
+    const mtu = this.cfg.linkMtu ?? UNDERLAY_FRAGMENT_DEFAULTS.linkMtu;
+    const pieces = packet.length > mtu ? fragmentIpv6(packet, mtu, this.nextId++ >>> 0) : [packet];
+    const out: Uint8Array[] = [];
+    for (const p of pieces) {
+      const r = this.cache.resolve(this.next6, p, now);
+      if ('mac' in r) out.push(ethernetFrame(r.mac, this.mac, ETHERTYPE_IPV6, p));
+      else if (r.solicit) out.push(neighborSolicitation(this.mac, this.own6, this.next6));
+    }
+    return out;
   }
 
   /** Solicitations due by `now` (call on a timer while a next hop is unresolved). */
@@ -84,7 +111,15 @@ export class TunnelWan {
     }
     if (frame.length < 14 || ((frame[12] << 8) | frame[13]) !== ETHERTYPE_IPV6) return { kind: 'dropped', why: 'not IPv6', frames: [] };
     if (!equal(frame.subarray(0, 6), this.mac)) return { kind: 'dropped', why: 'not addressed to this MAC', frames: [] };
-    const d = decapsulateIpv4(frame.subarray(14));
+    let packet = frame.subarray(14);
+    if (packet.length >= 40 && packet[6] === NEXT_HEADER_FRAGMENT) {
+      // the tunnel exit reassembles before decapsulating (RFC 2473 §7.2(b), RFC 8200 §4.5)
+      const r = this.reassembler.add(packet, now);
+      if (r.kind === 'held') return { kind: 'held', frames: [] };
+      if (r.kind === 'dropped') return { kind: 'dropped', why: r.why, frames: [] };
+      packet = r.packet;
+    }
+    const d = decapsulateIpv4(packet);
     if (!d.ok) return { kind: 'dropped', why: d.why, frames: [] };
     if (d.dst !== formatIpv6Bytes(this.own6)) return { kind: 'dropped', why: `IPv6 destination ${d.dst} is not this tunnel end`, frames: [] };
     if (d.src !== formatIpv6Bytes(ipv6Bytes(this.cfg.remote))) return { kind: 'dropped', why: `IPv6 source ${d.src} is not the tunnel's far end`, frames: [] };

@@ -7,7 +7,12 @@ export type UnderlayAssumptionId =
   | 'map-e-interface-id'
   | 'map-e-l2tp-source-port'
   | 'ipip-tunnel-mtu'
-  | 'ipip-hop-limit';
+  | 'ipip-hop-limit'
+  | 'tunnel-fragments-outer-ipv6'
+  | 'l2tp-inner-df-clear'
+  | 'underlay-link-mtu'
+  | 'fragment-identification'
+  | 'reassembly-bounds';
 
 /** RFC 7597 §6 interface identifier, or the earlier draft-03 layout some services still use. */
 export type MapEInterfaceIdFormat = 'rfc7597' | 'draft-03';
@@ -44,7 +49,47 @@ export const UNDERLAY_ASSUMPTIONS: readonly UnderlayAssumption[] = [
     reasoning: 'RFC 2473 §6.3 leaves the tunnel hop limit to the entry point\'s configuration; 64 is the common default.',
     confidence: 'weak',
   },
+  {
+    id: 'tunnel-fragments-outer-ipv6',
+    assumption: 'An IPv4 packet (DF clear) bigger than the IPIP / MAP-E tunnel MTU is encapsulated whole and the IPv6 tunnel packet is fragmented to the WAN\'s MTU (IPv6 Fragment header, RFC 8200 §4.5); the tunnel exit reassembles before decapsulating. A DF-set packet is refused (ICMPv4 fragmentation needed, not modelled).',
+    reasoning: 'RFC 2473 §7.2(b) prescribes exactly this, and RFC 7597 §8.3.1 sends MAP-E to it. yamaha-platform-facts.md §4.3 says only that a bridged L2TPv3 tunnel "does not fragment; fragmentation follows the MTU of the interface sending the encapsulated packet"; where RTX fragments when that interface is itself an ipip/map-e tunnel (inner IPv4 or outer IPv6) is not in the documents, and `ip tunnel mtu` / `tcp mss limit` are not described for these tunnels.',
+    confidence: 'weak',
+  },
+  {
+    id: 'l2tp-inner-df-clear',
+    assumption: 'The router\'s own L2TPv3 (and ESP) IPv4 packets leave with DF clear, so a full-size bridged frame is fragmented rather than refused.',
+    reasoning: 'yamaha-platform-facts.md §4.3: fragmentation follows the MTU of the sending interface (the packet is fragmentable); l2tpv3-protocol-facts.md §1.6: Linux sets ignore_df on L2TP output. RFC 3931 §4.1.4 asks for one MTU-handling method and this is the one the facts describe.',
+    confidence: 'strong',
+  },
+  {
+    id: 'underlay-link-mtu',
+    assumption: 'The IPv6 WAN link under the tunnel has MTU 1500 (tunnel MTU 1460) unless the lab says otherwise; no path MTU discovery is run across the lab\'s "internet".',
+    reasoning: 'Japanese NGN IPoE access (the seed\'s IPv6-only services) carries 1500-octet IPv6 packets; the command reference excerpt we hold gives no `ipv6 mtu` default for the WAN. PMTUD needs ICMPv6 Packet Too Big, which the lab\'s single link never sends.',
+    confidence: 'weak',
+  },
+  {
+    id: 'fragment-identification',
+    assumption: 'A tunnel end numbers its IPv6 fragments\' Identification from a per-instance counter (a seed the caller may inject), not from a random source.',
+    reasoning: 'RFC 8200 §4.5 asks only that Identification differ from that of any other recently fragmented packet with the same addresses; RFC 7739 recommends unpredictable values against off-path attacks, which the lab does not face. The oracle is pure (no random source), so determinism wins.',
+    confidence: 'strong',
+  },
+  {
+    id: 'reassembly-bounds',
+    assumption: 'A tunnel exit holds at most 64 datagrams under reassembly (a new one evicts the oldest) and abandons each 60 s after its first fragment.',
+    reasoning: 'RFC 8200 §4.5 fixes the 60 s timeout; the table size is an implementation choice no document gives for RTX. 64 outlasts a burst of full-size frames on the lab\'s pseudowires.',
+    confidence: 'weak',
+  },
 ];
+
+/** Defaults of the fragmentation assumptions above (ipv6-fragment.ts, tunnel-wan.ts, border-relay.ts). */
+export const UNDERLAY_FRAGMENT_DEFAULTS = {
+  /** underlay-link-mtu */
+  linkMtu: 1500,
+  /** reassembly-bounds */
+  reassemblyDatagrams: 64,
+  /** fragment-identification: the first Identification a tunnel end uses */
+  firstIdentification: 1,
+} as const;
 
 export const MAP_E_ASSUMPTION_DEFAULTS = {
   interfaceIdFormat: 'rfc7597' as MapEInterfaceIdFormat,

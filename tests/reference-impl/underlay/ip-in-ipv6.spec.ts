@@ -2,7 +2,7 @@
 // for a MAP-E CE (RFC 7597 example addresses, the L2TPv3 source port moved into the port set) are
 // read by Wireshark's dissectors, independently of our codec, layer by layer (IPv6 -> IPv4 -> UDP
 // -> L2TPv3 -> Ethernet -> IPv4 -> ICMP) with every field where we put it and no expert warning.
-// The tunnel-entry arithmetic (RFC 2473 §6.7, §7.2; RFC 791 fragment sizes) is held to the
+// The tunnel-entry arithmetic (RFC 2473 §6.7, §7.2; RFC 8200 §4.5 fragment sizes) is held to the
 // numbers the RFCs give, not to the code.
 import { expect, test } from '@playwright/test';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -94,7 +94,9 @@ test.describe('IPv4 in IPv6 (RFC 2473) carrying L2TPv3', () => {
     expect(tunnelEntry(1461, true, 1500)).toEqual({ kind: 'frag-needed', mtu: 1460 });
     // A full-size LAN frame (1514 octets without FCS) in L2TPv3 over UDP/IPv4 with a 4-octet
     // cookie: 20 (IPv4) + 8 (UDP) + 4 (UDP-mode header) + 4 (session ID) + 4 (cookie) + 1514 = 1554.
-    // Fragment data per fragment: floor((1460 - 20) / 8) * 8 = 1440; 1534 data octets -> 1440 + 94.
-    expect(tunnelEntry(1554, false, 1500)).toEqual({ kind: 'fragmented', fragments: 2, fragmentLengths: [1460, 114] });
+    // RFC 2473 §7.2(b): encapsulated whole, then IPv6-fragmented; per fragment 40 (IPv6) + 8
+    // (Fragment header) + floor((1500 - 48) / 8) * 8 = 1448 octets of the IPv4 packet:
+    // 1554 -> 1448 + 106, i.e. IPv6 fragments of 1496 and 154 octets.
+    expect(tunnelEntry(1554, false, 1500)).toEqual({ kind: 'fragmented', fragments: 2, fragmentLengths: [1496, 154] });
   });
 });
