@@ -4,9 +4,9 @@
 
 import { CliLoginError } from './errors.ts';
 import type { DeviceReader } from './device-reader.ts';
-import { DIALOGS, learnPrompt, type CliState, type DialogSpec, type LearnedPrompt } from './prompt-states.ts';
+import { DialogWalk, NEWLINE } from './dialog-walk.ts';
+import { ERROR_LINE, LOGIN_DIALOGS, LOGIN_REFUSED, learnPrompt, type CliState, type DialogRow, type LearnedPrompt } from './prompt-states.ts';
 import { physicalLines } from './text.ts';
-import { ERROR_LINE } from './prompt-states.ts';
 
 export interface LoginCredentials {
   /** a named user (`login user`): Enter at `Password:`, then `Username:` (facts §3.1) */
@@ -17,37 +17,39 @@ export interface LoginCredentials {
 
 export interface LoginIo {
   reader: DeviceReader;
-  /** write a line (the session appends the newline); secret lines are masked in the transcript */
-  send: (line: string, secret: boolean) => void;
+  /** write text as it is (Enter included); secret text is masked in the transcript */
+  write: (text: string, secret: boolean) => void;
   timeoutMs: number;
   settleMs: number;
   /** how long to wait for a first prompt before pressing Enter once (facts §3.1: "if nothing appears, press Enter once") */
   nudgeMs: number;
+  /** the login rows to walk (prompt-states.ts LOGIN_DIALOGS, with a model's overrides) */
+  dialogs?: readonly DialogRow[];
 }
 
-type Seen = { kind: 'dialog'; dialog: DialogSpec } | { kind: 'prompt'; line: string } | { kind: 'refused'; line: string };
+type Seen = { kind: 'dialog'; row: DialogRow } | { kind: 'prompt'; line: string } | { kind: 'refused'; line: string };
 
 function lastLine(raw: string): string {
   const lines = physicalLines(raw);
   return lines[lines.length - 1];
 }
 
-function seeLogin(raw: string): Seen | undefined {
+function seeLogin(raw: string, walk: DialogWalk): Seen | undefined {
   const lines = physicalLines(raw);
   const last = lines[lines.length - 1];
-  const refused = lines.slice(0, -1).find((l) => ERROR_LINE.test(l) || /Incorrect password|パスワードが間違っています/.test(l));
+  const refused = lines.slice(0, -1).find((l) => ERROR_LINE.test(l) || LOGIN_REFUSED.test(l));
   if (refused) return { kind: 'refused', line: refused };
-  if (DIALOGS.loginUsername.pattern.test(last)) return { kind: 'dialog', dialog: DIALOGS.loginUsername };
-  if (DIALOGS.loginPassword.pattern.test(last)) return { kind: 'dialog', dialog: DIALOGS.loginPassword };
+  const row = walk.find(last);
+  if (row) return { kind: 'dialog', row };
   if (learnPrompt(last)) return { kind: 'prompt', line: last };
   return undefined;
 }
 
+/** Walk the login rows until a prompt shows; each row's action is the only answer given. */
 export async function login(io: LoginIo, creds: LoginCredentials): Promise<{ prompt: LearnedPrompt; state: CliState }> {
   const deadline = Date.now() + io.timeoutMs;
   const remaining = () => Math.max(1, deadline - Date.now());
-  let usernameSent = false;
-  let passwordsSent = 0;
+  const walk = new DialogWalk(io.dialogs ?? LOGIN_DIALOGS, { username: creds.username, loginPassword: creds.password, userPassword: creds.password });
   let nudged = false;
   for (let step = 0; step < 10; step++) {
     let seen: Seen;
@@ -57,41 +59,29 @@ export async function login(io: LoginIo, creds: LoginCredentials): Promise<{ pro
         timeoutName: nudged ? 'loginMs' : 'loginNudgeMs',
         timeoutMs: nudged ? remaining() : Math.min(io.nudgeMs, remaining()),
         settleMs: io.settleMs,
-        check: seeLogin,
+        check: (raw) => seeLogin(raw, walk),
       });
     } catch (err) {
       if (nudged || !(err instanceof Error && err.name === 'CliTimeoutError')) throw err;
       nudged = true;
-      io.send('', false);
+      io.write(NEWLINE, false);
       continue;
     }
     if (seen.kind === 'refused') throw new CliLoginError(`login refused: ${seen.line.trim()}`);
     io.reader.consume();
-    if (seen.kind === 'dialog' && seen.dialog === DIALOGS.loginUsername) {
-      if (creds.username === undefined) throw new CliLoginError('the device asks for a user name but none was configured');
-      usernameSent = true;
-      io.send(creds.username, false);
-      continue;
+    if (seen.kind === 'prompt') return confirmPrompt(io, seen.line, remaining);
+    const act = walk.step(seen.row);
+    if (act.kind === 'fail') {
+      if (act.escape !== undefined) io.write(act.escape, false);
+      throw act.error;
     }
-    if (seen.kind === 'dialog') {
-      if (creds.username !== undefined && !usernameSent) {
-        // facts §3.1: an empty line at `Password:` leads to `Username:`
-        io.send('', false);
-        continue;
-      }
-      if (passwordsSent > 0 && !usernameSent) throw new CliLoginError('login password refused (asked again)');
-      if (passwordsSent > 1) throw new CliLoginError('user password refused (asked again)');
-      passwordsSent++;
-      io.send(creds.password ?? '', true);
-      continue;
-    }
-    return confirmPrompt(io, seen.line, remaining);
+    if (act.kind === 'send') io.write(act.text, act.secret);
   }
   throw new CliLoginError('login did not reach a prompt after 10 questions');
 }
 
 async function confirmPrompt(io: LoginIo, candidate: string, remaining: () => number): Promise<{ prompt: LearnedPrompt; state: CliState }> {
-  io.send('', false);
+  io.write(NEWLINE, false);
   const line = await io.reader.wait({
     waitingFor: `the prompt ${JSON.stringify(candidate)} again after Enter`,
     timeoutName: 'loginMs',

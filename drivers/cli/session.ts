@@ -6,10 +6,12 @@ import { Redactor } from '../transcript/redactor.ts';
 import { DEVICE_CLOSED_EVENT, OPEN_EVENT, type TranscriptRecorder } from '../transcript/transcript.ts';
 import { asyncLineMatcher } from './async-lines.ts';
 import { DeviceReader } from './device-reader.ts';
-import { CliCommandError, CliCommandInterruptedError, CliError, CliLoginError, CliTransportError } from './errors.ts';
+import { DialogWalk, dialogError, NEWLINE, type Answers } from './dialog-walk.ts';
+import { CliCommandError, CliCommandInterruptedError, CliError, CliTransportError } from './errors.ts';
 import { findPromptEnd, frameResponse } from './framing.ts';
 import { login } from './login.ts';
-import { DIALOGS, PAGER_ASSUMPTION, type CliState, type DialogName, type LearnedPrompt } from './prompt-states.ts';
+import { BASE_TABLES, tablesFor, type CliTables, type ModelOverride } from './model-overrides.ts';
+import { LOGOUT_COMMAND, route, type CliState, type DialogRow, type LearnedPrompt, type PathSpec } from './prompt-states.ts';
 import { physicalLines } from './text.ts';
 import type { Transport, TransportFactory } from './transport.ts';
 
@@ -55,6 +57,12 @@ export interface CliSessionOptions {
   asyncPatterns?: readonly RegExp[];
   /** commands run after each login (e.g. `console lines infinity` where a lab wants it) */
   setupCommands?: readonly string[];
+  /** the device's model (e.g. `RTX830`): picks the rows of `modelOverrides` that apply */
+  model?: string;
+  /** per-model rows merged over the tables (default model-overrides.ts MODEL_OVERRIDES) */
+  modelOverrides?: readonly ModelOverride[];
+  /** the tables the session walks before model overrides (default BASE_TABLES; tests pass their own) */
+  tables?: CliTables;
 }
 
 export interface CliResult {
@@ -72,11 +80,9 @@ export interface RunOptions {
   timeoutMs?: number;
   /** return error lines in the result instead of throwing CliCommandError */
   allowErrors?: boolean;
-  /** extra dialogs this command may raise */
-  dialogs?: readonly DialogName[];
+  /** extra dialogs this command may raise, by name in the tables' dialogs */
+  dialogs?: readonly string[];
 }
-
-const NEWLINE = '\r';
 
 export class CliSession {
   readonly redactor: Redactor;
@@ -84,6 +90,7 @@ export class CliSession {
   readonly #timeouts: CliTimeouts;
   readonly #columns: number;
   readonly #isAsync: (line: string) => boolean;
+  readonly #tables: CliTables;
   #transport: Transport | null = null;
   #reader: DeviceReader | null = null;
   #prompt: LearnedPrompt | null = null;
@@ -102,6 +109,12 @@ export class CliSession {
     this.redactor.addSecret(c.password);
     this.redactor.addSecret(c.adminPassword);
     this.#isAsync = asyncLineMatcher(opts.asyncPatterns);
+    this.#tables = tablesFor(opts.model, opts.modelOverrides, opts.tables ?? BASE_TABLES);
+  }
+
+  /** The tables this session walks (base tables with the model's override rows applied). */
+  get tables(): CliTables {
+    return this.#tables;
   }
 
   get state(): CliState {
@@ -137,10 +150,11 @@ export class CliSession {
     const learned = await login(
       {
         reader,
-        send: (line, secret) => this.#write(line + NEWLINE, secret),
+        write: (text, secret) => this.#write(text, secret),
         timeoutMs: this.#timeouts.loginMs,
         settleMs: this.#timeouts.promptSettleMs,
         nudgeMs: this.#timeouts.loginNudgeMs,
+        dialogs: this.#tables.loginDialogs,
       },
       { username: c.username, password: c.password },
     );
@@ -175,10 +189,29 @@ export class CliSession {
     }
     this.#wanted.admin = true;
     if (this.#state !== 'user') return;
+    await this.goTo('administrator');
+  }
+
+  /**
+   * Move to a state by walking the path rows (prompt-states.ts PATHS, with the model's
+   * overrides): each row's command in order, answering the dialogs it names. A path that does
+   * not arrive ends with the row's named error.
+   */
+  async goTo(target: CliState, ctx: { tunnel?: number; timeoutMs?: number } = {}): Promise<void> {
     await this.#ensureConnected();
-    const r = await this.#exchange('administrator', { dialogs: ['adminPassword'], allowErrors: true });
-    if (this.#state === 'user') {
-      throw new CliLoginError(`administrator mode refused${r.errors.length ? ': ' + this.redactor.mask(r.errors.join(' / ')) : ''}`);
+    const paths = this.#tables.paths;
+    let walk = route(this.#state, target, paths);
+    // already in a tunnel context but another tunnel wanted: its path row selects from here too (CR §14)
+    if (walk.length === 0 && target === 'tunnel' && ctx.tunnel !== undefined && ctx.tunnel !== this.#tunnel) walk = route('administrator', 'tunnel', paths);
+    for (const path of walk) await this.#walkPath(path, ctx);
+  }
+
+  async #walkPath(path: PathSpec, ctx: { tunnel?: number; timeoutMs?: number }): Promise<void> {
+    const r = await this.#exchange(path.command(ctx), { dialogs: path.dialogs, allowErrors: true, timeoutMs: ctx.timeoutMs });
+    const arrived = path.arrival === 'prompt' ? this.#state === path.to : r.errors.length === 0;
+    if (!arrived) {
+      const detail = r.errors.length ? ': ' + this.redactor.mask(r.errors.join(' / ')) : '';
+      throw dialogError({ ...path.failure, message: path.failure.message + detail });
     }
   }
 
@@ -204,9 +237,9 @@ export class CliSession {
     this.#closing = true;
     const transport = this.#transport;
     try {
-      if (transport && this.#state !== 'user') await this.#exchange('quit', { allowErrors: true, timeoutMs: 5_000 }).catch(() => undefined);
+      if (transport && this.#state !== 'user') await this.goTo('user', { timeoutMs: 5_000 }).catch(() => undefined);
       if (this.#transport) {
-        this.#write('quit' + NEWLINE, false);
+        this.#write(LOGOUT_COMMAND + NEWLINE, false);
       }
     } finally {
       this.#transport = null;
@@ -229,9 +262,9 @@ export class CliSession {
       try {
         this.#opts.transcript?.event(`reconnect ${i + 1}/${attempts} after: ${reason}`);
         await this.connect();
-        const wanted = this.#wanted;
-        if (wanted.admin) await this.administrator();
-        if (wanted.tunnel !== null) await this.#exchange(`tunnel select ${wanted.tunnel}`, {});
+        const wanted = { ...this.#wanted };
+        const target: CliState = wanted.tunnel !== null ? 'tunnel' : wanted.admin ? 'administrator' : this.#state;
+        await this.goTo(target, wanted.tunnel !== null ? { tunnel: wanted.tunnel } : {});
         return;
       } catch (err) {
         last = err;
@@ -250,11 +283,11 @@ export class CliSession {
     const reader = this.#reader!;
     const prompt = this.#prompt!;
     const masked = this.redactor.mask(command);
-    const dialogs = [...(options.dialogs ?? []), 'saveQuestion', 'unexpectedPassword'].map((d) => DIALOGS[d as DialogName]);
+    const walk = new DialogWalk(this.#commandDialogs(options.dialogs ?? []), this.#answers(), `'${masked}' `);
     const answered: RegExp[] = [];
     const previousPrompt = this.#promptLine;
     let raw = '';
-    let refusedQuestion: string | null = null;
+    let failure: CliError | null = null;
     this.#write(command + NEWLINE, false);
     const deadline = Date.now() + (options.timeoutMs ?? this.#timeouts.commandMs);
     for (let step = 0; ; step++) {
@@ -267,30 +300,23 @@ export class CliSession {
           // after an answer, only new text can show the next question or the prompt
           if (text === '' && raw !== '') return undefined;
           const lines = physicalLines(raw + text);
-          const last = lines[lines.length - 1];
-          if (PAGER_ASSUMPTION.pattern.test(last)) return { kind: 'pager' as const };
-          const dialog = dialogs.find((d) => d.pattern.test(last));
-          if (dialog) return { kind: 'dialog' as const, dialog };
+          const row = walk.find(lines[lines.length - 1]);
+          if (row) return { kind: 'dialog' as const, row };
           const end = findPromptEnd(raw + text, prompt, this.#isAsync);
           return end ? { kind: 'prompt' as const, end } : undefined;
         },
       });
       raw += reader.consume();
       if (step > 200) throw new CliError(`'${masked}': more than 200 questions or pages`);
-      if (seen.kind === 'pager') {
-        this.#write(PAGER_ASSUMPTION.answer, false);
-        continue;
-      }
       if (seen.kind === 'dialog') {
-        answered.push(seen.dialog.pattern);
-        const d = seen.dialog;
-        if (d === DIALOGS.adminPassword) this.#write((this.#opts.credentials?.adminPassword ?? '') + NEWLINE, true);
-        // ASSUMPTION: the (Y/N) question takes the letter and Enter (not documented; a hardware run confirms or refutes)
-        else if (d === DIALOGS.saveQuestion) this.#write((this.#opts.saveAnswer ?? 'N') + NEWLINE, false);
-        else {
-          // a password question the driver has no answer for: Enter gives it up
-          refusedQuestion = d.name;
-          this.#write(NEWLINE, false);
+        if (seen.row.hideLine) answered.push(seen.row.pattern);
+        const act = walk.step(seen.row);
+        if (act.kind === 'send') this.#write(act.text, act.secret);
+        else if (act.kind === 'fail') {
+          if (act.escape === undefined) throw act.error;
+          // give the question up, and fail once the prompt is back (the session stays in step)
+          failure = act.error;
+          this.#write(act.escape, false);
         }
         continue;
       }
@@ -300,12 +326,27 @@ export class CliSession {
       this.#state = seen.end.match.state;
       this.#trackContext(command);
       const result: CliResult = { command: masked, lines: framed.lines, errors: framed.errors, asyncLines: framed.asyncLines, state: this.#state, prompt: seen.end.line };
-      if (refusedQuestion) throw new CliLoginError(`'${masked}' asked an ${refusedQuestion} the driver cannot answer`);
+      if (failure) throw failure;
       if (framed.errors.length > 0 && !options.allowErrors) {
         throw new CliCommandError(masked, framed.errors.map((e) => this.redactor.mask(e)), framed.lines.map((l) => this.redactor.mask(l)));
       }
       return result;
     }
+  }
+
+  /** The command's own dialogs, then those every command may raise, as rows of the tables. */
+  #commandDialogs(names: readonly string[]): DialogRow[] {
+    return [...names, ...this.#tables.commandDialogs].map((name) => {
+      const row = this.#tables.dialogs[name];
+      if (!row) throw new CliError(`no dialog row named '${name}' in the session's tables`);
+      return row;
+    });
+  }
+
+  /** The named answers dialog rows may send (credentials are sent masked in the transcript). */
+  #answers(): Answers {
+    const c = this.#opts.credentials ?? {};
+    return { username: c.username, loginPassword: c.password, userPassword: c.password, adminPassword: c.adminPassword, saveAnswer: this.#opts.saveAnswer ?? 'N' };
   }
 
   #trackContext(command: string): void {
