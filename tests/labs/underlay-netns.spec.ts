@@ -3,7 +3,8 @@
 // MAP-E at site 1 with IPIP at site 2 (mape-ex1.yaml), the ISP's gateway / border relay a lab
 // process on the internet link. The hosts ping across both ways; tshark, an independent decoder,
 // reads the internet link's capture as L2TPv3 in UDP in IPv4 in IPv6 (Next Header 4) with the hosts'
-// ICMP inside, only between the tunnel ends and the relay, with no expert warning; behind MAP-E
+// ICMP inside, only between the tunnel ends and the relay, with no expert warning; a ping bigger
+// than the tunnel MTU crosses both ways as IPv6 fragments (issue 19 point 4); behind MAP-E
 // the CE's L2TPv3 source port is the one the oracle predicts from the rule (RFC 7597 port set,
 // assumption map-e-l2tp-source-port) and never 1701, and the relay sends to the CE's MAP address
 // the rule derives. `lab down` leaves no namespace and no process naming the lab.
@@ -21,9 +22,9 @@ import { cli } from '../support/cli-binary.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-function ping(netns: string, to: string, count: number, deadline: number): { ok: boolean; out: string } {
+function ping(netns: string, to: string, count: number, deadline: number, extra: readonly string[] = []): { ok: boolean; out: string } {
   try {
-    return { ok: true, out: execFileSync('ip', ['netns', 'exec', netns, 'ping', '-n', '-c', String(count), '-w', String(deadline), to], { encoding: 'utf8', timeout: (deadline + 5) * 1000 }) };
+    return { ok: true, out: execFileSync('ip', ['netns', 'exec', netns, 'ping', '-n', ...extra, '-c', String(count), '-w', String(deadline), to], { encoding: 'utf8', timeout: (deadline + 5) * 1000 }) };
   } catch (e) {
     return { ok: false, out: String((e as { stdout?: string }).stdout ?? e) };
   }
@@ -36,6 +37,8 @@ function waitReachable(netns: string, to: string): boolean {
 }
 
 const bare = (a: string) => a.replace(/\/\d+$/, '');
+/** ICMP data octets of the large ping: IPv4 1428, frame 1442, tunnel packet 1540 or more. */
+const BIG_PING = 1400;
 
 for (const topology of ['topologies/seed/ipip-ex1.yaml', 'topologies/seed/mape-ex1.yaml']) {
   test(`${path.basename(topology)}: hosts ping across; the internet link holds L2TPv3 in IPv4 in IPv6, clean; lab down leaves nothing`, async () => {
@@ -62,6 +65,14 @@ for (const topology of ['topologies/seed/ipip-ex1.yaml', 'topologies/seed/mape-e
         const r = ping(a.netns!, bare(b.addresses[0]), 3, 30);
         expect(r.ok, `${a.name} -> ${b.name}: ${r.out}`).toBe(true);
       }
+      // bigger than the tunnel MTU: the host's 1428-octet IPv4 packet (DF clear) is a 1442-octet
+      // frame, whose L2TPv3 datagram in IPv4 in IPv6 exceeds the 1500-octet internet link, so each
+      // tunnel end and the relay send IPv6 fragments and reassemble (RFC 2473 §7.2(b),
+      // assumption tunnel-fragments-outer-ipv6)
+      for (const [a, b] of [[pc1, pc2], [pc2, pc1]] as const) {
+        const r = ping(a.netns!, bare(b.addresses[0]), 3, 30, ['-s', String(BIG_PING), '-M', 'dont']);
+        expect(r.ok, `${a.name} -> ${b.name} with ${BIG_PING} octets: ${r.out}`).toBe(true);
+      }
     } finally {
       if (state) {
         const down = await cli(['lab', 'down', '--state', stateFile], 60_000);
@@ -75,13 +86,14 @@ for (const topology of ['topologies/seed/ipip-ex1.yaml', 'topologies/seed/mape-e
     // the evidence, read after lab down stopped the capture (the file is complete)
     const pcap = path.join(capDir, readdirSync(capDir).find((f) => f.startsWith('internet6'))!);
     const relay = t.links.find((l) => l.relay)!.relay!;
-    const fields = ['ipv6.src', 'ipv6.dst', 'ipv6.nxt', 'ip.src', 'ip.dst', 'udp.srcport', 'udp.dstport', 'frame.protocols'];
+    const fields = ['ipv6.src', 'ipv6.dst', 'ipv6.nxt', 'ip.src', 'ip.dst', 'udp.srcport', 'udp.dstport', 'frame.protocols', 'ip.len'];
     const rows = tsharkRows(pcap, [], 'l2tp', fields);
     expect(rows.length, 'L2TPv3 on the internet link').toBeGreaterThan(0);
     // every L2TPv3 datagram is IPv4 in IPv6 (Next Header 4), from a tunnel end to the relay or back
     for (const r of rows) {
-      expect(r[7], 'layers').toMatch(/^eth:ethertype:ipv6:ip:udp:l2tp/);
-      expect(r[2].split('|')[0]).toBe('4');
+      expect(r[7], 'layers').toMatch(/^eth:ethertype:ipv6:(ipv6\.fraghdr:)?ip:udp:l2tp/);
+      // a reassembled datagram's last fragment: Fragment header (44), IPv4 behind it
+      expect(r[2].split('|')[0]).toBe(r[7].includes('ipv6.fraghdr') ? '44' : '4');
       expect([r[0], r[1]].map((a) => a.split('|')[0])).toContain(relay.address);
     }
     // the hosts' ICMP inside L2TPv3 (Ethernet inside), both ways
@@ -89,6 +101,18 @@ for (const topology of ['topologies/seed/ipip-ex1.yaml', 'topologies/seed/mape-e
     expect(new Set(icmp.map((r) => r[3].split('|')[1])), 'inner ICMP sources').toEqual(new Set(['192.168.100.11', '192.168.100.12']));
     const expert = execFileSync('tshark', ['-r', pcap, '-q', '-z', 'expert,warn', '-o', 'l2tp.cookie_size:0', '-o', 'l2tp.l2_specific:None', '-d', 'l2tp.pw_type==0,eth'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     expect(expert, 'tshark expert warnings').not.toMatch(/Warns|Errors/);
+    // the large pings crossed as IPv6 fragments (Fragment header, Next Header 4 inside), every
+    // fragment within the link MTU, and Wireshark's reassembly finds the hosts' 1428-octet ICMP
+    const frags = tsharkRows(pcap, [], 'ipv6.fraghdr', ['frame.len', 'ipv6.src', 'ipv6.dst', 'ipv6.fraghdr.nxt', 'ipv6.fraghdr.offset', 'ipv6.fraghdr.more']);
+    expect(frags.length, 'IPv6 fragments on the internet link').toBeGreaterThan(0);
+    for (const r of frags) {
+      expect(Number(r[0]) - 14, 'IPv6 packet within the 1500-octet link MTU').toBeLessThanOrEqual(1500);
+      expect(r[3], 'the fragments carry IPv4 (Next Header 4)').toBe('4');
+    }
+    expect(new Set(frags.flatMap((r) => [r[1], r[2]])), 'fragments from and to the relay').toContain(relay.address);
+    const big = rows.filter((r) => /:l2tp:(eth:)?ethertype:ip:icmp/.test(r[7]) && r[8]?.split('|')[1] === String(BIG_PING + 28));
+    expect(new Set(big.map((r) => r[3].split('|')[1])), 'large ICMP reassembled, both ways').toEqual(new Set(['192.168.100.11', '192.168.100.12']));
+    await test.info().attach('fragments.txt', { body: frags.map((r) => r.join('\t')).join('\n'), contentType: 'text/plain' });
     await test.info().attach('l2tp rows.txt', { body: rows.map((r) => r.join('\t')).join('\n'), contentType: 'text/plain' });
 
     const ce = t.routers.find((r) => r.map_e);
