@@ -13,6 +13,7 @@ import { EXIT, HarnessError, UsageError } from './exit-codes.ts';
 import { checkTopologyFile } from './topology.ts';
 import { formatDiagnostic } from '../topologies/schema/index.ts';
 import { DEFAULT_STATE_FILE, describeLab, labDown, labUp, readLabState } from '../drivers/lab/index.ts';
+import { READDRESS } from './lab-readdress.ts';
 
 const STATE: FlagDef = { name: 'state', type: 'string', valueName: 'FILE', default: DEFAULT_STATE_FILE, help: 'the lab state file: what lab up made, what lab down removes' };
 const TOPOLOGY_FLAG: FlagDef = { name: 'topology', type: 'string', short: 't', valueName: 'TOPOLOGY', input: 'text', help: 'the topology file (containerlab habit; same as the TOPOLOGY argument)' };
@@ -57,7 +58,7 @@ const DOWN: CommandDef = {
 export const LAB_COMMAND: CommandDef = {
   name: 'lab',
   summary: 'start/stop a lab of emulated routers (and, with --netns, namespaces for routers and hosts)',
-  subcommands: [UP, DOWN],
+  subcommands: [UP, DOWN, READDRESS],
 };
 
 async function labUpHandler(args: ParsedCommand): Promise<number> {

@@ -15,7 +15,9 @@ export type IpsecRouterAssumptionId =
   | 'show-ipsec-sa-format'
   | 'esp-only-in-udp'
   | 'ike-log-kinds'
-  | 'any-side-does-not-dial';
+  | 'any-side-does-not-dial'
+  | 'name-resolved-per-key-exchange'
+  | 'auto-refresh-after-loss';
 
 export interface IpsecRouterAssumption {
   readonly id: IpsecRouterAssumptionId;
@@ -86,6 +88,18 @@ export const IPSEC_ROUTER_ASSUMPTIONS: readonly IpsecRouterAssumption[] = [
     confidence: 'weak',
   },
   {
+    id: 'name-resolved-per-key-exchange',
+    assumption: 'A host name in `ipsec ike remote address GW NAME` is looked up again each time the router itself starts key exchange for the gateway (at start, on demand, and when auto refresh starts it again after the SA was lost), never cached across key exchanges; a phase 1 rekey the IKE oracle starts by itself (lifetime) reuses the address of the SA it replaces.',
+    reasoning: 'ipsec-facts.md: the name "is resolved by DNS when key exchange starts"; the seed\'s 設定例6 relies on the peer being found again after its dynamic address changed (NetVolante DNS answers the new address). Whether a lifetime rekey resolves anew is not documented.',
+    confidence: 'weak',
+  },
+  {
+    id: 'auto-refresh-after-loss',
+    assumption: 'With `ipsec auto refresh` on, a gateway that can initiate (a remote address or name, not `any`) and has lost its ISAKMP SA (DPD found the peer dead, phase 1 gave up, the name did not resolve) starts key exchange again after 10 s, unless traffic or the peer started one first.',
+    reasoning: 'CR §15.10 (yamaha-platform-facts.md §1.4): auto refresh makes and renews SAs by itself; the retry interval after a loss is not documented (10 s is the emulator\'s choice, the default keepalive interval of CR §15.20).',
+    confidence: 'weak',
+  },
+  {
     id: 'ike-log-kinds',
     assumption: '`ipsec ike log GW message-info` logs one DEBUG line per IKE message sent or received (exchange, message ID, length), `payload-info` the payload types of messages in the clear, `key-info` that an SA\'s keys were made; the wording is the emulator\'s and key values are never logged.',
     reasoning: 'CR §15.42 names the three kinds and their debug level, not the lines; the project never prints a key outside the --key-log file.',
@@ -104,6 +118,8 @@ export const IPSEC_ASSUMPTION_VALUES = {
   defaultNameType: 'fqdn',
   defaultKeepaliveMethod: 'heartbeat',
   pendingPerGateway: 8,
+  /** 'auto-refresh-after-loss' */
+  autoRefreshRetryS: 10,
 } as const;
 
 /** Emulator limits (not firmware claims). */

@@ -217,8 +217,28 @@ export class IpsecHost {
 
   private async connect(gateway: number): Promise<void> {
     const name = this.o.plan.remoteNames.get(gateway);
-    if (name !== undefined && !(await this.resolveName(gateway, name))) return;
+    // a name is looked up again at every key exchange ('name-resolved-per-key-exchange'), so a
+    // NetVolante DNS peer whose address changed is found at its new address (設定例6)
+    if (name !== undefined && !(await this.resolveName(gateway, name))) return this.scheduleRefresh(gateway);
     if (this.live) this.dispatch({ kind: 'connect', gateway });
+  }
+
+  /**
+   * 'auto-refresh-after-loss': with `ipsec auto refresh` on, a gateway that can initiate and has
+   * no ISAKMP SA left (its peer died under DPD, phase 1 gave up, its name did not resolve) starts
+   * key exchange again after IPSEC_ASSUMPTION_VALUES.autoRefreshRetryS, unless L2TP traffic or
+   * the peer has started one meanwhile.
+   */
+  private scheduleRefresh(gateway: number): void {
+    const gw = this.o.plan.gateways.find((g) => g.gateway === gateway);
+    if (!this.live || !gw?.autoRefresh || gw.remote === 'any') return;
+    if ([...this.node.sas.values()].some((sa) => sa.gw.gateway === gateway)) return;
+    const id = `auto-refresh:${gateway}`;
+    if (this.timers.has(id)) return;
+    this.timers.set(id, this.o.time.at(this.o.time.now() + IPSEC_ASSUMPTION_VALUES.autoRefreshRetryS * 1000, () => {
+      this.timers.delete(id);
+      if (this.live && !this.current.has(gateway) && !this.negotiating(gateway)) void this.connect(gateway);
+    }));
   }
 
   private dispatch(ev: IkeEvent): void {
@@ -255,6 +275,7 @@ export class IpsecHost {
         break;
       case 'phase1Down':
         this.logId('phase1Down', { address: this.peerOfCookie.get(saKey(a.icookie)) ?? this.o.plan.gateways.find((g) => g.gateway === a.gateway)?.remote ?? '?', reason: a.reason });
+        this.scheduleRefresh(a.gateway);
         break;
       case 'ipsecSaUp':
         this.saUp(a.sa);
