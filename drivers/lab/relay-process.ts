@@ -1,6 +1,7 @@
 // The ISP side of an IPv6-only access service as a lab process (issue 19): a MAP-E Border Relay that
 // also ends the fixed-address IPIP tunnels (reference-impl/underlay/border-relay.ts decides, this
-// file does the frames), on the lab's "internet" bridge in the lab namespace, through libpcap. This
+// file does the frames), on the lab's "internet" bridge in the lab namespace, through libpcap (the
+// harness's `pcap` binding, drivers/capture/pcap-binding.ts, in immediate mode). This
 // kernel has no ip6tnl, so the ISP gateway is userspace too. The relay has its own MAC and IPv6
 // address, neither on the bridge device: the lab namespace's kernel drops frames for another MAC,
 // so it neither forwards the tunnels' packets nor answers them. It answers Neighbor Solicitations
@@ -8,26 +9,21 @@
 // retry limit. Run: `node --import tsx drivers/lab/relay-process.ts --if BRIDGE --mac MAC --config JSON
 // [--lab PREFIX]` (the lab's name on the command line, so a check by name finds a leftover);
 // prints one `{"ready":...}` line, then one line per dropped packet's reason (rate-limited), until SIGTERM.
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   BorderRelay, ETHERTYPE_IPV6, ethernetFrame, ipv6Bytes, macBytes, NeighborCache, neighborAdvertisement, neighborSolicitation, readNd,
   type BorderRelayConfig,
 } from '../../reference-impl/underlay/index.ts';
+import { loadPcap, packetHeader } from '../capture/pcap-binding.ts';
 
 export const RELAY_PROCESS_FILE = fileURLToPath(import.meta.url);
 
-interface CapHandle {
-  open(device: string, filter: string, bufSize: number, buffer: Buffer): string;
-  setMinBytes?(n: number): void;
-  on(ev: 'packet', fn: (nbytes: number) => void): void;
-  send(buf: Buffer, size?: number): void;
-  close(): void;
-}
-
 const TICK_MS = 1000;
-const KEPT: unknown[] = [];
+/** The kernel's capture buffer on the bridge. */
+const CAPTURE_BUFFER_BYTES = 4 * 1024 * 1024;
+/** The wire's minimum Ethernet frame without FCS: shorter frames are zero-padded. */
+const MIN_FRAME = 60;
 
 export function runRelay(o: { ifname: string; mac: string; config: BorderRelayConfig; log: (line: string) => void }): { close(): void } {
   const relay = new BorderRelay(o.config);
@@ -35,24 +31,20 @@ export function runRelay(o: { ifname: string; mac: string; config: BorderRelayCo
   const self = ipv6Bytes(o.config.address, 'relay address');
   const cache = new NeighborCache();
   const unresolved = new Map<string, Uint8Array>();
-  const { Cap } = createRequire(import.meta.url)('cap') as { Cap: new () => CapHandle };
-  const cap = new Cap();
-  KEPT.push(cap);
-  const buf = Buffer.alloc(65535);
-  cap.open(o.ifname, 'ip6', 4 * 1024 * 1024, buf);
-  cap.setMinBytes?.(0);
+  // immediate mode (buffer_timeout 0); promiscuous: the relay's MAC is not the bridge device's
+  const session = loadPcap().createSession(o.ifname, { filter: 'ip6', buffer_size: CAPTURE_BUFFER_BYTES, buffer_timeout: 0, promiscuous: true });
   const send = (f: Uint8Array) => {
-    const b = Buffer.alloc(Math.max(60, f.length));
+    const b = Buffer.alloc(Math.max(MIN_FRAME, f.length));
     b.set(f);
     try {
-      cap.send(b, b.length);
+      session.inject(b);
     } catch {
       /* a full queue loses the frame, as a wire would */
     }
   };
   let drops = 0;
-  cap.on('packet', (n) => {
-    const frame = Uint8Array.from(buf.subarray(0, n));
+  session.on('packet', (p) => {
+    const frame = Uint8Array.from(p.buf.subarray(0, Math.min(packetHeader(p.header).caplen, p.buf.length)));
     const now = Date.now();
     const nd = readNd(frame);
     if (nd?.kind === 'solicitation') {
@@ -87,7 +79,9 @@ export function runRelay(o: { ifname: string; mac: string; config: BorderRelayCo
       else unresolved.delete(k);
     }
   }, TICK_MS);
-  return { close: () => (clearInterval(timer), cap.close()) };
+  // close() only asks libpcap to stop: the handle goes when the process exits (pcap-binding.ts),
+  // which the entry below does right after closing
+  return { close: () => (clearInterval(timer), session.close()) };
 }
 
 function equal(a: Uint8Array, b: Uint8Array): boolean {

@@ -20,11 +20,11 @@ process.exitCode = await routerCommand(process.argv.slice(2));
 `;
 
 /**
- * Left to Node at run time: native modules (cap, serialport and its bindings, cpu-features) and
+ * Left to Node at run time: native modules (pcap, serialport and its bindings, cpu-features) and
  * ssh2, whose crypto module finds its optional native binding and its poly1305 wasm by __dirname
  * (bundled, that path would point into the cache). Everything else is bundled.
  */
-export const ROUTER_BUNDLE_EXTERNAL = ['cap', 'serialport', '@serialport/*', 'cpu-features', 'ssh2'] as const;
+export const ROUTER_BUNDLE_EXTERNAL = ['pcap', 'serialport', '@serialport/*', 'cpu-features', 'ssh2'] as const;
 
 export function routerBundleRecipe(cacheDir = path.join(ROOT, 'node_modules', '.cache', 'l2tpv3-router')): BundleRecipe {
   return { name: 'router', root: ROOT, entrySource: ROUTER_ENTRY, resolveDir: path.join(ROOT, 'cli'), external: ROUTER_BUNDLE_EXTERNAL, cacheDir };

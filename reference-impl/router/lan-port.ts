@@ -2,11 +2,11 @@
 // (a) unprivileged: a UDP socket carrying one raw Ethernet frame per datagram, the QEMU
 //     `-netdev socket,udp=REMOTE,localaddr=LOCAL` / GNS3 UDP-link convention;
 // (b) namespace mode: a Linux interface (e.g. a veth end) read and written with libpcap
-//     capture and injection (the `cap` binding).
+//     capture and injection (pcap-frame-port.ts).
 import dgram from 'node:dgram';
-import { createRequire } from 'node:module';
 import { isIPv6 } from 'node:net';
 import { literalLookup } from './literal-lookup.ts';
+import { PcapFramePort } from './pcap-frame-port.ts';
 
 export interface LanPort {
   readonly name: string;
@@ -76,33 +76,11 @@ export class UdpLanPort implements LanPort {
   }
 }
 
-// The parts of the `cap` binding we use (it ships no types).
-interface CapHandle {
-  open(device: string, filter: string, bufSize: number, buffer: Buffer): string;
-  setMinBytes?(n: number): void;
-  on(ev: 'packet', fn: (nbytes: number, truncated: boolean) => void): void;
-  send(buf: Buffer, size?: number): void;
-  close(): void;
-}
-interface CapModule {
-  Cap: new () => CapHandle;
-}
+/** Namespace mode's capture: 'inbound' keeps our own injected frames out of our capture. */
+export const LAN_CAPTURE = { filter: 'inbound', bufferBytes: 10 * 1024 * 1024 } as const;
 
-/** ASSUMPTION-free plumbing: 'inbound' keeps our own injected frames out of our capture. */
-export const CAP_SETTINGS = { filter: 'inbound', bufferSize: 10 * 1024 * 1024, snapLength: 65535 } as const;
-
-/**
- * Every Cap handle ever opened, kept reachable for the life of the process. Why: on Linux the
- * `cap` binding's close() stops its libuv poll handle (uv_poll_stop) and closes the pcap handle but
- * never uv_close()s the poll handle, so the handle stays linked in the event loop's handle queue.
- * If the JS object were garbage-collected, the native Pcap object holding that uv_poll_t would be
- * freed and libuv would later walk freed memory (SIGSEGV, seen in Playwright workers). A closed
- * Cap costs a few hundred bytes plus its (released) buffer reference; a process opens few of them.
- */
-const KEPT_CAPS: unknown[] = [];
-
-export class CapLanPort implements LanPort {
-  private cap?: CapHandle;
+export class PcapLanPort implements LanPort {
+  private port?: PcapFramePort;
   constructor(readonly spec: Extract<LanPortSpec, { kind: 'if' }>) {}
   get name(): string {
     return this.spec.name;
@@ -112,42 +90,19 @@ export class CapLanPort implements LanPort {
   }
 
   async start(onFrame: (frame: Uint8Array) => void): Promise<void> {
-    const { Cap } = createRequire(import.meta.url)('cap') as CapModule;
-    const cap = new Cap();
-    KEPT_CAPS.push(cap); // even if open() fails below: see KEPT_CAPS
-    const buf = Buffer.alloc(CAP_SETTINGS.snapLength);
-    let link: string;
-    try {
-      link = cap.open(this.spec.ifname, CAP_SETTINGS.filter, CAP_SETTINGS.bufferSize, buf);
-    } catch (e) {
-      throw new Error(`${this.spec.name}: cannot capture on interface ${this.spec.ifname}: ${(e as Error).message} (namespace mode needs root or CAP_NET_RAW)`);
-    }
-    if (link !== 'ETHERNET') {
-      cap.close();
-      throw new Error(`${this.spec.name}: interface ${this.spec.ifname} has link type ${link}, not Ethernet`);
-    }
-    cap.setMinBytes?.(0);
-    cap.on('packet', (nbytes) => onFrame(Uint8Array.from(buf.subarray(0, nbytes))));
-    this.cap = cap;
+    this.port = PcapFramePort.open({ owner: this.spec.name, ifname: this.spec.ifname, ...LAN_CAPTURE }, (frame) => onFrame(frame));
   }
 
   send(frame: Uint8Array): void {
-    // Ethernet minimum frame: pad short frames (the wire would) so the kernel accepts them.
-    const b = Buffer.alloc(Math.max(60, frame.length));
-    b.set(frame);
-    try {
-      this.cap?.send(b, b.length);
-    } catch {
-      /* interface went away: the frame is lost */
-    }
+    this.port?.send(frame); // false: the interface went away or its queue is full; the frame is lost
   }
 
   close(): void {
-    this.cap?.close();
-    this.cap = undefined;
+    this.port?.close();
+    this.port = undefined;
   }
 }
 
 export function openLanPort(spec: LanPortSpec): LanPort {
-  return spec.kind === 'udp' ? new UdpLanPort(spec) : new CapLanPort(spec);
+  return spec.kind === 'udp' ? new UdpLanPort(spec) : new PcapLanPort(spec);
 }

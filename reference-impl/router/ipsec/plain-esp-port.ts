@@ -1,6 +1,6 @@
 // Plain ESP (IP protocol 50, RFC 4303 §3.1.1) for `router --esp-plain` in namespace mode: Node has
 // no raw IP sockets (ipsec-facts.md "Node facts"), so ESP goes through the same libpcap frame path
-// the LAN ports use (lan-port.ts), on the kernel interface that holds the router's WAN address.
+// the LAN ports use (pcap-frame-port.ts), on the kernel interface that holds the router's WAN address.
 // Out: an IPv4 header around the ESP packet, in an Ethernet frame to the next hop's MAC, which the
 // namespace's kernel has already resolved (its ARP table; an unknown neighbour is asked for by a
 // UDP datagram to the discard port, and that ESP packet is lost). In: ESP addressed to the WAN
@@ -8,25 +8,17 @@
 // does not answer with ICMP protocol-unreachable (pcap sees the packet before netfilter).
 import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { networkInterfaces } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { buildEthernetFrame, buildIpPacket, decodeIp, ETHERTYPE } from '../../capture/ip.ts';
 import { IP_PROTOCOL_ESP } from '../../ipsec/esp/esp-transport.ts';
+import { PcapFramePort } from '../pcap-frame-port.ts';
 
-interface CapHandle {
-  open(device: string, filter: string, bufSize: number, buffer: Buffer): string;
-  setMinBytes?(n: number): void;
-  on(ev: 'packet', fn: (nbytes: number) => void): void;
-  send(buf: Buffer, size?: number): void;
-  close(): void;
-}
-
-/** Kept reachable for the process's life (see KEPT_CAPS in lan-port.ts for why). */
-const KEPT: unknown[] = [];
+/** The kernel's capture buffer for the WAN's ESP. */
+const ESP_CAPTURE_BYTES = 4 * 1024 * 1024;
 
 export class PlainEspPort {
-  private cap?: CapHandle;
+  private port?: PcapFramePort;
   private ifname = '';
   private mac = '';
   private readonly nextHop = new Map<string, string>();
@@ -40,30 +32,19 @@ export class PlainEspPort {
     if (!found.length) throw new Error(`--esp-plain: no interface holds the WAN address ${this.wan}`);
     this.ifname = found[0].name;
     this.mac = found[0].mac;
-    const { Cap } = createRequire(import.meta.url)('cap') as { Cap: new () => CapHandle };
-    const cap = new Cap();
-    KEPT.push(cap);
-    const buf = Buffer.alloc(65535);
-    try {
-      cap.open(this.ifname, `inbound and ip proto ${IP_PROTOCOL_ESP} and dst host ${this.wan}`, 4 * 1024 * 1024, buf);
-    } catch (e) {
-      throw new Error(`--esp-plain: cannot capture on ${this.ifname}: ${(e as Error).message} (needs root or CAP_NET_RAW)`);
-    }
-    cap.setMinBytes?.(0);
-    cap.on('packet', (n) => {
-      const frame = buf.subarray(0, n);
-      if (frame.length < 14 || frame.readUInt16BE(12) !== ETHERTYPE.IPV4) return;
-      const ip = decodeIp(new Uint8Array(frame.subarray(14)));
+    const filter = `inbound and ip proto ${IP_PROTOCOL_ESP} and dst host ${this.wan}`;
+    this.port = PcapFramePort.open({ owner: '--esp-plain', ifname: this.ifname, filter, bufferBytes: ESP_CAPTURE_BYTES }, (frame) => {
+      if (frame.length < 14 || ((frame[12] << 8) | frame[13]) !== ETHERTYPE.IPV4) return;
+      const ip = decodeIp(frame.subarray(14));
       if (!ip.ok || ip.value.protocol !== IP_PROTOCOL_ESP || ip.value.laterFragment) return;
       onEsp(ip.value.src, Uint8Array.from(ip.value.payload));
     });
     await Promise.resolve();
-    this.cap = cap;
   }
 
   /** One ESP packet to `to` (an IPv4 address); false when the next hop's MAC is not known yet. */
   send(to: string, esp: Uint8Array): boolean {
-    if (!this.cap) return false;
+    if (!this.port?.open) return false;
     const hop = this.hopOf(to);
     const dst = this.neighbourMac(hop);
     if (!dst) {
@@ -72,19 +53,12 @@ export class PlainEspPort {
     }
     const packet = buildIpPacket({ src: this.wan, dst: to, protocol: IP_PROTOCOL_ESP, payload: esp, id: this.ipId++ & 0xffff });
     const frame = buildEthernetFrame({ src: this.mac, dst, etherType: ETHERTYPE.IPV4, payload: packet });
-    const b = Buffer.alloc(Math.max(60, frame.length));
-    b.set(frame);
-    try {
-      this.cap.send(b, b.length);
-    } catch {
-      return false;
-    }
-    return true;
+    return this.port.send(frame);
   }
 
   close(): void {
-    this.cap?.close();
-    this.cap = undefined;
+    this.port?.close();
+    this.port = undefined;
   }
 
   /** The address whose MAC the frame goes to: the peer when on-link, else the kernel's gateway for it. */

@@ -9,27 +9,19 @@
 // (`macFor`, not the kernel interface's): the kernel then drops what comes back as another host's
 // frame, where with its own MAC it would answer an off-link MAP-E address with ICMPv6 Destination
 // Unreachable (no route). Frames for that MAC still reach libpcap (AF_PACKET sees every frame).
-import { createRequire } from 'node:module';
 import { networkInterfaces } from 'node:os';
 import { TunnelWan, type TunnelDatagram } from '../../underlay/index.ts';
+import { PcapFramePort } from '../pcap-frame-port.ts';
 import type { UnderlayPlan } from './underlay-plan.ts';
 
-interface CapHandle {
-  open(device: string, filter: string, bufSize: number, buffer: Buffer): string;
-  setMinBytes?(n: number): void;
-  on(ev: 'packet', fn: (nbytes: number) => void): void;
-  send(buf: Buffer, size?: number): void;
-  close(): void;
-}
-
-/** Kept reachable for the process's life (see KEPT_CAPS in lan-port.ts for why). */
-const KEPT: unknown[] = [];
+/** The kernel's capture buffer for the tunnel's IPv6 frames. */
+const TUNNEL_CAPTURE_BYTES = 4 * 1024 * 1024;
 const L2TP_PORT = 1701;
 /** Neighbor Solicitation retries while the far end is unresolved (RFC 4861 RetransTimer 1 s). */
 const TICK_MS = 1000;
 
 export class UnderlayPort {
-  private cap?: CapHandle;
+  private port?: PcapFramePort;
   private wan?: TunnelWan;
   private timer?: ReturnType<typeof setInterval>;
   private readonly peerPorts = new Map<string, number>();
@@ -49,19 +41,9 @@ export class UnderlayPort {
     if (!found.length) throw new Error(`tunnel ${this.plan.tunnel} (${this.plan.kind}): no interface holds a --wan address (${this.wanAddresses.join(', ') || 'none given'})`);
     this.ifname = found[0].name;
     this.wan = new TunnelWan({ mac: this.macFor(this.ifname), ipv6: this.plan.local6, remote: this.plan.remote6, ipv4: this.plan.ipv4, ...(this.plan.ce ? { portSet: this.plan.ce } : {}) });
-    const { Cap } = createRequire(import.meta.url)('cap') as { Cap: new () => CapHandle };
-    const cap = new Cap();
-    KEPT.push(cap);
-    const buf = Buffer.alloc(65535);
-    try {
-      cap.open(this.ifname, 'inbound and ip6', 4 * 1024 * 1024, buf);
-    } catch (e) {
-      throw new Error(`tunnel ${this.plan.tunnel} (${this.plan.kind}): cannot capture on ${this.ifname}: ${(e as Error).message} (needs root or CAP_NET_RAW)`);
-    }
-    cap.setMinBytes?.(0);
-    this.cap = cap;
-    cap.on('packet', (n) => {
-      const r = this.wan!.receive(Uint8Array.from(buf.subarray(0, n)), this.now());
+    const owner = `tunnel ${this.plan.tunnel} (${this.plan.kind})`;
+    this.port = PcapFramePort.open({ owner, ifname: this.ifname, filter: 'inbound and ip6', bufferBytes: TUNNEL_CAPTURE_BYTES }, (frame) => {
+      const r = this.wan!.receive(frame, this.now());
       this.out(r.frames);
       if (r.kind !== 'datagram' || r.datagram.dstPort !== this.plan.sourcePort) return;
       this.peerPorts.set(r.datagram.src, r.datagram.srcPort);
@@ -89,19 +71,12 @@ export class UnderlayPort {
 
   close(): void {
     if (this.timer) clearInterval(this.timer);
-    this.cap?.close();
-    this.cap = undefined;
+    this.port?.close();
+    this.port = undefined;
   }
 
   private out(frames: readonly Uint8Array[]): void {
-    for (const f of frames) {
-      const b = Buffer.alloc(Math.max(60, f.length));
-      b.set(f);
-      try {
-        this.cap?.send(b, b.length);
-      } catch {
-        /* a full send queue loses the frame, as a wire would: L2TP retransmits */
-      }
-    }
+    // a refused frame is lost, as on a wire: L2TP retransmits
+    for (const f of frames) this.port?.send(f);
   }
 }
