@@ -58,7 +58,7 @@ test('a bench with a planted profile: learn reports exactly the planted differen
     expect(green.code, green.stdout.slice(-3000) + green.stderr.slice(-2000)).toBe(0);
     expect(green.stdout).toMatch(/1 passed/);
     expect(green.stdout).toContain(`bench (RTX1210 Rev.14.01.26) predicted with ${file}`);
-    expect(green.stdout).toContain('differs from the defaults: l2ssOffered=1, dataSequencing=2');
+    expect(green.stdout).toContain('differs from the defaults: l2ssOffered=1, dataSequencing=2)');
     const matrix = JSON.parse(readFileSync(path.join(outLearned, 'matrix.json'), 'utf8')) as { identity: { devices: { role: string; learnedProfile?: string }[] } };
     expect(matrix.identity.devices.map((d) => [d.role, d.learnedProfile])).toEqual([['bench', file]]);
     const envFile = readdirSync(path.join(outLearned, 'allure-results')).find((f) => f.startsWith('environment'));
