@@ -31,6 +31,9 @@ export async function startLabDns(labNetns: string, interfaces: readonly string[
     'ip', 'netns', 'exec', labNetns,
     'dnsmasq', '--keep-in-foreground', '--conf-file=/dev/null', '--no-resolv', '--no-hosts', '--bind-interfaces', '--except-interface=lo',
     ...interfaces.map((i) => `--interface=${i}`), `--addn-hosts=${writeRecords(workDir, records)}`,
+    // the lab is authoritative for its names: a type a name lacks (AAAA of an IPv4 name) is an
+    // empty answer, not REFUSED for want of an upstream server
+    ...records.map((r) => `--local=/${r.fqdn}/`),
     '--pid-file', '--user=root', '--log-queries', '--log-facility=-',
   ];
   const s = startDetached(DNS_SERVER_ROLE, argv, logFile);
