@@ -1,11 +1,15 @@
 // The emulated router's IKE and NAT-T sockets: UDP 500 and 4500 on each WAN address (RFC 3947
 // §4, RFC 3948), the same binding and underlay mapping as the L2TP socket (l2tp-socket.ts), so a
 // lab on loopback reaches a peer's config address at its socket address. The IKE oracle speaks in
-// config addresses and in the ports 500/4500; this maps both ways.
+// config addresses and in the ports 500/4500; this maps both ways. When the router's WAN is an
+// IPIP / MAP-E tunnel interface (underlay/underlay-registry.ts), datagrams to the peers that
+// tunnel carries go through it instead, IPv4 inside IPv6 (issue 19), from the router's IPv4
+// address inside the tunnel; the peer's datagrams to 500 / 4500 come back the same way.
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { literalLookup } from '../literal-lookup.ts';
 import type { UnderlayTarget } from '../l2tp-socket.ts';
+import { underlayFor, type UnderlayUdpPath } from '../underlay/underlay-registry.ts';
 
 export const IKE_UDP_PORT = 500;
 export const NAT_T_UDP_PORT = 4500;
@@ -29,6 +33,7 @@ export interface Datagram {
 export class IpsecSockets {
   private readonly socks: { sock: dgram.Socket; v6: boolean; port: 500 | 4500 }[] = [];
   private readonly reverse = new Map<string, string>();
+  private tunnel?: UnderlayUdpPath;
 
   constructor(private readonly opts: IpsecSocketOptions) {
     for (const [cfg, t] of opts.underlay) this.reverse.set(t.host, cfg);
@@ -51,6 +56,13 @@ export class IpsecSockets {
         this.socks.push({ sock: s, v6, port });
       }
     }
+    this.tunnel = underlayFor(this.opts.bind);
+    for (const port of [IKE_UDP_PORT, NAT_T_UDP_PORT] as const) this.tunnel?.listen(port, (from, bytes) => onDatagram({ localPort: port, from, bytes }));
+  }
+
+  /** The IPIP / MAP-E tunnel carrying datagrams to `host`, if any. */
+  private tunnelTo(host: string): UnderlayUdpPath | undefined {
+    return this.tunnel?.carries(host) ? this.tunnel : undefined;
   }
 
   /** Where a config address and oracle port really go. */
@@ -71,6 +83,8 @@ export class IpsecSockets {
 
   /** The first bound address and port of `localPort` of the family of `host`. */
   localOf(localPort: 500 | 4500, host: string): { host: string; port: number } | undefined {
+    const t = this.tunnelTo(host);
+    if (t) return { host: t.innerAddress, port: localPort };
     const s = this.socks.find((x) => x.port === localPort && x.v6 === isIPv6(host));
     if (!s) return undefined;
     const a = s.sock.address();
@@ -79,6 +93,8 @@ export class IpsecSockets {
 
   send(localPort: 500 | 4500, to: { address: string; port: number }, bytes: Uint8Array): { host: string; port: number } | undefined {
     const dst = this.resolve(to);
+    const t = this.tunnelTo(dst.host);
+    if (t) return t.sendUdp(localPort, { address: dst.host, port: dst.port }, bytes) ? dst : undefined;
     const s = this.socks.find((x) => x.port === localPort && x.v6 === isIPv6(dst.host));
     if (!s) return undefined;
     s.sock.send(bytes, dst.port, dst.host);
@@ -86,6 +102,8 @@ export class IpsecSockets {
   }
 
   close(): void {
+    for (const port of [IKE_UDP_PORT, NAT_T_UDP_PORT]) this.tunnel?.unlisten(port);
+    this.tunnel = undefined;
     for (const s of this.socks) s.sock.close();
     this.socks.length = 0;
   }

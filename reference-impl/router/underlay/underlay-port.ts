@@ -10,9 +10,10 @@
 // frame, where with its own MAC it would answer an off-link MAP-E address with ICMPv6 Destination
 // Unreachable (no route). Frames for that MAC still reach libpcap (AF_PACKET sees every frame).
 import { networkInterfaces } from 'node:os';
-import { TunnelWan, type TunnelDatagram } from '../../underlay/index.ts';
+import { portInSet, TunnelWan, type TunnelDatagram } from '../../underlay/index.ts';
 import { PcapFramePort } from '../pcap-frame-port.ts';
 import type { UnderlayPlan } from './underlay-plan.ts';
+import { registerUnderlay, unregisterUnderlay, type UnderlayUdpPath } from './underlay-registry.ts';
 
 /** The kernel's capture buffer for the tunnel's IPv6 frames. */
 const TUNNEL_CAPTURE_BYTES = 4 * 1024 * 1024;
@@ -20,11 +21,13 @@ const L2TP_PORT = 1701;
 /** Neighbor Solicitation retries while the far end is unresolved (RFC 4861 RetransTimer 1 s). */
 const TICK_MS = 1000;
 
-export class UnderlayPort {
+export class UnderlayPort implements UnderlayUdpPath {
   private port?: PcapFramePort;
   private wan?: TunnelWan;
   private timer?: ReturnType<typeof setInterval>;
   private readonly peerPorts = new Map<string, number>();
+  /** Other local UDP ports served through the tunnel (IKE 500, NAT-T 4500: underlay-registry.ts). */
+  private readonly listeners = new Map<number, (from: { address: string; port: number }, bytes: Uint8Array) => void>();
   ifname = '';
 
   /** `wanAddresses`: the router's `--wan` addresses; the port opens on the interface holding one of them. */
@@ -45,12 +48,35 @@ export class UnderlayPort {
     this.port = PcapFramePort.open({ owner, ifname: this.ifname, filter: 'inbound and ip6', bufferBytes: TUNNEL_CAPTURE_BYTES }, (frame) => {
       const r = this.wan!.receive(frame, this.now());
       this.out(r.frames);
-      if (r.kind !== 'datagram' || r.datagram.dstPort !== this.plan.sourcePort) return;
+      if (r.kind !== 'datagram') return;
+      const other = this.listeners.get(r.datagram.dstPort);
+      if (other && r.datagram.dstPort !== this.plan.sourcePort) return other({ address: r.datagram.src, port: r.datagram.srcPort }, r.datagram.payload);
+      if (r.datagram.dstPort !== this.plan.sourcePort) return;
       this.peerPorts.set(r.datagram.src, r.datagram.srcPort);
       onDatagram(r.datagram.src, r.datagram.payload);
     });
     this.timer = setInterval(() => this.out(this.wan!.tick(this.now())), TICK_MS);
     this.timer.unref();
+    registerUnderlay(this.wanAddresses, this);
+  }
+
+  get innerAddress(): string {
+    return this.plan.ipv4;
+  }
+
+  sendUdp(srcPort: number, to: { address: string; port: number }, bytes: Uint8Array): boolean {
+    // MAP-E: a port outside the CE's set cannot be used (RFC 7597 §8.2); IKE's 500 and 4500 rarely are in it
+    if (!this.wan || (this.plan.ce && !portInSet(srcPort, this.plan.ce))) return false;
+    this.out(this.wan.send({ dst: to.address, srcPort, dstPort: to.port, payload: bytes }, this.now()));
+    return true;
+  }
+
+  listen(port: number, fn: (from: { address: string; port: number }, bytes: Uint8Array) => void): void {
+    this.listeners.set(port, fn);
+  }
+
+  unlisten(port: number): void {
+    this.listeners.delete(port);
   }
 
   /** Whether L2TP to `to` goes through this tunnel (the config routes it here). */
@@ -70,6 +96,8 @@ export class UnderlayPort {
   }
 
   close(): void {
+    unregisterUnderlay(this);
+    this.listeners.clear();
     if (this.timer) clearInterval(this.timer);
     this.port?.close();
     this.port = undefined;
