@@ -19,7 +19,7 @@ import { writeRunReports, type WrittenRunReports } from '../reports/matrix/write
 import { exitCodeFor, renderTerminalSummary } from '../reports/matrix/write-terminal.ts';
 import { DEFECT_NAMES } from '../reference-impl/router/defects.ts';
 import { LAB_ENV, LabSelectionError, projectName, selectDevices, type LabSelection } from '../suites/support/devices.ts';
-import { learnedDifferences } from '../drivers/learn/profile-lookup.ts';
+import { learnedDifferences, readProfileFolder } from '../drivers/learn/profile-lookup.ts';
 import { DEFAULT_GENERATED_RUNS, GENERATED_ENV } from '../suites/support/generated-env.ts';
 import { DEFAULT_TIME_SCALE, suiteWorkers } from '../suites/support/run-settings.ts';
 import { harnessBinds, JOURNAL_DIR, preflightDevice } from '../suites/support/physical-device.ts';
@@ -136,12 +136,14 @@ function profilesDirOf(flag: string | undefined, labFile: string | undefined): s
 /** One line per physical device: the learned profile it is predicted with and what differs from the defaults, or none. */
 function learnedProfileLines(devices: readonly SuiteDevice[], dir: string | undefined): string[] {
   if (dir === undefined) return [];
-  return devices.filter((d) => d.kind === 'physical').map((d) => {
+  // a file there that is not a profile is named, not silently passed over
+  const skipped = readProfileFolder(dir).errors.map((e) => `learned profiles (${dir}): skipped ${e}`);
+  return [...skipped, ...devices.filter((d) => d.kind === 'physical').map((d) => {
     if (!d.learned) return `learned profiles (${dir}): ${d.role} (${d.model} ${d.firmware}): none for this model and firmware, the defaults are used`;
     const diff = learnedDifferences(d.learned.control);
     return `learned profiles (${dir}): ${d.role} (${d.model} ${d.firmware}) predicted with ${d.learned.file} (learned ${d.learned.learnedAt}; ` +
       `${diff.length ? `differs from the defaults: ${diff.join(', ')}` : 'the same as the defaults'})`;
-  });
+  })];
 }
 
 function parseShard(text: string | undefined): string | undefined {

@@ -9,9 +9,10 @@
 //     router that asks for no sequencing;
 // (c) the same run with `--profiles DIR` holding the learned file passes, and says which file it
 //     used for which device on the terminal, in matrix.json and in Allure's environment;
-// (d) the default folder (profiles/ beside the inventory) is picked up without the flag.
+// (d) the default folder (profiles/ beside the inventory) is picked up without the flag, and a
+//     file there that is not a profile is named.
 import { test, expect } from '@playwright/test';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SESSION_PROFILE_ASSUMPTIONS } from '../../reference-impl/control/session-profile-assumptions.ts';
 import { readProfile } from '../../drivers/learn/profile-file.ts';
@@ -68,9 +69,11 @@ test('a bench with a planted profile: learn reports exactly the planted differen
     const beside = path.join(b.dir, 'profiles');
     mkdirSync(beside);
     copyFileSync(file, path.join(beside, 'rtx1210.json'));
+    writeFileSync(path.join(beside, 'notes.json'), '{"not": "a profile"}');
     const byDefault = await run(b, path.join(b.dir, 'out-default-folder'), ['--no-allure']);
     expect(byDefault.code, byDefault.stdout.slice(-3000) + byDefault.stderr.slice(-2000)).toBe(0);
     expect(byDefault.stdout).toContain(`predicted with ${path.join(beside, 'rtx1210.json')}`);
+    expect(byDefault.stdout).toMatch(/skipped .*notes\.json: format is not/);
 
     for (const r of [learn, red, green, byDefault]) for (const secret of [BENCH_PASSWORD, BENCH_ADMIN]) expect(r.stdout + r.stderr).not.toContain(secret);
   } finally {
