@@ -6,6 +6,7 @@
 import { test, expect } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Capture } from '../../../drivers/capture/index.ts';
@@ -18,6 +19,7 @@ const NS = `${PREFIX}far`;
 /** The port's end, in this process's namespace (at most 15 characters). */
 const PORT_IF = `pfp${process.pid % 100000}p`;
 const isRoot = process.getuid?.() === 0;
+const PORT_PROCESS = path.join(import.meta.dirname, 'pcap-frame-port-process.ts');
 const WAIT_MS = 5000;
 /** A fresh veth drops frames until the kernel's link watch has run (up to a second): one try's wait. */
 const WARM_UP_STEP_MS = 200;
@@ -77,6 +79,11 @@ async function openWarm(far: Capture, owner: string, ifname: string, rx: Receive
   }
   rx.frames.length = 0;
   return port;
+}
+
+/** Rejects after `ms`: one side of a bounded wait (Promise.race). */
+function bounded(ms: number, what: string): Promise<never> {
+  return new Promise((_, reject) => setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms).unref());
 }
 
 function run(args: string[]): Promise<void> {
@@ -169,6 +176,40 @@ test.describe('the router frame port on a veth pair', () => {
       expect(closed.frames).toHaveLength(0);
     } finally {
       other.close();
+    }
+  });
+
+  test('a process whose port is closed ends by itself, and close puts two no-op PAUSE frames on the wire', async () => {
+    // the far end's namespace runs the process; this side watches for MAC Control frames (0x8808)
+    const seen = new Received();
+    const watch = PcapFramePort.open({ owner: 'watch', ifname: PORT_IF, filter: 'ether proto 0x8808', bufferBytes: 1 << 16 }, seen.handler);
+    const child = spawn('ip', ['netns', 'exec', NS, process.execPath, '--import', 'tsx', PORT_PROCESS, 'eth0'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    try {
+      const opened = new Promise<void>((resolve) =>
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('open\n')) resolve();
+        }),
+      );
+      await Promise.race([opened, exited.then(() => Promise.reject(new Error(`the process ended before opening: ${err.trim()}`))), bounded(WAIT_MS, 'the process to open its port')]);
+      child.stdin.write('close\n');
+      // without close()'s wake the process would stay alive until a frame came (none does here)
+      const code = await Promise.race([exited, bounded(WAIT_MS, 'the process to end after close()')]);
+      expect({ code, out, err: err.trim() }).toEqual({ code: 0, out: 'open\nclosed\n', err: '' });
+      await seen.waitFor(() => seen.frames.length >= 2, 'two wake frames');
+      for (const { frame } of seen.frames) {
+        const f = Buffer.from(frame);
+        expect(f.subarray(0, 6).toString('hex')).toBe('0180c2000001');
+        expect([f.readUInt16BE(12), f.readUInt16BE(14), f.readUInt16BE(16)]).toEqual([0x8808, 0x0001, 0]); // PAUSE, pause time 0
+      }
+      expect(seen.frames).toHaveLength(2);
+    } finally {
+      child.kill('SIGKILL');
+      watch.close();
     }
   });
 
