@@ -1,5 +1,5 @@
 // Issue 19: L2TPv3/IPsec inside an IPv6-only access service. Seed 設定例4 (L2TPv3/IPsec, fixed
-// addresses) with each site's IPv4 reached through an IPIP tunnel (topologies/seed/ipip-ipsec.yaml),
+// addresses) with each site's IPv4 reached through an IPIP tunnel (topologies/seed/ipip-ex4-ipsec.yaml),
 // brought up by the real binary (`lab up --netns --key-log DIR --capture DIR`). The hosts ping
 // across both ways (also with a packet bigger than the tunnel MTU); tshark, an independent
 // decoder, reads the internet link as IKE (UDP 500/4500) and ESP in UDP 4500 inside IPv4 inside
@@ -19,7 +19,7 @@ import { cli } from '../support/cli-binary.ts';
 import { pingAcross } from './ping-across.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const TOPOLOGY = 'topologies/seed/ipip-ipsec.yaml';
+const TOPOLOGY = 'topologies/seed/ipip-ex4-ipsec.yaml';
 const bare = (a: string) => a.replace(/\/\d+$/, '');
 const good = (v: string) => v === '1' || v === 'True';
 
