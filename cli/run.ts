@@ -121,7 +121,7 @@ export const DEFAULT_PROFILES_FOLDER = 'profiles';
  * `profiles/` folder beside the inventory when there is one. Learned profiles describe physical
  * devices, so --profiles needs --lab.
  */
-function profilesDirOf(flag: string | undefined, labFile: string | undefined): string | undefined {
+export function profilesDirOf(flag: string | undefined, labFile: string | undefined): string | undefined {
   if (flag === 'none') return undefined;
   if (flag !== undefined) {
     if (labFile === undefined) throw new UsageError('--profiles needs --lab: learned profiles are for the physical devices of a lab inventory');

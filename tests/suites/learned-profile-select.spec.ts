@@ -3,7 +3,7 @@
 // (deviceControlProfile) lays its values over the default profile; a bad file or folder is a named
 // input error before any test (exit 2), never a silent fallback to the defaults.
 import { test, expect } from '@playwright/test';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_CONTROL_PROFILE } from '../../reference-impl/control/control-profile.ts';
@@ -13,6 +13,7 @@ import { learnedControlOverrides, learnedDifferences } from '../../drivers/learn
 import { LabSelectionError, withLearnedProfiles, type SuiteDevice } from '../../suites/support/devices.ts';
 import { deviceControlProfile } from '../../suites/support/device-profile.ts';
 import { runCli } from './helpers/cli-process.ts';
+import { profilesDirOf } from '../../cli/run.ts';
 
 function profileFile(dir: string, name: string, model: string, firmware: string, control: Record<string, unknown>, learnedAt = '2026-12-07T00:00:00Z'): string {
   const p = { format: PROFILE_FORMAT, learnedAt, role: 'x', device: { model, firmware, serial: 'S1', address: 'h:22' }, control, syslog: { observed: [], predicted: [] }, assumptions: [] };
@@ -60,4 +61,15 @@ test('run --profiles: a folder that is not there, or no --lab, is a usage error 
   const noLab = await runCli(['run', '--profiles', dir, '--out', path.join(dir, 'out')], 60_000);
   expect(noLab.code, noLab.stderr).toBe(2);
   expect(noLab.stderr).toContain('--profiles needs --lab');
+});
+
+test("--profiles: the default is profiles/ beside the inventory when it exists; 'none' turns learned profiles off", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'learned-default-'));
+  const lab = path.join(dir, 'bench.yaml');
+  expect(profilesDirOf(undefined, lab)).toBeUndefined();
+  mkdirSync(path.join(dir, 'profiles'));
+  expect(profilesDirOf(undefined, lab)).toBe(path.join(dir, 'profiles'));
+  expect(profilesDirOf('none', lab)).toBeUndefined();
+  expect(profilesDirOf(undefined, undefined)).toBeUndefined();
+  expect(profilesDirOf(dir, lab)).toBe(dir);
 });
