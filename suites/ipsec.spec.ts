@@ -9,7 +9,7 @@
 // oracle predicts. Readable summaries stay (soft: the verdict is always reached); the trace is the verdict.
 import { test, expect } from './fixtures.ts';
 import { LEASE_DIR } from './fixtures.ts';
-import { acquireLease } from '../drivers/lease/lease.ts';
+import { acquirePooledLease } from '../drivers/lease/lease-pool.ts';
 import { attachOracleComparison } from '../reports/allure/attachments.ts';
 import { recordDeviceResponse } from '../reports/allure/test-metadata.ts';
 import { renderIkeSyslog } from '../reference-impl/syslog/ike-catalogue.ts';
@@ -20,19 +20,28 @@ import { cleartextProbe, deviceGateway, ikeOnlyPeer, ipsecConfig, ipsecPeer, LAB
 import { observedErrors, predictConfig } from './support/oracle-config.ts';
 import { TracedLab } from './support/trace-verdict.ts';
 
-const PEER = '127.0.0.2';
 const HOST_MAC = '02:00:00:00:03:0a';
 
 const notRoot = process.getuid?.() === 0 ? undefined : 'not root: IKE binds UDP 500 and 4500 on the lab\'s loopback addresses';
 
 /**
- * The router of an @ipsec lab binds UDP 500 and 4500 on the lab's router address (127.0.0.1, the
- * same for every lab: device-lab.ts), and its peers on theirs: one @ipsec test at a time on this
- * host, whatever the worker. The lease is held until the test's router and peers have let go.
+ * The router of an @ipsec lab binds UDP 500 and 4500 on its WAN address, and its peers on theirs:
+ * each lab takes a slot of loopback addresses of its own (127.0.<30+slot>.0/24: the router .1, its
+ * peers .2, .3, .4), held as a lease from a pool so that labs of this run and of other runs on the
+ * host (CI's mutation run next to the default run) never bind the same address at once. Two slots:
+ * IKE's Diffie-Hellman is the heaviest CPU work of the suites, and the verdict judges its timing, so
+ * at most two exchanges run at once on the host. The lease is held until the test's router and
+ * peers have let go.
  */
-async function withIkePorts(body: (hold: { labs: DeviceLab[]; ike: LabIpsecTransport[] }) => Promise<void>): Promise<void> {
-  const lease = await acquireLease('loopback-ike-ports', { dir: LEASE_DIR, waitMs: 120_000, label: `@ipsec ${test.info().title}` });
-  const hold = { labs: [] as DeviceLab[], ike: [] as LabIpsecTransport[] };
+const IKE_SLOTS = 2;
+const IKE_SLOT_NET = 30;
+interface IkeAddresses { router: string; peer: string; others: [string, string] }
+
+async function withIkePorts(body: (hold: { labs: DeviceLab[]; ike: LabIpsecTransport[]; addr: IkeAddresses }) => Promise<void>): Promise<void> {
+  const info = test.info();
+  const { lease, slot } = await acquirePooledLease('loopback-ike-slot', IKE_SLOTS, info.parallelIndex, { dir: LEASE_DIR, waitMs: 120_000, label: `@ipsec ${info.title}` });
+  const net = `127.0.${IKE_SLOT_NET + slot}`;
+  const hold = { labs: [] as DeviceLab[], ike: [] as LabIpsecTransport[], addr: { router: `${net}.1`, peer: `${net}.2`, others: [`${net}.3`, `${net}.4`] as [string, string] } };
   try {
     await body(hold);
   } finally {
@@ -47,7 +56,7 @@ async function withIkePorts(body: (hold: { labs: DeviceLab[]; ike: LabIpsecTrans
 
 /** The lab of one @ipsec test; false when the device documents no L2TPv3/IPsec (the refusal was then checked). */
 async function openIpsecLab(openLab: (o: Parameters<typeof DeviceLab.open>[2]) => Promise<DeviceLab>, p: IpsecLabParams, device: { model: string; firmware: string }, documented: 'supported' | 'unsupported', labs: DeviceLab[]): Promise<TracedLab | false> {
-  const lab = await openLab({ tunnels: [{ n: 1, peer: p.peer }], config: (_port, build) => ipsecConfig(build, p) });
+  const lab = await openLab({ tunnels: [{ n: 1, peer: p.peer }], routerAddress: p.router, config: (_port, build) => ipsecConfig(build, p) });
   labs.push(lab);
   const predicted = predictConfig(lab.config, device.model, device.firmware);
   expect(predicted.response, 'the config oracle agrees with the support table\'s L2TPv3/IPsec column').toBe(documented === 'supported' ? 'accepted' : 'refused');
@@ -73,8 +82,8 @@ test.describe('L2TPv3/IPsec', { tag: '@ipsec' }, () => {
     // 15 s (1.5 s real at time scale 10), while the old SAs live on to 45 s. Both ends count the same
     // lifetime from their own start, so which one's expiry comes first is a race of the harness's
     // scheduling: the test ends well before it (the rekey, not the expiry, is what it shows).
-    const p: IpsecLabParams = { mode: 'main', peer: PEER };
     await withIkePorts(async (hold) => {
+      const p: IpsecLabParams = { mode: 'main', router: hold.addr.router, peer: hold.addr.peer };
       const t = await openIpsecLab(openLab, p, device, documented, hold.labs);
       if (!t) return;
       const ipsec = new IpsecChannel({ lab: t.lab, gateways: [deviceGateway(p)] });
@@ -83,9 +92,9 @@ test.describe('L2TPv3/IPsec', { tag: '@ipsec' }, () => {
       await peer.established(10_000);
       // the two [IKE] lines seen on real RTX (ipsec-facts.md), waited for here (the syslog datagrams
       // race the ESP ones on loopback); the verdict judges them with everything else
-      await t.lab.syslog.waitFor(renderIkeSyslog('respondPhase2', { address: PEER }), 2000).catch(() => undefined);
+      await t.lab.syslog.waitFor(renderIkeSyslog('respondPhase2', { address: p.peer }), 2000).catch(() => undefined);
       // Cleartext L2TPv3 from the IPsec peer's own address: dropped (ipsec-facts.md).
-      const probe = await cleartextProbe(t, PEER);
+      const probe = await cleartextProbe(t, p.peer);
       ipsec.watchProbe(probe);
       // The peer's rekey: a second quick mode (and phase 1) while the session stays up.
       await tr.waitFor((e) => (e.kind === 'saUp' && tr.events.filter((x) => x.kind === 'saUp').length >= 2 ? true : undefined), 10_000, 'the rekeyed SA');
@@ -110,8 +119,8 @@ test.describe('L2TPv3/IPsec', { tag: '@ipsec' }, () => {
   test('aggressive mode: a wrong pre-shared key and a wrong identity are refused with the predicted [IKE] lines, then the named peer\'s session; DPD declares it dead once it falls silent (trace)', async ({ openLab, feature, device }) => {
     test.skip(device.kind !== 'emulated', 'the tester peer\'s IKE on a physical bench needs the harness address\'s UDP 500/4500 wired into the lab inventory (not done yet)');
     const documented = await feature('l2tpv3-ipsec', { mode: 'aggressive' });
-    const p: IpsecLabParams = { mode: 'aggressive', peer: PEER, dpd: { intervalS: 2, count: 2 } };
     await withIkePorts(async (hold) => {
+      const p: IpsecLabParams = { mode: 'aggressive', router: hold.addr.router, peer: hold.addr.peer, dpd: { intervalS: 2, count: 2 } };
       const t = await openIpsecLab(openLab, p, device, documented, hold.labs);
       if (!t) return;
       const ipsec = new IpsecChannel({ lab: t.lab, gateways: [deviceGateway(p)] });
@@ -124,12 +133,12 @@ test.describe('L2TPv3/IPsec', { tag: '@ipsec' }, () => {
         x.waitFor((e) => (e.kind === 'notify' || e.kind === 'ikeDropped' || e.kind === 'phase1Down' ? true : undefined), 5000, what),
         t.lab.syslog.waitFor(line, 5000),
       ]);
-      const wrongPsk = await ikeOnlyPeer(t, p, '127.0.0.3', { misbehaviours: ['ike-wrong-psk'], watch: (x) => ipsec.watch(x) });
+      const wrongPsk = await ikeOnlyPeer(t, p, hold.addr.others[0], { misbehaviours: ['ike-wrong-psk'], watch: (x) => ipsec.watch(x) });
       hold.ike.push(wrongPsk);
       await refused(wrongPsk, /\[IKE\] ISAKMP SA with \S+ deleted/, 'the wrong key\'s phase 1 to fail');
-      const wrongId = await ikeOnlyPeer(t, p, '127.0.0.4', { misbehaviours: ['ike-wrong-id'], watch: (x) => ipsec.watch(x) });
+      const wrongId = await ikeOnlyPeer(t, p, hold.addr.others[1], { misbehaviours: ['ike-wrong-id'], watch: (x) => ipsec.watch(x) });
       hold.ike.push(wrongId);
-      await refused(wrongId, /\[IKE\] message from 127\.0\.0\.4 dropped/, 'the refusal of the wrong identity');
+      await refused(wrongId, new RegExp(`\\[IKE\\] message from ${hold.addr.others[1].replaceAll('.', '\\.')} dropped`), 'the refusal of the wrong identity');
       expect.soft([...wrongPsk.events, ...wrongId.events].filter((e) => e.kind === 'saUp')).toEqual([]);
       // The named peer (its FQDN as identity, as the dynamic side of 設定例5), silent to DPD.
       const { peer, ipsec: tr } = await ipsecPeer(t, p, { extra: { dpd: { intervalS: 60, count: 6 } }, misbehaviours: ['dpd-silent'], watch: (x) => ipsec.watch(x, { dpdSilent: true }) });

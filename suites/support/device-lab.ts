@@ -82,6 +82,11 @@ export interface DeviceLabOptions {
   firmware?: string;
   /** Give the router a `lan1` link to a LanHost (`lab.lan`): frames in and out of the LAN side. */
   lan?: boolean;
+  /**
+   * The loopback address the emulated router's WAN binds (default ROUTER_ADDRESS). A lab that needs
+   * fixed ports (IKE's UDP 500 and 4500) takes an address of its own so labs run side by side.
+   */
+  routerAddress?: string;
 }
 
 export class DeviceLab {
@@ -121,10 +126,15 @@ export class DeviceLab {
     return lab;
   }
 
+  /** The device's WAN address: the emulated router's loopback address, or the physical device's. */
+  get routerAddress(): string {
+    return this.physical?.wan.address ?? this.opts.routerAddress ?? ROUTER_ADDRESS;
+  }
+
   get config(): string {
     const build = (tunnels: readonly RouterTunnelSpec[], extra?: readonly string[]) => {
       const t = this.physical;
-      if (t === undefined) return routerConfig(tunnels, this.syslog.port, { extra });
+      if (t === undefined) return routerConfig(tunnels, this.syslog.port, { extra, routerAddress: this.routerAddress });
       const mapped = tunnels.map((x) => ({ ...x, peer: harnessPeerAddress(t, x.peer) }));
       return routerConfig(mapped, this.syslog.port, { extra, routerAddress: t.wan.address, syslogAddress: t.syslog.address });
     };
@@ -134,7 +144,7 @@ export class DeviceLab {
   private processOptions() {
     return {
       model: this.device.model, firmware: this.opts.firmware ?? this.device.firmware, config: this.config,
-      wan: ROUTER_ADDRESS, l2tpPort: this.port, timeScale: this.timeScale, defects: [...this.device.defects], profile: this.device.profile,
+      wan: this.routerAddress, l2tpPort: this.port, timeScale: this.timeScale, defects: [...this.device.defects], profile: this.device.profile,
       lan: this.lan ? [this.lan.lanArgument()] : undefined,
     };
   }
@@ -190,7 +200,7 @@ export class DeviceLab {
   async peer(address: string, o: Partial<PeerTunnelOptions> & Pick<PeerTunnelOptions, 'role'>, misbehaviours: string[] = []): Promise<PeerTunnel> {
     const p = new PeerTunnel({
       local: { host: this.physical ? harnessPeerAddress(this.physical, address) : address, port: this.port },
-      device: { host: this.physical?.wan.address ?? ROUTER_ADDRESS, port: this.port },
+      device: { host: this.routerAddress, port: this.port },
       routerId: LAB_IDS.peerRouterId,
       endId: LAB_IDS.endId,
       timeScale: this.timeScale,

@@ -126,7 +126,7 @@ function wireDatagrams(wire: Conversation, clock: TraceClock, local: string): Ip
 }
 
 function deviceAddress(lab: DeviceLab): string {
-  return lab.physical?.wan.address ?? '127.0.0.1';
+  return lab.routerAddress;
 }
 
 /** `syslog info|debug on|off` as the lab config says (routerConfig writes both). */

@@ -13,7 +13,7 @@ import { realNowMs } from '../../drivers/trace/trace-clock.ts';
 import type { IkeGatewayConfig, IkeIdentity } from '../../reference-impl/ipsec/ike/ike-events.ts';
 import { DEFAULT_ESP, DEFAULT_PHASE1, NAT_KEEPALIVE_DEFAULT_S, type IkeProfile } from '../../reference-impl/ipsec/ike/profile.ts';
 import { ID_TYPE } from '../../reference-impl/ipsec/isakmp/constants.ts';
-import { LAB_IDS, ROUTER_ADDRESS, type RouterTunnelSpec } from './device-lab.ts';
+import { LAB_IDS, type RouterTunnelSpec } from './device-lab.ts';
 import type { TracedLab } from './trace-verdict.ts';
 
 /** A throwaway lab key (masked in every attachment; the tests never print it). */
@@ -27,6 +27,8 @@ const L2TP_PORT = 1701;
 export interface IpsecLabParams {
   /** Main mode (the peer's address fixed) or aggressive mode (`remote address any` + `remote name`). */
   readonly mode: 'main' | 'aggressive';
+  /** The device's WAN address in this lab (DeviceLab.routerAddress: a loopback address of the lab's own). */
+  readonly router: string;
   /** The peer the tunnel points at. */
   readonly peer: string;
   /** Aggressive mode: the device's `ipsec ike remote name 1 NAME` (the peer's identity). */
@@ -47,7 +49,7 @@ export function ipsecConfig(build: (tunnels: readonly RouterTunnelSpec[]) => str
     // anti-replay-check=on said, not left to the model's default (off on some models, §1.4)
     `  ipsec sa policy ${POLICY} ${GATEWAY} esp ${DEFAULT_ESP.cipher} ${DEFAULT_ESP.integrity} anti-replay-check=on`,
     `  ipsec ike keepalive use ${GATEWAY} ${p.dpd ? `on dpd ${p.dpd.intervalS} ${p.dpd.count}` : 'off'}`,
-    `  ipsec ike local address ${GATEWAY} ${ROUTER_ADDRESS}`,
+    `  ipsec ike local address ${GATEWAY} ${p.router}`,
     // The peer can only send ESP in UDP 4500 (ipsec-facts.md "Node facts"): NAT traversal with
     // force=on (ESP in UDP even without a NAT, ipsec-facts.md), as the peer forces it too.
     `  ipsec ike nat-traversal ${GATEWAY} on force=on`,
@@ -73,7 +75,7 @@ export function deviceGateway(p: IpsecLabParams): IkeGatewayConfig {
   return {
     gateway: GATEWAY,
     psk: Uint8Array.from(Buffer.from(LAB_PSK)),
-    local: ROUTER_ADDRESS,
+    local: p.router,
     remote: p.mode === 'aggressive' ? 'any' : p.peer,
     exchange: p.mode,
     remoteId: p.mode === 'aggressive' ? { type: ID_TYPE.fqdn, value: p.remoteName ?? PEER_NAME } : undefined,
@@ -154,16 +156,16 @@ export interface PeerExtras {
 
 /** An L2TPv3 peer over IPsec (IKE initiator), started through the TracedLab once its SA is up. */
 export async function ipsecPeer(t: TracedLab, p: IpsecLabParams, o: PeerExtras = {}): Promise<{ peer: PeerTunnel; ipsec: LabIpsecTransport }> {
-  const ipsec = new LabIpsecTransport({ local: p.peer, device: ROUTER_ADDRESS, ipsec: peerIpsec(p, o.extra), timeScale: t.lab.timeScale, profile: o.profile }, t.lab.conversation, SA_WAIT_MS);
+  const ipsec = new LabIpsecTransport({ local: p.peer, device: p.router, ipsec: peerIpsec(p, o.extra), timeScale: t.lab.timeScale, profile: o.profile }, t.lab.conversation, SA_WAIT_MS);
   for (const m of o.misbehaviours ?? []) ipsec.misbehave(m);
   o.watch?.(ipsec);
-  const peer = await t.peer(p.peer, { role: 'initiator', transport: ipsec, local: { host: p.peer, port: L2TP_PORT }, device: { host: ROUTER_ADDRESS, port: L2TP_PORT } });
+  const peer = await t.peer(p.peer, { role: 'initiator', transport: ipsec, local: { host: p.peer, port: L2TP_PORT }, device: { host: p.router, port: L2TP_PORT } });
   return { peer, ipsec };
 }
 
 /** An IKE-only peer (no L2TP): for refusals, where no SA must come. Close it with `close()`. */
 export async function ikeOnlyPeer(t: TracedLab, p: IpsecLabParams, address: string, o: PeerExtras = {}): Promise<LabIpsecTransport> {
-  const ipsec = new LabIpsecTransport({ local: address, device: ROUTER_ADDRESS, ipsec: peerIpsec(p, o.extra), timeScale: t.lab.timeScale, profile: o.profile }, new Conversation());
+  const ipsec = new LabIpsecTransport({ local: address, device: p.router, ipsec: peerIpsec(p, o.extra), timeScale: t.lab.timeScale, profile: o.profile }, new Conversation());
   for (const m of o.misbehaviours ?? []) ipsec.misbehave(m);
   o.watch?.(ipsec);
   await ipsec.open(() => undefined);
@@ -179,7 +181,7 @@ export async function ikeOnlyPeer(t: TracedLab, p: IpsecLabParams, address: stri
  */
 export async function cleartextProbe(t: TracedLab, host: string): Promise<PeerTunnel> {
   const p = new PeerTunnel({
-    local: { host, port: 0 }, device: { host: ROUTER_ADDRESS, port: t.lab.port }, role: 'initiator', conversation: new Conversation(),
+    local: { host, port: 0 }, device: { host: t.lab.routerAddress, port: t.lab.port }, role: 'initiator', conversation: new Conversation(),
     routerId: LAB_IDS.peerRouterId, endId: LAB_IDS.endId, timeScale: t.lab.timeScale, hostname: 'cleartext-probe',
   });
   await p.start();

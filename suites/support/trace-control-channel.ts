@@ -6,7 +6,7 @@ import { controlEventsFrom, syslogEventsFrom } from '../../drivers/trace/observe
 import { realNowMs, type TraceClock } from '../../drivers/trace/trace-clock.ts';
 import { deviceControlProfile } from './device-profile.ts';
 import type { TraceEvent } from '../../reference-impl/trace/trace-event.ts';
-import { ROUTER_ADDRESS, type DeviceLab } from './device-lab.ts';
+import type { DeviceLab } from './device-lab.ts';
 import type { TraceChannel } from './trace-channel.ts';
 import { predictControlTrace } from './trace-control-prediction.ts';
 
@@ -38,7 +38,7 @@ export function controlChannel({ lab, nameOf }: ControlChannelOptions): TraceCha
       ].filter((e) => e.t <= horizonMs);
     },
     predict: (ctx) => predictControlTrace({
-      config: lab.config, model: lab.device.model, firmware: firmwareOf(lab), deviceAddress: lab.peers[0]?.device?.host ?? ROUTER_ADDRESS,
+      config: lab.config, model: lab.device.model, firmware: firmwareOf(lab), deviceAddress: lab.peers[0]?.device?.host ?? lab.routerAddress,
       peers: lab.peers, steps: ctx.steps, clock: ctx.clock, horizonMs: ctx.horizonMs, nameOf: ctx.nameOf, observed: ctx.observed,
       profile: deviceControlProfile(lab.device),
     }),
