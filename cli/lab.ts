@@ -6,6 +6,7 @@
 //   is wrong.
 // `l2tpv3-conformance lab down [TOPOLOGY] [--state FILE]` (alias `destroy`, and `-t TOPOLOGY` as
 //   containerlab users type it): removes every process and namespace recorded in the state file.
+// `l2tpv3-conformance lab readdress --router NAME [--address ADDR]`: cli/lab-readdress.ts.
 // Flags: LAB_COMMAND below. Exit 2 for bad input, 3 when the lab fails (cli/exit-codes.ts).
 import { resolve } from 'node:path';
 import { invokeAsMain, PROGRAM, type CommandDef, type FlagDef, type ParsedCommand } from './command-table.ts';

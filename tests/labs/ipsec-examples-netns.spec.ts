@@ -33,7 +33,7 @@ interface Example {
 const EXAMPLES: Example[] = [
   { topology: 'topologies/seed/ex4-ipsec-fixed-fixed.yaml', phase1: 2 },
   { topology: 'topologies/seed/ex5-ipsec-fixed-dynamic.yaml', phase1: 4 },
-  // the address change of 設定例6 is not run: see the report (the router binds its WAN address at start)
+  // the address change of 設定例6 (`lab readdress`): ipsec-netvolante-readdress-netns.spec.ts
   { topology: 'topologies/seed/ex6-ipsec-netvolante.yaml', phase1: 4, dnsName: { fqdn: 'l2tpv3-lab-rt1.aa0.netvolante.jp', router: 'rt1' } },
   { topology: 'topologies/seed/ex7-ipsec-ngn-v6-name.yaml', phase1: 4, dnsName: { fqdn: 'rt1.v6-name.example.net', router: 'rt1' } },
   // the routers' DHCP servers are dnsmasq stand-ins (the emulated router has none): see siteDhcpCheck
