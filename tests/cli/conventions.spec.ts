@@ -42,6 +42,7 @@ const FILE_ARGV: Record<string, ((file: string) => string[]) | { none: string }>
   'router': (f) => ['--model', 'RTX1210', '--firmware', '14.01.26', '--config', f, '--ssh', '127.0.0.1:0'],
   'lab up': (f) => [f],
   'lab down': (f) => ['--state', f],
+  'lab readdress': (f) => ['--router', 'rt1', '--state', f],
   'topology check': (f) => [f],
   'profile learn': (f) => ['--lab', f],
 };
