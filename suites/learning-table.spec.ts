@@ -8,7 +8,7 @@
 import { test, expect } from './fixtures.ts';
 import { LearningBridge } from '../reference-impl/bridge/index.ts';
 import { LEARNING_TIMER } from '../reference-impl/bridge/facts.ts';
-import { cliLoginLines } from './support/router-cli.ts';
+import { cliLoginLines } from '../drivers/dut/router-cli.ts';
 import { barrier, markedFrame, testMac, type LearningRow } from './support/bridge-traffic.ts';
 import { controlTolerance, TracedLab } from './support/trace-verdict.ts';
 import { FrameChannel } from './support/trace-frame-channel.ts';
@@ -97,15 +97,18 @@ test.describe('learning table', { tag: '@learning' }, () => {
         // The oracle: present before the timer, gone at it.
         expect.soft(rowsOf(oracle, 0).map((r) => r.mac)).toContain(HOST.mac);
         expect.soft(rowsOf(oracle, timerS * 1000).map((r) => r.mac)).not.toContain(HOST.mac);
-        // The device: list the table (each listing is in the trace) until the entry is gone and the
-        // timer plus the tolerance has passed, so the last listing is clear of the boundary;
-        // bounded by twice the scaled timer plus a margin for the CLI round trips.
+        // The stimulus is time itself: the harness lets the timer plus the tolerance pass (the
+        // oracle's moment, clear of the boundary), then lists the table (each listing is in the
+        // trace) until the entry is gone, bounded by twice the scaled timer plus a margin for the CLI
+        // round trips. Listing before that moment would show nothing the oracle decides, and a
+        // listing loop over the whole timer kept both ends' CPUs busy for seconds.
         const deadline = Date.now() + (2 * timerS * 1000) / timeScale + 3000;
-        const pastBoundary = () => (realNowMs() - learnedAt) * timeScale > timerS * 1000 + tolMs;
+        const boundaryRealMs = learnedAt + (timerS * 1000 + tolMs) / timeScale;
+        await new Promise((r) => setTimeout(r, Math.max(0, boundaryRealMs - realNowMs())));
         let rows: LearningRow[] = [];
         do {
           rows = await frames.show(cli);
-        } while ((rows.some((r) => r.mac === HOST.mac) || !pastBoundary()) && Date.now() < deadline);
+        } while (rows.some((r) => r.mac === HOST.mac) && Date.now() < deadline);
         expect.soft(rows.map((r) => r.mac), `${HOST.mac} aged out`).not.toContain(HOST.mac);
         await t.verdict();
       } finally {
