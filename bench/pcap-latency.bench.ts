@@ -7,9 +7,14 @@
 //    libpcap immediate mode, the kernel), monotonic clock;
 //  - libpcap: the receiving end's libpcap timestamp minus the sending end's (a third agent watches
 //    the sending interface, so both stamps come from the kernel's clock): the veth crossing alone.
+// And the emulated router's path (reference-impl/router/pcap-frame-port.ts, the router's LAN and WAN
+// ports in namespace mode), in this process on a veth end in this namespace, fed by an agent:
+//  - router: the frame's libpcap timestamp -> the port's handler call (immediate mode, the event
+//    loop), wall clock at microsecond resolution.
 import { Capture } from '../drivers/capture/index.ts';
 import { hasProgram } from '../drivers/hosts/command.ts';
-import { createNetns, createVethPair, deleteNetnsWithPrefix } from '../drivers/hosts/netns.ts';
+import { createNetns, createVethPair, deleteNetnsWithPrefix, setSysctl } from '../drivers/hosts/netns.ts';
+import { PcapFramePort } from '../reference-impl/router/pcap-frame-port.ts';
 
 const DEFAULT_FRAMES = 500;
 const MAX_FRAMES = 10_000;
@@ -22,6 +27,8 @@ const ETHERTYPE_EXPERIMENTAL = 0x88b5;
 const PREFIX = `pcapbench${process.pid}-`;
 const NS_A = `${PREFIX}a`;
 const NS_B = `${PREFIX}b`;
+/** The router port's veth end, in this process's namespace (at most 15 characters). */
+const ROUTER_IF = `pcapbr${process.pid % 1_000_000}`;
 
 function framesArg(): number {
   const i = process.argv.indexOf('--frames');
@@ -111,6 +118,51 @@ async function run(frames: number): Promise<void> {
   }
 }
 
+/** Wall clock in microseconds since the epoch, finer than Date.now(). */
+const nowUs = () => (performance.timeOrigin + performance.now()) * 1000;
+
+async function routerPort(frames: number): Promise<void> {
+  await createVethPair({ name: ROUTER_IF }, { name: 'vr', netns: NS_A });
+  // a bare wire: this namespace's own IPv6 chatter stays off it
+  await setSysctl(undefined, `net.ipv6.conf.${ROUTER_IF}.disable_ipv6`, '1');
+  const injector = await Capture.start({ iface: 'vr', netns: NS_A });
+  const waiting = new Map<string, (delayUs: number) => void>();
+  const port = PcapFramePort.open({ owner: 'bench', ifname: ROUTER_IF, filter: 'inbound', bufferBytes: 1 << 20 }, (frame, timestampUs) => {
+    const delay = nowUs() - timestampUs;
+    const marker = /(?:warm|lat)-\d+-/.exec(Buffer.from(frame).toString('latin1'))?.[0];
+    if (marker) waiting.get(marker)?.(delay);
+  });
+  const cross = async (m: string, timeoutMs: number): Promise<number | undefined> => {
+    const got = new Promise<number | undefined>((resolve) => {
+      const t = setTimeout(() => resolve(undefined), timeoutMs);
+      waiting.set(m, (d) => (clearTimeout(t), resolve(d)));
+    });
+    await injector.inject(markerFrame(m));
+    const d = await got;
+    waiting.delete(m);
+    return d;
+  };
+  try {
+    // warm-up: the link watch, and libpcap's first frame after opening (pcap-frame-port.ts)
+    const warmEnd = Date.now() + WARMUP_TIMEOUT_MS;
+    for (let i = 0; (await cross(`warm-${i}-`, 200)) === undefined; i++) {
+      if (Date.now() > warmEnd) throw new Error(`no frame reached the router port within ${WARMUP_TIMEOUT_MS} ms`);
+    }
+    const delays: number[] = [];
+    let lost = 0;
+    for (let i = 0; i < frames; i++) {
+      const d = await cross(`lat-${i}-`, FRAME_TIMEOUT_MS);
+      if (d === undefined) lost++;
+      else delays.push(d);
+    }
+    console.log(`  ${summary('router', delays)}`);
+    if (lost > 0) console.log(`  router lost: ${lost} frames (not delivered within ${FRAME_TIMEOUT_MS} ms)`);
+  } finally {
+    port.close();
+    await injector.stop();
+  }
+}
+
 if (process.getuid?.() !== 0 || !hasProgram('ip')) {
   console.error('bench:pcap needs root and iproute2 (it makes two network namespaces and a veth pair)');
   process.exit(2);
@@ -123,6 +175,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 }
 try {
   await run(frames);
+  await routerPort(frames);
 } catch (e) {
   console.error(`bench:pcap broke: ${(e as Error).message}`);
   process.exitCode = 1;
