@@ -6,9 +6,9 @@
 // RunningConfig plays the same edits; `show config` its layout), judged with the device's syslog
 // lines and control messages; the assertions are summaries.
 import { readFileSync } from 'node:fs';
-import { test, expect } from './fixtures.ts';
+import { needsCapability, test, expect } from './fixtures.ts';
 import { checkConfigText, configPlatform } from '../reference-impl/config/index.ts';
-import { cliLoginLines } from './support/router-cli.ts';
+import { cliLoginLines } from '../drivers/dut/router-cli.ts';
 import { TracedLab } from './support/trace-verdict.ts';
 
 const PEER = '127.0.0.2';
@@ -38,16 +38,16 @@ test.describe('router CLI', { tag: '@cli' }, () => {
   });
 
   test('`save` writes the running config: a restarted router comes up with it', async ({ openLab, device }) => {
-    test.skip(device.kind !== 'emulated', 'restarts the router from its saved file: only an emulated router can be restarted by the suite');
+    needsCapability(device, 'restartFromSave');
     const t = new TracedLab(await openLab({ tunnels: [{ n: 1, peer: PEER }], extra: cliLoginLines() }));
     await t.startRouter();
-    const router = t.lab.router!;
+    const savedFile = t.lab.dut.savedConfigFile!;
     const cli = await t.cli();
     let saved: string;
     try {
       for (const line of ['tunnel select 1', `l2tp hostname ${SAVED_HOSTNAME}`, 'tunnel select none']) await cli.run(line);
       await cli.run('save');
-      saved = readFileSync(router.configFile, 'utf8');
+      saved = readFileSync(savedFile, 'utf8');
       await cli.run('show config');
     } finally {
       await cli.close();

@@ -7,7 +7,7 @@
 import { test, expect } from './fixtures.ts';
 import { deviceCcid } from './support/ids.ts';
 import { expectSyslog } from './support/expect-syslog.ts';
-import { cliLoginLines } from './support/router-cli.ts';
+import { cliLoginLines } from '../drivers/dut/router-cli.ts';
 import { TracedLab } from './support/trace-verdict.ts';
 import { avpValue } from '../drivers/peer/raw-message.ts';
 import { AVP } from '../reference-impl/l2tpv3/avp-types.ts';

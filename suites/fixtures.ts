@@ -14,8 +14,10 @@ import { acquireLease, type DeviceLease } from '../drivers/lease/lease.ts';
 import { describeDeviceTest } from '../reports/allure/test-metadata.ts';
 import { capabilities, type Capabilities } from '../reference-impl/platform/index.ts';
 import { DeviceLab, type DeviceLabOptions } from './support/device-lab.ts';
-import { stopRouterSpares, useRouterSpares } from './support/router-process.ts';
-import { PhysicalLabTooSmall } from './support/physical-device.ts';
+import { stopRouterSpares, useRouterSpares } from '../drivers/dut/router-process.ts';
+import { CAPABILITY_REASONS, LabTooSmall } from '../drivers/dut/device-under-test.ts';
+import { runCloseSteps } from '../drivers/dut/close-steps.ts';
+import { dutCapabilities, dutLeaseKey } from '../drivers/dut/open-dut.ts';
 import { defaultLabDevices, projectName, type SuiteDevice } from './support/devices.ts';
 
 export interface SuiteTestFixtures {
@@ -46,11 +48,8 @@ export const test = base.extend<SuiteTestFixtures, SuiteWorkerFixtures>({
   timeScale: [10, { option: true }],
   lease: [
     async ({ device }, use, workerInfo) => {
-      // Emulated devices: one router process per test, so each worker slot has its own key.
-      // Physical devices share the harness's peer addresses (L2TP port) and syslog port: one key
-      // for all of them, so one physical test runs at a time whatever the worker.
-      const key = device.kind === 'emulated' ? `emulated-${projectName(device)}-slot${workerInfo.parallelIndex}` : 'physical-lab-harness';
-      const lease = await acquireLease(key.replace(/[^A-Za-z0-9._-]+/g, '_'), { dir: LEASE_DIR, waitMs: 60_000, label: `suites worker ${workerInfo.workerIndex}` });
+      // one key per worker slot of an emulated device, one for a physical lab's harness (dutLeaseKey)
+      const lease = await acquireLease(dutLeaseKey(device, projectName(device), workerInfo.parallelIndex), { dir: LEASE_DIR, waitMs: 60_000, label: `suites worker ${workerInfo.workerIndex}` });
       try {
         await use(lease);
       } finally {
@@ -85,15 +84,21 @@ export const test = base.extend<SuiteTestFixtures, SuiteWorkerFixtures>({
       try {
         lab = await DeviceLab.open(device, timeScale, o);
       } catch (e) {
-        // A physical lab that lacks what this test needs (harness addresses, a LAN host): said, not failed.
-        if (e instanceof PhysicalLabTooSmall) testInfo.skip(true, e.message);
+        // A lab that lacks what this test needs (harness addresses, a LAN host): said, not failed.
+        if (e instanceof LabTooSmall) testInfo.skip(true, e.message);
         throw e;
       }
       labs.push(lab);
       return lab;
     });
-    for (const lab of labs) await lab.close(testInfo);
+    // every lab closed (rolled back) whatever the one before it threw
+    await runCloseSteps('test labs', labs.map((lab, i) => ({ name: `lab ${i + 1}`, run: () => lab.close(testInfo) })));
   },
 });
+
+/** Skips the running test, with the capability's reason, when the device under test lacks it (drivers/dut/). */
+export function needsCapability(device: SuiteDevice, capability: keyof typeof CAPABILITY_REASONS): void {
+  test.skip(!dutCapabilities(device)[capability], CAPABILITY_REASONS[capability]);
+}
 
 export { expect } from '@playwright/test';

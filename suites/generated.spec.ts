@@ -3,7 +3,7 @@
 // diverging sequence is shrunk to the shortest that still diverges and printed with its seed
 // (`run --seed N` replays it). Bounded per device: a few short sequences in the default run
 // (suites/support/generated-env.ts), `run --generated-runs N` for depth.
-import { test, expect } from './fixtures.ts';
+import { needsCapability, test, expect } from './fixtures.ts';
 import { projectName } from './support/devices.ts';
 import { generatedSettings } from './support/generated-env.ts';
 import { attachGenerated, generatedReport } from './support/generated-report.ts';
@@ -16,7 +16,7 @@ test.describe('generated action sequences', { tag: '@generated' }, () => {
   test('peers dial, hang up and wait: every sequence\'s trace is the oracle\'s', async ({ device, timeScale, caps, lease, feature }) => {
     void lease; // held for the worker's life: no other run touches this device slot meanwhile
     await feature('control-connection');
-    test.skip(device.kind !== 'emulated', 'generated sequences start a router per sequence; on a physical device a config push per sequence is not bounded yet');
+    needsCapability(device, 'configPerSequence');
     const settings = generatedSettings(projectName(device));
     // Per sequence (~2-3 s): a router start, at most 8 actions of at most 1.5 s settle or 0.5 s wait, the
     // verdict; a failure's shrinking reruns sequences (~1 min).

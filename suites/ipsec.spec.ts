@@ -7,7 +7,7 @@
 // carried in ESP; and cleartext L2TPv3 from the IPsec peer's address, which must get no answer.
 // Where the support table documents no L2TPv3/IPsec the config must be refused as the config
 // oracle predicts. Readable summaries stay (soft: the verdict is always reached); the trace is the verdict.
-import { test, expect } from './fixtures.ts';
+import { needsCapability, test, expect } from './fixtures.ts';
 import { LEASE_DIR } from './fixtures.ts';
 import { acquirePooledLease } from '../drivers/lease/lease-pool.ts';
 import { attachOracleComparison } from '../reports/allure/attachments.ts';
@@ -48,7 +48,7 @@ async function withIkePorts(body: (hold: { labs: DeviceLab[]; ike: LabIpsecTrans
     for (const t of hold.ike) await t.close({ silent: true });
     for (const lab of hold.labs) {
       for (const p of lab.peers) await p.close({ silent: true });
-      await lab.router?.stop();
+      await lab.stopDevice();
     }
     lease.release();
   }
@@ -75,7 +75,7 @@ test.describe('L2TPv3/IPsec', { tag: '@ipsec' }, () => {
   test.skip(notRoot !== undefined, notRoot ?? '');
 
   test('main mode, quick mode, then the tunnel and session inside ESP; cleartext L2TPv3 from the peer\'s address gets no answer; the peer\'s rekey keeps the pseudowire (trace)', async ({ openLab, feature, device }) => {
-    test.skip(device.kind !== 'emulated', 'the tester peer\'s IKE on a physical bench needs the harness address\'s UDP 500/4500 wired into the lab inventory (not done yet)');
+    needsCapability(device, 'testerIke');
     const documented = await feature('l2tpv3-ipsec', { mode: 'main' });
     // The peer offers 45 s lifetimes (the responder takes the shorter: the oracle's 'lifetimes'
     // assumption) and renews at a third of it (its own profile): a new phase 1 and quick mode at
@@ -117,7 +117,7 @@ test.describe('L2TPv3/IPsec', { tag: '@ipsec' }, () => {
   });
 
   test('aggressive mode: a wrong pre-shared key and a wrong identity are refused with the predicted [IKE] lines, then the named peer\'s session; DPD declares it dead once it falls silent (trace)', async ({ openLab, feature, device }) => {
-    test.skip(device.kind !== 'emulated', 'the tester peer\'s IKE on a physical bench needs the harness address\'s UDP 500/4500 wired into the lab inventory (not done yet)');
+    needsCapability(device, 'testerIke');
     const documented = await feature('l2tpv3-ipsec', { mode: 'aggressive' });
     await withIkePorts(async (hold) => {
       const p: IpsecLabParams = { mode: 'aggressive', router: hold.addr.router, peer: hold.addr.peer, dpd: { intervalS: 2, count: 2 } };

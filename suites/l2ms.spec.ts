@@ -5,7 +5,7 @@
 // manager's discovery across the tunnel (CR §48.1.2). Expectations come from the platform matrix
 // and the oracle (reference-impl/config, reference-impl/l2ms), never per model; the frame verdict is
 // a whole-trace comparison (support/l2ms-steps.ts). The L2MS wire format is a named assumption.
-import { test, expect } from './fixtures.ts';
+import { needsCapability, test, expect } from './fixtures.ts';
 import { recordDeviceResponse } from '../reports/allure/test-metadata.ts';
 import { attachOracleComparison } from '../reports/allure/attachments.ts';
 import { discoveryAnswer, discoveryQuery, L2MS_WIRE } from '../reference-impl/l2ms/index.ts';
@@ -13,7 +13,7 @@ import { buildEthernetFrame } from '../reference-impl/capture/ip.ts';
 import type { Capabilities } from '../reference-impl/platform/index.ts';
 import type { DeviceLab } from './support/device-lab.ts';
 import { l2msDisableLines } from './support/l2ms-lab.ts';
-import { cliLoginLines } from './support/router-cli.ts';
+import { cliLoginLines } from '../drivers/dut/router-cli.ts';
 import { L2msPrediction, L2msSteps } from './support/l2ms-steps.ts';
 import { observedErrors, predictConfig } from './support/oracle-config.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -145,7 +145,7 @@ test.describe('L2TPv3 and L2MS', { tag: '@l2ms' }, () => {
 
   test('seed topology l2ms-pass-through.yaml with the device as endpoint rt1: refused as the oracle says, or L2MS frames cross unchanged between real hosts (namespaces, tshark on both LANs)', { tag: '@netns' }, async ({ openLab, device, feature }) => {
     await feature('l2ms-manager', { arrangement: 'seed-topology' });
-    test.skip(device.kind !== 'emulated', 'a physical device in a netns lab is not wired yet: the lab driver starts emulated routers only');
+    needsCapability(device, 'netnsLab');
     const example = deviceAsRouter(TOPOLOGY, 'rt1', device);
     try {
       const rt1 = example.routers.find((r) => r.name === 'rt1')!;

@@ -5,7 +5,7 @@
 // The verdict of each test is the whole trace (suites/support/trace-verdict.ts): the device's
 // answer to the whole config is a `cli` event (its error lines, none when accepted) the config
 // oracle predicts, followed, when accepted, by the tunnel's control messages and syslog lines.
-import { test, expect } from './fixtures.ts';
+import { needsCapability, test, expect } from './fixtures.ts';
 import { recordDeviceResponse } from '../reports/allure/test-metadata.ts';
 import { attachOracleComparison } from '../reports/allure/attachments.ts';
 import { TracedLab } from './support/trace-verdict.ts';
@@ -47,7 +47,7 @@ test.describe('platform gating', { tag: '@gating' }, () => {
 
   test('L2TPv3 on a revision below the oldest documented band is refused', async ({ openLab, feature, device }) => {
     await feature('platform-gating');
-    test.skip(device.kind !== 'emulated', 'needs a device at another revision: only an emulated device can be started at one');
+    needsCapability(device, 'otherRevision');
     const below = revisionBeforeOldestBand(device.model as ModelName);
     test.skip(below === undefined, `${device.model}: the support table has no revision below its oldest band (all revisions, or an open "before" band)`);
     const firmware = formatRevision(below!);

@@ -7,7 +7,7 @@
 // oracle's error lines. An accepted one runs in network namespaces (`lab up --netns`): real Linux
 // hosts ping through the emulated routers (kernel ARP + ICMP) and every ping scenario must come
 // out as predicted; the lab is taken down whatever happens, and nothing of it may remain.
-import { test, expect } from './fixtures.ts';
+import { needsCapability, test, expect } from './fixtures.ts';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { hasProgram, listNetns, NamespaceHost } from '../drivers/hosts/index.ts';
@@ -19,7 +19,7 @@ import { l2tpTunnels, parseConfig } from '../reference-impl/config/index.ts';
 import type { Topology } from '../topologies/schema/index.ts';
 import { isEstablished, RouterConsole, waitForEstablished, type TunnelStatus } from './support/lab-console.ts';
 import { observedErrors } from './support/oracle-config.ts';
-import { freeUdpPort, RouterProcess } from './support/router-process.ts';
+import { freeUdpPort, RouterProcess } from '../drivers/dut/router-process.ts';
 import { deviceAsRouter, type DeviceExample } from './support/seed-example.ts';
 import { predictBringUp, type BringUpPrediction } from './support/seed-pseudowires.ts';
 import { networkOf, predictPings, type PingPrediction } from './support/seed-reachability.ts';
@@ -66,7 +66,7 @@ test.describe('seed examples 1-3 end to end', { tag: '@examples' }, () => {
   for (const ex of EXAMPLES) {
     test(`${ex.title}: the device as ${DEVICE_ROLE}; refused, or Linux hosts ping as the oracle predicts`, async ({ device, feature }) => {
       const documented = await feature('seed-examples', { example: ex.id, role: DEVICE_ROLE });
-      test.skip(device.kind !== 'emulated', 'a physical device in a netns lab is not wired yet: the lab driver starts emulated routers only');
+      needsCapability(device, 'netnsLab');
       const example = deviceAsRouter(path.join(ROOT, ex.file), DEVICE_ROLE, device);
       try {
         // ---- the oracle first

@@ -26,7 +26,7 @@ test.describe('tunnel authentication', { tag: '@auth' }, () => {
     await p.established();
     await expectSyslog(lab, 'tunnelEstablished', { tunnel: 1, tunnelId: deviceCcid(p) });
     expect(lab.syslog.texts().join('\n')).not.toContain(PASSWORD);
-    expect(lab.router?.log ?? '').not.toContain(PASSWORD);
+    expect(lab.dut.console ?? '').not.toContain(PASSWORD);
     const v = await t.verdict();
     // The challenge/response step is in the verdict, not only its outcome.
     const labels = (f: string) => v.observed.filter((e) => e.fields.some((x) => x.name.startsWith(f))).map((e) => `${e.by ?? 'device'} ${e.label}`);

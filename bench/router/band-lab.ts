@@ -6,7 +6,7 @@ import path from 'node:path';
 import ssh2 from 'ssh2';
 import { supportBands } from '../../reference-impl/platform/capabilities.ts';
 import { formatRevision } from '../../reference-impl/platform/revision.ts';
-import { freeUdpPort } from '../../tests/drivers/peer/helpers/router-process.ts';
+import { freeUdpPort } from '../../drivers/dut/router-process.ts';
 import { routerLaunch, type RouterRunner } from '../../drivers/lab/router-launch.ts';
 import { BenchRouter, mb, verdict } from './processes.ts';
 

@@ -12,7 +12,7 @@ import { Conversation, type Endpoint } from '../../drivers/peer/conversation.ts'
 import { PeerTunnel } from '../../drivers/peer/peer-tunnel.ts';
 import { isControl } from '../../drivers/peer/raw-message.ts';
 import { LAB_IDS, routerConfig } from '../../tests/drivers/peer/helpers/lab.ts';
-import { freeUdpPort } from '../../tests/drivers/peer/helpers/router-process.ts';
+import { freeUdpPort } from '../../drivers/dut/router-process.ts';
 import { BenchRouter, stopChild, trackChild, verdict } from './processes.ts';
 
 export const DATA_PLANE_TARGET = { ratio: 0.7 } as const;

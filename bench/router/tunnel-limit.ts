@@ -9,8 +9,8 @@ import { renderSyslog } from '../../reference-impl/syslog/catalogue.ts';
 import { Conversation } from '../../drivers/peer/conversation.ts';
 import { PeerTunnel } from '../../drivers/peer/peer-tunnel.ts';
 import { LAB_IDS, routerConfig } from '../../tests/drivers/peer/helpers/lab.ts';
-import { freeUdpPort } from '../../tests/drivers/peer/helpers/router-process.ts';
-import { SyslogListener } from '../../tests/drivers/peer/helpers/syslog-listener.ts';
+import { freeUdpPort } from '../../drivers/dut/router-process.ts';
+import { SyslogListener } from '../../drivers/dut/syslog-listener.ts';
 import { BenchRouter, mb, verdict } from './processes.ts';
 
 export const TUNNEL_LIMIT_TARGETS = { establishMs: 2000, peakRssBytes: 200 * 1024 * 1024 } as const;

@@ -1,19 +1,20 @@
-// One test's loopback lab around the device under test: the emulated router as its own process
-// (model, firmware and defects from the Playwright project), a syslog listener it sends to, and
-// tester peers on 127.0.0.2, 127.0.0.3, ... sharing the router's UDP port (as an RTX: both ends
-// on one port). Everything the peers send and receive goes into one Conversation (pcap).
+// One test's lab around the device under test (drivers/dut/: the emulated router as its own
+// process, or a physical device from the lab inventory), a syslog listener it sends to, and
+// tester peers on the addresses the device gives for 127.0.0.2, 127.0.0.3, ... sharing the
+// device's UDP port (as an RTX: both ends on one port). Everything the peers send and receive
+// goes into one Conversation (pcap).
 import type { TestInfo } from '@playwright/test';
 import { Conversation } from '../../drivers/peer/conversation.ts';
 import { misbehave } from '../../drivers/peer/misbehaviours.ts';
 import { PeerTunnel, type PeerTunnelOptions } from '../../drivers/peer/peer-tunnel.ts';
 import { attachCliTranscript, attachSyslogSlice } from '../../reports/allure/attachments.ts';
-import { freeUdpPort, RouterProcess } from './router-process.ts';
-import { SyslogListener } from './syslog-listener.ts';
+import { SyslogListener } from '../../drivers/dut/syslog-listener.ts';
 import { LanHost } from './lan-host.ts';
-import { ConfigPush } from '../../drivers/config/push.ts';
 import type { CliSession } from '../../drivers/cli/session.ts';
-import { adminCli } from './router-cli.ts';
-import { configDevice, harnessPeerAddress, JOURNAL_DIR, PhysicalLabTooSmall, physicalAdminCli, physicalTarget, pushableLines, type PhysicalTarget } from './physical-device.ts';
+import { CAPABILITY_REASONS, LabTooSmall, type DeviceUnderTest } from '../../drivers/dut/device-under-test.ts';
+import { runCloseSteps } from '../../drivers/dut/close-steps.ts';
+import { openDut } from '../../drivers/dut/open-dut.ts';
+import { JOURNAL_DIR, logToTest } from './physical-device.ts';
 import type { SuiteDevice } from './devices.ts';
 
 export const ROUTER_ADDRESS = '127.0.0.1';
@@ -92,114 +93,92 @@ export interface DeviceLabOptions {
 export class DeviceLab {
   readonly conversation = new Conversation();
   readonly peers: PeerTunnel[] = [];
-  router?: RouterProcess;
-  /** The router's output when it refused to start (a refused config). */
+  /** The device's output when it refused the config (the router's console, or the push's error). */
   refusal?: string;
   /** The host on the router's lan1 (when opened with `lan: true`). */
   lan?: LanHost;
-  /** A physical device: its access, and this test's config push (rolled back at close). */
-  physical?: PhysicalTarget;
-  private push?: ConfigPush;
 
   private constructor(
     readonly device: SuiteDevice,
-    readonly timeScale: number,
+    /** The device under test: everything device-specific goes through it (drivers/dut/). */
+    readonly dut: DeviceUnderTest,
     readonly opts: DeviceLabOptions,
     readonly syslog: SyslogListener,
-    readonly port: number,
   ) {}
 
   static async open(device: SuiteDevice, timeScale: number, opts: DeviceLabOptions): Promise<DeviceLab> {
-    if (device.kind !== 'emulated') {
-      // A physical device: its config is pushed over SSH, peers and syslog use the harness's addresses.
-      const t = physicalTarget(device);
-      for (const x of opts.tunnels) harnessPeerAddress(t, x.peer); // enough harness addresses for this test?
-      if (opts.lan) throw new PhysicalLabTooSmall('this test needs a host on the device\'s lan1; the inventory gives the harness no interface there');
-      const syslog = await SyslogListener.open(t.syslog.address, t.syslog.port);
-      const lab = new DeviceLab(device, 1, opts, syslog, t.wan.l2tpPort);
-      lab.physical = t;
-      return lab;
+    return DeviceLab.around(device, await openDut(device, { timeScale, firmware: opts.firmware, wanAddress: opts.routerAddress, journalDir: JOURNAL_DIR, log: logToTest }), opts);
+  }
+
+  /** A lab around a device under test opened elsewhere (a test of the lab itself, a bench opened by hand). */
+  static async around(device: SuiteDevice, dut: DeviceUnderTest, opts: DeviceLabOptions): Promise<DeviceLab> {
+    for (const x of opts.tunnels) dut.peerAddress(x.peer); // enough harness addresses for this test? (LabTooSmall: skipped)
+    if (opts.lan && !dut.capabilities.lanHost) throw new LabTooSmall(CAPABILITY_REASONS.lanHost);
+    const syslog = await SyslogListener.open(dut.syslogBind.address, dut.syslogBind.port);
+    const lab = new DeviceLab(device, dut, opts, syslog);
+    try {
+      if (opts.lan) lab.lan = await LanHost.open();
+    } catch (e) {
+      syslog.close();
+      throw e;
     }
-    const syslog = await SyslogListener.open();
-    const lab = new DeviceLab(device, timeScale, opts, syslog, await freeUdpPort());
-    if (opts.lan) lab.lan = await LanHost.open();
     return lab;
   }
 
-  /** The device's WAN address: the emulated router's loopback address, or the physical device's. */
+  /** Timers run this many times faster than documented (1 on hardware). */
+  get timeScale(): number {
+    return this.dut.timeScale;
+  }
+
+  /** The device's L2TP UDP port (the peers use the same one, as an RTX). */
+  get port(): number {
+    return this.dut.wan.port;
+  }
+
+  /** The device's WAN address as the harness reaches it. */
   get routerAddress(): string {
-    return this.physical?.wan.address ?? this.opts.routerAddress ?? ROUTER_ADDRESS;
+    return this.dut.wan.address;
   }
 
   get config(): string {
     const build = (tunnels: readonly RouterTunnelSpec[], extra?: readonly string[]) => {
-      const t = this.physical;
-      if (t === undefined) return routerConfig(tunnels, this.syslog.port, { extra, routerAddress: this.routerAddress });
-      const mapped = tunnels.map((x) => ({ ...x, peer: harnessPeerAddress(t, x.peer) }));
-      return routerConfig(mapped, this.syslog.port, { extra, routerAddress: t.wan.address, syslogAddress: t.syslog.address });
+      const mapped = tunnels.map((x) => ({ ...x, peer: this.dut.peerAddress(x.peer) }));
+      return routerConfig(mapped, this.syslog.port, { extra, routerAddress: this.routerAddress, syslogAddress: this.dut.syslogBind.address });
     };
     return this.opts.config ? this.opts.config(this.syslog.port, (tunnels) => build(tunnels)) : build(this.opts.tunnels, this.opts.extra);
   }
 
-  private processOptions() {
-    return {
-      model: this.device.model, firmware: this.opts.firmware ?? this.device.firmware, config: this.config,
-      wan: this.routerAddress, l2tpPort: this.port, timeScale: this.timeScale, defects: [...this.device.defects], profile: this.device.profile,
-      lan: this.lan ? [this.lan.lanArgument()] : undefined,
-    };
+  /** Starts the device with the test's config (emulated: the router process; physical: a journaled push); throws when refused. */
+  async startRouter(): Promise<void> {
+    if ((await this.tryStartRouter()) === 'refused') throw new Error(`${this.device.role}: the device refused the config: ${(this.refusal ?? '').slice(-800)}`);
   }
 
-  /** Physical: pushes the test's config (journaled, verified); the device keeps its credentials. */
-  private async pushConfig(): Promise<void> {
-    this.push = await ConfigPush.apply(configDevice(this.physical!), pushableLines(this.config), { journalDir: JOURNAL_DIR, mode: 'merge' });
-  }
-
-  /** Starts the emulated router, or configures the physical device. */
-  async startRouter(): Promise<RouterProcess | undefined> {
-    if (this.physical) {
-      await this.pushConfig();
-      return undefined;
-    }
-    this.router = await RouterProcess.start(this.processOptions());
-    return this.router;
-  }
-
-  /** Starts the router; 'refused' when it exits before ready (its output kept in `refusal`); physical: when the push fails. */
+  /** Starts the device; 'refused' when it does not take the config (its output kept in `refusal`). */
   async tryStartRouter(): Promise<'accepted' | 'refused'> {
-    if (this.physical) {
-      try {
-        await this.pushConfig();
-        return 'accepted';
-      } catch (e) {
-        this.refusal = (e as Error).message;
-        return 'refused';
-      }
-    }
-    const r = await RouterProcess.run(this.processOptions());
-    if (r.kind === 'exited') {
-      this.refusal = r.output;
-      return 'refused';
-    }
-    this.router = r.router;
-    return 'accepted';
+    const r = await this.dut.start({ config: this.config, lan: this.lan ? [this.lan.lanArgument()] : undefined });
+    if (r.kind === 'refused') this.refusal = r.output;
+    return r.kind;
   }
 
-  /** The address that plays a test's logical peer address (itself on loopback; the harness's on a physical lab). */
+  /** Stops the device now (router stopped, or config rolled back); close() does not do it again. */
+  stopDevice(): Promise<void> {
+    return this.dut.close();
+  }
+
+  /** The address that plays a test's logical peer address (127.0.0.2 is the first peer). */
   peerAddress(logical: string): string {
-    return this.physical ? harnessPeerAddress(this.physical, logical) : logical;
+    return this.dut.peerAddress(logical);
   }
 
   /** An administrator CLI session on the device under test (close it in the test). */
   adminCli(): Promise<CliSession> {
-    if (this.physical) return physicalAdminCli(this.physical);
-    if (!this.router) throw new Error('adminCli: start the router first');
-    return adminCli(this.router);
+    return this.dut.adminCli();
   }
 
   /** A peer on `address` facing the router (bound and started; an initiator dials at once). */
   async peer(address: string, o: Partial<PeerTunnelOptions> & Pick<PeerTunnelOptions, 'role'>, misbehaviours: string[] = []): Promise<PeerTunnel> {
     const p = new PeerTunnel({
-      local: { host: this.physical ? harnessPeerAddress(this.physical, address) : address, port: this.port },
+      local: { host: this.dut.peerAddress(address), port: this.port },
       device: { host: this.routerAddress, port: this.port },
       routerId: LAB_IDS.peerRouterId,
       endId: LAB_IDS.endId,
@@ -213,19 +192,28 @@ export class DeviceLab {
     return p;
   }
 
-  /** Stops peers and router; attaches the pcap, the syslog slice and the router's console output. */
+  /**
+   * Stops peers and device, attaches the pcap, the syslog slice and the device's console. Each
+   * step runs whatever the ones before it did (a peer that fails to close never skips the
+   * device's rollback); the failures are thrown after all of them, named by step.
+   */
   async close(info: TestInfo, secrets: readonly string[] = []): Promise<void> {
-    for (const p of this.peers) await p.close({ silent: true });
-    await this.router?.stop();
-    await this.push?.rollback(); // physical: the device's own config again (the journal stays if this fails)
-    this.syslog.close();
-    this.lan?.close();
-    const file = info.outputPath('peer-conversation.pcap');
-    this.conversation.writePcap(file);
-    await info.attach('peer-conversation.pcap', { path: file, contentType: 'application/vnd.tcpdump.pcap' });
-    await attachSyslogSlice('syslog.txt', this.syslog.lines.map((l) => `<${l.pri}>${l.text}`), secrets);
-    const console = this.router?.log ?? this.refusal;
-    if (console !== undefined) await attachCliTranscript('router-console.txt', console, secrets);
+    await runCloseSteps(`lab on ${this.device.role}`, [
+      ...this.peers.map((p, i) => ({ name: `close peer ${i + 1} (${p.local.host})`, run: () => p.close({ silent: true }) })),
+      { name: 'stop the device (router stopped, or config rolled back)', run: () => this.dut.close() },
+      { name: 'close the syslog listener', run: () => this.syslog.close() },
+      { name: 'close the LAN host', run: () => this.lan?.close() },
+      { name: 'attach the peer conversation', run: async () => {
+        const file = info.outputPath('peer-conversation.pcap');
+        this.conversation.writePcap(file);
+        await info.attach('peer-conversation.pcap', { path: file, contentType: 'application/vnd.tcpdump.pcap' });
+      } },
+      { name: 'attach the syslog slice', run: () => attachSyslogSlice('syslog.txt', this.syslog.lines.map((l) => `<${l.pri}>${l.text}`), secrets) },
+      { name: 'attach the device console', run: async () => {
+        const console = this.dut.console ?? this.refusal;
+        if (console !== undefined) await attachCliTranscript('router-console.txt', console, secrets);
+      } },
+    ]);
   }
 }
 

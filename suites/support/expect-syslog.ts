@@ -2,7 +2,7 @@
 // and the severity of the catalogue's level.
 import { expect } from '@playwright/test';
 import { renderSyslog, SYSLOG_CATALOGUE, type SyslogArgs, type SyslogId } from '../../reference-impl/syslog/catalogue.ts';
-import type { SyslogLine } from './syslog-listener.ts';
+import type { SyslogLine } from '../../drivers/dut/syslog-listener.ts';
 import type { DeviceLab } from './device-lab.ts';
 
 // RFC 5424 §6.2.1 severities of the catalogue's two levels (informational 6, debug 7).

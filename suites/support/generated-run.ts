@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import type { TraceVerdict } from '../../reference-impl/trace/verdict.ts';
 import { DeviceLab, type RouterTunnelSpec } from './device-lab.ts';
+import { runCloseSteps } from '../../drivers/dut/close-steps.ts';
 import type { SuiteDevice } from './devices.ts';
 import { actionArbitraries, initialModel, type GeneratedModel, type GeneratedReal } from './generated-actions.ts';
 import { MAX_ACTIONS, type GeneratedSettings } from './generated-env.ts';
@@ -86,9 +87,11 @@ async function runSequence(i: GeneratedInputs, config: GeneratedConfig, cmds: It
     const v = await judgeSequence(real.t);
     if (v.comparison.divergence) throw new SequenceDiverged(v, config, real.executed);
   } finally {
-    for (const p of lab.peers) await p.close({ silent: true });
-    await lab.router?.stop();
-    lab.syslog.close();
+    await runCloseSteps('generated sequence lab', [
+      ...lab.peers.map((p, n) => ({ name: `close peer ${n + 1}`, run: () => p.close({ silent: true }) })),
+      { name: 'stop the device', run: () => lab.stopDevice() },
+      { name: 'close the syslog listener', run: () => lab.syslog.close() },
+    ]);
   }
 }
 

@@ -4,7 +4,7 @@
 // the router sends out of it. Waits are bounded and event-driven.
 import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
-import { freeUdpPort } from './router-process.ts';
+import { freeUdpPort } from '../../drivers/dut/router-process.ts';
 import { realNowMs } from '../../drivers/trace/trace-clock.ts';
 import type { TimedFrame } from '../../drivers/trace/frame-observed.ts';
 

@@ -1,6 +1,7 @@
 // The suites' parallelism and time scale when the caller does not choose them: one place for
 // suites/playwright.config.ts (what runs) and `run` (what its benchmark line says ran).
 import type { SuiteDevice } from './devices.ts';
+import { dutCapabilities } from '../../drivers/dut/open-dut.ts';
 
 /** Parallel Playwright workers of an emulated lab (`run --workers`, L2TPV3_WORKERS). */
 export const DEFAULT_SUITE_WORKERS = 2;
@@ -8,10 +9,11 @@ export const DEFAULT_SUITE_WORKERS = 2;
 export const DEFAULT_TIME_SCALE = 10;
 
 /**
- * The workers a run uses: a lab with physical devices has one harness (its peer addresses and
- * syslog port), so one worker; otherwise the requested number or the default.
+ * The workers a run uses: a lab with a device whose tests cannot run side by side (a physical
+ * lab has one harness: its peer addresses and syslog port) gets one worker; otherwise the
+ * requested number or the default.
  */
 export function suiteWorkers(devices: readonly Pick<SuiteDevice, 'kind'>[], requested: number | undefined): number {
-  if (devices.some((d) => d.kind === 'physical')) return 1;
+  if (devices.some((d) => !dutCapabilities(d).parallelTests)) return 1;
   return requested ?? DEFAULT_SUITE_WORKERS;
 }

@@ -38,11 +38,6 @@ import { observedErrors, predictConfig } from './oracle-config.ts';
  * judged, so the margin is visible in every report.
  */
 export const HARNESS_JITTER_REAL_MS = 400;
-/**
- * ASSUMPTION: a physical RTX runs its L2TP timers on a 1 s tick (not documented; a hardware run
- * confirms or refutes). The emulated router's timers are exact (virtual ms).
- */
-export const PHYSICAL_TIMER_GRANULARITY_MS = 1000;
 
 /** Set to a folder: each test's raw observed and predicted traces are written there as JSON (recording fixtures, studying a divergence). */
 export const TRACE_DIR_ENV = 'L2TPV3_TRACE_DIR';
@@ -51,7 +46,7 @@ export const TRACE_DIR_ENV = 'L2TPV3_TRACE_DIR';
 export const CONTROL_TRACE_FILTERS: readonly TraceFilter[] = [RETRANSMITTED_COPIES, PIGGYBACKED_ACKS];
 
 export function controlTolerance(lab: DeviceLab): ToleranceInputs {
-  return { timeScale: lab.timeScale, jitterRealMs: HARNESS_JITTER_REAL_MS, granularityMs: lab.physical ? PHYSICAL_TIMER_GRANULARITY_MS : 0 };
+  return { timeScale: lab.timeScale, jitterRealMs: HARNESS_JITTER_REAL_MS, granularityMs: lab.dut.capabilities.timerGranularityMs }; // the device's timer tick (drivers/dut/: ASSUMPTION on hardware)
 }
 
 /** One evaluation of the verdict: both traces up to the horizon and their comparison. */

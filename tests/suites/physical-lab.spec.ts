@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CliSession } from '../../drivers/cli/session.ts';
 import { SshTransport } from '../../drivers/cli/transports/ssh.ts';
-import { freeUdpPort, RouterProcess } from '../../suites/support/router-process.ts';
+import { freeUdpPort, RouterProcess } from '../../drivers/dut/router-process.ts';
 import { runCli } from './helpers/cli-process.ts';
 
 /** The areas whose every test is judged by its whole trace (suites/support/trace-verdict.ts), and their spec files. */

@@ -7,7 +7,7 @@ import { test, expect } from '@playwright/test';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CLI_SECRETS } from '../../suites/support/router-cli.ts';
+import { CLI_SECRETS } from '../../drivers/dut/router-cli.ts';
 import { runCli } from './helpers/cli-process.ts';
 
 const TUNNEL_PASSWORD = 'suite-lab-password'; // suites/tunnel-auth.spec.ts

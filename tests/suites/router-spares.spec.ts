@@ -4,7 +4,7 @@
 // router of the process is a spare that waited (`--args-from-stdin`), and it is the router asked for.
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { freeUdpPort, RouterProcess, stopRouterSpares, useRouterSpares } from '../../suites/support/router-process.ts';
+import { freeUdpPort, RouterProcess, stopRouterSpares, useRouterSpares } from '../../drivers/dut/router-process.ts';
 import { routerSpares } from '../../drivers/lab/router-spare.ts';
 
 const CONFIG = 'ip bridge1 address 192.168.100.1/24\nl2tp service on l2tpv3\n';

@@ -14,7 +14,7 @@ import { TracedLab } from '../../suites/support/trace-verdict.ts';
 function standInLab(): DeviceLab {
   const syslog = Object.assign(new EventEmitter(), { lines: [], arrivals: new Map() });
   return {
-    peers: [], conversation: { datagrams: [] }, syslog, timeScale: 10, physical: undefined,
+    peers: [], conversation: { datagrams: [] }, syslog, timeScale: 10, dut: { capabilities: { timerGranularityMs: 0 } },
     opts: { tunnels: [] }, config: routerConfig([], 514), device: { model: 'RTX1210', firmware: 'Rev.14.01.26', kind: 'emulated', defects: [] },
   } as unknown as DeviceLab;
 }

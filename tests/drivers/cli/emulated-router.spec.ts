@@ -3,7 +3,7 @@
 // exactly as they would to a physical RTX. Only facts-level expectations: prompts `>`/`#`
 // (facts §3.2), `Error:` lines (§3.1), `show config` indentation (§3.4).
 
-import { freeUdpPort } from '../../../suites/support/router-process.ts';
+import { freeUdpPort } from '../../../drivers/dut/router-process.ts';
 import { test, expect } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import ssh2 from 'ssh2';
 import { routerLaunch, routerBundleRecipe, type RouterLaunch } from '../../../drivers/lab/router-launch.ts';
 import { BenchRouter } from '../../../bench/router/processes.ts';
-import { freeUdpPort } from '../../../suites/support/router-process.ts';
+import { freeUdpPort } from '../../../drivers/dut/router-process.ts';
 
 const USER = 'launch';
 const PASSWORD = 'launch-login-only';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { RouterSparePool, SPARE_FLAG } from '../../../drivers/lab/router-spare.ts';
 import { routerLaunch } from '../../../drivers/lab/router-launch.ts';
-import { freeUdpPort } from '../../../suites/support/router-process.ts';
+import { freeUdpPort } from '../../../drivers/dut/router-process.ts';
 
 let dir: string;
 test.beforeAll(() => {

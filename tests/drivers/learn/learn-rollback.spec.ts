@@ -5,9 +5,9 @@ import { test, expect } from '@playwright/test';
 import { existsSync, readdirSync } from 'node:fs';
 import { learnDevice, LearnLabError, type LearnTarget } from '../../../drivers/learn/learn.ts';
 import type { ConfigDevice } from '../../../drivers/config/push.ts';
-import { sshCliSession } from '../../../suites/support/router-cli.ts';
+import { sshCliSession } from '../../../drivers/dut/router-cli.ts';
 import { parseShowStatusL2tp } from '../../../suites/support/lab-console.ts';
-import { freeUdpPort } from '../../../suites/support/router-process.ts';
+import { freeUdpPort } from '../../../drivers/dut/router-process.ts';
 import { BENCH_ADMIN, BENCH_PASSWORD, BENCH_USER, benchConfig, startBench, type Bench } from '../../suites/helpers/bench.ts';
 
 function target(b: Bench, syslogPort: number, over: Partial<LearnTarget> = {}): LearnTarget {

@@ -11,7 +11,7 @@ import { PseudowirePort } from '../../../drivers/peer/pseudowire.ts';
 import { renderSyslog } from '../../../reference-impl/syslog/catalogue.ts';
 import { tsharkMissing, tsharkFields } from '../../support/tshark.ts';
 import { BRIDGE_ADDRESS, Lab } from './helpers/lab.ts';
-import { freeUdpPort } from './helpers/router-process.ts';
+import { freeUdpPort } from '../../../drivers/dut/router-process.ts';
 import { arpRequest, isArpReplyFrom, TrafficHost } from './helpers/traffic.ts';
 
 const PEER = '127.0.0.2';

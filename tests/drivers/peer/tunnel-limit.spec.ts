@@ -7,7 +7,7 @@
 import { test, expect } from '@playwright/test';
 import { capabilities } from '../../../reference-impl/platform/capabilities.ts';
 import { renderSyslog } from '../../../reference-impl/syslog/catalogue.ts';
-import { RouterProcess } from './helpers/router-process.ts';
+import { RouterProcess } from '../../../drivers/dut/router-process.ts';
 import { Lab, routerConfig, type RouterTunnelSpec } from './helpers/lab.ts';
 
 const peerAddress = (i: number) => `127.0.0.${2 + i}`;

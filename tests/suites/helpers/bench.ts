@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CliSession } from '../../../drivers/cli/session.ts';
 import { SshTransport } from '../../../drivers/cli/transports/ssh.ts';
-import { freeUdpPort, RouterProcess } from '../../../suites/support/router-process.ts';
+import { freeUdpPort, RouterProcess } from '../../../drivers/dut/router-process.ts';
 
 export const BENCH_USER = 'bench';
 export const BENCH_PASSWORD = 'bench-login-pw-58';

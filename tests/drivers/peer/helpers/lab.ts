@@ -6,8 +6,8 @@ import type { TestInfo } from '@playwright/test';
 import { Conversation } from '../../../../drivers/peer/conversation.ts';
 import { misbehave } from '../../../../drivers/peer/misbehaviours.ts';
 import { PeerTunnel, type PeerTunnelOptions } from '../../../../drivers/peer/peer-tunnel.ts';
-import { freeUdpPort, RouterProcess } from './router-process.ts';
-import { SyslogListener } from './syslog-listener.ts';
+import { freeUdpPort, RouterProcess } from '../../../../drivers/dut/router-process.ts';
+import { SyslogListener } from '../../../../drivers/dut/syslog-listener.ts';
 
 import { BRIDGE_ADDRESS, LAB_IDS, ROUTER_ADDRESS, routerConfig, type RouterTunnelSpec } from '../../../../suites/support/device-lab.ts';
 

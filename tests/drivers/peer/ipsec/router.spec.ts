@@ -15,8 +15,8 @@ import { PeerTunnel } from '../../../../drivers/peer/peer-tunnel.ts';
 import { ID_TYPE } from '../../../../reference-impl/ipsec/isakmp/constants.ts';
 import { tsharkKeyOptions } from '../../../../reference-impl/ipsec/key-log.ts';
 import { tsharkFields, tsharkMissing } from '../../../support/tshark.ts';
-import { RouterProcess } from '../helpers/router-process.ts';
-import { SyslogListener } from '../helpers/syslog-listener.ts';
+import { RouterProcess } from '../../../../drivers/dut/router-process.ts';
+import { SyslogListener } from '../../../../drivers/dut/syslog-listener.ts';
 import { TrafficHost } from '../helpers/traffic.ts';
 import { scratchFile } from './pair.ts';
 

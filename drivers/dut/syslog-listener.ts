@@ -1,6 +1,5 @@
-// Copied from tests/drivers/peer/helpers/ (kept there for the driver tests; suites own this copy).
-// A minimal syslog receiver for the peer tests: one UDP socket on loopback collecting the
-// emulated router's datagrams (`<PRI>text`), with bounded, event-driven waits.
+// The harness's syslog receiver for one lab (the suites, the peer driver tests): one UDP socket
+// (loopback, or the harness address a bench inventory names) collecting the device's datagrams (`<PRI>text`), with bounded, event-driven waits.
 import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
 

@@ -1,4 +1,3 @@
-// Copied from tests/drivers/peer/helpers/ (kept there for the driver tests; suites own this copy).
 // The emulated router as its own process (`l2tpv3-conformance router ...`), the way a lab runs
 // it: drivers and these tests never import reference-impl/router/. Start is bounded by the
 // `{"ready":...}` line; stop kills the child by its pid. In a process that called useRouterSpares()

@@ -1,0 +1,90 @@
+// The emulated router as the device under test: its own process (router-process.ts) on a loopback
+// address, its L2TP port chosen free, peers on 127.0.0.2, 127.0.0.3, ... (itself: loopback has
+// them all), syslog to any free port on 127.0.0.1, a LAN host over a UDP link.
+import type { CliSession } from '../cli/session.ts';
+import { adminCli } from './router-cli.ts';
+import { freeUdpPort, RouterProcess } from './router-process.ts';
+import { logicalPeerAddress, type DeviceUnderTest, type DutCapabilities, type DutEndpoint, type DutIdentity, type DutStartOptions, type DutStartResult } from './device-under-test.ts';
+
+export const EMULATED_WAN_ADDRESS = '127.0.0.1';
+
+export interface EmulatedDutOptions {
+  readonly role: string;
+  readonly model: string;
+  readonly firmware: string;
+  readonly timeScale: number;
+  /** Injected defects (`router --list-defects`). */
+  readonly defects?: readonly string[];
+  /** A firmware-profile variant (`router --profile`). */
+  readonly profile?: string;
+  /** The loopback address the router's WAN binds (default 127.0.0.1); a lab needing fixed ports (IKE) takes its own. */
+  readonly wanAddress?: string;
+}
+
+export const EMULATED_CAPABILITIES: DutCapabilities = { lanHost: true, netnsLab: true, configPerSequence: true, testerIke: true, parallelTests: true, otherRevision: true, restartFromSave: true, timerGranularityMs: 0 };
+
+export class EmulatedDut implements DeviceUnderTest {
+  readonly capabilities = EMULATED_CAPABILITIES;
+  readonly identity: DutIdentity;
+  readonly syslogBind: DutEndpoint = { address: EMULATED_WAN_ADDRESS, port: 0 };
+  readonly peerCount = Number.POSITIVE_INFINITY;
+  /** The router process while it runs (tests of the emulator itself read its pid or config file). */
+  router?: RouterProcess;
+  private refusal?: string;
+
+  private constructor(private readonly o: EmulatedDutOptions, readonly wan: DutEndpoint) {
+    this.identity = { role: o.role, model: o.model, firmware: o.firmware };
+  }
+
+  static async open(o: EmulatedDutOptions): Promise<EmulatedDut> {
+    const address = o.wanAddress ?? EMULATED_WAN_ADDRESS;
+    return new EmulatedDut(o, { address, port: await freeUdpPort(address) });
+  }
+
+  get timeScale(): number {
+    return this.o.timeScale;
+  }
+
+  peerAddress(peer: number | string): string {
+    return typeof peer === 'number' ? logicalPeerAddress(peer) : peer;
+  }
+
+  async start(s: DutStartOptions): Promise<DutStartResult> {
+    if (this.router) throw new Error(`${this.identity.role}: already started`);
+    const r = await RouterProcess.run({
+      model: this.o.model, firmware: this.o.firmware, config: s.config, wan: this.wan.address, l2tpPort: this.wan.port,
+      timeScale: this.o.timeScale, defects: [...(this.o.defects ?? [])], profile: this.o.profile, lan: s.lan ? [...s.lan] : undefined,
+    });
+    if (r.kind === 'exited') {
+      this.refusal = r.output;
+      return { kind: 'refused', output: r.output };
+    }
+    this.router = r.router;
+    return { kind: 'accepted' };
+  }
+
+  get running(): boolean {
+    return this.router !== undefined && !this.stopped;
+  }
+
+  private stopped = false;
+
+  adminCli(): Promise<CliSession> {
+    if (!this.router) throw new Error('adminCli: start the router first');
+    return adminCli(this.router);
+  }
+
+  get savedConfigFile(): string | undefined {
+    return this.router?.configFile;
+  }
+
+  get console(): string | undefined {
+    return this.router?.log ?? this.refusal;
+  }
+
+  async close(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.router?.stop();
+  }
+}
