@@ -8,7 +8,7 @@ import path from 'node:path';
 import { formatDiagnostic, loadTopology } from '../../topologies/schema/index.ts';
 import { mustRun } from '../hosts/command.ts';
 import { NamespaceHost } from '../hosts/namespace-host.ts';
-import { addAddress, attachToBridge, createBridge, createNetns, createVethPair, ipIn, netnsExists, setSysctl } from '../hosts/netns.ts';
+import { addAddress, attachToBridge, createBridge, createNetns, createVethPair, ipIn, netnsExists, setSysctl, setSysctls } from '../hosts/netns.ts';
 import { labDown } from './lab-down.ts';
 import { planLab, type LabMode, type LabPlan, type PlannedRouter } from './lab-plan.ts';
 import { freePort, startDetached, waitForReadyLine, waitForTcp, type Started } from './lab-processes.ts';
@@ -179,9 +179,7 @@ async function wireNamespaces(plan: LabPlan, state: LabState, save: () => void, 
   const track = namespaceTracker(state, save);
   await track(lab, () => createNetns(lab, { ipv6: false }));
   if (plan.bridges.some((b) => b.addresses.length)) {
-    await setSysctl(lab, 'net.ipv6.conf.all.disable_ipv6', '0');
-    await setSysctl(lab, 'net.ipv4.ip_forward', '1');
-    await setSysctl(lab, 'net.ipv6.conf.all.forwarding', '1');
+    await setSysctls(lab, { 'net.ipv6.conf.all.disable_ipv6': '0', 'net.ipv4.ip_forward': '1', 'net.ipv6.conf.all.forwarding': '1' });
   }
   for (const b of plan.bridges) {
     await createBridge(lab, b.name);
