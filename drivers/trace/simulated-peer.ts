@@ -26,6 +26,9 @@ export class UnmodelledPeer extends Error {
  */
 const REAL_TIME_MISBEHAVIOURS = new Set(['reorder']);
 
+/** The timer event a peerHello step delivers to a SimulatedPeer (mapped to its connection's keepalive timer). */
+export const HELLO_STEP_TIMER = 'peer-hello-step';
+
 /** The part of a PeerTunnel a misbehaviour touches (what misbehaviours.ts reads and calls). */
 export class SimulatedPeer implements SimNode {
   readonly outgoingHooks: OutgoingHook[] = [];
@@ -43,6 +46,12 @@ export class SimulatedPeer implements SimNode {
   private now = 0;
   /** Virtual time the live peer's socket closed silently (nothing in or out from then on). */
   closedAtMs = Infinity;
+  /**
+   * The live peer's Hellos are stimulus steps (peerHello): this node's keepalive timer is never
+   * scheduled on the simulation's clock; it fires at each step (HELLO_STEP_TIMER) instead, so the
+   * Hello goes out (or the device is declared down) when the live peer's real timer fired.
+   */
+  hellosFromSteps = false;
 
   /**
    * Mirrors `live` (settings, options, control profile) facing `deviceAddress`, with
@@ -114,7 +123,15 @@ export class SimulatedPeer implements SimNode {
       const d: Datagram = { bytes: event.bytes, control, type: control ? rawMessageType(event.bytes) : undefined };
       for (const h of this.incomingHooks) if (h(d, this as unknown as PeerTunnel) === 'drop') return this.out;
     }
-    this.dispatch(event);
+    if (event.kind === 'timer' && event.id === HELLO_STEP_TIMER) {
+      // the connection's keepalive timer (control-connection.ts tid('keepalive')); nothing when none is up
+      const ccid = this.node.localCcid(this.settings.tunnel);
+      if (ccid !== undefined) this.dispatch({ kind: 'timer', id: `c${ccid}:keepalive` });
+    } else {
+      this.dispatch(event);
+    }
+    // the keepalive timer as the live peer's own real timer fires it: from the steps only
+    if (this.hellosFromSteps) this.out = this.out.filter((a) => !(a.kind === 'setTimer' && a.id.endsWith(':keepalive')));
     return this.out;
   }
 

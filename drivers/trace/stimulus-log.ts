@@ -21,7 +21,15 @@ export type StimulusStep =
   /** The peer's `connect tunnel`: SCCRQ. */
   | { kind: 'peerConnect'; peer: string }
   /** An operator command typed at the device's CLI (`connect tunnel 1`), recorded as it is sent. */
-  | { kind: 'deviceCommand'; command: string };
+  | { kind: 'deviceCommand'; command: string }
+  /**
+   * The peer's own keepalive sent a Hello (a new Ns; not a retransmission), recorded as it went out.
+   * Given for a peer, these are its Hellos in the prediction: its keepalive timer runs on the
+   * harness's real timers, which drift under load, so the nominal times would not be the stimulus.
+   */
+  | { kind: 'peerHello'; peer: string }
+  /** The peer sent a data message into its session, recorded as it went out (the device's idle timer counts it, CR 16.3). */
+  | { kind: 'peerData'; peer: string };
 
 export interface TimedStep {
   /** Real ms since the epoch. */

@@ -40,10 +40,13 @@ export class ControlDefects {
   /** defect peer-stopccn-leaks-slot (slot-leak-defect.ts). */
   private readonly slotLeak = new SlotLeak();
 
+  /** defect hello-acked-as-zlb: peers whose Hello the router has not yet acknowledged. */
+  private readonly helloUnacked = new Set<string>();
+
   constructor(private readonly defects: ReadonlySet<DefectName>) {}
 
   get active(): boolean {
-    return this.defects.has('tie-break-inverted') || this.defects.has('hello-not-answered') || this.defects.has('no-stopccn-on-disconnect') || this.defects.has('peer-stopccn-leaks-slot') || this.rewrites;
+    return this.defects.has('tie-break-inverted') || this.defects.has('hello-not-answered') || this.defects.has('no-stopccn-on-disconnect') || this.defects.has('peer-stopccn-leaks-slot') || this.defects.has('hello-acked-as-zlb') || this.rewrites;
   }
 
   /** A message-content defect (control-rewrite-defects.ts) is on. */
@@ -74,6 +77,7 @@ export class ControlDefects {
     if (this.defects.has('peer-stopccn-leaks-slot') && this.slotLeak.drops(from, type)) return undefined;
     // defect hello-not-answered: Hellos vanish before reliable delivery acknowledges them
     if (type === MT.HELLO && this.defects.has('hello-not-answered')) return undefined;
+    if (type === MT.HELLO && this.defects.has('hello-acked-as-zlb')) this.helloUnacked.add(from);
     if (type === MT.SCCRQ && this.defects.has('tie-break-inverted')) {
       const ours = this.ourTieBreaker.get(from);
       const tb = avpValueAt(bytes, AVP.TieBreaker);
@@ -101,6 +105,14 @@ export class ControlDefects {
     }
     // defect no-stopccn-on-disconnect: the StopCCN never leaves
     if (type === MT.StopCCN && this.defects.has('no-stopccn-on-disconnect')) return undefined;
+    // defect hello-acked-as-zlb: the explicit ACK answering a Hello leaves as a ZLB (its header
+    // alone); a signed ACK (Message Digest) is left alone, a ZLB cannot carry the digest
+    if (this.helloUnacked.delete(to) && type === MT.ACK && !avpValueAt(bytes, AVP.MessageDigest)) {
+      const zlb = Uint8Array.from(bytes.subarray(0, 12));
+      zlb[2] = 0;
+      zlb[3] = 12;
+      return zlb;
+    }
     return this.rewrites ? rewriteOutgoing(this.defects, bytes) : bytes;
   }
 }

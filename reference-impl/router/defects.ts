@@ -91,6 +91,9 @@ export const DEFECTS = {
   'keepalive-interval-doubled': { area: 'control', bug: 'Hellos go out every two keepalive intervals', symptom: 'timer: each Hello one interval late' },
   'hello-count-one-short': { area: 'control', bug: 'keepalive declares the peer down after count-1 unanswered Hellos', symptom: 'timer: the keepalive expires one Hello early' },
   'hello-resets-disconnect-timer': { area: 'control', bug: 'a received Hello restarts `l2tp tunnel disconnect time` (CR 16.3: only data counts)', symptom: 'timer: an idle tunnel whose peer sends Hellos is never cut' },
+  'data-restart-doubles-disconnect-time': { area: 'control', bug: 'data restarts `l2tp tunnel disconnect time` for twice the configured time (CR 16.3: the tunnel is cut after the configured time without data; the first arming, at establishment, is right)', symptom: 'timer: a tunnel that carried data is cut one disconnect time late after the traffic stops' },
+  // exact values of the acknowledgements
+  'hello-acked-as-zlb': { area: 'control', bug: 'a received Hello is acknowledged by a ZLB while every other message gets the profile\'s explicit ACK (RFC 3931 §4.2: either acknowledges; the profile fixes which)', symptom: 'exact value: ZLB where the ACK of a Hello is due' },
   // behaviour after a failure
   'always-on-no-redial': { area: 'control', bug: 'with always-on, a tunnel the peer closed is never dialled again', symptom: 'after a failure: no new SCCRQ after the reconnect delay' },
   'tx-after-teardown': { area: 'data', bug: 'the data plane keeps sending toward a peer whose tunnel is gone', symptom: 'after a failure: LAN frames still reach the gone peer' },
@@ -136,6 +139,8 @@ export const KILL_TABLE_ONLY = [
   'keepalive-interval-doubled',
   'hello-count-one-short',
   'hello-resets-disconnect-timer',
+  'data-restart-doubles-disconnect-time',
+  'hello-acked-as-zlb',
   'always-on-no-redial',
   'tx-after-teardown',
   'rx-after-teardown',

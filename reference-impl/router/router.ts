@@ -213,10 +213,19 @@ export class Router extends MemoryDevice {
         if (this.defects.has('data-activity-ignored')) return;
         const now = this.time.now();
         if (this.activityAt.get(n) === now) return;
-        this.dispatch({ kind: 'dataActivity', tunnel: n });
+        // defect data-restart-doubles-disconnect-time: the restart counts from one disconnect time ahead
+        const late = this.defects.has('data-restart-doubles-disconnect-time') ? this.disconnectTimeMs(n) : 0;
+        if (late > 0) for (const a of this.node.handle({ kind: 'dataActivity', tunnel: n }, now + late)) this.act(a);
+        else this.dispatch({ kind: 'dataActivity', tunnel: n });
         this.activityAt.set(n, now);
       },
     }, this.time.now(), this.node.profile);
+  }
+
+  /** `l2tp tunnel disconnect time` of tunnel `n` in ms (0: off or no such tunnel). */
+  private disconnectTimeMs(n: number): number {
+    const t = this.plan.tunnels.find((x) => x.settings.tunnel === n)?.settings.disconnectTimeS;
+    return typeof t === 'number' ? t * 1000 : 0;
   }
 
   private tunnelOfPeer(peer: string): number {

@@ -81,6 +81,8 @@ export const DEFECT_SYMPTOM_TAGS = {
   'keepalive-interval-doubled': ['@timers'],
   'hello-count-one-short': ['@timers'],
   'hello-resets-disconnect-timer': ['@timers'],
+  'data-restart-doubles-disconnect-time': ['@timers'],
+  'hello-acked-as-zlb': ['@timers'],
   'always-on-no-redial': ['@control'],
   'tx-after-teardown': ['@frames'],
   'rx-after-teardown': ['@frames'],

@@ -15,11 +15,11 @@ import { syslogEvent } from '../../reference-impl/trace/observation-events.ts';
 import type { TraceEvent } from '../../reference-impl/trace/trace-event.ts';
 import type { PeerTunnel } from '../../drivers/peer/peer-tunnel.ts';
 import { isControl } from '../../drivers/peer/raw-message.ts';
-import { SimulatedPeer } from '../../drivers/trace/simulated-peer.ts';
+import { HELLO_STEP_TIMER, SimulatedPeer } from '../../drivers/trace/simulated-peer.ts';
 import type { TimedStep } from '../../drivers/trace/stimulus-log.ts';
 import { toVirtualMs, type TraceClock } from '../../drivers/trace/trace-clock.ts';
 import { SEVERITY_OF_LEVEL } from './expect-syslog.ts';
-import { DeviceNode } from './trace-device-node.ts';
+import { DeviceNode, deviceTunnels } from './trace-device-node.ts';
 
 /** Loopback, and a peer that answers at once: the harness's own delays are not modelled (the named filter of retransmitted copies and the timing tolerance cover their effects). */
 const LOOPBACK: ChannelParams = { loss: 0, duplicate: 0, minDelayMs: 0, maxDelayMs: 0 };
@@ -73,6 +73,7 @@ export function predictControlTrace(i: ControlPredictionInput): TraceEvent[] {
     const start = i.steps.find(({ step }) => step.kind === 'peerStart' && step.peer === p.local.host)?.step;
     const started = start?.kind === 'peerStart' ? start : undefined;
     const node = new SimulatedPeer(p, device, started?.misbehaviours ?? [], random.fork().nextU32(), started?.controlHooks);
+    node.hellosFromSteps = i.steps.some(({ step }) => step.kind === 'peerHello' && step.peer === p.local.host);
     simPeers.set(p.local.host, node);
     sim.addNode(p.local.host, node);
     sim.link(device, p.local.host, LOOPBACK);
@@ -119,6 +120,18 @@ export function predictControlTrace(i: ControlPredictionInput): TraceEvent[] {
       case 'peerClose': {
         const node = simPeers.get(step.peer);
         if (node) node.closedAtMs = t;
+        break;
+      }
+      case 'peerHello':
+        sim.at(t, step.peer, { kind: 'timer', id: HELLO_STEP_TIMER });
+        break;
+      case 'peerData': {
+        // the device's tunnel facing the peer counts the data (CR 16.3: it restarts the idle timer)
+        const n = deviceTunnels(i.config, i.model).find((x) => x.remoteAddress === step.peer)?.settings.tunnel;
+        if (n === undefined) throw new Error(`trace prediction: no tunnel of the device faces ${step.peer}`);
+        sim.at(t, device, { kind: 'dataActivity', tunnel: n });
+        // and the peer's own node, as PeerTunnel.sendFrame dispatches it (its idle timer)
+        sim.at(t, step.peer, { kind: 'dataActivity', tunnel: byHost.get(step.peer)?.tunnel ?? 1 });
         break;
       }
       case 'peerConnect':
