@@ -23,7 +23,8 @@ import { runSuites } from './suite-process.ts';
 import { reportPaths, type ReportPaths } from '../reports/allure/reporter-config.ts';
 import { DEFECT_NAMES } from '../reference-impl/router/defects.ts';
 import { selectDevices, LabSelectionError } from '../suites/support/devices.ts';
-import { defectOfProject, L2MS_MANAGER_DEFECTS, L2MS_MANAGER_MUTATION_MODEL, MUTATION_ENV } from '../suites/support/mutants.ts';
+import { defectOfProject, L2MS_MANAGER_DEFECTS, L2MS_MANAGER_MUTATION_MODEL, MUTATION_ENV, notObservableOn } from '../suites/support/mutants.ts';
+import { projectName, type SuiteDevice } from '../suites/support/devices.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const PROGRESS_REPORTER = resolve(ROOT, 'suites/support/mutation-progress-reporter.ts');
@@ -170,7 +171,8 @@ async function mutationHandler(args: ParsedCommand): Promise<number> {
     if (run.tally === undefined) return interruptedBy ? EXIT.interrupted : EXIT.harness;
     if (interruptedBy) break;
   }
-  return printKillTable(tally, defects, baselineRepeat, interruptedBy, started);
+  const byProject = new Map(parts.flatMap((part) => selectDevices({ models: [...part.models] }).map((d) => [projectName(d), d] as const)));
+  return printKillTable(tally, defects, baselineRepeat, interruptedBy, started, byProject);
 }
 
 async function runPart(args: ParsedCommand, part: MutationPart, paths: ReportPaths, baselineRepeat: number): Promise<{ tally?: TestTally; interruptedBy?: string }> {
@@ -191,7 +193,18 @@ async function runPart(args: ParsedCommand, part: MutationPart, paths: ReportPat
   }
 }
 
-function printKillTable(tally: TestTally, defects: readonly string[], baselineRepeat: number, interruptedBy: string | undefined, started: number): number {
+/**
+ * Why a defect no test killed cannot show on any device it ran on (notObservableOn: the oracle
+ * rules its trigger out on each), or undefined: then it survived.
+ */
+export function notObservableReason(defect: string, ranOn: readonly SuiteDevice[]): string | undefined {
+  if (ranOn.length === 0) return undefined;
+  const reasons = ranOn.map((d) => ({ d, why: notObservableOn(defect, d) }));
+  if (reasons.some((r) => r.why === undefined)) return undefined;
+  return reasons.map((r) => `not observable on ${r.d.model}: ${r.why}`).join('; ');
+}
+
+function printKillTable(tally: TestTally, defects: readonly string[], baselineRepeat: number, interruptedBy: string | undefined, started: number, byProject: ReadonlyMap<string, SuiteDevice> = new Map()): number {
   if (baselineRepeat > 0) {
     const base = tally.failed.filter((t) => defectOfProject(projectOf(t)) === undefined);
     const ran = [...tally.ran].filter(([p]) => defectOfProject(p) === undefined).reduce((a, [, n]) => a + n, 0);
@@ -202,18 +215,29 @@ function printKillTable(tally: TestTally, defects: readonly string[], baselineRe
       return interruptedBy ? EXIT.interrupted : EXIT.failures;
     }
   }
-  const rows = defects.map((d) => ({ defect: d, failed: tally.failed.filter((t) => defectOfProject(projectOf(t)) === d), ran: [...tally.ran].filter(([p]) => defectOfProject(p) === d).reduce((a, [, n]) => a + n, 0) }));
+  const rows = defects.map((d) => {
+    const projects = [...tally.ran].filter(([p]) => defectOfProject(p) === d);
+    const ranOn = projects.flatMap(([p]) => {
+      const device = byProject.get(p.slice(0, p.lastIndexOf(' +')));
+      return device ? [device] : [];
+    });
+    const failed = tally.failed.filter((t) => defectOfProject(projectOf(t)) === d);
+    return { defect: d, failed, ran: projects.reduce((a, [, n]) => a + n, 0), notObservable: failed.length === 0 && ranOn.length === projects.length ? notObservableReason(d, ranOn) : undefined };
+  });
   console.log('\nkill table');
   const width = Math.max(6, ...rows.map((r) => r.defect.length));
   console.log(`${'defect'.padEnd(width)}  tests that failed`);
   console.log('-'.repeat(width + 20));
   for (const r of rows) {
-    const none = r.ran === 0 ? (interruptedBy ? 'not run (interrupted)' : 'NONE (survived: no test ran; widen --grep)') : 'NONE (survived)';
+    const none = r.notObservable ?? (r.ran === 0 ? (interruptedBy ? 'not run (interrupted)' : 'NONE (survived: no test ran; widen --grep)') : 'NONE (survived)');
     console.log(`${r.defect.padEnd(width)}  ${r.failed.length === 0 ? none : r.failed[0]}`);
     for (const t of r.failed.slice(1)) console.log(`${''.padEnd(width)}  ${t}`);
   }
-  const survivors = rows.filter((r) => r.failed.length === 0).map((r) => r.defect);
-  console.log(`\nkilled ${rows.length - survivors.length}/${rows.length}${survivors.length ? `; survived: ${survivors.join(', ')}` : ''}`);
+  // a defect the oracle proves cannot show on the devices it ran on is neither killed nor survived
+  const survivors = rows.filter((r) => r.failed.length === 0 && !r.notObservable).map((r) => r.defect);
+  const unobservable = rows.filter((r) => r.notObservable).map((r) => r.defect);
+  const judged = rows.length - unobservable.length;
+  console.log(`\nkilled ${judged - survivors.length}/${judged}${survivors.length ? `; survived: ${survivors.join(', ')}` : ''}${unobservable.length ? `; not observable on the devices run: ${unobservable.join(', ')}` : ''}`);
   console.log(`wall time: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (interruptedBy) {
     console.error(`${PROGRAM} mutation: interrupted by ${interruptedBy}; the table shows the defects run so far`);

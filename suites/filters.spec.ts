@@ -11,7 +11,7 @@
 import { test, expect } from './fixtures.ts';
 import {
   capabilitySetName, evaluateEthernetFilters, pathStages, evaluateIpFilters, parseEthernetFilter, parseIpFilter,
-  DEFAULT_FILTER_ORDER_PROFILE, type Direction, type FilterStage, type Ipv4PacketView,
+  DEFAULT_FILTER_ORDER_PROFILE, filterCommandAccepted, type Direction, type FilterStage, type Ipv4PacketView,
 } from '../reference-impl/filter/index.ts';
 import { hasMarker, markedFrame } from './support/bridge-traffic.ts';
 import { expectedOrder, probeConfig, probeFrame, stageOfLogLine } from './support/filter-probe.ts';
@@ -90,6 +90,47 @@ test.describe('filters on a bridge member', { tag: '@filters' }, () => {
     const crossed = await crossedToPeer(frames, peer, cases, markedFrame(LAN_HOST.mac, BROADCAST, 'ip-barrier'), 'ip-barrier');
     expect.soft(crossed).toEqual(predicted);
     expect.soft(predicted).toEqual(['ip-second-passes']);
+    await t.verdict();
+  });
+
+  test('input blocking on lan1 judges only what enters lan1: a frame leaving lan1 that its inbound filter rejects still passes (seed ※1)', async ({ openLab, caps, device }) => {
+    const accepted = filterCommandAccepted('ip-inbound-filter', 'lan', caps);
+    test.skip(!accepted.accepted, `${device.model}: no input-blocking filter on a LAN member (filter oracle: ${accepted.note})`);
+    const defs = ['ip filter 311 reject-nolog * * udp * 40001', 'ip filter 312 pass-nolog * * *'];
+    const { t, lab, frames, peer } = await labWithFilters(openLab, [...defs, 'ip lan1 inbound filter 311 312']);
+    const rules = defs.map(parseIpFilter);
+    const toPort = (f: Uint8Array, dstPort: number) => {
+      f[36] = dstPort >> 8; // UDP destination port (14 Ethernet + 20 IPv4 + 2)
+      f[37] = dstPort & 0xff;
+      return f;
+    };
+    // The oracle: input blocking applies where pathStages puts it on the frame's path (lan1, in only).
+    const lan = { name: 'lan1', role: 'lan-member' as const };
+    const tunnel = { name: 'tunnel1', role: 'tunnel-member' as const };
+    const blocks = (ingress: typeof lan | typeof tunnel, egress: typeof lan | typeof tunnel) =>
+      pathStages(caps, { kind: 'bridged', ingress, egress, bridge: 'bridge1' }).some((r) => r.stage === 'input-blocking' && r.interfaceName === 'lan1');
+    const passes = (inbound: boolean, dstPort: number) => !inbound || evaluateIpFilters(rules, { src: LAN_HOST.ip, dst: FAR_HOST.ip, protocol: 17, srcPort: 40000, dstPort }).verdict === 'pass';
+    expect.soft(blocks(lan, tunnel), 'input blocking applies to frames entering lan1').toBe(true);
+    expect.soft(blocks(tunnel, lan), 'input blocking does not apply to frames leaving lan1 (seed ※1: in only)').toBe(false);
+    // in: the inbound filter rejects port 40001 entering lan1
+    const inCases = [
+      { marker: 'inbound-in-rejected', frame: toPort(probeFrame(LAN_HOST, FAR_HOST, 'inbound-in-rejected'), 40001), port: 40001 },
+      { marker: 'inbound-in-passes', frame: toPort(probeFrame(LAN_HOST, FAR_HOST, 'inbound-in-passes'), 40002), port: 40002 },
+    ];
+    const crossedIn = await crossedToPeer(frames, peer, inCases, markedFrame(LAN_HOST.mac, BROADCAST, 'inbound-in-barrier'), 'inbound-in-barrier');
+    expect.soft(crossedIn).toEqual(inCases.filter((c) => passes(blocks(lan, tunnel), c.port)).map((c) => c.marker));
+    // out: the same port 40001 leaving lan1 (from the peer) meets no input blocking
+    const outCases = [
+      { marker: 'inbound-out-would-reject', frame: toPort(probeFrame(FAR_HOST, LAN_HOST, 'inbound-out-would-reject'), 40001), port: 40001 },
+      { marker: 'inbound-out-passes', frame: toPort(probeFrame(FAR_HOST, LAN_HOST, 'inbound-out-passes'), 40002), port: 40002 },
+    ];
+    for (const c of outCases) frames.peerFrame(peer, c.frame);
+    frames.peerFrame(peer, markedFrame(FAR_HOST.mac, BROADCAST, 'inbound-out-barrier'));
+    await lab.lan!.waitFor((f) => (hasMarker('inbound-out-barrier')(f) ? true : undefined), WAIT_MS, 'the barrier frame on lan1');
+    const crossedOut = outCases.filter((c) => lab.lan!.frames.some(hasMarker(c.marker))).map((c) => c.marker);
+    const predictedOut = outCases.filter((c) => passes(blocks(tunnel, lan), c.port)).map((c) => c.marker);
+    expect.soft(predictedOut, 'the oracle: both leave lan1').toEqual(outCases.map((c) => c.marker));
+    expect.soft(crossedOut).toEqual(predictedOut);
     await t.verdict();
   });
 

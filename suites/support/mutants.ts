@@ -3,6 +3,8 @@
 // project runs the feature areas where its symptom shows (DEFECT_SYMPTOM_TAGS: what the defect's
 // description in reference-impl/router/defects.ts says is observable), or every test with
 // `mutation --all-tests`. One invocation amortises Playwright's start-up over all defects.
+import { filterCommandAccepted } from '../../reference-impl/filter/index.ts';
+import { capabilities, compareRevisions, rowsOf, type ModelName, type SupportRow } from '../../reference-impl/platform/index.ts';
 import type { DefectName } from '../../reference-impl/router/defects.ts';
 import { projectName, type SuiteDevice } from './devices.ts';
 
@@ -104,6 +106,38 @@ export const DEFECT_SYMPTOM_TAGS = {
  */
 export const L2MS_MANAGER_DEFECTS = ['l2ms-manager-bridges', 'l2ms-manager-answers-discovery', 'l2ms-default-mode-agent', 'l2ms-member-use-ignored'] as const satisfies readonly DefectName[];
 export const L2MS_MANAGER_MUTATION_MODEL = 'RTX1210';
+
+/**
+ * Why `defect` cannot show on `device` at all, as the oracle proves it (undefined: it can, so a
+ * defect no test kills there survived). Only defects whose trigger the oracle can rule out for a
+ * whole model are listed; the kill table prints the reason instead of 'survived' and does not
+ * count the defect as a survivor on that device.
+ */
+export function notObservableOn(defect: string, device: Pick<SuiteDevice, 'model' | 'firmware'>): string | undefined {
+  switch (defect) {
+    case 'input-blocking-on-out': {
+      // its trigger is an input-blocking filter bound to a LAN member (`ip lan1 inbound filter`)
+      const v = filterCommandAccepted('ip-inbound-filter', 'lan', capabilities(device.model, device.firmware));
+      return v.accepted ? undefined : `no input-blocking filter can be bound to a LAN member on this model (filter oracle: ${v.note}), so no frame meets one`;
+    }
+    case 'unsupported-feature-accepted': {
+      // its trigger is an L2TPv3 (or L2TPv3/IPsec) config on a revision the support table lists without it
+      const rows = rowsOf(device.model as ModelName);
+      const lacking = rows.filter((r) => !r.l2tpv3 || !r.l2tpv3Ipsec);
+      if (rows.length === 0 || lacking.length > 0 || !everyRevisionListed(rows)) return undefined;
+      return 'the support table (seed: 対応機種とファームウェアリビジョン) lists L2TPv3 and L2TPv3/IPsec on every revision of this model, so no config of it is one the platform refuses';
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The rows' bands leave no revision out: one says all, or an open 'before' band meets a 'from' band at its upper end. */
+function everyRevisionListed(rows: readonly SupportRow[]): boolean {
+  const bands = rows.map((r) => r.firmware);
+  if (bands.some((b) => b.kind === 'all')) return true;
+  return bands.some((b) => b.kind === 'before' && bands.some((f) => f.kind === 'from' && compareRevisions(f.lower, b.upper) <= 0));
+}
 
 /** A RegExp matching a test title carrying any of the tags. */
 export function tagsGrep(tags: readonly string[]): RegExp {
