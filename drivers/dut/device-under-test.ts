@@ -70,8 +70,14 @@ export interface DeviceUnderTest {
   readonly wan: DutEndpoint;
   /** Where the harness's syslog collector binds (port 0: any free port); the config names the same address. */
   readonly syslogBind: DutEndpoint;
-  /** The address that plays the test's i-th peer (0-based) or its logical loopback name (127.0.0.2 is peer 0). */
+  /** The device's WAN address as its config names it (wan.address, except on an emulated IPv6 underlay). */
+  readonly wanConfigAddress: string;
+  /** The address that plays the test's i-th peer (0-based) or its logical loopback name (127.0.0.2 is peer 0), as the device's config and syslog name it. */
   peerAddress(peer: number | string): string;
+  /** Where that peer's socket binds (its address on the device's L2TP port, or an emulated underlay's socket: port 0, any). */
+  peerSocket(peer: number | string): DutEndpoint;
+  /** The peer's socket is bound at `port` (an emulated underlay maps the peer's config address to it at start). */
+  peerBound(peer: number | string, port: number): void;
   /** How many peer addresses the harness has for this device (Infinity on loopback). */
   readonly peerCount: number;
   /** Applies the config (starts the emulated router, or pushes with a journal); a refusal is returned, not thrown. */

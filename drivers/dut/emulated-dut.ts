@@ -19,6 +19,11 @@ export interface EmulatedDutOptions {
   readonly profile?: string;
   /** The loopback address the router's WAN binds (default 127.0.0.1); a lab needing fixed ports (IKE) takes its own. */
   readonly wanAddress?: string;
+  /**
+   * An IPv6 underlay: the router binds [::1] and its config names `routerAddress`; each peer binds
+   * [::1] on a port of its own, mapped from the peer's config address (`router --underlay`).
+   */
+  readonly ipv6Underlay?: { readonly routerAddress: string };
 }
 
 export const EMULATED_CAPABILITIES: DutCapabilities = { lanHost: true, netnsLab: true, configPerSequence: true, testerIke: true, parallelTests: true, otherRevision: true, restartFromSave: true, timerGranularityMs: 0 };
@@ -36,8 +41,11 @@ export class EmulatedDut implements DeviceUnderTest {
     this.identity = { role: o.role, model: o.model, firmware: o.firmware };
   }
 
+  /** `CONFIG_ADDR=[SOCKET]:PORT` of each underlay peer, handed to the router at start. */
+  private readonly underlay: string[] = [];
+
   static async open(o: EmulatedDutOptions): Promise<EmulatedDut> {
-    const address = o.wanAddress ?? EMULATED_WAN_ADDRESS;
+    const address = o.ipv6Underlay ? '::1' : (o.wanAddress ?? EMULATED_WAN_ADDRESS);
     return new EmulatedDut(o, { address, port: await freeUdpPort(address) });
   }
 
@@ -45,15 +53,28 @@ export class EmulatedDut implements DeviceUnderTest {
     return this.o.timeScale;
   }
 
+  get wanConfigAddress(): string {
+    return this.o.ipv6Underlay?.routerAddress ?? this.wan.address;
+  }
+
   peerAddress(peer: number | string): string {
     return typeof peer === 'number' ? logicalPeerAddress(peer) : peer;
+  }
+
+  peerSocket(peer: number | string): DutEndpoint {
+    return this.o.ipv6Underlay ? { address: '::1', port: 0 } : { address: this.peerAddress(peer), port: this.wan.port };
+  }
+
+  peerBound(peer: number | string, port: number): void {
+    // bind underlay peers before start: the router reads the map once
+    if (this.o.ipv6Underlay) this.underlay.push(`${this.peerAddress(peer)}=[::1]:${port}`);
   }
 
   async start(s: DutStartOptions): Promise<DutStartResult> {
     if (this.router) throw new Error(`${this.identity.role}: already started`);
     const r = await RouterProcess.run({
       model: this.o.model, firmware: this.o.firmware, config: s.config, wan: this.wan.address, l2tpPort: this.wan.port,
-      timeScale: this.o.timeScale, defects: [...(this.o.defects ?? [])], profile: this.o.profile, lan: s.lan ? [...s.lan] : undefined,
+      timeScale: this.o.timeScale, defects: [...(this.o.defects ?? [])], profile: this.o.profile, lan: s.lan ? [...s.lan] : undefined, underlay: [...this.underlay],
     });
     if (r.kind === 'exited') {
       this.refusal = r.output;

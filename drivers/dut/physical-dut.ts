@@ -47,8 +47,20 @@ export class PhysicalDut implements DeviceUnderTest {
     return this.o.target.peerAddresses.length;
   }
 
+  get wanConfigAddress(): string {
+    return this.wan.address;
+  }
+
   peerAddress(peer: number | string): string {
     return harnessPeerAddress(this.o.target, peer);
+  }
+
+  peerSocket(peer: number | string): DutEndpoint {
+    return { address: this.peerAddress(peer), port: this.wan.port };
+  }
+
+  peerBound(): void {
+    // the harness addresses are the peers' own: nothing to map
   }
 
   async start(s: DutStartOptions): Promise<DutStartResult> {

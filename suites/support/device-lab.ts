@@ -140,10 +140,15 @@ export class DeviceLab {
     return this.dut.wan.address;
   }
 
+  /** The device's WAN address as its config names it (the same, except on an emulated IPv6 underlay). */
+  get routerConfigAddress(): string {
+    return this.dut.wanConfigAddress;
+  }
+
   get config(): string {
     const build = (tunnels: readonly RouterTunnelSpec[], extra?: readonly string[]) => {
       const mapped = tunnels.map((x) => ({ ...x, peer: this.dut.peerAddress(x.peer) }));
-      return routerConfig(mapped, this.syslog.port, { extra, routerAddress: this.routerAddress, syslogAddress: this.dut.syslogBind.address });
+      return routerConfig(mapped, this.syslog.port, { extra, routerAddress: this.routerConfigAddress, syslogAddress: this.dut.syslogBind.address });
     };
     return this.opts.config ? this.opts.config(this.syslog.port, (tunnels) => build(tunnels)) : build(this.opts.tunnels, this.opts.extra);
   }
@@ -175,10 +180,14 @@ export class DeviceLab {
     return this.dut.adminCli();
   }
 
-  /** A peer on `address` facing the router (bound and started; an initiator dials at once). */
+  /**
+   * A peer on `address` facing the router (bound and started; an initiator dials at once). On an
+   * emulated IPv6 underlay `address` is the peer's config address: start such peers before the router.
+   */
   async peer(address: string, o: Partial<PeerTunnelOptions> & Pick<PeerTunnelOptions, 'role'>, misbehaviours: string[] = []): Promise<PeerTunnel> {
+    const socket = this.dut.peerSocket(address);
     const p = new PeerTunnel({
-      local: { host: this.dut.peerAddress(address), port: this.port },
+      local: { host: socket.address, port: socket.port },
       device: { host: this.routerAddress, port: this.port },
       routerId: LAB_IDS.peerRouterId,
       endId: LAB_IDS.endId,
@@ -189,6 +198,7 @@ export class DeviceLab {
     this.peers.push(p);
     for (const m of misbehaviours) misbehave(p, m);
     await p.start();
+    this.dut.peerBound(address, p.local.port);
     return p;
   }
 

@@ -34,9 +34,14 @@ class RecordingDut implements DeviceUnderTest {
   readonly console = undefined;
   running = false;
   constructor(private readonly calls: string[]) {}
+  readonly wanConfigAddress = '127.0.0.1';
   peerAddress(peer: number | string): string {
     return String(peer);
   }
+  peerSocket(peer: number | string): { address: string; port: number } {
+    return { address: String(peer), port: 1701 };
+  }
+  peerBound(): void {}
   start(_o: DutStartOptions): Promise<DutStartResult> {
     this.running = true;
     return Promise.resolve({ kind: 'accepted' });

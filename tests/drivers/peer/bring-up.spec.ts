@@ -5,7 +5,8 @@ import { test, expect } from '@playwright/test';
 import { PseudowirePort } from '../../../drivers/peer/pseudowire.ts';
 import type { PeerTunnel } from '../../../drivers/peer/peer-tunnel.ts';
 import { renderSyslog } from '../../../reference-impl/syslog/catalogue.ts';
-import { BRIDGE_ADDRESS, Lab, V6 } from './helpers/lab.ts';
+import { openPeerLab, V6 } from './helpers/open-lab.ts';
+import { BRIDGE_ADDRESS } from '../../../suites/support/device-lab.ts';
 import { arpRequest, echoRequest, isArpReplyFrom, isEchoReplyFrom, macText, TrafficHost } from './helpers/traffic.ts';
 import { distinctMessages } from './helpers/distinct-messages.ts';
 
@@ -36,7 +37,7 @@ async function arpAndPing(peer: PeerTunnel): Promise<void> {
 
 for (const auth of [false, true]) {
   test(`peer as initiator${auth ? ' with tunnel auth (challenge)' : ''}: session up, ARP and ping of the bridge address`, async () => {
-    const lab = await Lab.open({ tunnels: [{ n: 1, peer: '127.0.0.2', password: auth ? PASSWORD : undefined }] });
+    const lab = await openPeerLab({ tunnels: [{ n: 1, peer: '127.0.0.2', password: auth ? PASSWORD : undefined }] });
     try {
       await lab.startRouter();
       const peer = await lab.peer('127.0.0.2', { role: 'initiator', auth: auth ? { password: PASSWORD, method: 'challenge' } : undefined });
@@ -56,7 +57,7 @@ for (const auth of [false, true]) {
 }
 
 test('peer as responder: the router dials (always-on), session up, ARP and ping of the bridge address', async () => {
-  const lab = await Lab.open({ tunnels: [{ n: 1, peer: '127.0.0.2', alwaysOn: true }] });
+  const lab = await openPeerLab({ tunnels: [{ n: 1, peer: '127.0.0.2', alwaysOn: true }] });
   try {
     const peer = await lab.peer('127.0.0.2', { role: 'responder' });
     await lab.startRouter();
@@ -74,7 +75,7 @@ test('peer as responder: the router dials (always-on), session up, ARP and ping 
 });
 
 test('IPv6 underlay: peer as initiator over [::1], session up, ARP and ping of the bridge address', async () => {
-  const lab = await Lab.open({ ipv6: true, tunnels: [{ n: 1, peer: V6.peer }] });
+  const lab = await openPeerLab({ ipv6: true, tunnels: [{ n: 1, peer: V6.peer }] });
   try {
     // Bound first (its port goes into the router's underlay), dials once the router is up.
     const peer = await lab.peer(V6.peer, { role: 'responder' });

@@ -4,7 +4,8 @@
 import { test, expect } from '@playwright/test';
 import { renderSyslog } from '../../../reference-impl/syslog/catalogue.ts';
 import { deviceCcid } from './helpers/ids.ts';
-import { BRIDGE_ADDRESS, Lab, type RouterTunnelSpec } from './helpers/lab.ts';
+import { openPeerLab } from './helpers/open-lab.ts';
+import { BRIDGE_ADDRESS, type DeviceLab, type RouterTunnelSpec } from '../../../suites/support/device-lab.ts';
 import { arpRequest, isArpReplyFrom } from './helpers/traffic.ts';
 
 const PEER = '127.0.0.2';
@@ -14,11 +15,11 @@ interface Check {
   what: string;
   tunnel?: Partial<RouterTunnelSpec>;
   /** true: the router behaved as the spec says. */
-  conforms(lab: Lab): Promise<boolean>;
+  conforms(lab: DeviceLab): Promise<boolean>;
 }
 
 /** Resolves with whichever comes first: the refusal line, or the session up. */
-async function refusedOrUp(lab: Lab, misbehaviour: string, refusal: string): Promise<boolean> {
+async function refusedOrUp(lab: DeviceLab, misbehaviour: string, refusal: string): Promise<boolean> {
   const p = await lab.peer(PEER, { role: 'initiator' }, [misbehaviour]);
   return Promise.race([lab.syslog.waitFor(refusal).then(() => true), p.established().then(() => false)]);
 }
@@ -69,7 +70,7 @@ const CHECKS: Check[] = [
 for (const c of CHECKS) {
   for (const defective of [false, true]) {
     test(`${c.what}: ${defective ? `fails with defect ${c.defect}` : 'holds on the faithful router'}`, async () => {
-      const lab = await Lab.open({ tunnels: [{ n: 1, peer: PEER, ...c.tunnel }], defects: defective ? [c.defect] : [] });
+      const lab = await openPeerLab({ tunnels: [{ n: 1, peer: PEER, ...c.tunnel }], defects: defective ? [c.defect] : [] });
       try {
         if (!c.tunnel?.alwaysOn) await lab.startRouter();
         expect(await c.conforms(lab)).toBe(!defective);

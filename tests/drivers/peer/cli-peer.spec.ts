@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readCaptureFile } from '../../../reference-impl/capture/capture-file.ts';
 import { renderSyslog } from '../../../reference-impl/syslog/catalogue.ts';
-import { Lab, LAB_IDS } from './helpers/lab.ts';
+import { openPeerLab } from './helpers/open-lab.ts';
+import { LAB_IDS } from '../../../suites/support/device-lab.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const PASSWORD = 'cli-lab-password-7'; // throwaway lab secret
@@ -30,7 +31,7 @@ function runPeer(argv: string[], env: Record<string, string> = {}, timeoutMs = 3
 }
 
 test(`peer --connect with --auth-env: session up, state changes and replies printed, password never printed, pcap written`, async () => {
-  const lab = await Lab.open({ tunnels: [{ n: 1, peer: '127.0.0.2', password: PASSWORD }], timeScale: 1 });
+  const lab = await openPeerLab({ tunnels: [{ n: 1, peer: '127.0.0.2', password: PASSWORD }], timeScale: 1 });
   try {
     await lab.startRouter();
     const pcap = test.info().outputPath('cli-peer.pcap');
@@ -60,7 +61,7 @@ test(`peer --connect with --auth-env: session up, state changes and replies prin
 });
 
 test('peer --listen: the router dials in, the peer answers', async () => {
-  const lab = await Lab.open({ tunnels: [{ n: 1, peer: '127.0.0.2', alwaysOn: true }], timeScale: 1 });
+  const lab = await openPeerLab({ tunnels: [{ n: 1, peer: '127.0.0.2', alwaysOn: true }], timeScale: 1 });
   try {
     const run = runPeer(['--listen', '127.0.0.2', '--port', String(lab.port), '--router-id', LAB_IDS.peerRouterId, '--end-id', LAB_IDS.endId, '--duration', '4']);
     // The listener binds first; the router (always-on) retries until it answers.

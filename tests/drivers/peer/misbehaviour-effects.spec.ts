@@ -10,7 +10,8 @@ import { PeerTunnel, type PeerTunnelOptions } from '../../../drivers/peer/peer-t
 import { PseudowirePort } from '../../../drivers/peer/pseudowire.ts';
 import { renderSyslog } from '../../../reference-impl/syslog/catalogue.ts';
 import { tsharkMissing, tsharkFields } from '../../support/tshark.ts';
-import { BRIDGE_ADDRESS, Lab } from './helpers/lab.ts';
+import { openPeerLab } from './helpers/open-lab.ts';
+import { BRIDGE_ADDRESS } from '../../../suites/support/device-lab.ts';
 import { freeUdpPort } from '../../../drivers/dut/router-process.ts';
 import { arpRequest, isArpReplyFrom, TrafficHost } from './helpers/traffic.ts';
 
@@ -18,7 +19,7 @@ const PEER = '127.0.0.2';
 const SECRET = 'peer-to-peer-secret'; // throwaway lab secret
 
 test('duplicated, reordered and dropped control messages plus an unknown optional AVP: the session still comes up and carries ARP', async () => {
-  const lab = await Lab.open({ tunnels: [{ n: 1, peer: PEER }] });
+  const lab = await openPeerLab({ tunnels: [{ n: 1, peer: PEER }] });
   try {
     await lab.startRouter();
     const p = await lab.peer(PEER, { role: 'initiator' }, ['duplicate', 'reorder', 'drop=2', 'unknown-avp-optional=SCCRQ,ICRQ']);
@@ -42,7 +43,7 @@ test('duplicated, reordered and dropped control messages plus an unknown optiona
 });
 
 test('data with an unknown Session ID is not bridged; the same request with the right one is answered', async () => {
-  const lab = await Lab.open({ tunnels: [{ n: 1, peer: PEER }] });
+  const lab = await openPeerLab({ tunnels: [{ n: 1, peer: PEER }] });
   try {
     await lab.startRouter();
     const good = await lab.peer(PEER, { role: 'initiator' });
@@ -119,7 +120,7 @@ test('peer against peer: a wrong Message Digest is an authentication error; a wr
 
 test('the conversation pcap of a bring-up decodes in tshark without malformed packets or bad digests', async () => {
   test.skip(tsharkMissing() !== null, tsharkMissing() ?? '');
-  const lab = await Lab.open({ tunnels: [{ n: 1, peer: PEER }] });
+  const lab = await openPeerLab({ tunnels: [{ n: 1, peer: PEER }] });
   let file = '';
   try {
     await lab.startRouter();
@@ -128,8 +129,8 @@ test('the conversation pcap of a bring-up decodes in tshark without malformed pa
     p.sendFrame(arpRequest('02:00:00:00:02:51', '192.168.100.51', BRIDGE_ADDRESS));
     await p.waitFor((e) => (e.kind === 'frame' ? true : undefined), 5000, 'the ARP reply');
   } finally {
-    await lab.close(test.info(), 'tshark-bring-up');
-    file = test.info().outputPath('tshark-bring-up.pcap');
+    await lab.close(test.info());
+    file = test.info().outputPath('peer-conversation.pcap');
   }
   const decodeAs = [`udp.port==${lab.port},l2tp`];
   const prefs = ['l2tp.cookie_size:0', 'l2tp.l2_specific:None'];

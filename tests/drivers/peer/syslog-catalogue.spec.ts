@@ -8,7 +8,8 @@ import { NOT_CAUSED_BY_A_PEER } from '../../../drivers/peer/syslog-reach.ts';
 import { messageTypeName, MESSAGE_TYPE as MT } from '../../../reference-impl/l2tpv3/message-types.ts';
 import { renderSyslog, SYSLOG_CATALOGUE, type SyslogArgs, type SyslogId } from '../../../reference-impl/syslog/catalogue.ts';
 import { deviceCcid, deviceSessionId, peerCcid, peerSessionId } from './helpers/ids.ts';
-import { Lab, type RouterTunnelSpec } from './helpers/lab.ts';
+import { openPeerLab } from './helpers/open-lab.ts';
+import type { DeviceLab, RouterTunnelSpec } from '../../../suites/support/device-lab.ts';
 
 const PASSWORD = 'peer-lab-password'; // throwaway lab secret
 const PEER = '127.0.0.2';
@@ -22,7 +23,7 @@ interface Scenario {
   /** Router-side settings of tunnel 1 (its peer is 127.0.0.2). */
   tunnel?: Partial<RouterTunnelSpec>;
   /** Runs the peer; returns the exact arguments of each line it must make the router log. */
-  run(lab: Lab): Promise<Partial<Record<SyslogId, SyslogArgs>>>;
+  run(lab: DeviceLab): Promise<Partial<Record<SyslogId, SyslogArgs>>>;
 }
 
 const T = { tunnel: 1 };
@@ -243,7 +244,7 @@ const provokedBy = new Map<SyslogId, string>();
 
 for (const s of SCENARIOS) {
   test(`syslog via the peer: ${s.name}`, async () => {
-    const lab = await Lab.open({ tunnels: [{ n: 1, peer: PEER, ...s.tunnel }] });
+    const lab = await openPeerLab({ tunnels: [{ n: 1, peer: PEER, ...s.tunnel }] });
     try {
       if (s.routerFirst !== false) await lab.startRouter();
       const expected = await s.run(lab);

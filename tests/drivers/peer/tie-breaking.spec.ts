@@ -6,14 +6,14 @@
 import { test, expect } from '@playwright/test';
 import { renderSyslog } from '../../../reference-impl/syslog/catalogue.ts';
 import { deviceCcid, deviceSessionId, peerCcid, peerSessionId } from './helpers/ids.ts';
-import { Lab } from './helpers/lab.ts';
+import { openPeerLab } from './helpers/open-lab.ts';
 
 import { distinctMessages } from './helpers/distinct-messages.ts';
 
 const PEER = '127.0.0.2';
 
 async function tieLab(misbehaviour: string) {
-  const lab = await Lab.open({ tunnels: [{ n: 1, peer: PEER, alwaysOn: true }] });
+  const lab = await openPeerLab({ tunnels: [{ n: 1, peer: PEER, alwaysOn: true }] });
   const peer = await lab.peer(PEER, { role: 'responder' }, [misbehaviour]);
   await lab.startRouter();
   const layout = await peer.established();
@@ -36,7 +36,7 @@ test('simultaneous SCCRQ, the router wins (our tie breaker is all 0xff): its con
     expect(peer.received('SCCRP')).toHaveLength(0);
     await lab.syslog.waitFor(renderSyslog('tunnelEstablished', { tunnel: 1, tunnelId: theirs }));
   } finally {
-    await lab.close(test.info(), 'tie-sccrq-router-wins');
+    await lab.close(test.info());
   }
 });
 
@@ -56,7 +56,7 @@ test('simultaneous SCCRQ, the router loses (our tie breaker is all zero): our co
     expect(peer.events.some((e) => e.kind === 'sent' && e.name === 'StopCCN' && e.ccid === theirs)).toBe(true);
     await lab.syslog.waitFor(renderSyslog('tunnelEstablished', { tunnel: 1, tunnelId: peer.remoteCcid! }));
   } finally {
-    await lab.close(test.info(), 'tie-sccrq-router-loses');
+    await lab.close(test.info());
   }
 });
 
@@ -72,7 +72,7 @@ test('simultaneous ICRQ, the router wins: its session survives, ours gets a CDN'
     expect(layout.localSessionId).not.toBe(ours);
     await lab.syslog.waitFor(renderSyslog('sessionEstablished', { tunnel: 1, sessionId: theirs }));
   } finally {
-    await lab.close(test.info(), 'tie-icrq-router-wins');
+    await lab.close(test.info());
   }
 });
 
@@ -88,6 +88,6 @@ test('simultaneous ICRQ, the router loses: our session survives, it answers with
     expect(peer.events.some((e) => e.kind === 'sent' && e.name === 'CDN' && e.result?.result === 13)).toBe(true);
     await lab.syslog.waitFor(renderSyslog('sessionEstablished', { tunnel: 1, sessionId: layout.remoteSessionId }));
   } finally {
-    await lab.close(test.info(), 'tie-icrq-router-loses');
+    await lab.close(test.info());
   }
 });

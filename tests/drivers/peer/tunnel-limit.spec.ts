@@ -8,7 +8,8 @@ import { test, expect } from '@playwright/test';
 import { capabilities } from '../../../reference-impl/platform/capabilities.ts';
 import { renderSyslog } from '../../../reference-impl/syslog/catalogue.ts';
 import { RouterProcess } from '../../../drivers/dut/router-process.ts';
-import { Lab, routerConfig, type RouterTunnelSpec } from './helpers/lab.ts';
+import { openPeerLab } from './helpers/open-lab.ts';
+import { routerConfig, type RouterTunnelSpec } from '../../../suites/support/device-lab.ts';
 
 const peerAddress = (i: number) => `127.0.0.${2 + i}`;
 const tunnelsFor = (n: number): RouterTunnelSpec[] => Array.from({ length: n }, (_, i) => ({ n: i + 1, peer: peerAddress(i) }));
@@ -17,7 +18,7 @@ for (const { model, firmware } of [{ model: 'RTX830', firmware: '15.02.22' }, { 
   const limit = capabilities(model, firmware).maxL2tpv3Tunnels;
 
   test(`${model} Rev.${firmware}: ${limit} tunnel(s) up at once, the peer beyond the limit is refused`, async () => {
-    const lab = await Lab.open({ model, firmware, tunnels: tunnelsFor(limit) });
+    const lab = await openPeerLab({ model, firmware, tunnels: tunnelsFor(limit) });
     try {
       await lab.startRouter();
       const peers = await Promise.all(Array.from({ length: limit }, (_, i) => lab.peer(peerAddress(i), { role: 'initiator' })));
@@ -34,7 +35,7 @@ for (const { model, firmware } of [{ model: 'RTX830', firmware: '15.02.22' }, { 
       expect(extra.state).not.toBe('established');
       for (const p of peers) expect(p.state).toBe('established');
     } finally {
-      await lab.close(test.info(), `${model}-limit`);
+      await lab.close(test.info());
     }
   });
 
