@@ -7,7 +7,7 @@ import { test, expect } from './fixtures.ts';
 import { avpValue } from '../drivers/peer/raw-message.ts';
 import { AVP } from '../reference-impl/l2tpv3/avp-types.ts';
 import { deviceCcid, deviceSessionId } from './support/ids.ts';
-import { LAB_HOSTNAME } from './support/device-lab.ts';
+import { LAB_HOSTNAME } from '../drivers/dut/lab-config.ts';
 import { expectSyslog } from './support/expect-syslog.ts';
 import { TracedLab } from './support/trace-verdict.ts';
 

@@ -10,7 +10,7 @@
 import { test, expect } from './fixtures.ts';
 import { deviceControlProfile } from './support/device-profile.ts';
 import type { CookieLength } from '../reference-impl/l2tpv3/data-message.ts';
-import { BRIDGE_ADDRESS } from './support/device-lab.ts';
+import { BRIDGE_ADDRESS } from '../drivers/dut/lab-config.ts';
 import { arpRequest, isArpReplyFrom } from './support/traffic.ts';
 import { TracedLab } from './support/trace-verdict.ts';
 import { FrameChannel } from './support/trace-frame-channel.ts';

@@ -15,7 +15,7 @@ import {
 } from '../reference-impl/filter/index.ts';
 import { hasMarker, markedFrame } from './support/bridge-traffic.ts';
 import { expectedOrder, probeConfig, probeFrame, stageOfLogLine } from './support/filter-probe.ts';
-import type { DeviceLab } from './support/device-lab.ts';
+import type { DeviceLab, DeviceLabOptions } from './support/device-lab.ts';
 import type { PeerTunnel } from '../drivers/peer/peer-tunnel.ts';
 import { TracedLab } from './support/trace-verdict.ts';
 import { FrameChannel } from './support/trace-frame-channel.ts';
@@ -26,7 +26,7 @@ const FAR_HOST = { mac: '02:00:00:00:03:0b', ip: '192.168.100.20' };
 const BROADCAST = 'ff:ff:ff:ff:ff:ff';
 const WAIT_MS = 5_000;
 
-async function labWithFilters(openLab: (o: Parameters<typeof import('./support/device-lab.ts').DeviceLab.open>[2]) => Promise<DeviceLab>, extra: string[]): Promise<{ t: TracedLab; lab: DeviceLab; frames: FrameChannel; peer: PeerTunnel }> {
+async function labWithFilters(openLab: (o: DeviceLabOptions) => Promise<DeviceLab>, extra: string[]): Promise<{ t: TracedLab; lab: DeviceLab; frames: FrameChannel; peer: PeerTunnel }> {
   const t = new TracedLab(await openLab({ tunnels: [{ n: 1, peer: PEER }], lan: true, extra }));
   const frames = FrameChannel.add(t);
   await t.startRouter();

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { acquireLease, type DeviceLease } from '../drivers/lease/lease.ts';
 import { describeDeviceTest } from '../reports/allure/test-metadata.ts';
 import { capabilities, type Capabilities } from '../reference-impl/platform/index.ts';
-import { DeviceLab, type DeviceLabOptions } from './support/device-lab.ts';
+import { openDeviceLab, type DeviceLab, type DeviceLabOptions } from './support/device-lab.ts';
 import { stopRouterSpares, useRouterSpares } from '../drivers/dut/router-process.ts';
 import { CAPABILITY_REASONS, LabTooSmall } from '../drivers/dut/device-under-test.ts';
 import { runCloseSteps } from '../drivers/dut/close-steps.ts';
@@ -82,7 +82,7 @@ export const test = base.extend<SuiteTestFixtures, SuiteWorkerFixtures>({
     await use(async (o) => {
       let lab: DeviceLab;
       try {
-        lab = await DeviceLab.open(device, timeScale, o);
+        lab = await openDeviceLab(device, timeScale, o);
       } catch (e) {
         // A lab that lacks what this test needs (harness addresses, a LAN host): said, not failed.
         if (e instanceof LabTooSmall) testInfo.skip(true, e.message);

@@ -7,7 +7,7 @@
 // time, with the control messages and syslog lines, against the oracle's prediction; the
 // assertions are readable summaries (soft, so the verdict is reached and reported even when one fails).
 import { test, expect } from './fixtures.ts';
-import { BRIDGE_ADDRESS } from './support/device-lab.ts';
+import { BRIDGE_ADDRESS } from '../drivers/dut/lab-config.ts';
 import { arpRequest, echoRequest, isArpReplyFrom, isEchoReplyFrom, macText } from './support/traffic.ts';
 import { attachOracleComparison } from '../reports/allure/attachments.ts';
 import { LearningBridge } from '../reference-impl/bridge/index.ts';

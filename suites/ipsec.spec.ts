@@ -13,7 +13,7 @@ import { acquirePooledLease } from '../drivers/lease/lease-pool.ts';
 import { attachOracleComparison } from '../reports/allure/attachments.ts';
 import { recordDeviceResponse } from '../reports/allure/test-metadata.ts';
 import { renderIkeSyslog } from '../reference-impl/syslog/ike-catalogue.ts';
-import type { DeviceLab } from './support/device-lab.ts';
+import type { DeviceLab, DeviceLabOptions } from './support/device-lab.ts';
 import { IpsecChannel } from './support/ipsec-channel.ts';
 import { attachDecryptedWire } from './support/ipsec-decode.ts';
 import { cleartextProbe, deviceGateway, ikeOnlyPeer, ipsecConfig, ipsecPeer, LAB_PSK, type IpsecLabParams, type LabIpsecTransport } from './support/ipsec-lab.ts';
@@ -55,7 +55,7 @@ async function withIkePorts(body: (hold: { labs: DeviceLab[]; ike: LabIpsecTrans
 }
 
 /** The lab of one @ipsec test; false when the device documents no L2TPv3/IPsec (the refusal was then checked). */
-async function openIpsecLab(openLab: (o: Parameters<typeof DeviceLab.open>[2]) => Promise<DeviceLab>, p: IpsecLabParams, device: { model: string; firmware: string }, documented: 'supported' | 'unsupported', labs: DeviceLab[]): Promise<TracedLab | false> {
+async function openIpsecLab(openLab: (o: DeviceLabOptions) => Promise<DeviceLab>, p: IpsecLabParams, device: { model: string; firmware: string }, documented: 'supported' | 'unsupported', labs: DeviceLab[]): Promise<TracedLab | false> {
   const lab = await openLab({ tunnels: [{ n: 1, peer: p.peer }], routerAddress: p.router, config: (_port, build) => ipsecConfig(build, p) });
   labs.push(lab);
   const predicted = predictConfig(lab.config, device.model, device.firmware);

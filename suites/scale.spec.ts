@@ -5,7 +5,7 @@
 // oracle predicts it, and the control messages and syslog lines of the last tunnel's bring-up.
 import { test, expect } from './fixtures.ts';
 import { predictConfig } from './support/oracle-config.ts';
-import type { RouterTunnelSpec } from './support/device-lab.ts';
+import type { RouterTunnelSpec } from '../drivers/dut/lab-config.ts';
 import { TracedLab } from './support/trace-verdict.ts';
 import { expectSyslog } from './support/expect-syslog.ts';
 import { deviceSessionId } from './support/ids.ts';

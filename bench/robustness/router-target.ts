@@ -12,7 +12,7 @@ import type { CliSession } from '../../drivers/cli/session.ts';
 import { SyslogCollector } from '../../drivers/syslog/collector.ts';
 import { decodeControlMessage, packetKind } from '../../reference-impl/l2tpv3/index.ts';
 import { SYSLOG_CATALOGUE, syslogPattern, type SyslogId } from '../../reference-impl/syslog/catalogue.ts';
-import { routerConfig } from '../../suites/support/device-lab.ts';
+import { routerConfig } from '../../drivers/dut/lab-config.ts';
 import { cliLoginLines, sshAdminCli } from '../../drivers/dut/router-cli.ts';
 import { freeUdpPort } from '../../drivers/dut/router-process.ts';
 import { BenchRouter } from '../router/processes.ts';

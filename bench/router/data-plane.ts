@@ -11,7 +11,7 @@ import { decodeDataMessage } from '../../reference-impl/l2tpv3/data-message.ts';
 import { Conversation, type Endpoint } from '../../drivers/peer/conversation.ts';
 import { PeerTunnel } from '../../drivers/peer/peer-tunnel.ts';
 import { isControl } from '../../drivers/peer/raw-message.ts';
-import { LAB_IDS, routerConfig } from '../../suites/support/device-lab.ts';
+import { LAB_IDS, routerConfig } from '../../drivers/dut/lab-config.ts';
 import { freeUdpPort } from '../../drivers/dut/router-process.ts';
 import { BenchRouter, stopChild, trackChild, verdict } from './processes.ts';
 

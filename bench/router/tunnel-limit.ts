@@ -8,7 +8,7 @@ import { formatRevision } from '../../reference-impl/platform/revision.ts';
 import { renderSyslog } from '../../reference-impl/syslog/catalogue.ts';
 import { Conversation } from '../../drivers/peer/conversation.ts';
 import { PeerTunnel } from '../../drivers/peer/peer-tunnel.ts';
-import { LAB_IDS, routerConfig } from '../../suites/support/device-lab.ts';
+import { LAB_IDS, routerConfig } from '../../drivers/dut/lab-config.ts';
 import { freeUdpPort } from '../../drivers/dut/router-process.ts';
 import { SyslogListener } from '../../drivers/dut/syslog-listener.ts';
 import { BenchRouter, mb, verdict } from './processes.ts';

@@ -90,6 +90,8 @@ export interface DeviceUnderTest {
   readonly savedConfigFile: string | undefined;
   /** What the device did, for the report: the router's console, or the refused push's error. */
   readonly console: string | undefined;
+  /** What the harness did to the device, in order (start, push, verify, rollback, stop), each line with its outcome; no secrets. */
+  readonly trace: readonly string[];
   /** Stops the emulated router, or rolls the physical device back to its config from before start(). Idempotent. */
   close(): Promise<void>;
 }

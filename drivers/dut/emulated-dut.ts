@@ -33,6 +33,7 @@ export class EmulatedDut implements DeviceUnderTest {
   readonly identity: DutIdentity;
   readonly syslogBind: DutEndpoint = { address: EMULATED_WAN_ADDRESS, port: 0 };
   readonly peerCount = Number.POSITIVE_INFINITY;
+  readonly trace: string[] = [];
   /** The router process while it runs (tests of the emulator itself read its pid or config file). */
   router?: RouterProcess;
   private refusal?: string;
@@ -78,9 +79,11 @@ export class EmulatedDut implements DeviceUnderTest {
     });
     if (r.kind === 'exited') {
       this.refusal = r.output;
+      this.trace.push(`start: ${this.identity.model} ${this.o.firmware} refused the config (exit ${r.code})`);
       return { kind: 'refused', output: r.output };
     }
     this.router = r.router;
+    this.trace.push(`start: ${this.identity.model} ${this.o.firmware} router process ${r.router.pid ?? '?'} ready, L2TP on ${this.wan.address}:${this.wan.port}`);
     return { kind: 'accepted' };
   }
 
@@ -106,6 +109,8 @@ export class EmulatedDut implements DeviceUnderTest {
   async close(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    await this.router?.stop();
+    if (!this.router) return;
+    await this.router.stop();
+    this.trace.push(`stop: router process ${this.router.pid ?? '?'} ended`);
   }
 }

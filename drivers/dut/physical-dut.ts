@@ -33,6 +33,7 @@ export class PhysicalDut implements DeviceUnderTest {
   readonly identity: DutIdentity;
   readonly wan: DutEndpoint;
   readonly syslogBind: DutEndpoint;
+  readonly trace: string[] = [];
   private pushed?: { rollback(): Promise<void> };
   private refusal?: string;
   private closed = false;
@@ -66,7 +67,7 @@ export class PhysicalDut implements DeviceUnderTest {
   async start(s: DutStartOptions): Promise<DutStartResult> {
     if (s.lan?.length) throw new LabTooSmall(CAPABILITY_REASONS.lanHost);
     if (this.pushed) throw new Error(`${this.identity.role}: already started`);
-    const push = this.o.push ?? ((lines: string[]) => ConfigPush.apply(physicalConfigDevice(this.o.target, this.o.log), lines, { journalDir: this.o.journalDir, mode: 'merge' }));
+    const push = this.o.push ?? ((lines: string[]) => ConfigPush.apply(physicalConfigDevice(this.o.target, (l) => this.log(l)), lines, { journalDir: this.o.journalDir, mode: 'merge' }));
     try {
       this.pushed = await push(pushableLines(s.config));
       return { kind: 'accepted' };
@@ -74,6 +75,12 @@ export class PhysicalDut implements DeviceUnderTest {
       this.refusal = (e as Error).message;
       return { kind: 'refused', output: this.refusal };
     }
+  }
+
+  /** A push, verify or restore line (masked by the config driver): the test's log and this device's trace. */
+  private log(line: string): void {
+    this.trace.push(line);
+    this.o.log(line);
   }
 
   get running(): boolean {

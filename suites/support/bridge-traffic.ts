@@ -4,7 +4,7 @@
 // with the same frames.
 import { buildEthernetFrame } from '../../reference-impl/capture/ip.ts';
 import type { PeerTunnel } from '../../drivers/peer/peer-tunnel.ts';
-import { BRIDGE_ADDRESS } from './device-lab.ts';
+import { BRIDGE_ADDRESS } from '../../drivers/dut/lab-config.ts';
 import { arpRequest, isArpReplyFrom } from './traffic.ts';
 
 /** IEEE 802 "local experimental" EtherType 1: payload nobody answers, only bridged. */

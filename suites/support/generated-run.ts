@@ -5,7 +5,8 @@
 // seed, the shrunk sequence, the first divergence and how to replay it (`run --seed N`).
 import fc from 'fast-check';
 import type { TraceVerdict } from '../../reference-impl/trace/verdict.ts';
-import { DeviceLab, type RouterTunnelSpec } from './device-lab.ts';
+import { openDeviceLab } from './device-lab.ts';
+import { type RouterTunnelSpec } from '../../drivers/dut/lab-config.ts';
 import { runCloseSteps } from '../../drivers/dut/close-steps.ts';
 import type { SuiteDevice } from './devices.ts';
 import { actionArbitraries, initialModel, type GeneratedModel, type GeneratedReal } from './generated-actions.ts';
@@ -79,7 +80,7 @@ async function runSequence(i: GeneratedInputs, config: GeneratedConfig, cmds: It
   const tunnels: RouterTunnelSpec[] = i.peers.map((peer, k) => ({
     n: k + 1, peer, keepalive: `on ${config.keepalive.interval} ${config.keepalive.count}`, disconnectTime: config.disconnectTime,
   }));
-  const lab = await DeviceLab.open(i.device, i.timeScale, { tunnels });
+  const lab = await openDeviceLab(i.device, i.timeScale, { tunnels });
   const real: GeneratedReal = { t: new TracedLab(lab), peers: new Map(), executed };
   try {
     await real.t.startRouter();

@@ -13,7 +13,7 @@ import { realNowMs } from '../../drivers/trace/trace-clock.ts';
 import type { IkeGatewayConfig, IkeIdentity } from '../../reference-impl/ipsec/ike/ike-events.ts';
 import { DEFAULT_ESP, DEFAULT_PHASE1, NAT_KEEPALIVE_DEFAULT_S, type IkeProfile } from '../../reference-impl/ipsec/ike/profile.ts';
 import { ID_TYPE } from '../../reference-impl/ipsec/isakmp/constants.ts';
-import { LAB_IDS, type RouterTunnelSpec } from './device-lab.ts';
+import { LAB_IDS, type RouterTunnelSpec } from '../../drivers/dut/lab-config.ts';
 import type { TracedLab } from './trace-verdict.ts';
 
 /** A throwaway lab key (masked in every attachment; the tests never print it). */

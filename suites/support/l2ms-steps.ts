@@ -10,8 +10,8 @@ import { isL2msFrame, L2MS_WIRE, l2msDisposition, l2msStateAt, macText } from '.
 import { traceEvent, traceVerdict, type TraceEvent, type TraceVerdict } from '../../reference-impl/trace/index.ts';
 import type { PeerTunnel } from '../../drivers/peer/peer-tunnel.ts';
 import { markedFrame } from './bridge-traffic.ts';
-import { BRIDGE_ADDRESS } from './device-lab.ts';
-import type { LanHost } from './lan-host.ts';
+import { BRIDGE_ADDRESS } from '../../drivers/dut/lab-config.ts';
+import type { LanHost } from '../../drivers/dut/lan-host.ts';
 import { arpRequest, isArpReplyFrom } from './traffic.ts';
 
 export type L2msPort = 'lan1' | 'tunnel1';

@@ -22,7 +22,7 @@ import type { RoleRules } from '../../reference-impl/trace/roles.ts';
 import { timingTolerance } from '../../reference-impl/trace/tolerance.ts';
 import type { TraceEvent } from '../../reference-impl/trace/trace-event.ts';
 import { parseLearningRows, type LearningRow } from './bridge-traffic.ts';
-import { BRIDGE_ADDRESS } from './device-lab.ts';
+import { BRIDGE_ADDRESS } from '../../drivers/dut/lab-config.ts';
 import type { ChannelPredictionContext, TraceChannel } from './trace-channel.ts';
 import { controlTolerance, type TracedLab } from './trace-verdict.ts';
 

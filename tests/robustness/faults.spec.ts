@@ -15,7 +15,7 @@ import { ConfigPush, ConfigPushInterruptedError, recoverDevice } from '../../dri
 import { PeerTunnel } from '../../drivers/peer/peer-tunnel.ts';
 import { labDown, labUp } from '../../drivers/lab/index.ts';
 import { isOurProcess } from '../../drivers/lab/lab-state.ts';
-import { routerConfig, LAB_IDS } from '../../suites/support/device-lab.ts';
+import { routerConfig, LAB_IDS } from '../../drivers/dut/lab-config.ts';
 import { adminCli, cliLoginLines } from '../../drivers/dut/router-cli.ts';
 import { freeUdpPort, RouterProcess } from '../../drivers/dut/router-process.ts';
 import { SyslogListener } from '../../drivers/dut/syslog-listener.ts';

@@ -7,7 +7,8 @@ import { EventEmitter } from 'node:events';
 import type { TraceClock } from '../../drivers/trace/trace-clock.ts';
 import { traceEvent, type TraceEvent } from '../../reference-impl/trace/trace-event.ts';
 import type { TraceFilter } from '../../reference-impl/trace/filters.ts';
-import { routerConfig, type DeviceLab } from '../../suites/support/device-lab.ts';
+import { type DeviceLab } from '../../suites/support/device-lab.ts';
+import { routerConfig } from '../../drivers/dut/lab-config.ts';
 import type { TraceChannel } from '../../suites/support/trace-channel.ts';
 import { TracedLab } from '../../suites/support/trace-verdict.ts';
 

@@ -16,7 +16,7 @@ import { EMULATED_CAPABILITIES } from '../../../drivers/dut/emulated-dut.ts';
 import { openDut } from '../../../drivers/dut/open-dut.ts';
 import { freeUdpPort } from '../../../drivers/dut/router-process.ts';
 import type { PeerTunnel } from '../../../drivers/peer/peer-tunnel.ts';
-import { DeviceLab } from '../../../suites/support/device-lab.ts';
+import { DeviceLab } from '../../../drivers/dut/device-lab.ts';
 import type { SuiteDevice } from '../../../suites/support/devices.ts';
 import { BENCH_ADMIN, BENCH_PASSWORD, BENCH_USER, benchConfig, startBench } from '../../suites/helpers/bench.ts';
 
@@ -32,6 +32,7 @@ class RecordingDut implements DeviceUnderTest {
   readonly peerCount = Number.POSITIVE_INFINITY;
   readonly savedConfigFile = undefined;
   readonly console = undefined;
+  readonly trace: string[] = [];
   running = false;
   constructor(private readonly calls: string[]) {}
   readonly wanConfigAddress = '127.0.0.1';
@@ -163,6 +164,7 @@ test('a bench device (an emulated RTX1210 posing as one): its peer\'s close thro
     expect(await benchConfig(bench), 'rolled back: show config as before the test').toBe(before);
     expect(pushLog.join('\n')).toMatch(/rollback verified/);
     expect(pushLog.join('\n')).not.toContain(BENCH_PASSWORD);
+    expect(dut.trace, 'the device\'s trace holds the same push and rollback lines').toEqual(pushLog);
   } finally {
     await bench.stop();
   }

@@ -6,7 +6,7 @@ import { PseudowirePort } from '../../../drivers/peer/pseudowire.ts';
 import type { PeerTunnel } from '../../../drivers/peer/peer-tunnel.ts';
 import { renderSyslog } from '../../../reference-impl/syslog/catalogue.ts';
 import { openPeerLab, V6 } from './helpers/open-lab.ts';
-import { BRIDGE_ADDRESS } from '../../../suites/support/device-lab.ts';
+import { BRIDGE_ADDRESS } from '../../../drivers/dut/lab-config.ts';
 import { arpRequest, echoRequest, isArpReplyFrom, isEchoReplyFrom, macText, TrafficHost } from './helpers/traffic.ts';
 import { distinctMessages } from './helpers/distinct-messages.ts';
 

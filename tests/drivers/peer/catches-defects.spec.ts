@@ -5,7 +5,8 @@ import { test, expect } from '@playwright/test';
 import { renderSyslog } from '../../../reference-impl/syslog/catalogue.ts';
 import { deviceCcid } from './helpers/ids.ts';
 import { openPeerLab } from './helpers/open-lab.ts';
-import { BRIDGE_ADDRESS, type DeviceLab, type RouterTunnelSpec } from '../../../suites/support/device-lab.ts';
+import type { DeviceLab } from '../../../drivers/dut/device-lab.ts';
+import { BRIDGE_ADDRESS, type RouterTunnelSpec } from '../../../drivers/dut/lab-config.ts';
 import { arpRequest, isArpReplyFrom } from './helpers/traffic.ts';
 
 const PEER = '127.0.0.2';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { readCaptureFile } from '../../../reference-impl/capture/capture-file.ts';
 import { renderSyslog } from '../../../reference-impl/syslog/catalogue.ts';
 import { openPeerLab } from './helpers/open-lab.ts';
-import { LAB_IDS } from '../../../suites/support/device-lab.ts';
+import { LAB_IDS } from '../../../drivers/dut/lab-config.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const PASSWORD = 'cli-lab-password-7'; // throwaway lab secret

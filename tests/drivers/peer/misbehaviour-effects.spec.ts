@@ -11,7 +11,7 @@ import { PseudowirePort } from '../../../drivers/peer/pseudowire.ts';
 import { renderSyslog } from '../../../reference-impl/syslog/catalogue.ts';
 import { tsharkMissing, tsharkFields } from '../../support/tshark.ts';
 import { openPeerLab } from './helpers/open-lab.ts';
-import { BRIDGE_ADDRESS } from '../../../suites/support/device-lab.ts';
+import { BRIDGE_ADDRESS } from '../../../drivers/dut/lab-config.ts';
 import { freeUdpPort } from '../../../drivers/dut/router-process.ts';
 import { arpRequest, isArpReplyFrom, TrafficHost } from './helpers/traffic.ts';
 

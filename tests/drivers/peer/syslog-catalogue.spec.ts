@@ -9,7 +9,8 @@ import { messageTypeName, MESSAGE_TYPE as MT } from '../../../reference-impl/l2t
 import { renderSyslog, SYSLOG_CATALOGUE, type SyslogArgs, type SyslogId } from '../../../reference-impl/syslog/catalogue.ts';
 import { deviceCcid, deviceSessionId, peerCcid, peerSessionId } from './helpers/ids.ts';
 import { openPeerLab } from './helpers/open-lab.ts';
-import type { DeviceLab, RouterTunnelSpec } from '../../../suites/support/device-lab.ts';
+import type { DeviceLab } from '../../../drivers/dut/device-lab.ts';
+import type { RouterTunnelSpec } from '../../../drivers/dut/lab-config.ts';
 
 const PASSWORD = 'peer-lab-password'; // throwaway lab secret
 const PEER = '127.0.0.2';

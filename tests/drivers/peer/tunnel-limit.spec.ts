@@ -9,7 +9,7 @@ import { capabilities } from '../../../reference-impl/platform/capabilities.ts';
 import { renderSyslog } from '../../../reference-impl/syslog/catalogue.ts';
 import { RouterProcess } from '../../../drivers/dut/router-process.ts';
 import { openPeerLab } from './helpers/open-lab.ts';
-import { routerConfig, type RouterTunnelSpec } from '../../../suites/support/device-lab.ts';
+import { routerConfig, type RouterTunnelSpec } from '../../../drivers/dut/lab-config.ts';
 
 const peerAddress = (i: number) => `127.0.0.${2 + i}`;
 const tunnelsFor = (n: number): RouterTunnelSpec[] => Array.from({ length: n }, (_, i) => ({ n: i + 1, peer: peerAddress(i) }));

@@ -1,8 +1,9 @@
-// The peer driver tests' lab: the suites' DeviceLab (suites/support/device-lab.ts) around an
+// The peer driver tests' lab: the DeviceLab of drivers/dut/device-lab.ts around an
 // emulated router (drivers/dut/), with the defaults these tests share: RTX1210 at Rev.14.01.26,
 // timers ten times faster, peers on 127.0.0.2, 127.0.0.3, ... or, on an IPv6 underlay, on [::1].
 import { EmulatedDut } from '../../../../drivers/dut/emulated-dut.ts';
-import { DeviceLab, type RouterTunnelSpec } from '../../../../suites/support/device-lab.ts';
+import { DeviceLab } from '../../../../drivers/dut/device-lab.ts';
+import { type RouterTunnelSpec } from '../../../../drivers/dut/lab-config.ts';
 
 /** IPv6 lab: the config's underlay addresses (seed ex3 style); sockets are on ::1. */
 export const V6 = { router: '2001:db8:1::1', peer: '2001:db8:1::2' } as const;

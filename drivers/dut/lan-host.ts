@@ -4,9 +4,9 @@
 // the router sends out of it. Waits are bounded and event-driven.
 import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
-import { freeUdpPort } from '../../drivers/dut/router-process.ts';
-import { realNowMs } from '../../drivers/trace/trace-clock.ts';
-import type { TimedFrame } from '../../drivers/trace/frame-observed.ts';
+import { freeUdpPort } from './router-process.ts';
+import { realNowMs } from '../trace/trace-clock.ts';
+import type { TimedFrame } from '../trace/frame-observed.ts';
 
 export class LanHost extends EventEmitter {
   /** Frames the router sent out of its LAN port, in order. */
