@@ -9,13 +9,17 @@
 // appears only through an edit to an input, so the list never misses one.
 // Concurrent builders (two labs, test workers) each write a temp file and rename it into place:
 // a reader sees a whole bundle or none; same key = same content, so the last rename is harmless.
+// Format: ESM (`.mjs`, run by `node FILE`), or CommonJS (`.cjs`) for a launcher that compiles it
+// with a V8 code cache (code-cache-loader.cjs: Node 20 has no compile cache for ES modules).
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export interface BundleRecipe {
-  /** Short file-name-safe name: the bundle is `<name>-<key>.mjs` in cacheDir. */
+  /** Short file-name-safe name: the bundle is `<name>-<key>.mjs` (or `.cjs`) in cacheDir. */
   name: string;
+  /** 'esm' (default) or 'cjs'; a CommonJS bundle's import.meta.url and .dirname are the bundle file's, as in ESM. */
+  format?: 'esm' | 'cjs';
   /** Project root: inputs are recorded relative to it; tsconfig.json there is part of the key. */
   root: string;
   /** The entry's source text (TypeScript), resolved from resolveDir. */
@@ -35,7 +39,7 @@ export interface CachedBundle {
 }
 
 /** Bumped when the way bundles are made changes (recipe fields below, plugin behaviour). */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 /** Bundles of other keys kept for a while: a running launcher may still be about to spawn one. */
 const KEEP_NEWEST = 4;
 const PRUNE_AFTER_MS = 10 * 60_000;
@@ -59,7 +63,7 @@ function recipeFingerprint(r: BundleRecipe, esbuildVersion: string): string {
   } catch {
     /* no tsconfig: esbuild's defaults, and the empty text says so */
   }
-  return JSON.stringify({ CACHE_FORMAT, esbuildVersion, entry: r.entrySource, resolveDir: path.relative(r.root, r.resolveDir), external: r.external, tsconfig });
+  return JSON.stringify({ CACHE_FORMAT, esbuildVersion, format: formatOf(r), entry: r.entrySource, resolveDir: path.relative(r.root, r.resolveDir), external: r.external, tsconfig });
 }
 
 function keyOf(fingerprint: string, inputs: ReadonlyMap<string, Uint8Array | null>): string {
@@ -71,7 +75,9 @@ function keyOf(fingerprint: string, inputs: ReadonlyMap<string, Uint8Array | nul
   return h.digest('hex').slice(0, 32);
 }
 
-const bundleFile = (r: BundleRecipe, key: string) => path.join(r.cacheDir, `${r.name}-${key}.mjs`);
+const formatOf = (r: BundleRecipe) => r.format ?? 'esm';
+const extensionOf = (r: BundleRecipe) => (formatOf(r) === 'cjs' ? '.cjs' : '.mjs');
+const bundleFile = (r: BundleRecipe, key: string) => path.join(r.cacheDir, `${r.name}-${key}${extensionOf(r)}`);
 const manifestFile = (r: BundleRecipe) => path.join(r.cacheDir, `${r.name}.inputs.json`);
 
 /** Writes `text` to `file` atomically (temp file in the same directory, then rename). */
@@ -130,10 +136,18 @@ export async function buildBundle(r: BundleRecipe): Promise<CachedBundle> {
   };
   const result = await esbuild.build({
     stdin: { contents: r.entrySource, resolveDir: r.resolveDir, sourcefile: `${r.name}-entry.ts`, loader: 'ts' },
-    bundle: true, platform: 'node', format: 'esm', target: 'node20', write: false, logLevel: 'silent',
+    bundle: true, platform: 'node', format: formatOf(r), target: 'node20', write: false, logLevel: 'silent',
     external: [...r.external], plugins: [hashing],
-    // CommonJS inside the bundle (and createRequire-less code) needs a require in ESM scope
-    banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+    ...(formatOf(r) === 'cjs'
+      ? {
+          // import.meta means the bundle file, as in an ESM bundle
+          define: { 'import.meta.url': '__bundleUrl', 'import.meta.dirname': '__dirname' },
+          banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+        }
+      : {
+          // CommonJS inside the bundle (and createRequire-less code) needs a require in ESM scope
+          banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+        }),
   });
   const code = result.outputFiles?.[0]?.contents;
   if (!code) throw new Error('esbuild produced no output');
@@ -150,12 +164,16 @@ export async function buildBundle(r: BundleRecipe): Promise<CachedBundle> {
 function prune(r: BundleRecipe, keep: string): void {
   try {
     const mine = readdirSync(r.cacheDir)
-      .filter((f) => f.startsWith(`${r.name}-`) && f.endsWith('.mjs'))
+      .filter((f) => f.startsWith(`${r.name}-`) && f.endsWith(extensionOf(r)))
       .map((f) => path.join(r.cacheDir, f))
       .map((f) => ({ f, t: statSync(f).mtimeMs }))
       .sort((a, b) => b.t - a.t);
     const now = Date.now();
-    for (const [i, { f, t }] of mine.entries()) if (f !== keep && i >= KEEP_NEWEST && now - t > PRUNE_AFTER_MS) rmSync(f, { force: true });
+    for (const [i, { f, t }] of mine.entries()) {
+      if (f === keep || i < KEEP_NEWEST || now - t <= PRUNE_AFTER_MS) continue;
+      rmSync(f, { force: true });
+      rmSync(`${f}.v8cache`, { force: true }); // code-cache-loader.cjs's cache of it
+    }
   } catch {
     /* pruning is housekeeping: a race with another pruner is harmless */
   }

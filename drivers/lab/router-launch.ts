@@ -1,5 +1,6 @@
-// How an emulated router process is started: `node <bundle> ARGS` from the cached esbuild bundle
-// of the router entry (bundle-cache.ts), or, when that cannot be built, `node
+// How an emulated router process is started: `node code-cache-loader.cjs <bundle> ARGS` from the
+// cached esbuild bundle of the router entry (bundle-cache.ts; CommonJS, compiled with a V8 code
+// cache kept next to it), or, when that cannot be built, `node
 // bin/l2tpv3-conformance.mjs router ARGS` through tsx, with a one-line note. Both run the same
 // routerCommand with the same error handling as cli/main.ts, so `router` behaves identically.
 // L2TPV3_ROUTER_RUNNER=tsx forces the tsx path (e.g. for stack traces into the .ts sources).
@@ -16,7 +17,7 @@ export const CLI_BIN = path.join(ROOT, 'bin', 'l2tpv3-conformance.mjs');
  * pull every subcommand into a router bundle.
  */
 const ROUTER_ENTRY = `import { routerCommand } from './router.ts';
-process.exitCode = await routerCommand(process.argv.slice(2));
+void routerCommand(process.argv.slice(2)).then((code) => { process.exitCode = code; });
 `;
 
 /**
@@ -27,8 +28,11 @@ process.exitCode = await routerCommand(process.argv.slice(2));
 export const ROUTER_BUNDLE_EXTERNAL = ['pcap', 'serialport', '@serialport/*', 'cpu-features', 'ssh2'] as const;
 
 export function routerBundleRecipe(cacheDir = path.join(ROOT, 'node_modules', '.cache', 'l2tpv3-router')): BundleRecipe {
-  return { name: 'router', root: ROOT, entrySource: ROUTER_ENTRY, resolveDir: path.join(ROOT, 'cli'), external: ROUTER_BUNDLE_EXTERNAL, cacheDir };
+  return { name: 'router', root: ROOT, entrySource: ROUTER_ENTRY, resolveDir: path.join(ROOT, 'cli'), external: ROUTER_BUNDLE_EXTERNAL, cacheDir, format: 'cjs' };
 }
+
+/** Runs a CommonJS bundle with a V8 code cache (a router's start is most of its CPU; Node 20 caches no ESM compile). */
+export const CODE_CACHE_LOADER = path.join(ROOT, 'drivers', 'lab', 'code-cache-loader.cjs');
 
 export type RouterRunner = 'bundle' | 'tsx';
 
@@ -55,8 +59,9 @@ export async function routerLaunch(
   const tsx: RouterLaunch = { argv: [process.execPath, CLI_BIN, 'router'], runner: 'tsx' };
   if (runner === 'tsx') return tsx;
   try {
-    const b = await cachedBundle(o.recipe ?? routerBundleRecipe(o.cacheDir));
-    return { argv: [process.execPath, b.file], runner: 'bundle', built: b.built };
+    const recipe = o.recipe ?? routerBundleRecipe(o.cacheDir);
+    const b = await cachedBundle(recipe);
+    return { argv: recipe.format === 'cjs' ? [process.execPath, CODE_CACHE_LOADER, b.file] : [process.execPath, b.file], runner: 'bundle', built: b.built };
   } catch (e) {
     const note = `note: router bundle not built (${(e as Error).message.split('\n').filter((l) => l.trim() !== '').slice(0, 2).join(' ').slice(0, 240)}); starting emulated routers through tsx (slower start-up)`;
     if (!noted) (o.warn ?? ((l: string) => console.error(l)))(note);

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ssh2 from 'ssh2';
-import { routerLaunch, routerBundleRecipe, type RouterLaunch } from '../../../drivers/lab/router-launch.ts';
+import { CODE_CACHE_LOADER, routerLaunch, routerBundleRecipe, type RouterLaunch } from '../../../drivers/lab/router-launch.ts';
 import { BenchRouter } from '../../../bench/router/processes.ts';
 import { freeUdpPort } from '../../../drivers/dut/router-process.ts';
 
@@ -35,8 +35,11 @@ test('the default launch is the bundle of the router entry, in the cache under n
   test.skip(process.env.L2TPV3_ROUTER_RUNNER === 'tsx', 'L2TPV3_ROUTER_RUNNER=tsx is set');
   expect(l.runner).toBe('bundle');
   expect(l.note).toBeUndefined();
-  expect(l.argv).toHaveLength(2);
-  expect(l.argv[1].startsWith(routerBundleRecipe().cacheDir + path.sep)).toBe(true);
+  // node, the code-cache loader, the CommonJS bundle in the cache
+  expect(l.argv).toHaveLength(3);
+  expect(l.argv[1]).toBe(CODE_CACHE_LOADER);
+  expect(l.argv[2].startsWith(routerBundleRecipe().cacheDir + path.sep)).toBe(true);
+  expect(l.argv[2].endsWith('.cjs')).toBe(true);
   expect((await routerLaunch()).argv).toEqual(l.argv); // reused, not rebuilt
 });
 
