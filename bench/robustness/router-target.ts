@@ -26,7 +26,7 @@ const MODEL = 'RTX1210';
 const FIRMWARE = '14.01.26';
 const PEER = '127.0.0.2';
 const STRANGER = '127.0.0.3';
-// Throwaway lab credentials of the emulated router (cliLoginLines' values, suites/support/router-cli.ts).
+// Throwaway lab credentials of the emulated router (cliLoginLines' values, drivers/dut/router-cli.ts).
 const LOGIN = { user: 'suite', password: 'suite-login-pw-41', adminPassword: 'suite-admin-pw-41' };
 
 export interface RouterTargetOptions {

@@ -57,7 +57,7 @@ export type DutStartResult = { readonly kind: 'accepted' } | { readonly kind: 'r
 export interface DutStartOptions {
   /** The whole config of the test (the device's credentials are never pushed). */
   readonly config: string;
-  /** LAN links for the emulated router (`router --lan` arguments); a device without lanHost ignores none: it refuses them. */
+  /** LAN links for the emulated router (`router --lan` arguments); a device without lanHost refuses them (LabTooSmall). */
   readonly lan?: readonly string[];
 }
 

@@ -37,13 +37,13 @@ export class EmulatedDut implements DeviceUnderTest {
   /** The router process while it runs (tests of the emulator itself read its pid or config file). */
   router?: RouterProcess;
   private refusal?: string;
+  private stopped = false;
+  /** `CONFIG_ADDR=[SOCKET]:PORT` of each underlay peer, handed to the router at start. */
+  private readonly underlay: string[] = [];
 
   private constructor(private readonly o: EmulatedDutOptions, readonly wan: DutEndpoint) {
     this.identity = { role: o.role, model: o.model, firmware: o.firmware };
   }
-
-  /** `CONFIG_ADDR=[SOCKET]:PORT` of each underlay peer, handed to the router at start. */
-  private readonly underlay: string[] = [];
 
   static async open(o: EmulatedDutOptions): Promise<EmulatedDut> {
     const address = o.ipv6Underlay ? '::1' : (o.wanAddress ?? EMULATED_WAN_ADDRESS);
@@ -90,8 +90,6 @@ export class EmulatedDut implements DeviceUnderTest {
   get running(): boolean {
     return this.router !== undefined && !this.stopped;
   }
-
-  private stopped = false;
 
   adminCli(): Promise<CliSession> {
     if (!this.router) throw new Error('adminCli: start the router first');

@@ -1,6 +1,6 @@
 // Issue 8 point 3: after a run, no configured secret appears in any transcript, log, report or
 // error. The run's suites configure a tunnel password (suites/tunnel-auth.spec.ts) and CLI
-// login/administrator passwords (suites/support/router-cli.ts); every file the run wrote —
+// login/administrator passwords (drivers/dut/router-cli.ts); every file the run wrote —
 // Allure results and report, JUnit, JSON, matrix, attachments — and its console output are
 // searched for them, in clear and base64-encoded (the single-file Allure report inlines attachments).
 import { test, expect } from '@playwright/test';

@@ -1,4 +1,4 @@
-// The suites' routers and warm spares (suites/support/router-process.ts, drivers/lab/router-spare.ts):
+// The suites' routers and warm spares (drivers/dut/router-process.ts, drivers/lab/router-spare.ts):
 // outside a process that asked for spares a router starts cold, its arguments on its command line
 // (tests that find a router by its config file rely on it); after useRouterSpares() the second
 // router of the process is a spare that waited (`--args-from-stdin`), and it is the router asked for.
