@@ -13,7 +13,7 @@
 // Tier: a lab of five namespaces and a relay per test does not fit the default run's 180 s budget,
 // so this area runs in the `--full-matrix` tier only (one device per support-table band); in the
 // default run each test is skipped with that reason.
-import { test, expect } from './fixtures.ts';
+import { test, expect, needsCapability } from './fixtures.ts';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -91,7 +91,7 @@ test.describe('L2TPv3 over IPv6-only access (IPIP, MAP-E)', { tag: '@underlay' }
     test(`${u.title}: the device as ${DEVICE_ROLE}; refused as the oracle says, or hosts ping across (beyond the tunnel MTU too) with the encapsulation the underlay oracle predicts`, async ({ device, feature }) => {
       const documented = await feature('seed-examples', { example: u.id, role: DEVICE_ROLE, underlay: u.kind });
       test.skip(!selectionFromEnv().fullMatrix, FULL_MATRIX_ONLY);
-      test.skip(device.kind !== 'emulated', 'a physical device in a netns lab is not wired yet: the lab driver starts emulated routers only');
+      needsCapability(device, 'netnsLab');
       test.setTimeout(150_000);
       const example = deviceAsRouter(path.join(ROOT, u.file), DEVICE_ROLE, device);
       try {
