@@ -33,6 +33,11 @@ export interface LabUpOptions {
   keyLogDir?: string;
   /** `--capture DIR` (netns only): dumpcap on each WAN link's bridge from before the first router, DIR/LINK.pcapng */
   captureDir?: string;
+  /**
+   * 'none': no userspace relay process on relay links (issue 19 point 3): the caller puts its own ISP
+   * gateway on the link's bridge (tests/labs/underlay-qemu-ip6tnl.spec.ts: a real kernel's ip6tnl)
+   */
+  relay?: 'userspace' | 'none';
 }
 
 export class LabError extends Error {}
@@ -95,7 +100,7 @@ export async function labUp(topologyFile: string, o: LabUpOptions = {}): Promise
     // IPIP / MAP-E underlays (issue 19): the ISP's relay on its link, the MAP-E rule to each CE
     const topo = loaded.value;
     const relays = planRelays(topo, plan); // refuses loopback mode for a topology with a relay (no bridge to run it on)
-    if (mode === 'netns') await startRelays(plan, relays, tempDir, (s) => (state.processes.push(s.proc), save()), log);
+    if (mode === 'netns' && o.relay !== 'none') await startRelays(plan, relays, tempDir, (s) => (state.processes.push(s.proc), save()), log);
     const args = mode === 'netns' ? plan.routers.map((r) => [...netnsRouterArgs(r), ...mapERouterArgs(topo, r.name)]) : await loopbackRouterArgs(plan);
     // built (or found in the cache) once, before any router starts: all of them run the same file
     const launch = await routerLaunch();
