@@ -64,7 +64,7 @@ function oracleView(bringUp: BringUpPrediction, pings: readonly PingPrediction[]
 
 test.describe('seed examples 1-3 end to end', { tag: '@examples' }, () => {
   for (const ex of EXAMPLES) {
-    test(`${ex.title}: the device as ${DEVICE_ROLE}; refused, or Linux hosts ping as the oracle predicts`, async ({ device, feature }) => {
+    test(`${ex.title}: the device as ${DEVICE_ROLE}; refused, or Linux hosts ping as the oracle predicts`, async ({ device, feature, timeScale }) => {
       const documented = await feature('seed-examples', { example: ex.id, role: DEVICE_ROLE });
       needsCapability(device, 'netnsLab');
       const example = deviceAsRouter(path.join(ROOT, ex.file), DEVICE_ROLE, device);
@@ -93,7 +93,7 @@ test.describe('seed examples 1-3 end to end', { tag: '@examples' }, () => {
         // ---- the lab
         test.skip(!isRoot, 'needs root: network namespaces');
         for (const tool of ['ip', 'ping', 'socat']) test.skip(!hasProgram(tool), `${tool} is not installed (scripts/install-system-deps.sh)`);
-        await runInLab(example, bringUp, pings, device.defects, secrets);
+        await runInLab(example, bringUp, pings, device.defects, secrets, timeScale);
       } finally {
         example.dispose();
       }
@@ -121,7 +121,7 @@ async function expectRefusal(example: DeviceExample, predicted: readonly string[
   expect(same, 'refused with the error lines the oracle predicts').toBe(true);
 }
 
-async function runInLab(example: DeviceExample, bringUp: BringUpPrediction, pings: readonly PingPrediction[], defects: readonly string[], secrets: string[]): Promise<void> {
+async function runInLab(example: DeviceExample, bringUp: BringUpPrediction, pings: readonly PingPrediction[], defects: readonly string[], secrets: string[], timeScale: number): Promise<void> {
   const info = test.info();
   const stateFile = path.join(example.dir, 'lab-state.json');
   const started = Date.now();
@@ -131,8 +131,9 @@ async function runInLab(example: DeviceExample, bringUp: BringUpPrediction, ping
   try {
     state = await labUp(example.file, {
       mode: 'netns', stateFile, readyTimeoutMs: READY_TIMEOUT_MS,
-      // the device's injected defects: lab up passes router arguments to every router of the lab
-      routerArgs: defects.flatMap((d) => ['--defect', d]),
+      // the device's injected defects, and the run's time scale (as the other areas' routers):
+      // lab up passes router arguments to every router of the lab
+      routerArgs: [...defects.flatMap((d) => ['--defect', d]), '--time-scale', String(timeScale)],
     });
     timing.labUpMs = Date.now() - started;
     const lab = state;
