@@ -10,10 +10,13 @@
 import { needsCapability, test, expect } from './fixtures.ts';
 import { LEASE_DIR } from './fixtures.ts';
 import { acquirePooledLease } from '../drivers/lease/lease-pool.ts';
+import { logicalPeerAddress } from '../drivers/dut/device-under-test.ts';
+import { dutCapabilities } from '../drivers/dut/open-dut.ts';
 import { attachOracleComparison } from '../reports/allure/attachments.ts';
 import { recordDeviceResponse } from '../reports/allure/test-metadata.ts';
 import { renderIkeSyslog } from '../reference-impl/syslog/ike-catalogue.ts';
 import type { DeviceLab, DeviceLabOptions } from './support/device-lab.ts';
+import type { SuiteDevice } from './support/devices.ts';
 import { IpsecChannel } from './support/ipsec-channel.ts';
 import { attachDecryptedWire } from './support/ipsec-decode.ts';
 import { cleartextProbe, deviceGateway, ikeOnlyPeer, ipsecConfig, ipsecPeer, LAB_PSK, type IpsecLabParams, type LabIpsecTransport } from './support/ipsec-lab.ts';
@@ -25,23 +28,34 @@ const HOST_MAC = '02:00:00:00:03:0a';
 const notRoot = process.getuid?.() === 0 ? undefined : 'not root: IKE binds UDP 500 and 4500 on the lab\'s loopback addresses';
 
 /**
- * The router of an @ipsec lab binds UDP 500 and 4500 on its WAN address, and its peers on theirs:
- * each lab takes a slot of loopback addresses of its own (127.0.<30+slot>.0/24: the router .1, its
- * peers .2, .3, .4), held as a lease from a pool so that labs of this run and of other runs on the
- * host (CI's mutation run next to the default run) never bind the same address at once. Two slots:
- * IKE's Diffie-Hellman is the heaviest CPU work of the suites, and the verdict judges its timing, so
- * at most two exchanges run at once on the host. The lease is held until the test's router and
- * peers have let go.
+ * The router of an @ipsec lab binds UDP 500 and 4500 on its WAN address, and its peers on theirs.
+ * Emulated: each lab takes a slot of loopback addresses of its own (127.0.<30+slot>.0/24: the
+ * router .1, its peers .2, .3, .4), held as a lease from a pool so that labs of this run and of
+ * other runs on the host (CI's mutation run next to the default run) never bind the same address
+ * at once. Two slots: IKE's Diffie-Hellman is the heaviest CPU work of the suites, and the verdict
+ * judges its timing, so at most two exchanges run at once on the host. The lease is held until the
+ * test's router and peers have let go.
+ * Physical bench: the addresses are the device under test's (its WAN address; the inventory's
+ * harness addresses play the logical peers 127.0.0.2-4, TESTER_IKE_PEER_ADDRESSES of them: the
+ * testerIke capability). No slot: a bench run is one worker holding the device's lease.
  */
 const IKE_SLOTS = 2;
 const IKE_SLOT_NET = 30;
-interface IkeAddresses { router: string; peer: string; others: [string, string] }
+/** The addresses a lab is opened with: an emulated router's own WAN and peers, or a bench's logical peers. */
+interface IkeLabAddresses { router?: string; peers: [string, string, string] }
+/** The same, as the device under test has them (the addresses on the wire, named in its config and syslog). */
+interface IkeAddresses { router: string; peer: string; others: [string, string]; tunnelPeer: string }
+interface IkeHold { labs: DeviceLab[]; ike: LabIpsecTransport[]; asked: IkeLabAddresses; addr?: IkeAddresses }
 
-async function withIkePorts(body: (hold: { labs: DeviceLab[]; ike: LabIpsecTransport[]; addr: IkeAddresses }) => Promise<void>): Promise<void> {
+async function withIkePorts(device: SuiteDevice, body: (hold: IkeHold) => Promise<void>): Promise<void> {
   const info = test.info();
-  const { lease, slot } = await acquirePooledLease('loopback-ike-slot', IKE_SLOTS, info.parallelIndex, { dir: LEASE_DIR, waitMs: 120_000, label: `@ipsec ${info.title}` });
-  const net = `127.0.${IKE_SLOT_NET + slot}`;
-  const hold = { labs: [] as DeviceLab[], ike: [] as LabIpsecTransport[], addr: { router: `${net}.1`, peer: `${net}.2`, others: [`${net}.3`, `${net}.4`] as [string, string] } };
+  const pooled = dutCapabilities(device).parallelTests;
+  const leased = pooled ? await acquirePooledLease('loopback-ike-slot', IKE_SLOTS, info.parallelIndex, { dir: LEASE_DIR, waitMs: 120_000, label: `@ipsec ${info.title}` }) : undefined;
+  const net = `127.0.${IKE_SLOT_NET + (leased?.slot ?? 0)}`;
+  const asked: IkeLabAddresses = leased
+    ? { router: `${net}.1`, peers: [`${net}.2`, `${net}.3`, `${net}.4`] }
+    : { peers: [logicalPeerAddress(0), logicalPeerAddress(1), logicalPeerAddress(2)] };
+  const hold: IkeHold = { labs: [], ike: [], asked };
   try {
     await body(hold);
   } finally {
@@ -50,14 +64,23 @@ async function withIkePorts(body: (hold: { labs: DeviceLab[]; ike: LabIpsecTrans
       for (const p of lab.peers) await p.close({ silent: true });
       await lab.stopDevice();
     }
-    lease.release();
+    leased?.lease.release();
   }
 }
 
+/** The lab's addresses as its device under test has them. */
+function ikeAddresses(lab: DeviceLab, asked: IkeLabAddresses): IkeAddresses {
+  const [peer, a, b] = asked.peers.map((x) => lab.peerAddress(x));
+  return { router: lab.routerAddress, peer, others: [a, b], tunnelPeer: asked.peers[0] };
+}
+
 /** The lab of one @ipsec test; false when the device documents no L2TPv3/IPsec (the refusal was then checked). */
-async function openIpsecLab(openLab: (o: DeviceLabOptions) => Promise<DeviceLab>, p: IpsecLabParams, device: { model: string; firmware: string }, documented: 'supported' | 'unsupported', labs: DeviceLab[]): Promise<TracedLab | false> {
-  const lab = await openLab({ tunnels: [{ n: 1, peer: p.peer }], routerAddress: p.router, config: (_port, build) => ipsecConfig(build, p) });
-  labs.push(lab);
+async function openIpsecLab(openLab: (o: DeviceLabOptions) => Promise<DeviceLab>, params: (addr: IkeAddresses) => IpsecLabParams, device: { model: string; firmware: string }, documented: 'supported' | 'unsupported', hold: IkeHold): Promise<{ t: TracedLab; p: IpsecLabParams } | false> {
+  // the config is built when the device starts, from the addresses the device under test gives
+  const lab = await openLab({ tunnels: [{ n: 1, peer: hold.asked.peers[0] }], routerAddress: hold.asked.router, config: (_port, build) => ipsecConfig(build, p) });
+  hold.labs.push(lab);
+  hold.addr = ikeAddresses(lab, hold.asked);
+  const p = params(hold.addr);
   const predicted = predictConfig(lab.config, device.model, device.firmware);
   expect(predicted.response, 'the config oracle agrees with the support table\'s L2TPv3/IPsec column').toBe(documented === 'supported' ? 'accepted' : 'refused');
   if (documented === 'unsupported') {
@@ -68,7 +91,7 @@ async function openIpsecLab(openLab: (o: DeviceLabOptions) => Promise<DeviceLab>
   }
   const t = new TracedLab(lab);
   await t.startRouter();
-  return t;
+  return { t, p };
 }
 
 test.describe('L2TPv3/IPsec', { tag: '@ipsec' }, () => {
@@ -82,11 +105,11 @@ test.describe('L2TPv3/IPsec', { tag: '@ipsec' }, () => {
     // 15 s (1.5 s real at time scale 10), while the old SAs live on to 45 s. Both ends count the same
     // lifetime from their own start, so which one's expiry comes first is a race of the harness's
     // scheduling: the test ends well before it (the rekey, not the expiry, is what it shows).
-    await withIkePorts(async (hold) => {
-      const p: IpsecLabParams = { mode: 'main', router: hold.addr.router, peer: hold.addr.peer };
-      const t = await openIpsecLab(openLab, p, device, documented, hold.labs);
-      if (!t) return;
-      const ipsec = new IpsecChannel({ lab: t.lab, gateways: [deviceGateway(p)] });
+    await withIkePorts(device, async (hold) => {
+      const lab = await openIpsecLab(openLab, (a) => ({ mode: 'main', router: a.router, peer: a.peer, tunnelPeer: a.tunnelPeer }), device, documented, hold);
+      if (!lab) return;
+      const { t, p } = lab;
+      const ipsec = new IpsecChannel({ lab: t.lab, gateways: [deviceGateway(p)], nameOf: (h) => t.nameOf(h) });
       t.addChannel(ipsec);
       const { peer, ipsec: tr } = await ipsecPeer(t, p, { extra: { lifetimeS: 45 }, profile: { rekeyAtFraction: 1 / 3 }, watch: (x) => ipsec.watch(x) });
       await peer.established(10_000);
@@ -119,11 +142,12 @@ test.describe('L2TPv3/IPsec', { tag: '@ipsec' }, () => {
   test('aggressive mode: a wrong pre-shared key and a wrong identity are refused with the predicted [IKE] lines, then the named peer\'s session; DPD declares it dead once it falls silent (trace)', async ({ openLab, feature, device }) => {
     needsCapability(device, 'testerIke');
     const documented = await feature('l2tpv3-ipsec', { mode: 'aggressive' });
-    await withIkePorts(async (hold) => {
-      const p: IpsecLabParams = { mode: 'aggressive', router: hold.addr.router, peer: hold.addr.peer, dpd: { intervalS: 2, count: 2 } };
-      const t = await openIpsecLab(openLab, p, device, documented, hold.labs);
-      if (!t) return;
-      const ipsec = new IpsecChannel({ lab: t.lab, gateways: [deviceGateway(p)] });
+    await withIkePorts(device, async (hold) => {
+      const lab = await openIpsecLab(openLab, (a) => ({ mode: 'aggressive', router: a.router, peer: a.peer, tunnelPeer: a.tunnelPeer, dpd: { intervalS: 2, count: 2 } }), device, documented, hold);
+      if (!lab) return;
+      const { t, p } = lab;
+      const addr = hold.addr!;
+      const ipsec = new IpsecChannel({ lab: t.lab, gateways: [deviceGateway(p)], nameOf: (h) => t.nameOf(h) });
       t.addChannel(ipsec);
       // Refusals first, from addresses of their own (`remote address any` takes any address):
       // with a wrong key the device cannot verify our HASH_I (RFC 2409 §5.4); with a name it does
@@ -133,12 +157,12 @@ test.describe('L2TPv3/IPsec', { tag: '@ipsec' }, () => {
         x.waitFor((e) => (e.kind === 'notify' || e.kind === 'ikeDropped' || e.kind === 'phase1Down' ? true : undefined), 5000, what),
         t.lab.syslog.waitFor(line, 5000),
       ]);
-      const wrongPsk = await ikeOnlyPeer(t, p, hold.addr.others[0], { misbehaviours: ['ike-wrong-psk'], watch: (x) => ipsec.watch(x) });
+      const wrongPsk = await ikeOnlyPeer(t, p, addr.others[0], { misbehaviours: ['ike-wrong-psk'], watch: (x) => ipsec.watch(x) });
       hold.ike.push(wrongPsk);
       await refused(wrongPsk, /\[IKE\] ISAKMP SA with \S+ deleted/, 'the wrong key\'s phase 1 to fail');
-      const wrongId = await ikeOnlyPeer(t, p, hold.addr.others[1], { misbehaviours: ['ike-wrong-id'], watch: (x) => ipsec.watch(x) });
+      const wrongId = await ikeOnlyPeer(t, p, addr.others[1], { misbehaviours: ['ike-wrong-id'], watch: (x) => ipsec.watch(x) });
       hold.ike.push(wrongId);
-      await refused(wrongId, new RegExp(`\\[IKE\\] message from ${hold.addr.others[1].replaceAll('.', '\\.')} dropped`), 'the refusal of the wrong identity');
+      await refused(wrongId, new RegExp(`\\[IKE\\] message from ${addr.others[1].replaceAll('.', '\\.')} dropped`), 'the refusal of the wrong identity');
       expect.soft([...wrongPsk.events, ...wrongId.events].filter((e) => e.kind === 'saUp')).toEqual([]);
       // The named peer (its FQDN as identity, as the dynamic side of 設定例5), silent to DPD.
       const { peer, ipsec: tr } = await ipsecPeer(t, p, { extra: { dpd: { intervalS: 60, count: 6 } }, misbehaviours: ['dpd-silent'], watch: (x) => ipsec.watch(x, { dpdSilent: true }) });

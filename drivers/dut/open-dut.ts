@@ -3,7 +3,7 @@
 // uses the DeviceUnderTest interface only.
 import type { DeviceUnderTest, DutCapabilities } from './device-under-test.ts';
 import { EMULATED_CAPABILITIES, EmulatedDut } from './emulated-dut.ts';
-import { PHYSICAL_CAPABILITIES, PhysicalDut } from './physical-dut.ts';
+import { physicalCapabilities, PhysicalDut } from './physical-dut.ts';
 import { physicalTarget, type DeviceDescription } from './physical-target.ts';
 
 export interface OpenDutOptions {
@@ -40,6 +40,7 @@ export function dutLeaseKey(device: DeviceDescription, name: string, slot: numbe
 }
 
 /** What the device under test that openDut gives for this device can take part in (before any lab is open: a test's skip). */
-export function dutCapabilities(device: Pick<DeviceDescription, 'kind'>): DutCapabilities {
-  return device.kind === 'physical' ? PHYSICAL_CAPABILITIES : EMULATED_CAPABILITIES;
+export function dutCapabilities(device: Pick<DeviceDescription, 'kind' | 'access'>): DutCapabilities {
+  // a physical device's tester IKE depends on how many harness addresses its inventory gives
+  return device.kind === 'physical' ? physicalCapabilities(device.access?.harness?.peerAddresses.length ?? 0) : EMULATED_CAPABILITIES;
 }

@@ -15,6 +15,18 @@ export const PHYSICAL_TIMER_GRANULARITY_MS = 1000;
 
 export const PHYSICAL_CAPABILITIES: DutCapabilities = { lanHost: false, netnsLab: false, configPerSequence: false, testerIke: false, parallelTests: false, otherRevision: false, restartFromSave: false, timerGranularityMs: PHYSICAL_TIMER_GRANULARITY_MS };
 
+/**
+ * How many harness peer addresses the @ipsec tests take (suites/ipsec.spec.ts): the L2TPv3/IPsec
+ * peer, and the aggressive-mode test's two refusal peers, each on an address of its own (UDP 500
+ * and 4500 there) so that the device's per-peer IKE state of one refusal never meets the next.
+ */
+export const TESTER_IKE_PEER_ADDRESSES = 3;
+
+/** A physical device's capabilities, given how many harness peer addresses its inventory lists. */
+export function physicalCapabilities(peerAddresses: number): DutCapabilities {
+  return { ...PHYSICAL_CAPABILITIES, testerIke: peerAddresses >= TESTER_IKE_PEER_ADDRESSES };
+}
+
 export interface PhysicalDutOptions {
   readonly identity: DutIdentity;
   readonly target: PhysicalTarget;
@@ -27,7 +39,7 @@ export interface PhysicalDutOptions {
 }
 
 export class PhysicalDut implements DeviceUnderTest {
-  readonly capabilities = PHYSICAL_CAPABILITIES;
+  readonly capabilities: DutCapabilities;
   readonly savedConfigFile = undefined;
   readonly timeScale = 1;
   readonly identity: DutIdentity;
@@ -40,6 +52,7 @@ export class PhysicalDut implements DeviceUnderTest {
 
   constructor(private readonly o: PhysicalDutOptions) {
     this.identity = o.identity;
+    this.capabilities = physicalCapabilities(o.target.peerAddresses.length);
     this.wan = { address: o.target.wan.address, port: o.target.wan.l2tpPort };
     this.syslogBind = o.target.syslog;
   }

@@ -32,6 +32,12 @@ export interface IpsecChannelOptions {
   readonly lab: DeviceLab;
   /** The device's gateways as the test's config makes them (ipsec-lab.ts deviceGateway). */
   readonly gateways: readonly IkeGatewayConfig[];
+  /**
+   * The logical name of a peer's address (TracedLab.nameOf), so that what a peer's IKE did is
+   * placed where the prediction places it (on a physical bench the harness address is not the
+   * logical one); default the address itself.
+   */
+  readonly nameOf?: (host: string) => string;
 }
 
 export class IpsecChannel implements TraceChannel {
@@ -58,7 +64,7 @@ export class IpsecChannel implements TraceChannel {
   observe(clock: TraceClock, horizonMs: number): TraceEvent[] {
     const out: TraceEvent[] = [];
     for (const t of this.peers) {
-      const d = wireDatagrams(t.wire, clock, t.opts.local);
+      const d = wireDatagrams(t.wire, clock, this.o.nameOf?.(t.opts.local) ?? t.opts.local);
       out.push(...isakmpEvents(d, t.keys.entries), ...espAnomalies(d, t.keys.entries));
     }
     for (const p of this.probes) out.push(...controlEventsFrom(p.peer.conversation.datagrams, clock, { nameOf: () => p.name }));

@@ -29,8 +29,14 @@ export interface IpsecLabParams {
   readonly mode: 'main' | 'aggressive';
   /** The device's WAN address in this lab (DeviceLab.routerAddress: a loopback address of the lab's own). */
   readonly router: string;
-  /** The peer the tunnel points at. */
+  /** The peer the tunnel points at (its address on the wire: where its IKE binds UDP 500 and 4500). */
   readonly peer: string;
+  /**
+   * The same peer as the lab's tunnels and peers name it (DeviceLab maps it through the device
+   * under test): on a physical bench the logical 127.0.0.2 that the inventory's first harness
+   * address plays; default `peer` (an emulated lab's own loopback address plays itself).
+   */
+  readonly tunnelPeer?: string;
   /** Aggressive mode: the device's `ipsec ike remote name 1 NAME` (the peer's identity). */
   readonly remoteName?: string;
   /** `ipsec ike keepalive use 1 on dpd INTERVAL COUNT`, or off. */
@@ -42,7 +48,7 @@ export const PEER_NAME = 'site2.l2tpv3.example';
 
 /** The config lines of the L2TPv3/IPsec tunnel (inside `tunnel select 1`) and the global transport line. */
 export function ipsecConfig(build: (tunnels: readonly RouterTunnelSpec[]) => string, p: IpsecLabParams): string {
-  const base = build([{ n: 1, peer: p.peer }]);
+  const base = build([{ n: 1, peer: p.tunnelPeer ?? p.peer }]);
   const ike = [
     ' tunnel encapsulation l2tpv3',
     ` ipsec tunnel ${POLICY}`,
@@ -159,7 +165,7 @@ export async function ipsecPeer(t: TracedLab, p: IpsecLabParams, o: PeerExtras =
   const ipsec = new LabIpsecTransport({ local: p.peer, device: p.router, ipsec: peerIpsec(p, o.extra), timeScale: t.lab.timeScale, profile: o.profile }, t.lab.conversation, SA_WAIT_MS);
   for (const m of o.misbehaviours ?? []) ipsec.misbehave(m);
   o.watch?.(ipsec);
-  const peer = await t.peer(p.peer, { role: 'initiator', transport: ipsec, local: { host: p.peer, port: L2TP_PORT }, device: { host: p.router, port: L2TP_PORT } });
+  const peer = await t.peer(p.tunnelPeer ?? p.peer, { role: 'initiator', transport: ipsec, local: { host: p.peer, port: L2TP_PORT }, device: { host: p.router, port: L2TP_PORT } });
   return { peer, ipsec };
 }
 
