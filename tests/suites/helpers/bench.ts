@@ -39,12 +39,20 @@ export interface BenchOptions {
   profile?: string;
   /** defects the posing router carries (`router --list-defects`) */
   defects?: readonly string[];
+  /**
+   * The posing router's WAN address (default 127.0.0.1). A bench that runs @ipsec gives it a
+   * loopback address of its own (127.0.40.1): its IKE binds UDP 500 and 4500 there, which must
+   * never be an address the suites' IKE slots (127.0.30-31.x) or another run bind.
+   */
+  wan?: string;
+  /** The inventory's harness.peer_addresses (default 127.0.0.2, 127.0.0.3). */
+  peerAddresses?: readonly string[];
 }
 
 export async function startBench(name: string, o: BenchOptions = {}): Promise<Bench> {
   const l2tpPort = await freeUdpPort();
   const runs = (o.runs ?? 'Rev.14.01.26').replace(/^Rev\./, '');
-  const router = await RouterProcess.start({ model: 'RTX1210', firmware: runs, config: [...BENCH_BASE, ...(o.extra ?? []), ''].join('\n'), wan: '127.0.0.1', l2tpPort, ...(o.profile ? { profile: o.profile } : {}), ...(o.defects ? { defects: [...o.defects] } : {}) });
+  const router = await RouterProcess.start({ model: 'RTX1210', firmware: runs, config: [...BENCH_BASE, ...(o.extra ?? []), ''].join('\n'), wan: o.wan ?? '127.0.0.1', l2tpPort, ...(o.profile ? { profile: o.profile } : {}), ...(o.defects ? { defects: [...o.defects] } : {}) });
   const ssh = (router.ready as unknown as { ssh: { host: string; port: number } }).ssh;
   const dir = mkdtempSync(path.join(tmpdir(), `${name}-`));
   const inventory = path.join(dir, 'bench.yaml');
@@ -56,9 +64,9 @@ export async function startBench(name: string, o: BenchOptions = {}): Promise<Be
     '    model: RTX1210',
     `    firmware: ${o.claims ?? 'Rev.14.01.26'}`,
     `    ssh: { host: ${ssh.host}, port: ${ssh.port}, user: ${BENCH_USER}, password_env: BENCH_RTX_PASSWORD, admin_password_env: BENCH_RTX_ADMIN_PASSWORD }`,
-    `    wan: { address: 127.0.0.1, l2tp_port: ${l2tpPort} }`,
+    `    wan: { address: ${o.wan ?? '127.0.0.1'}, l2tp_port: ${l2tpPort} }`,
     'harness:',
-    '  peer_addresses: [127.0.0.2, 127.0.0.3]',
+    `  peer_addresses: [${(o.peerAddresses ?? ['127.0.0.2', '127.0.0.3']).join(', ')}]`,
     `  syslog: { address: ${o.syslogAddress ?? '127.0.0.1'}, port: ${await freeUdpPort()} }`,
     '',
   ].join('\n'));
