@@ -104,7 +104,7 @@ test('ipip-ex1 with a real kernel\'s ip6tnl as the ISP gateway: hosts ping acros
     expect(pair.some((a) => ends.has(a)), 'the other is a router\'s tunnel end').toBe(true);
   }
   // the guest's kernel sent (its MAC, its address) each customer's traffic into the other's tunnel
-  const fromGuest = rows.filter((r) => r[0].toLowerCase() === gw!.mac && first(r[1]) === relay.address);
+  const fromGuest = rows.filter((r) => first(r[0]).toLowerCase() === gw!.mac && first(r[1]) === relay.address);
   for (const c of customers) {
     const forwarded = fromGuest.filter((r) => first(r[2]) === c.remote);
     expect(forwarded.length, `guest encapsulated L2TPv3 to ${c.remote}`).toBeGreaterThan(0);
@@ -112,7 +112,7 @@ test('ipip-ex1 with a real kernel\'s ip6tnl as the ISP gateway: hosts ping acros
   }
   const icmp = rows.filter((r) => /:l2tp:(eth:)?ethertype:ip:icmp/.test(r[6]));
   expect(new Set(icmp.map((r) => r[4].split('|')[1])), 'the hosts\' ICMP inside, both ways').toEqual(new Set(topo.hosts!.map((h) => bare(h.ipv4!))));
-  expect(new Set(icmp.filter((r) => r[0].toLowerCase() === gw!.mac).map((r) => r[4].split('|')[1])), 'both ways through the guest').toEqual(new Set(topo.hosts!.map((h) => bare(h.ipv4!))));
+  expect(new Set(icmp.filter((r) => first(r[0]).toLowerCase() === gw!.mac).map((r) => r[4].split('|')[1])), 'both ways through the guest').toEqual(new Set(topo.hosts!.map((h) => bare(h.ipv4!))));
   const expert = execFileSync('tshark', ['-r', pcap, '-q', '-z', 'expert,warn', '-o', 'l2tp.cookie_size:0', '-o', 'l2tp.l2_specific:None', '-d', 'l2tp.pw_type==0,eth'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   expect(expert, 'tshark expert warnings').not.toMatch(/Warns|Errors/);
   await test.info().attach('l2tp rows.txt', { body: rows.map((r) => r.join('\t')).join('\n'), contentType: 'text/plain' });
