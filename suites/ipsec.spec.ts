@@ -24,6 +24,9 @@ import { observedErrors, predictConfig } from './support/oracle-config.ts';
 import { TracedLab } from './support/trace-verdict.ts';
 
 const HOST_MAC = '02:00:00:00:03:0a';
+/** The main-mode test's SA lifetimes (s) and the fraction of it at which the peer renews them. */
+const LIFETIME_S = 45;
+const REKEY_AT = 1 / 3;
 
 const notRoot = process.getuid?.() === 0 ? undefined : 'not root: IKE binds UDP 500 and 4500 on the lab\'s loopback addresses';
 
@@ -111,7 +114,7 @@ test.describe('L2TPv3/IPsec', { tag: '@ipsec' }, () => {
       const { t, p } = lab;
       const ipsec = new IpsecChannel({ lab: t.lab, gateways: [deviceGateway(p)], nameOf: (h) => t.nameOf(h) });
       t.addChannel(ipsec);
-      const { peer, ipsec: tr } = await ipsecPeer(t, p, { extra: { lifetimeS: 45 }, profile: { rekeyAtFraction: 1 / 3 }, watch: (x) => ipsec.watch(x) });
+      const { peer, ipsec: tr } = await ipsecPeer(t, p, { extra: { lifetimeS: LIFETIME_S }, profile: { rekeyAtFraction: REKEY_AT }, watch: (x) => ipsec.watch(x) });
       await peer.established(10_000);
       // the two [IKE] lines seen on real RTX (ipsec-facts.md), waited for here (the syslog datagrams
       // race the ESP ones on loopback); the verdict judges them with everything else
@@ -120,7 +123,10 @@ test.describe('L2TPv3/IPsec', { tag: '@ipsec' }, () => {
       const probe = await cleartextProbe(t, p.peer);
       ipsec.watchProbe(probe);
       // The peer's rekey: a second quick mode (and phase 1) while the session stays up.
-      await tr.waitFor((e) => (e.kind === 'saUp' && tr.events.filter((x) => x.kind === 'saUp').length >= 2 ? true : undefined), 10_000, 'the rekeyed SA');
+      // The renewal is due at a third of the 45 s lifetime in the device's time (15 s real on
+      // hardware, time scale 1): waited for that long and 10 s more.
+      const rekeyDueMs = (LIFETIME_S * 1000 * REKEY_AT) / t.lab.timeScale;
+      await tr.waitFor((e) => (e.kind === 'saUp' && tr.events.filter((x) => x.kind === 'saUp').length >= 2 ? true : undefined), rekeyDueMs + 10_000, 'the rekeyed SA');
       // A frame on the new SA, its ESP packet sent twice (esp-replay): the device drops the copy
       // (RFC 4303 §3.4.3, anti-replay-check=on) and logs it; the channel predicts the line.
       tr.misbehave('esp-replay');
