@@ -125,17 +125,34 @@ export function notObservableOn(defect: string, device: Pick<SuiteDevice, 'model
       const rows = rowsOf(device.model as ModelName);
       const lacking = rows.filter((r) => !r.l2tpv3 || !r.l2tpv3Ipsec);
       if (rows.length === 0 || lacking.length > 0 || !everyRevisionListed(rows)) return undefined;
-      return 'the support table (seed: 対応機種とファームウェアリビジョン) lists L2TPv3 and L2TPv3/IPsec on every revision of this model, so no config of it is one the platform refuses';
+      const unstated = rows.some((r) => r.firmware.kind === 'unstated') ? ' (its empty firmware cell read as every revision: ASSUMPTION firmware-cell-empty)' : '';
+      return `the support table (seed: 対応機種とファームウェアリビジョン) lists L2TPv3 and L2TPv3/IPsec on every revision of this model${unstated}, so no config of it is one the platform refuses`;
     }
     default:
       return undefined;
   }
 }
 
-/** The rows' bands leave no revision out: one says all, or an open 'before' band meets a 'from' band at its upper end. */
+/**
+ * Why a defect no test killed cannot show on any device it ran on (notObservableOn: the oracle
+ * rules its trigger out on each), or undefined: then it survived. The kill table (cli/mutation.ts)
+ * and the live progress lines (mutation-progress-reporter.ts) both print this, so they agree.
+ */
+export function notObservableReason(defect: string, ranOn: readonly Pick<SuiteDevice, 'model' | 'firmware'>[]): string | undefined {
+  if (ranOn.length === 0) return undefined;
+  const reasons = ranOn.map((d) => ({ d, why: notObservableOn(defect, d) }));
+  if (reasons.some((r) => r.why === undefined)) return undefined;
+  return reasons.map((r) => `not observable on ${r.d.model}: ${r.why}`).join('; ');
+}
+
+/**
+ * The rows' bands leave no revision out: one says all, or has an empty firmware cell (read as all,
+ * ASSUMPTION firmware-cell-empty, as the platform oracle's supportRowFor reads it), or an open
+ * 'before' band meets a 'from' band at its upper end.
+ */
 function everyRevisionListed(rows: readonly SupportRow[]): boolean {
   const bands = rows.map((r) => r.firmware);
-  if (bands.some((b) => b.kind === 'all')) return true;
+  if (bands.some((b) => b.kind === 'all' || b.kind === 'unstated')) return true;
   return bands.some((b) => b.kind === 'before' && bands.some((f) => f.kind === 'from' && compareRevisions(f.lower, b.upper) <= 0));
 }
 
