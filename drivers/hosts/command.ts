@@ -1,6 +1,7 @@
 // Running system tools (ip, ping, sysctl, dnsmasq, ...) with a bound on every run and an error that
 // names the command and what it printed, never a stack trace of the child-process plumbing.
 import { spawn, spawnSync } from 'node:child_process';
+import { runThroughRunner } from './command-runner.ts';
 
 export interface CommandResult {
   code: number | null;
@@ -22,8 +23,16 @@ export class CommandError extends Error {
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 20_000;
 
-/** Runs argv to completion (killed after timeoutMs); resolves with what it printed, whatever its status. */
-export function runCommand(argv: readonly string[], timeoutMs = DEFAULT_COMMAND_TIMEOUT_MS, input?: string): Promise<CommandResult> {
+/**
+ * Runs argv to completion (killed after timeoutMs); resolves with what it printed, whatever its
+ * status. Through the command runner (command-runner.ts: a small helper forks it) when it can.
+ */
+export async function runCommand(argv: readonly string[], timeoutMs = DEFAULT_COMMAND_TIMEOUT_MS, input?: string): Promise<CommandResult> {
+  return (await runThroughRunner(argv, timeoutMs, input)) ?? forkCommand(argv, timeoutMs, input);
+}
+
+/** runCommand without the runner: argv forked from this process. */
+export function forkCommand(argv: readonly string[], timeoutMs = DEFAULT_COMMAND_TIMEOUT_MS, input?: string): Promise<CommandResult> {
   return new Promise((resolve) => {
     const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -56,9 +65,17 @@ export async function mustRun(argv: readonly string[], timeoutMs = DEFAULT_COMMA
   return r.stdout;
 }
 
-/** Whether a program is on PATH (for skips and clear "not installed" errors). */
+const onPath = new Map<string, boolean>();
+
+/** Whether a program is on PATH (for skips and clear "not installed" errors); asked once per name and PATH. */
 export function hasProgram(name: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+  const key = `${name}\0${process.env.PATH ?? ''}`;
+  let found = onPath.get(key);
+  if (found === undefined) {
+    found = spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+    onPath.set(key, found);
+  }
+  return found;
 }
 
 /** The argv that runs `argv` inside network namespace `netns` (as is when netns is undefined). */
