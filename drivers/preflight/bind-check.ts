@@ -17,11 +17,13 @@ export const PRIVILEGED_PORT_LIMIT = 1024;
 function why(code: string | undefined, t: BindTarget): string {
   switch (code) {
     case 'EACCES':
+      // IKE's ports are fixed (a device answers on 500 and 4500 only): no other port will do
+      if (t.port === 500 || t.port === 4500) return `IKE binds the fixed, privileged port ${t.port} (UDP 500: RFC 2409; UDP 4500: RFC 3947): run the harness as root or give node CAP_NET_BIND_SERVICE (e.g. sudo setcap 'cap_net_bind_service=+ep' "$(command -v node)"), or lower net.ipv4.ip_unprivileged_port_start to 500`;
       return `port ${t.port} is privileged (below ${PRIVILEGED_PORT_LIMIT}): run with CAP_NET_BIND_SERVICE (e.g. sudo setcap 'cap_net_bind_service=+ep' "$(command -v node)"), lower net.ipv4.ip_unprivileged_port_start, or use a port of 1024 and up`;
     case 'EADDRNOTAVAIL':
       return `${t.address} is not an address of this host (ip address show)`;
     case 'EADDRINUSE':
-      return `${t.address}:${t.port} is in use by another process (another run, a syslog daemon)`;
+      return `${t.address}:${t.port} is in use by another process (another run, ${t.port === 500 || t.port === 4500 ? 'an IKE daemon such as charon' : 'a syslog daemon'})`;
     default:
       return code ?? 'unknown error';
   }

@@ -5,10 +5,15 @@
 // @ipsec tests run the hardware way (config pushed over SSH with its journal, tester peers' IKE on
 // the harness addresses, the config rolled back after) and pass; the bench shows its own config
 // again; the lab PSK appears in no output file, journal or console line. With a defect @ipsec kills
-// injected into the posing router, the same bench run fails.
+// injected into the posing router, the same bench run fails. The preflight checks the IKE ports
+// (drivers/preflight/ike-binds.ts) on the harness addresses the @ipsec tests take.
 import { test, expect } from '@playwright/test';
+import { createSocket } from 'node:dgram';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ikeBinds } from '../../drivers/preflight/ike-binds.ts';
+import { runPreflight } from '../../drivers/preflight/preflight.ts';
 import { LAB_PSK } from '../../suites/support/ipsec-lab.ts';
 import { benchConfig, startBench, type Bench } from './helpers/bench.ts';
 import { runCli } from './helpers/cli-process.ts';
@@ -90,5 +95,22 @@ test('the same bench run fails when the bench device carries a defect @ipsec kil
     expect(r.stdout + r.stderr).not.toContain(LAB_PSK);
   } finally {
     await b.stop();
+  }
+});
+
+test('the preflight checks the bench\'s IKE ports on the harness addresses @ipsec takes, and names one it cannot bind', async () => {
+  const device = (peerAddresses: readonly string[]) => ({ kind: 'physical' as const, role: 'bench', access: { inventory: 'bench.yaml', wan: { address: WAN, l2tpPort: 1701 }, harness: { peerAddresses, syslog: { address: '127.0.0.1', port: 5514 } } } });
+  // three harness addresses: the @ipsec tests run (testerIke), so 500 and 4500 on each are checked
+  expect(ikeBinds([device(PEERS)]).map((b) => `${b.address}:${b.port}`)).toEqual(PEERS.flatMap((a) => [`${a}:500`, `${a}:4500`]));
+  // two: the @ipsec tests skip with the capability's reason, nothing of IKE is bound or checked
+  expect(ikeBinds([device(PEERS.slice(0, 2))])).toEqual([]);
+  const busy = createSocket('udp4');
+  await new Promise<void>((resolve) => busy.bind(4500, PEERS[1], resolve));
+  try {
+    const r = await runPreflight({ devices: [], binds: ikeBinds([device(PEERS)]), journalDir: path.join(tmpdir(), 'bench-ipsec-preflight-none') });
+    expect(r.ok).toBe(false);
+    expect(r.harnessErrors).toEqual([`tester peer's IKE (bench, the @ipsec tests) cannot bind ${PEERS[1]}:4500: ${PEERS[1]}:4500 is in use by another process (another run, an IKE daemon such as charon)`]);
+  } finally {
+    busy.close();
   }
 });
