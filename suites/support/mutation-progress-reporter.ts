@@ -3,16 +3,22 @@
 //   running  <defect> on <device> (N tests)
 //   killed   <defect> on <device> by <test title> (+12.3 s)
 //   SURVIVED <defect> on <device>: N tests passed (+40.1 s)
+//   n/a      <defect> on <device>: not observable on MODEL: reason; N tests passed (+40.1 s)
+//            (the oracle rules the defect's trigger out on that device: notObservableReason, the
+//            same words and the same decision as the kill table's)
 //   baseline <device>: FAILED <test title>           (a failure without a defect is no kill)
 //   baseline <device>: N test runs, all passed (+9.8 s)
 // Times count from the start of the run. The kill table itself is printed by cli/mutation.ts from
 // the JSON report, so this file only narrates.
 import type { FullConfig, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
-import { defectOfProject } from './mutants.ts';
+import type { SuiteDevice } from './devices.ts';
+import { defectOfProject, notObservableReason } from './mutants.ts';
 
 interface ProjectProgress {
   readonly project: string;
   readonly defect?: string;
+  /** The project's device (its `use.device`, suites/playwright.config.ts); undefined if absent. */
+  readonly device?: Pick<SuiteDevice, 'model' | 'firmware'>;
   readonly total: number;
   ended: number;
   started: boolean;
@@ -35,12 +41,16 @@ export default class MutationProgressReporter implements Reporter {
   onBegin(_config: FullConfig, suite: Suite): void {
     this.t0 = performance.now();
     const counts = new Map<string, number>();
+    const devices = new Map<string, Pick<SuiteDevice, 'model' | 'firmware'>>();
     for (const t of suite.allTests()) {
-      const p = t.parent.project()?.name ?? '';
+      const project = t.parent.project();
+      const p = project?.name ?? '';
       counts.set(p, (counts.get(p) ?? 0) + 1);
+      const device = (project?.use as { device?: Pick<SuiteDevice, 'model' | 'firmware'> } | undefined)?.device;
+      if (device !== undefined) devices.set(p, device);
     }
     for (const [project, total] of counts) {
-      this.progress.set(project, { project, defect: defectOfProject(project), total, ended: 0, started: false, failures: 0 });
+      this.progress.set(project, { project, defect: defectOfProject(project), device: devices.get(project), total, ended: 0, started: false, failures: 0 });
     }
     const mutants = [...this.progress.values()].filter((p) => p.defect !== undefined).length;
     this.say(`mutation progress: ${mutants} defect project(s), ${counts.size - mutants} baseline project(s), ${suite.allTests().length} test runs`);
@@ -71,7 +81,9 @@ export default class MutationProgressReporter implements Reporter {
     if (p.defect === undefined) {
       if (p.failures === 0) this.say(`baseline ${p.project}: ${p.total} test runs, all passed (${this.elapsed()})`);
     } else if (p.killedBy === undefined) {
-      this.say(`SURVIVED ${p.defect} on ${deviceOf(p.project, p.defect)}: ${p.total} tests passed (${this.elapsed()})`);
+      const why = p.device === undefined ? undefined : notObservableReason(p.defect, [p.device]);
+      if (why !== undefined) this.say(`n/a      ${p.defect} on ${deviceOf(p.project, p.defect)}: ${why}; ${p.total} tests passed (${this.elapsed()})`);
+      else this.say(`SURVIVED ${p.defect} on ${deviceOf(p.project, p.defect)}: ${p.total} tests passed (${this.elapsed()})`);
     } else {
       this.say(`done     ${p.defect}: ${p.failures} of ${p.total} tests failed (${this.elapsed()})`);
     }
