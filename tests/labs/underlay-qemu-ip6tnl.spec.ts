@@ -59,6 +59,7 @@ test('ipip-ex1 with a real kernel\'s ip6tnl as the ISP gateway: hosts ping acros
     gw = gw!;
     state = state!;
     guestDir = gw.guest.dir;
+    test.info().annotations.push({ type: 'guest', description: `${QEMU} guest booted in ${gw.guest.bootMs} ms` });
     const plan = planLab(topo, { id: state.id, mode: 'netns', topologyFile: TOPOLOGY });
     const bridge = plan.bridges.find((b) => b.carries === `link ${link.name}`)!.name;
     before6 = await gw.counters();
