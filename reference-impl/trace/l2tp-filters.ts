@@ -44,9 +44,9 @@ export type AckStyle = ControlProfile['ackStyle'];
  */
 function ackFormDue(e: TraceEvent, style: AckStyle, later: LaterEvents, kept: readonly TraceEvent[]): string | undefined {
   if (actorOf(e) !== 'device') return undefined;
+  if (style === 'explicit') return 'ACK'; // signed or not
   const signed = (x: TraceEvent) => x.source === 'control' && x.at === e.at && actorOf(x) === 'device' && x.fields.some((f) => f.name.startsWith('Message Digest'));
-  if (kept.some(signed) || later.find(signed) !== undefined) return 'ACK';
-  return style === 'explicit' ? 'ACK' : 'ZLB';
+  return kept.some(signed) || later.find(signed) !== undefined ? 'ACK' : 'ZLB';
 }
 
 /**
