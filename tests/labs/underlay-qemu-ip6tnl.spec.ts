@@ -72,8 +72,9 @@ test('ipip-ex1 with a real kernel\'s ip6tnl as the ISP gateway: hosts ping acros
       expect(r.code, `${a.name} -> ${b.name} through the guest's ip6tnl: ${r.out}`).toBe(0);
     }
     after6 = await gw.counters();
-    const show = await gw.guest.must('ip -s -6 tunnel show; ip -4 route show');
-    await test.info().attach('guest ip -s tunnel.txt', { body: show, contentType: 'text/plain' });
+    // the devices' own counters (netlink stats64); `ip -s -6 tunnel show` printed other figures here
+    const show = await gw.guest.must(`ip -6 tunnel show; ${gw.tunnels.map((t) => `ip -s link show dev ${t.dev}`).join('; ')}; ip -4 route show`);
+    await test.info().attach('guest tunnels.txt', { body: show, contentType: 'text/plain' });
     await test.info().attach('guest counters.json', { body: JSON.stringify({ before: before6, after: after6 }, null, 2), contentType: 'application/json' });
   } finally {
     if (state) await labDown(state, { stateFile: path.join(dir, 'state.json') });
