@@ -149,7 +149,7 @@ function recordedDevice(base: ConfigDevice, t: ReturnType<typeof physicalTarget>
     ...base, log: undefined,
     session: () => new CliSession({
       transport: () => new SshTransport({ host: t.ssh.host, port: t.ssh.port, username: t.ssh.user, password: t.password }),
-      credentials: { password: t.password, adminPassword: t.adminPassword }, saveAnswer: 'N', transcript,
+      credentials: { password: t.password, adminPassword: t.adminPassword }, saveAnswer: 'N', transcript, model: t.model,
     }),
   };
 }

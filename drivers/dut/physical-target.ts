@@ -36,6 +36,8 @@ export interface DeviceDescription {
 
 export interface PhysicalTarget {
   readonly name: string;
+  /** The inventory's model (the preflight checks the device says the same): picks the CLI tables' per-model rows. */
+  readonly model: string;
   readonly ssh: { readonly host: string; readonly port: number; readonly user: string };
   readonly password: string;
   readonly adminPassword: string;
@@ -57,13 +59,14 @@ export function physicalTarget(device: DeviceDescription, env: NodeJS.ProcessEnv
   if (!adminPassword) throw new PhysicalDeviceError(`${where}: environment variable ${a.ssh.adminPasswordEnv} (ssh.admin_password_env) is not set`);
   return {
     name: device.role.replace(/[^A-Za-z0-9._-]+/g, '_'),
+    model: device.model,
     ssh: { host: a.ssh.host, port: a.ssh.port, user: a.ssh.user },
     password, adminPassword,
     wan: a.wan, peerAddresses: a.harness.peerAddresses, syslog: a.harness.syslog,
   };
 }
 
-const login = (t: PhysicalTarget): SshLogin => ({ ...t.ssh, password: t.password, adminPassword: t.adminPassword });
+const login = (t: PhysicalTarget): SshLogin => ({ ...t.ssh, password: t.password, adminPassword: t.adminPassword, model: t.model });
 
 /** An administrator CLI session on the device (close it in the test). */
 export function physicalAdminCli(t: PhysicalTarget): Promise<CliSession> {

@@ -27,6 +27,8 @@ export interface SshLogin {
   readonly user: string;
   readonly password: string;
   readonly adminPassword: string;
+  /** The device's model: the CLI tables' per-model rows for it apply (drivers/cli/model-overrides.ts). */
+  readonly model?: string;
 }
 
 /** A not yet connected CLI session over SSH (`save` prompts answered N: the suites never save by accident). */
@@ -35,6 +37,7 @@ export function sshCliSession(l: SshLogin): CliSession {
     transport: () => new SshTransport({ host: l.host, port: l.port, username: l.user, password: l.password }),
     credentials: { password: l.password, adminPassword: l.adminPassword },
     saveAnswer: 'N',
+    ...(l.model !== undefined ? { model: l.model } : {}),
   });
 }
 
@@ -50,5 +53,5 @@ export async function sshAdminCli(l: SshLogin): Promise<CliSession> {
 export function adminCli(router: RouterProcess): Promise<CliSession> {
   const ssh = (router.ready as { ssh?: { host: string; port: number } }).ssh;
   if (ssh === undefined) throw new Error('the router reported no SSH address in its ready line');
-  return sshAdminCli({ host: ssh.host, port: ssh.port, user: CLI_USER, password: CLI_PASSWORD, adminPassword: ADMIN_PASSWORD });
+  return sshAdminCli({ host: ssh.host, port: ssh.port, user: CLI_USER, password: CLI_PASSWORD, adminPassword: ADMIN_PASSWORD, model: (router.ready as { model?: string }).model });
 }

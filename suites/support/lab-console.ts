@@ -49,6 +49,7 @@ export class RouterConsole {
     const path = r.consolePty;
     const session = new CliSession({
       transport: () => new SerialTransport({ path }),
+      model: r.model, // the CLI tables' per-model rows for it apply
       // facts §3.1 "if nothing appears, press Enter once": the lab routers' consoles show nothing on open, so Enter at once
       timeouts: { loginNudgeMs: 0, loginMs: 10_000, commandMs: 10_000 },
       // no pager (`console lines` is a user-level command, facts §3.3): a hub's status is longer than 24 lines
