@@ -23,7 +23,7 @@ import { runSuites } from './suite-process.ts';
 import { reportPaths, type ReportPaths } from '../reports/allure/reporter-config.ts';
 import { DEFECT_NAMES } from '../reference-impl/router/defects.ts';
 import { selectDevices, LabSelectionError } from '../suites/support/devices.ts';
-import { defectOfProject, L2MS_MANAGER_DEFECTS, L2MS_MANAGER_MUTATION_MODEL, MUTATION_ENV, notObservableOn } from '../suites/support/mutants.ts';
+import { defectOfProject, L2MS_MANAGER_DEFECTS, L2MS_MANAGER_MUTATION_MODEL, MUTATION_ENV, notObservableReason } from '../suites/support/mutants.ts';
 import { projectName, type SuiteDevice } from '../suites/support/devices.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -191,17 +191,6 @@ async function runPart(args: ParsedCommand, part: MutationPart, paths: ReportPat
     console.error(`${PROGRAM} mutation: the suites wrote no results (${paths.playwrightJson}); playwright exited ${run.code}`);
     return { interruptedBy: run.interruptedBy };
   }
-}
-
-/**
- * Why a defect no test killed cannot show on any device it ran on (notObservableOn: the oracle
- * rules its trigger out on each), or undefined: then it survived.
- */
-export function notObservableReason(defect: string, ranOn: readonly SuiteDevice[]): string | undefined {
-  if (ranOn.length === 0) return undefined;
-  const reasons = ranOn.map((d) => ({ d, why: notObservableOn(defect, d) }));
-  if (reasons.some((r) => r.why === undefined)) return undefined;
-  return reasons.map((r) => `not observable on ${r.d.model}: ${r.why}`).join('; ');
 }
 
 function printKillTable(tally: TestTally, defects: readonly string[], baselineRepeat: number, interruptedBy: string | undefined, started: number, byProject: ReadonlyMap<string, SuiteDevice> = new Map()): number {

@@ -14,7 +14,8 @@ import { L2TP_ROLE_RULES } from '../../reference-impl/trace/l2tp-roles.ts';
 import { formatEvent, type TraceEvent } from '../../reference-impl/trace/trace-event.ts';
 import { timingTolerance, type TimingTolerance, type ToleranceInputs } from '../../reference-impl/trace/tolerance.ts';
 import type { TraceFilter } from '../../reference-impl/trace/filters.ts';
-import { PIGGYBACKED_ACKS, RETRANSMITTED_COPIES } from '../../reference-impl/trace/l2tp-filters.ts';
+import { piggybackedAcks, RETRANSMITTED_COPIES } from '../../reference-impl/trace/l2tp-filters.ts';
+import { deviceControlProfile } from './device-profile.ts';
 import { traceVerdict, type TraceVerdict, type VerdictInputs } from '../../reference-impl/trace/verdict.ts';
 import { verdictLine } from '../../reference-impl/trace/render.ts';
 import { projectName } from './devices.ts';
@@ -42,8 +43,13 @@ export const HARNESS_JITTER_REAL_MS = 400;
 /** Set to a folder: each test's raw observed and predicted traces are written there as JSON (recording fixtures, studying a divergence). */
 export const TRACE_DIR_ENV = 'L2TPV3_TRACE_DIR';
 
-/** Filters of the control-plane verdict: the events of this area the test does not own. */
-export const CONTROL_TRACE_FILTERS: readonly TraceFilter[] = [RETRANSMITTED_COPIES, PIGGYBACKED_ACKS];
+/**
+ * Filters of the control-plane verdict: the events of this area the test does not own. The
+ * acknowledgement latitude follows the device's own ACK style (its variant or learned profile).
+ */
+export function controlTraceFilters(device: Parameters<typeof deviceControlProfile>[0]): readonly TraceFilter[] {
+  return [RETRANSMITTED_COPIES, piggybackedAcks(deviceControlProfile(device).ackStyle)];
+}
 
 export function controlTolerance(lab: DeviceLab): ToleranceInputs {
   return { timeScale: lab.timeScale, jitterRealMs: HARNESS_JITTER_REAL_MS, granularityMs: lab.dut.capabilities.timerGranularityMs }; // the device's timer tick (drivers/dut/: ASSUMPTION on hardware)
@@ -209,7 +215,7 @@ export class TracedLab {
       observed.push(...mine);
       predicted.push(...c.predict({ lab: this.lab, steps: this.stimulus.steps, clock, horizonMs, nameOf, observed: mine }));
     }
-    const filters = [...CONTROL_TRACE_FILTERS, ...this.channels.flatMap((c) => c.filters ?? [])];
+    const filters = [...controlTraceFilters(this.lab.device), ...this.channels.flatMap((c) => c.filters ?? [])];
     const roles = mergeRoles(L2TP_ROLE_RULES, this.channels.map((c) => c.roles));
     const verdict = judge({ predicted, observed, filters, roles, tolerance: tol, horizonMs });
     const secrets = this.channels.flatMap((c) => c.secrets?.() ?? []);
