@@ -23,6 +23,7 @@ import { learnedDifferences, readProfileFolder } from '../drivers/learn/profile-
 import { DEFAULT_GENERATED_RUNS, GENERATED_ENV } from '../suites/support/generated-env.ts';
 import { DEFAULT_TIME_SCALE, suiteWorkers } from '../suites/support/run-settings.ts';
 import { harnessBinds, JOURNAL_DIR, preflightDevice } from '../suites/support/physical-device.ts';
+import { ikeBinds } from '../drivers/preflight/ike-binds.ts';
 import { preflightLines, runPreflight, type PreflightReport } from '../drivers/preflight/preflight.ts';
 import { identityProperties, RUN_IDENTITY_ENV, type RunIdentity } from '../reports/matrix/run-identity.ts';
 import { addJunitProperties } from '../reports/junit/identity.ts';
@@ -261,7 +262,7 @@ async function runHandler(args: ParsedCommand): Promise<number> {
 async function benchPreflight(devices: readonly SuiteDevice[], say: (line: string) => void): Promise<PreflightReport | undefined> {
   const physical = devices.filter((d) => d.kind === 'physical');
   if (physical.length === 0) return undefined;
-  const r = await runPreflight({ devices: physical.map((d) => preflightDevice(d)), binds: harnessBinds(physical), journalDir: JOURNAL_DIR, log: (l) => say(`preflight: ${l}`) });
+  const r = await runPreflight({ devices: physical.map((d) => preflightDevice(d)), binds: [...harnessBinds(physical), ...ikeBinds(physical)], journalDir: JOURNAL_DIR, log: (l) => say(`preflight: ${l}`) });
   if (r.ok) for (const l of preflightLines(r)) say(l);
   return r;
 }

@@ -47,7 +47,7 @@ export const CAPABILITY_REASONS: Record<Exclude<keyof DutCapabilities, 'timerGra
   lanHost: 'this test needs a host on the device\'s lan1; the inventory gives the harness no interface there',
   netnsLab: 'a physical device in a netns lab is not wired yet: the lab driver starts emulated routers only',
   configPerSequence: 'generated sequences start a router per sequence; on a physical device a config push per sequence is not bounded yet',
-  testerIke: 'the tester peer\'s IKE on a physical bench needs the harness address\'s UDP 500/4500 wired into the lab inventory (not done yet)',
+  testerIke: 'the tester peer\'s IKE needs 3 harness peer addresses in the lab inventory (harness.peer_addresses: the IPsec peer and the two refusal peers of the aggressive-mode test), each binding UDP 500 and 4500',
   otherRevision: 'needs a device at another revision: only an emulated device can be started at one',
   restartFromSave: 'restarts the router from its saved file: only an emulated router can be restarted by the suite',
 };
