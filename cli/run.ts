@@ -21,7 +21,7 @@ import { DEFECT_NAMES } from '../reference-impl/router/defects.ts';
 import { LAB_ENV, LabSelectionError, projectName, selectDevices, type LabSelection } from '../suites/support/devices.ts';
 import { learnedDifferences, readProfileFolder } from '../drivers/learn/profile-lookup.ts';
 import { DEFAULT_GENERATED_RUNS, GENERATED_ENV } from '../suites/support/generated-env.ts';
-import { DEFAULT_TIME_SCALE, suiteWorkers } from '../suites/support/run-settings.ts';
+import { DEFAULT_SUITE_WORKERS, DEFAULT_TIME_SCALE, suiteWorkers } from '../suites/support/run-settings.ts';
 import { harnessBinds, JOURNAL_DIR, preflightDevice } from '../suites/support/physical-device.ts';
 import { ikeBinds } from '../drivers/preflight/ike-binds.ts';
 import { preflightLines, runPreflight, type PreflightReport } from '../drivers/preflight/preflight.ts';
@@ -37,7 +37,7 @@ export const SHARED_FLAGS = {
   models: { name: 'models', type: 'string', multiple: true, list: true, valueName: 'M,...', help: "only these models' devices (case-insensitive; short names like vRX or rtx1210)" },
   grep: { name: 'grep', type: 'string', valueName: 'PATTERN', help: 'Playwright --grep over test titles, e.g. @control or "@auth|@ids"' },
   timeScale: { name: 'time-scale', type: 'string', valueName: 'N', number: [0, 1000], default: '10', help: 'protocol timers run N times faster on the emulated routers' },
-  workers: { name: 'workers', type: 'string', valueName: 'N', int: [1, 64], default: '2', help: 'parallel Playwright workers (a physical lab always uses 1)' },
+  workers: { name: 'workers', type: 'string', valueName: 'N', int: [1, 64], help: `parallel Playwright workers (default twice the CPUs, at most 8: ${DEFAULT_SUITE_WORKERS} here; a physical lab always uses 1)` },
 } as const satisfies Record<string, FlagDef>;
 
 export const RUN_COMMAND: CommandDef = {

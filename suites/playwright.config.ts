@@ -43,6 +43,19 @@ function projects() {
   ];
 }
 
+const workers = suiteWorkers(devices, process.env.L2TPV3_WORKERS ? Number(process.env.L2TPV3_WORKERS) : undefined);
+/**
+ * With several projects (devices, defects), each may use half the workers, so two run side by side
+ * instead of every worker joining each project in turn: a worker is a new process for every
+ * project it joins (~1 s of CPU to load Playwright and the suites), so this halves those starts
+ * and fills the end of one project with the next one's tests. One project uses them all.
+ */
+function withWorkerShare<P extends object>(list: P[]): (P & { workers?: number })[] {
+  if (list.length < 2 || workers < 2) return list;
+  const share = Math.ceil(workers / 2);
+  return list.map((p) => ({ ...p, workers: share }));
+}
+
 export default defineConfig<SuiteTestFixtures, SuiteWorkerFixtures>({
   testDir: '.',
   testMatch: '**/*.spec.ts',
@@ -50,7 +63,7 @@ export default defineConfig<SuiteTestFixtures, SuiteWorkerFixtures>({
   timeout: 60_000,
   fullyParallel: true,
   // A lab with physical devices has one harness (its peer addresses and syslog port): one worker.
-  workers: suiteWorkers(devices, process.env.L2TPV3_WORKERS ? Number(process.env.L2TPV3_WORKERS) : undefined),
+  workers,
   retries: 0,
   reporter: outDir
     ? conformanceReporters(reportPaths(outDir), {
@@ -59,5 +72,5 @@ export default defineConfig<SuiteTestFixtures, SuiteWorkerFixtures>({
       })
     : [[display]],
   outputDir: outDir ? `${outDir}/test-output` : '../test-results/suites',
-  projects: projects(),
+  projects: withWorkerShare(projects()),
 });

@@ -31,7 +31,8 @@ test('mutation over every defect on RTX5000 and RTX1210: each killed; each basel
   test.setTimeout(1_200_000);
   const out = mkdtempSync(path.join(tmpdir(), 'suites-mutation-'));
   const started = Date.now();
-  const r = await runCli(['mutation', '--baseline-repeat', String(BASELINE_REPEAT), '--out', out], 1_150_000);
+  // --workers 2: it shares the CI machine with the default run (tests/suites/run.spec.ts)
+  const r = await runCli(['mutation', '--baseline-repeat', String(BASELINE_REPEAT), '--out', out, '--workers', '2'], 1_150_000);
   const seconds = (Date.now() - started) / 1000;
   await test.info().attach('mutation output', { body: `${r.stdout}${r.stderr}\n(${seconds.toFixed(1)} s)`, contentType: 'text/plain' });
   expect(r.stdout).toMatch(new RegExp(`baseline \\(no defect, ${BASELINE_REPEAT} run\\(s\\), \\d+ test runs\\): no test failed`));

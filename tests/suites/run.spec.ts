@@ -18,7 +18,9 @@ test('the whole emulated conformance run (npm run conformance): green, 11 models
   const out = mkdtempSync(path.join(tmpdir(), 'suites-run-'));
   // --retries 1: a trace verdict can meet scheduling jitter beyond its budget on a loaded CI machine;
   // a retry that passes shows as flaky in the output (attached), a defect fails both attempts.
-  const r = await runCli(['run', '--out', out, '--run-id', 'ci-1', '--display', 'dot', '--retries', '1'], 1_450_000);
+  // --workers 2: in CI this run shares the machine with the mutation run (tests/suites/mutation.spec.ts),
+  // so each takes two workers rather than the default's two per CPU
+  const r = await runCli(['run', '--out', out, '--run-id', 'ci-1', '--display', 'dot', '--retries', '1', '--workers', '2'], 1_450_000);
   await test.info().attach('run output', { body: r.stdout + r.stderr, contentType: 'text/plain' });
   expect(r.code, r.stdout.slice(-3000) + r.stderr).toBe(0);
   expect(r.stdout).toMatch(/wall time: \d+(\.\d)? s/);
