@@ -39,15 +39,48 @@ export type DecapsulateResult =
   | { ok: true; src: string; dst: string; inner: Uint8Array }
   | { ok: false; offset: number; why: string };
 
-/** The IPv4 packet inside an IPv6 packet whose Next Header is 4 (no extension headers). */
+/** IPv6 Next Header of a Destination Options header (RFC 8200 §4.6). */
+export const NEXT_HEADER_DESTINATION_OPTIONS = 60;
+/** Options a tunnel exit knows (RFC 8200 §4.2 Pad1, PadN; RFC 2473 §4.1.1 Tunnel Encapsulation Limit). */
+const KNOWN_OPTIONS = new Set([0, 1, 4]);
+
+/**
+ * The IPv4 packet inside an IPv6 tunnel packet: Next Header 4, directly or after Destination
+ * Options headers, which RFC 2473 §3.2 has the tunnel exit process and §3.3 removes with the tunnel
+ * header (Linux's ip6tnl sends one with the Tunnel Encapsulation Limit by default; assumption
+ * tunnel-exit-destination-options). An option the exit does not know is skipped when its type's two
+ * high bits say so (00), and drops the packet otherwise (RFC 8200 §4.2).
+ */
 export function decapsulateIpv4(packet: Uint8Array): DecapsulateResult {
   if (packet.length < IPV6_HEADER_LENGTH) return { ok: false, offset: 0, why: `IPv6 header cut short (${packet.length} of 40 octets)` };
   if (packet[0] >> 4 !== 6) return { ok: false, offset: 0, why: `IP version ${packet[0] >> 4}, not 6` };
-  if (packet[6] !== NEXT_HEADER_IPV4) return { ok: false, offset: 6, why: `Next Header ${packet[6]}, not 4 (IPv4)` };
   const plen = (packet[4] << 8) | packet[5];
   if (IPV6_HEADER_LENGTH + plen > packet.length) return { ok: false, offset: 4, why: `payload length ${plen} with ${packet.length - IPV6_HEADER_LENGTH} octets present` };
-  const inner = packet.subarray(IPV6_HEADER_LENGTH, IPV6_HEADER_LENGTH + plen);
-  if (inner.length === 0 || inner[0] >> 4 !== 4) return { ok: false, offset: IPV6_HEADER_LENGTH, why: 'the encapsulated packet is not IPv4' };
+  const end = IPV6_HEADER_LENGTH + plen;
+  let next = packet[6];
+  let nextAt = 6;
+  let at = IPV6_HEADER_LENGTH;
+  while (next === NEXT_HEADER_DESTINATION_OPTIONS) {
+    if (at + 2 > end) return { ok: false, offset: at, why: 'Destination Options header cut short' };
+    const length = (packet[at + 1] + 1) * 8;
+    if (at + length > end) return { ok: false, offset: at, why: `Destination Options header of ${length} octets with ${end - at} present` };
+    for (let o = at + 2; o < at + length; ) {
+      const type = packet[o];
+      if (type === 0) {
+        o += 1; // Pad1
+        continue;
+      }
+      if (o + 2 > at + length || o + 2 + packet[o + 1] > at + length) return { ok: false, offset: o, why: `option ${type} overruns its Destination Options header` };
+      if (!KNOWN_OPTIONS.has(type) && type >> 6 !== 0) return { ok: false, offset: o, why: `unknown Destination Option ${type} whose type says discard (RFC 8200 §4.2)` };
+      o += 2 + packet[o + 1];
+    }
+    next = packet[at];
+    nextAt = at;
+    at += length;
+  }
+  if (next !== NEXT_HEADER_IPV4) return { ok: false, offset: nextAt, why: `Next Header ${next}, not 4 (IPv4)` };
+  const inner = packet.subarray(at, end);
+  if (inner.length === 0 || inner[0] >> 4 !== 4) return { ok: false, offset: at, why: 'the encapsulated packet is not IPv4' };
   return { ok: true, src: formatIpv6Bytes(packet.subarray(8, 24)), dst: formatIpv6Bytes(packet.subarray(24, 40)), inner };
 }
 

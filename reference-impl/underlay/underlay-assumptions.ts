@@ -12,7 +12,8 @@ export type UnderlayAssumptionId =
   | 'l2tp-inner-df-clear'
   | 'underlay-link-mtu'
   | 'fragment-identification'
-  | 'reassembly-bounds';
+  | 'reassembly-bounds'
+  | 'tunnel-exit-destination-options';
 
 /** RFC 7597 §6 interface identifier, or the earlier draft-03 layout some services still use. */
 export type MapEInterfaceIdFormat = 'rfc7597' | 'draft-03';
@@ -77,6 +78,12 @@ export const UNDERLAY_ASSUMPTIONS: readonly UnderlayAssumption[] = [
     id: 'reassembly-bounds',
     assumption: 'A tunnel exit holds at most 64 datagrams under reassembly (a new one evicts the oldest) and abandons each 60 s after its first fragment.',
     reasoning: 'RFC 8200 §4.5 fixes the 60 s timeout; the table size is an implementation choice no document gives for RTX. 64 outlasts a burst of full-size frames on the lab\'s pseudowires.',
+    confidence: 'weak',
+  },
+  {
+    id: 'tunnel-exit-destination-options',
+    assumption: 'The tunnel exit (router, relay) accepts IPv4 in IPv6 behind Destination Options headers (Pad1, PadN, the Tunnel Encapsulation Limit of RFC 2473 §4.1.1, and unknown options whose type says skip), removing them with the tunnel header; it sends none itself.',
+    reasoning: 'RFC 2473 §3.2/§3.3: a tunnel Destination Options header is processed at the exit point and removed at decapsulation. Linux ip6tnl (an ISP gateway\'s likely software) adds the Tunnel Encapsulation Limit option by default. Whether RTX accepts it, and whether it sends one (ipip-tunnel-mtu says no), is not in the documents.',
     confidence: 'weak',
   },
 ];

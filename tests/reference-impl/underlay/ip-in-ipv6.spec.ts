@@ -88,6 +88,37 @@ test.describe('IPv4 in IPv6 (RFC 2473) carrying L2TPv3', () => {
     expect(() => encapsulateIpv4({ src: '2001:db8::1', dst: '2001:db8::2' }, outer)).toThrow(/not IPv4/);
   });
 
+  test('decapsulation takes IPv4 behind Destination Options headers (RFC 2473 §3.2/§3.3), as Linux ip6tnl sends it; refuses what RFC 8200 §4.2 says to discard', () => {
+    const inner = icmpEcho('192.0.2.18', PEER_V4, 1);
+    const plain = encapsulateIpv4({ src: '2001:db8::1', dst: '2001:db8::2' }, inner);
+    // the outer header with Next Header 60 and a Destination Options header in front of `inner`
+    const withOptions = (options: number[], next = 4): Uint8Array => {
+      const hdr = [next, (2 + options.length) / 8 - 1, ...options];
+      const out = new Uint8Array(40 + hdr.length + inner.length);
+      out.set(plain.subarray(0, 40));
+      out[4] = (hdr.length + inner.length) >> 8;
+      out[5] = (hdr.length + inner.length) & 0xff;
+      out[6] = 60;
+      out.set(hdr, 40);
+      out.set(inner, 40 + hdr.length);
+      return out;
+    };
+    // Linux ip6tnl's default: Tunnel Encapsulation Limit (type 4, length 1, limit 4) then PadN (type 1, length 1)
+    const tel = withOptions([4, 1, 4, 1, 1, 0]);
+    expect(decapsulateIpv4(tel)).toEqual({ ok: true, src: '2001:db8::1', dst: '2001:db8::2', inner });
+    // Pad1 options, and an unknown option whose type's high bits are 00 (skip)
+    expect(decapsulateIpv4(withOptions([0, 0, 0x1e, 2, 9, 9]))).toMatchObject({ ok: true, inner });
+    // an unknown option whose type says discard (high bits 01)
+    expect(decapsulateIpv4(withOptions([0x5e, 2, 9, 9, 1, 0]))).toEqual({ ok: false, offset: 42, why: 'unknown Destination Option 94 whose type says discard (RFC 8200 §4.2)' });
+    // an option longer than its header, and a header longer than the packet
+    expect(decapsulateIpv4(withOptions([4, 9, 4, 1, 1, 0]))).toEqual({ ok: false, offset: 42, why: 'option 4 overruns its Destination Options header' });
+    const long = withOptions([4, 1, 4, 1, 1, 0]);
+    long[41] = 200; // claims (200 + 1) x 8 octets
+    expect(decapsulateIpv4(long)).toEqual({ ok: false, offset: 40, why: `Destination Options header of 1608 octets with ${8 + inner.length} present` });
+    // behind the options, something other than IPv4: named at the options header's Next Header
+    expect(decapsulateIpv4(withOptions([4, 1, 4, 1, 1, 0], 41))).toEqual({ ok: false, offset: 40, why: 'Next Header 41, not 4 (IPv4)' });
+  });
+
   test('tunnel entry: a 1500-octet link leaves 1460; bigger packets are fragmented in 8-octet units or refused with DF', () => {
     expect(tunnelMtu(1500)).toBe(1460);
     expect(tunnelEntry(1460, true, 1500)).toEqual({ kind: 'sent', outerLength: 1500 });
