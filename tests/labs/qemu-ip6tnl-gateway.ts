@@ -34,11 +34,10 @@ export interface Ip6tnlGateway {
 
 /**
  * Boots the guest and makes it the gateway: `address` (IPv6, no DAD: one lab, no duplicates) on
- * eth0, IPv4 forwarding on, one `ip -6 tunnel ... mode ipip6 encaplimit none` per customer with
- * its IPv4 prefix routed into it. `encaplimit none`: Linux's default adds a Destination Options
- * header with the Tunnel Encapsulation Limit (RFC 2473 §4.1.1), which the emulated router's tunnel
- * exit does not accept (reference-impl/underlay/ip-in-ipv6.ts decapsulateIpv4: no extension
- * headers; assumption ipip-tunnel-mtu); a real ISP's choice is not known here.
+ * eth0, IPv4 forwarding on, one `ip -6 tunnel ... mode ipip6` per customer with its IPv4 prefix
+ * routed into it. Linux's default encapsulation limit stays: its packets carry a Destination
+ * Options header with the Tunnel Encapsulation Limit (RFC 2473 §4.1.1), which the emulated router's
+ * tunnel exit must take (assumption tunnel-exit-destination-options).
  */
 export async function bootIp6tnlGateway(o: { address: string; customers: readonly IpipCustomer[]; bootTimeoutMs?: number }): Promise<Ip6tnlGateway> {
   const tag = randomBytes(3).toString('hex');
@@ -68,7 +67,7 @@ export async function bootIp6tnlGateway(o: { address: string; customers: readonl
       `ip -6 addr add ${o.address} dev eth0 nodad`,
       'echo 1 > /proc/sys/net/ipv4/ip_forward',
       ...tunnels.flatMap((t) => [
-        `ip -6 tunnel add ${t.dev} mode ipip6 local ${bare} remote ${t.customer.remote} encaplimit none`,
+        `ip -6 tunnel add ${t.dev} mode ipip6 local ${bare} remote ${t.customer.remote}`,
         `ip link set ${t.dev} up`,
         `ip route add ${t.customer.ipv4Prefix} dev ${t.dev}`,
       ]),
