@@ -27,6 +27,12 @@ export interface DutCapabilities {
   /** The tester peer's IKE (UDP 500/4500 on the harness address) can reach the device. */
   readonly testerIke: boolean;
   /**
+   * The run's preflight checked that the harness may bind IKE's fixed ports (a bench:
+   * drivers/preflight/ike-binds.ts, root or CAP_NET_BIND_SERVICE); otherwise the tests bind them
+   * on loopback themselves, which needs root.
+   */
+  readonly ikeBindsPreflighted: boolean;
+  /**
    * Tests may run side by side on devices of this kind (one emulated router per test); a physical
    * lab has one harness (its peer addresses and syslog port), so one test at a time.
    */
@@ -43,7 +49,7 @@ export interface DutCapabilities {
 }
 
 /** Why a capability is missing, as a skip annotation says it. */
-export const CAPABILITY_REASONS: Record<Exclude<keyof DutCapabilities, 'timerGranularityMs' | 'parallelTests'>, string> = {
+export const CAPABILITY_REASONS: Record<Exclude<keyof DutCapabilities, 'timerGranularityMs' | 'parallelTests' | 'ikeBindsPreflighted'>, string> = {
   lanHost: 'this test needs a host on the device\'s lan1; the inventory gives the harness no interface there',
   netnsLab: 'a physical device in a netns lab is not wired yet: the lab driver starts emulated routers only',
   configPerSequence: 'generated sequences start a router per sequence; on a physical device a config push per sequence is not bounded yet',

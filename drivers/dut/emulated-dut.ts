@@ -26,7 +26,7 @@ export interface EmulatedDutOptions {
   readonly ipv6Underlay?: { readonly routerAddress: string };
 }
 
-export const EMULATED_CAPABILITIES: DutCapabilities = { lanHost: true, netnsLab: true, configPerSequence: true, testerIke: true, parallelTests: true, otherRevision: true, restartFromSave: true, timerGranularityMs: 0 };
+export const EMULATED_CAPABILITIES: DutCapabilities = { lanHost: true, netnsLab: true, configPerSequence: true, testerIke: true, ikeBindsPreflighted: false, parallelTests: true, otherRevision: true, restartFromSave: true, timerGranularityMs: 0 };
 
 export class EmulatedDut implements DeviceUnderTest {
   readonly capabilities = EMULATED_CAPABILITIES;

@@ -13,7 +13,7 @@ import { harnessPeerAddress, physicalAdminCli, physicalConfigDevice, pushableLin
  */
 export const PHYSICAL_TIMER_GRANULARITY_MS = 1000;
 
-export const PHYSICAL_CAPABILITIES: DutCapabilities = { lanHost: false, netnsLab: false, configPerSequence: false, testerIke: false, parallelTests: false, otherRevision: false, restartFromSave: false, timerGranularityMs: PHYSICAL_TIMER_GRANULARITY_MS };
+export const PHYSICAL_CAPABILITIES: DutCapabilities = { lanHost: false, netnsLab: false, configPerSequence: false, testerIke: false, ikeBindsPreflighted: true, parallelTests: false, otherRevision: false, restartFromSave: false, timerGranularityMs: PHYSICAL_TIMER_GRANULARITY_MS };
 
 /**
  * How many harness peer addresses the @ipsec tests take (suites/ipsec.spec.ts): the L2TPv3/IPsec
