@@ -18,8 +18,7 @@ import { recordDeviceResponse } from '../reports/allure/test-metadata.ts';
 import { l2tpTunnels, parseConfig } from '../reference-impl/config/index.ts';
 import type { Topology } from '../topologies/schema/index.ts';
 import { isEstablished, RouterConsole, waitForEstablished, type TunnelStatus } from './support/lab-console.ts';
-import { observedErrors } from './support/oracle-config.ts';
-import { freeUdpPort, RouterProcess } from '../drivers/dut/router-process.ts';
+import { expectConfigRefusedAtStart } from './support/config-refusal.ts';
 import { deviceAsRouter, type DeviceExample } from './support/seed-example.ts';
 import { predictBringUp, type BringUpPrediction } from './support/seed-pseudowires.ts';
 import { networkOf, predictPings, type PingPrediction } from './support/seed-reachability.ts';
@@ -79,7 +78,7 @@ test.describe('seed examples 1-3 end to end', { tag: '@examples' }, () => {
         }
         const mine = bringUp.routers.find((r) => r.name === DEVICE_ROLE)!;
         if (mine.config.response === 'refused') {
-          await expectRefusal(example, mine.config.errors, documented, device, secrets);
+          await expectConfigRefusedAtStart({ role: DEVICE_ROLE, config: example.routers.find((r) => r.name === DEVICE_ROLE)!.config, predicted: mine.config.errors, documented, device, secrets });
           return;
         }
         // the topology's scenarios were written for its own models: with the device accepted, the oracle must agree with them
@@ -101,25 +100,6 @@ test.describe('seed examples 1-3 end to end', { tag: '@examples' }, () => {
   }
 });
 
-/** The device must refuse rt1's config at start, with the error lines the oracle predicts. */
-async function expectRefusal(example: DeviceExample, predicted: readonly string[], documented: 'supported' | 'unsupported', device: { model: string; firmware: string; defects: readonly string[] }, secrets: string[]): Promise<void> {
-  const mine = example.routers.find((r) => r.name === DEVICE_ROLE)!;
-  const r = await RouterProcess.run({ model: device.model, firmware: device.firmware, config: mine.config, wan: '127.0.0.1', l2tpPort: await freeUdpPort(), defects: [...device.defects] });
-  if (r.kind === 'ready') {
-    await attachCliTranscript('router-console.txt', r.router.log, secrets);
-    await r.router.stop();
-    await recordDeviceResponse('accepted', false);
-    expect(r.kind, `${device.model} ${device.firmware} accepted ${DEVICE_ROLE}'s config, which the oracle refuses: ${predicted.join('; ')}`).toBe('exited');
-    return;
-  }
-  await attachCliTranscript('router-console.txt', r.output, secrets);
-  // Only a refusal of the feature itself is a refusal to the matrix: refusing this config on a
-  // device whose L2TPv3 is documented (e.g. more tunnels than the model runs) is conformant.
-  if (documented === 'unsupported') await recordDeviceResponse('refused');
-  expect(r.code, 'the router exits: its config is refused').not.toBe(0);
-  const same = await attachOracleComparison({ what: 'config refusal', predicted, observed: observedErrors(r.output), secrets });
-  expect(same, 'refused with the error lines the oracle predicts').toBe(true);
-}
 
 async function runInLab(example: DeviceExample, bringUp: BringUpPrediction, pings: readonly PingPrediction[], defects: readonly string[], secrets: string[], timeScale: number): Promise<void> {
   const info = test.info();

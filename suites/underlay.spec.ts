@@ -27,8 +27,8 @@ import { l2tpSourcePort, mapECe, tunnelEntry } from '../reference-impl/underlay/
 import type { Topology } from '../topologies/schema/index.ts';
 import { selectionFromEnv } from './support/devices.ts';
 import { RouterConsole, waitForEstablished } from './support/lab-console.ts';
-import { observedErrors, predictConfig } from './support/oracle-config.ts';
-import { freeUdpPort, RouterProcess } from '../drivers/dut/router-process.ts';
+import { predictConfig } from './support/oracle-config.ts';
+import { expectConfigRefusedAtStart } from './support/config-refusal.ts';
 import { deviceAsRouter, type DeviceExample } from './support/seed-example.ts';
 
 const UNDERLAYS = [
@@ -102,7 +102,7 @@ test.describe('L2TPv3 over IPv6-only access (IPIP, MAP-E)', { tag: '@underlay' }
         const mine = example.routers.find((r) => r.name === DEVICE_ROLE)!;
         const config = predictConfig(mine.config, device.model, device.firmware);
         if (config.response === 'refused') {
-          await expectRefusal(mine.config, config.errors, documented, device, secrets);
+          await expectConfigRefusedAtStart({ role: DEVICE_ROLE, config: mine.config, predicted: config.errors, documented, device, secrets });
           return;
         }
         const predicted = predictEncapsulation(example.topology, mine.config);
@@ -117,20 +117,6 @@ test.describe('L2TPv3 over IPv6-only access (IPIP, MAP-E)', { tag: '@underlay' }
   }
 });
 
-async function expectRefusal(config: string, predicted: readonly string[], documented: 'supported' | 'unsupported', device: { model: string; firmware: string; defects: readonly string[] }, secrets: string[]): Promise<void> {
-  const r = await RouterProcess.run({ model: device.model, firmware: device.firmware, config, wan: '127.0.0.1', l2tpPort: await freeUdpPort(), defects: [...device.defects] });
-  if (r.kind === 'ready') {
-    await attachCliTranscript('router-console.txt', r.router.log, secrets);
-    await r.router.stop();
-    await recordDeviceResponse('accepted', false);
-    expect(r.kind, `${device.model} ${device.firmware} accepted ${DEVICE_ROLE}'s config, which the oracle refuses: ${predicted.join('; ')}`).toBe('exited');
-    return;
-  }
-  await attachCliTranscript('router-console.txt', r.output, secrets);
-  if (documented === 'unsupported') await recordDeviceResponse('refused');
-  expect(r.code, 'the router exits: its config is refused').not.toBe(0);
-  expect(await attachOracleComparison({ what: 'config refusal', predicted, observed: observedErrors(r.output), secrets }), 'refused with the error lines the oracle predicts').toBe(true);
-}
 
 /** tshark's rows of a capture: one array of fields per frame (all occurrences, `|`-joined). */
 function tshark(file: string, filter: string, fields: readonly string[]): string[][] {
