@@ -3,11 +3,11 @@
 // hands out another address, NetVolante DNS answers it, the peer's tunnel comes back on it). The
 // lab moves the router's lease, restarts the emulated router on the new address and re-registers
 // its DNS names: drivers/lab/lab-readdress.ts. Exit 2 for bad input, 3 when the lab fails.
-import { resolve } from 'node:path';
 import { PROGRAM, type CommandDef, type ParsedCommand } from './command-table.ts';
 import { EXIT, HarnessError, UsageError } from './exit-codes.ts';
-import { DEFAULT_STATE_FILE, readLabState } from '../drivers/lab/index.ts';
+import { DEFAULT_STATE_FILE } from '../drivers/lab/index.ts';
 import { labReaddress, ReaddressError } from '../drivers/lab/lab-readdress.ts';
+import { runningLab } from './lab-state-arg.ts';
 
 export const READDRESS: CommandDef = {
   name: 'readdress',
@@ -27,18 +27,7 @@ export const READDRESS: CommandDef = {
 };
 
 async function labReaddressHandler(args: ParsedCommand): Promise<number> {
-  const [positional] = args.positionals;
-  const flag = args.string('topology');
-  if (positional !== undefined && flag !== undefined && resolve(positional) !== resolve(flag)) throw new UsageError(`two topologies given: '${positional}' and -t '${flag}'`);
-  const topology = positional ?? flag;
-  const stateFile = args.string('state') ?? DEFAULT_STATE_FILE;
-  let state;
-  try {
-    state = readLabState(stateFile);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  if (topology !== undefined && resolve(state.topology) !== resolve(topology)) throw new UsageError(`the lab in ${stateFile} runs ${state.topology}, not ${topology}; give its --state FILE`);
+  const { stateFile, state } = runningLab(args);
   if (process.getuid?.() !== 0) throw new HarnessError('lab readdress needs root (DHCP and processes in the lab namespaces)');
   const address = args.string('address');
   try {

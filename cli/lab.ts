@@ -8,27 +8,18 @@
 //   containerlab users type it): removes every process and namespace recorded in the state file.
 // `l2tpv3-conformance lab readdress --router NAME [--address ADDR]`: cli/lab-readdress.ts.
 // Flags: LAB_COMMAND below. Exit 2 for bad input, 3 when the lab fails (cli/exit-codes.ts).
-import { resolve } from 'node:path';
 import { invokeAsMain, PROGRAM, type CommandDef, type FlagDef, type ParsedCommand } from './command-table.ts';
 import { EXIT, HarnessError, UsageError } from './exit-codes.ts';
 import { checkTopologyFile } from './topology.ts';
 import { formatDiagnostic } from '../topologies/schema/index.ts';
-import { DEFAULT_STATE_FILE, describeLab, labDown, labUp, readLabState } from '../drivers/lab/index.ts';
+import { DEFAULT_STATE_FILE, describeLab, labDown, labUp } from '../drivers/lab/index.ts';
 import { READDRESS } from './lab-readdress.ts';
+import { runningLab, topologyOf } from './lab-state-arg.ts';
 
 const STATE: FlagDef = { name: 'state', type: 'string', valueName: 'FILE', default: DEFAULT_STATE_FILE, help: 'the lab state file: what lab up made, what lab down removes' };
 const TOPOLOGY_FLAG: FlagDef = { name: 'topology', type: 'string', short: 't', valueName: 'TOPOLOGY', input: 'text', help: 'the topology file (containerlab habit; same as the TOPOLOGY argument)' };
 
 /** The TOPOLOGY given as argument or as -t (not both, unless equal). */
-function topologyOf(args: ParsedCommand): string | undefined {
-  const [positional] = args.positionals;
-  const flag = args.string('topology');
-  if (positional !== undefined && flag !== undefined && resolve(positional) !== resolve(flag)) {
-    throw new UsageError(`two topologies given: '${positional}' and -t '${flag}'`);
-  }
-  return positional ?? flag;
-}
-
 const UP: CommandDef = {
   name: 'up',
   aliases: ['deploy'],
@@ -90,17 +81,7 @@ async function labUpHandler(args: ParsedCommand): Promise<number> {
 }
 
 async function labDownHandler(args: ParsedCommand): Promise<number> {
-  const topology = topologyOf(args);
-  const stateFile = args.string('state') ?? DEFAULT_STATE_FILE;
-  let state;
-  try {
-    state = readLabState(stateFile);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  if (topology !== undefined && resolve(state.topology) !== resolve(topology)) {
-    throw new UsageError(`the lab in ${stateFile} runs ${state.topology}, not ${topology}; give its --state FILE`);
-  }
+  const { stateFile, state } = runningLab(args);
   try {
     const r = await labDown(state, { stateFile, log: (l) => console.log(l) });
     console.log(`lab ${state.id} down: ${r.processes.length} processes, ${r.namespaces.length} namespaces removed`);
