@@ -2,6 +2,7 @@
 // key log (`lab up --key-log DIR`; ipsec-facts.md "Wireshark/tshark 4.0"), for the seed's
 // L2TPv3/IPsec examples 4-8 in namespaces (issue 15 "What must be shown" 2). Keys are handed to
 // tshark as arguments only: never printed, never attached.
+import { expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseKeyLog, tsharkKeyArgs } from '../../reference-impl/ipsec/key-log.ts';
@@ -51,4 +52,19 @@ export function processesNaming(marks: readonly string[]): string[] {
     if (marks.some((m) => cmd.includes(m))) found.push(`${pid}: ${cmd.trim().slice(0, 200)}`);
   }
   return found;
+}
+
+/** tshark's reading of an ESP ICV it checked: good. */
+export const icvGood = (v: string): boolean => v === '1' || v === 'True';
+
+/**
+ * The L2TPv3 control connection and session inside ESP, decrypted with `keys`: control messages
+ * there, every ICV good, and SCCRQ, SCCRP, SCCCN, ICRQ, ICRP, ICCN among them.
+ */
+export function expectL2tpControlInsideEsp(pcap: string, keys: readonly string[]): void {
+  const control = tsharkRows(pcap, keys, 'esp && l2tp.type == 1', ['l2tp.avp.message_type', 'esp.icv_good']);
+  expect(control.length, 'L2TPv3 control messages inside ESP').toBeGreaterThan(0);
+  expect(control.every((r) => icvGood(r[1])), 'every ICV checked good').toBe(true);
+  const types = new Set(control.flatMap((r) => r[0].split('|').filter((x) => x !== '').map(Number)));
+  for (const t of [1, 2, 3, 10, 11, 12]) expect(types, `message type ${t} (SCCRQ SCCRP SCCCN ICRQ ICRP ICCN) inside ESP`).toContain(t);
 }
