@@ -7,29 +7,17 @@
 import { test, expect } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, watch, type FSWatcher } from 'node:fs';
+import { mkdirSync, readdirSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { journalFiles, readJournalFile } from '../../drivers/config/journal.ts';
 import { acquireLease } from '../../drivers/lease/lease.ts';
 import { benchConfig, startBench } from './helpers/bench.ts';
 import { runCli } from './helpers/cli-process.ts';
+import { markedProcesses, noneLeft } from './helpers/marked-processes.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** Pids of this user's processes whose environment holds `mark` (Linux /proc). */
-function markedProcesses(mark: string): number[] {
-  const out: number[] = [];
-  for (const p of readdirSync('/proc')) {
-    if (!/^\d+$/.test(p)) continue;
-    try {
-      if (readFileSync(`/proc/${p}/environ`).includes(mark)) out.push(Number(p));
-    } catch {
-      // gone, or another user's
-    }
-  }
-  return out;
-}
-
 /** Resolves when a journal under dir records a finished push (its device folder is made by the push). */
 function journalPushed(dir: string, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -66,15 +54,6 @@ function journalPushed(dir: string, timeoutMs: number): Promise<void> {
  * Waits until no process carries the mark. A process that is not our child gives no event when it
  * ends, so this re-reads /proc every 100 ms, bounded by timeoutMs.
  */
-async function noneLeft(mark: string, timeoutMs: number): Promise<number[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const left = markedProcesses(mark);
-    if (left.length === 0 || Date.now() > deadline) return left;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 test('kill -9 of run mid-test: no process of that run is left driving the device; the next run restores it before its first test', async () => {
   test.setTimeout(300_000);
   const b = await startBench('bench-kill');

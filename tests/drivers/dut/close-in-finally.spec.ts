@@ -4,7 +4,8 @@
 // turn, and each time the device is still closed and the error names the step that failed. Then
 // for real: an emulated RTX1210 posing as a bench device (tests/suites/helpers/bench.ts), driven
 // the hardware way (config pushed over SSH with a journal); its tester peer's close throws, and
-// `show config` on the bench still reads the config it had before the test.
+// `show config` on the bench still reads the config it had before the test. And the emulated device:
+// the same failing peer close, and its router process is still stopped.
 import { test, expect } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import path from 'node:path';
 import type { CliSession } from '../../../drivers/cli/session.ts';
 import { CloseStepError, runCloseSteps } from '../../../drivers/dut/close-steps.ts';
 import type { DeviceUnderTest, DutStartOptions, DutStartResult } from '../../../drivers/dut/device-under-test.ts';
-import { EMULATED_CAPABILITIES } from '../../../drivers/dut/emulated-dut.ts';
+import { EMULATED_CAPABILITIES, type EmulatedDut } from '../../../drivers/dut/emulated-dut.ts';
 import { openDut } from '../../../drivers/dut/open-dut.ts';
 import { freeUdpPort } from '../../../drivers/dut/router-process.ts';
 import type { PeerTunnel } from '../../../drivers/peer/peer-tunnel.ts';
@@ -168,4 +169,26 @@ test('a bench device (an emulated RTX1210 posing as one): its peer\'s close thro
   } finally {
     await bench.stop();
   }
+});
+
+test('an emulated device: its peer\'s close throws, and the router process is still stopped (its config goes with it)', async () => {
+  const info = test.info();
+  test.setTimeout(60_000);
+  const device: SuiteDevice = { model: 'RTX1210', firmware: 'Rev.14.01.26', kind: 'emulated', role: 'emulated', defects: [] };
+  const dut = await openDut(device, { timeScale: 10, journalDir: mkdtempSync(path.join(tmpdir(), 'dut-close-emulated-')), log: () => undefined });
+  const lab = await DeviceLab.around(device, dut, { tunnels: [{ n: 1, peer: '127.0.0.2' }] });
+  await lab.startRouter();
+  expect(dut.running, 'the router runs').toBe(true);
+  const pid = (dut as EmulatedDut).router?.pid;
+  expect(pid, 'the router process').toBeDefined();
+  const peer = await lab.peer('127.0.0.2', { role: 'responder' });
+  const realClose = peer.close.bind(peer);
+  peer.close = async (o) => {
+    await realClose(o);
+    throw new Error('peer close failed after its socket closed');
+  };
+  const err = await lab.close(info).then(() => undefined, (x: unknown) => x);
+  expect((err as CloseStepError).step).toMatch(/^close peer 1 /);
+  expect(dut.running, 'the device was closed after the failed step').toBe(false);
+  expect(() => process.kill(pid!, 0), 'the router process has ended').toThrow();
 });
