@@ -64,13 +64,23 @@ function usageFrom<T>(f: () => T): T {
   }
 }
 
-/** The first line on stdin (undefined at EOF before a newline); stdin is released after it. */
+/**
+ * The first line on stdin (undefined at EOF before a newline). After it stdin stays open and is the
+ * owner's lifeline: its end means the process that handed the arguments is gone (killed, or ended
+ * without stopping this router), and the router stops as on SIGTERM instead of outliving it. It
+ * never keeps the router alive by itself (unref).
+ */
 function readStdinLine(): Promise<string | undefined> {
   return new Promise((resolve) => {
     let text = '';
     const done = (line: string | undefined) => {
       process.stdin.off('data', onData).off('end', onEnd);
-      process.stdin.destroy(); // nothing more is read: the router must not be kept alive by its stdin
+      if (line === undefined) {
+        process.stdin.destroy();
+      } else {
+        process.stdin.on('data', () => undefined).once('end', () => process.kill(process.pid, 'SIGTERM'));
+        (process.stdin as { unref?: () => void }).unref?.();
+      }
       resolve(line);
     };
     const onData = (b: Buffer) => {

@@ -5,7 +5,9 @@
 // per pool (a Playwright worker runs one test at a time); a new one is started behind each handover,
 // so its load overlaps the test instead of delaying the next one. A spare that died while waiting is
 // replaced; one never handed arguments is ended by close() or, if this process dies, by its stdin
-// closing. A process uses spares only when it asks (the suites' workers: suites/fixtures.ts); a
+// closing. A handed router keeps its stdin open too: if this process dies without stopping it (a
+// worker killed mid-test), the stdin closes and the router stops itself (cli/router.ts) instead of
+// running on as an orphan. A process uses spares only when it asks (the suites' workers: suites/fixtures.ts); a
 // handed router's command line shows `--args-from-stdin`, not its arguments. L2TPV3_ROUTER_SPARE=off
 // starts every router cold (`router ARGS`), e.g. to compare.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -65,7 +67,10 @@ export class RouterSparePool {
     } else {
       this.starts.warm++;
     }
-    child.stdin!.end(`${JSON.stringify(args)}\n`);
+    // stdin stays open: the router stops itself when it ends (this process gone without stopping it)
+    child.stdin!.on('error', () => undefined);
+    child.stdin!.write(`${JSON.stringify(args)}\n`);
+    child.once('exit', () => child.stdin?.destroy());
     this.spare = spawnSpare(launch);
     return child;
   }

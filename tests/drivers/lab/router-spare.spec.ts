@@ -138,6 +138,22 @@ console.log('pid ' + c.pid); setInterval(() => {}, 1000);`;
   }
 });
 
+test('a handed router outlives no killed parent: its stdin, still open after the arguments, closes and it stops itself', async () => {
+  const launch = await routerLaunch();
+  const args = await routerArgs();
+  // the parent hands the spare its arguments as the pool does (one line, stdin kept open), waits for
+  // the ready line, then is SIGKILLed without stopping the router
+  const script = `const c = require('node:child_process').spawn(process.argv[1], JSON.parse(process.argv[2]), { stdio: ['pipe', 'pipe', 'ignore'] });
+c.stdin.write(process.argv[3] + '\\n');
+c.stdout.on('data', (b) => { if (String(b).includes('"ready"')) console.log('pid ' + c.pid); }); setInterval(() => {}, 1000);`;
+  const parent = spawn(process.execPath, ['-e', script, launch.argv[0], JSON.stringify([...launch.argv.slice(1), SPARE_FLAG]), JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    await killedParentEndsSpare(parent);
+  } finally {
+    parent.kill('SIGKILL');
+  }
+});
+
 async function killedParentEndsSpare(parent: ChildProcess): Promise<void> {
   let said = '';
   parent.stderr!.on('data', (b: Buffer) => (said += b.toString()));
