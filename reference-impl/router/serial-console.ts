@@ -40,8 +40,17 @@ export class SerialConsoleError extends Error {
 /** socat prints this (with -d -d) once both ptys exist and it relays. */
 const SOCAT_READY = /starting data transfer loop/;
 
+/**
+ * socat ends with the router even when the router is SIGKILLed (a killed test, lab down's last
+ * resort): it is started through util-linux `setpriv --pdeathsig TERM` where that exists (Debian:
+ * always), so the kernel signals it when its parent dies; otherwise a killed router leaves its
+ * pty pair behind.
+ */
+const WITH_PARENT = existsSync('/usr/bin/setpriv') ? ['/usr/bin/setpriv', '--pdeathsig', 'TERM', '--'] : [];
+
 function startSocat(routerPath: string, userPath: string, timeoutMs: number): Promise<ChildProcess> {
-  const child = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${routerPath}`, `pty,raw,echo=0,link=${userPath}`], {
+  const argv = [...WITH_PARENT, 'socat', '-d', '-d', `pty,raw,echo=0,link=${routerPath}`, `pty,raw,echo=0,link=${userPath}`];
+  const child = spawn(argv[0], argv.slice(1), {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   return new Promise((resolve, reject) => {
