@@ -13,9 +13,10 @@ import path from 'node:path';
 import { DhcpClient, hasProgram, listNetns, runCommand } from '../../drivers/hosts/index.ts';
 import { loadTopology } from '../../topologies/schema/index.ts';
 import { readLabState, type LabState } from '../../drivers/lab/index.ts';
-import { expectL2tpControlInsideEsp, icvGood, keyArgsFrom, processesNaming, tsharkRows, tsharkSummary } from './ipsec-lab-evidence.ts';
+import { expectL2tpControlInsideEsp, icvGood, keyArgsFrom, tsharkRows, tsharkSummary } from './ipsec-lab-evidence.ts';
 import { cli } from '../support/cli-binary.ts';
 import { pingAcross } from './ping-across.ts';
+import { expectLabGone, labDownThroughCli } from './lab-teardown.ts';
 
 
 interface Example {
@@ -110,15 +111,11 @@ for (const ex of EXAMPLES) {
       if (ex.siteDhcp) await siteDhcpCheck(ex.topology, state, dir);
     } finally {
       if (state || existsSync(stateFile)) {
-        const down = await cli(['lab', 'down', '--state', stateFile], 60_000);
-        await test.info().attach('lab down output.txt', { body: down.out + down.err, contentType: 'text/plain' });
-        expect(down.code, down.err).toBe(0);
+        await labDownThroughCli(stateFile);
       }
     }
     // lab down: no namespace of the lab, no process naming it (its prefix, its directories)
-    const left = (await listNetns()).filter((n) => !before.has(n) && n.startsWith(state!.prefix));
-    expect(left, 'no lab namespace left behind').toEqual([]);
-    expect(processesNaming([state!.prefix, dir]), 'no lab process left behind').toEqual([]);
+    await expectLabGone(state!.prefix, before, [dir]);
     expect(existsSync('/etc/netns') ? readdirSync('/etc/netns').filter((n) => n.startsWith(state!.prefix)) : [], 'no /etc/netns resolver left behind').toEqual([]);
 
     // the evidence, read after lab down stopped the capture (the file is complete)

@@ -26,9 +26,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { hasProgram, listNetns, runCommand } from '../../drivers/hosts/index.ts';
 import { readLabState, type LabState } from '../../drivers/lab/index.ts';
-import { expectL2tpControlInsideEsp, icvGood, keyArgsFrom, processesNaming, tsharkRows, tsharkSummary } from './ipsec-lab-evidence.ts';
+import { expectL2tpControlInsideEsp, icvGood, keyArgsFrom, tsharkRows, tsharkSummary } from './ipsec-lab-evidence.ts';
 import { cli } from '../support/cli-binary.ts';
 import { pingAcross } from './ping-across.ts';
+import { expectLabGone, labDownThroughCli } from './lab-teardown.ts';
 
 const TOPOLOGY = 'topologies/seed/ex5-ipsec-behind-nat.yaml';
 /** the topology's port range for the NAT (links[home].nat.ports) */
@@ -122,14 +123,11 @@ for (const mode of MODES) test(`設定例5 behind a NAT, ${mode.name} (\`lab up 
     keepaliveWatch = await run(['ip', 'netns', 'exec', state.prefix + 'lab', 'tshark', '-i', 'w0', '-c', '1', '-a', 'duration:45', '-f', `udp and src host ${natAddress} and dst port 4500 and udp[4:2] = 9`], 60_000);
   } finally {
     if (state || existsSync(stateFile)) {
-      const down = await cli(['lab', 'down', '--state', stateFile], 60_000);
-      await test.info().attach('lab down output.txt', { body: down.out + down.err, contentType: 'text/plain' });
-      expect(down.code, down.err).toBe(0);
+      await labDownThroughCli(stateFile);
     }
   }
   // lab down: no namespace (the NAT's rules lived in the lab namespace), no process, no nft table of ours here
-  expect((await listNetns()).filter((n) => !before.has(n) && n.startsWith(state!.prefix)), 'no lab namespace left behind').toEqual([]);
-  expect(processesNaming([state!.prefix, dir]), 'no lab process left behind').toEqual([]);
+  await expectLabGone(state!.prefix, before, [dir]);
   expect((await runCommand(['nft', 'list', 'tables'])).stdout, 'no NAT table in our own namespace').not.toContain('l2lab_nat');
 
   const rt1 = wanAddress(state!.routers.find((r) => r.name === 'rt1')!.wan[0]);

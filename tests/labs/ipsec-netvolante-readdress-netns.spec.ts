@@ -19,9 +19,10 @@ import { CliSession } from '../../drivers/cli/session.ts';
 import { SerialTransport } from '../../drivers/cli/transports/serial.ts';
 import { readLabState, type LabState, type RouterAccess } from '../../drivers/lab/index.ts';
 import { renderIkeSyslog } from '../../reference-impl/syslog/ike-catalogue.ts';
-import { keyArgsFrom, processesNaming, tsharkRows, tsharkSummary } from './ipsec-lab-evidence.ts';
+import { keyArgsFrom, tsharkRows, tsharkSummary } from './ipsec-lab-evidence.ts';
 import { cli } from '../support/cli-binary.ts';
 import { pingAcross } from './ping-across.ts';
+import { expectLabGone, labDownThroughCli } from './lab-teardown.ts';
 
 const TOPOLOGY = 'topologies/seed/ex6-ipsec-netvolante.yaml';
 const NAME = 'l2tpv3-lab-rt1.aa0.netvolante.jp';
@@ -145,14 +146,11 @@ test('設定例6 `lab readdress`: rt1\'s WAN address changes, the lab DNS answer
   } finally {
     await test.info().attach('evidence.txt', { body: evidence.join('\n\n'), contentType: 'text/plain' });
     if (state || existsSync(stateFile)) {
-      const down = await cli(['lab', 'down', '--state', stateFile], 60_000);
-      await test.info().attach('lab down output.txt', { body: down.out + down.err, contentType: 'text/plain' });
-      expect(down.code, down.err).toBe(0);
+      await labDownThroughCli(stateFile);
     }
   }
   // lab down: no namespace, no process, no /etc/netns resolver of the lab (the restarted router included)
-  expect((await listNetns()).filter((n) => !before.has(n) && n.startsWith(state!.prefix)), 'no lab namespace left behind').toEqual([]);
-  expect(processesNaming([state!.prefix, dir]), 'no lab process left behind').toEqual([]);
+  await expectLabGone(state!.prefix, before, [dir]);
   expect(existsSync('/etc/netns') ? readdirSync('/etc/netns').filter((n) => n.startsWith(state!.prefix)) : [], 'no /etc/netns resolver left behind').toEqual([]);
 
   // the wire (the capture is complete once lab down stopped it)

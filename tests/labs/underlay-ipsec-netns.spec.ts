@@ -14,9 +14,10 @@ import { execFileSync } from 'node:child_process';
 import { hasProgram, listNetns } from '../../drivers/hosts/index.ts';
 import { readLabState, type LabState } from '../../drivers/lab/index.ts';
 import { loadTopology } from '../../topologies/schema/index.ts';
-import { expectL2tpControlInsideEsp, icvGood, keyArgsFrom, processesNaming, tsharkRows, tsharkSummary } from './ipsec-lab-evidence.ts';
+import { expectL2tpControlInsideEsp, icvGood, keyArgsFrom, tsharkRows, tsharkSummary } from './ipsec-lab-evidence.ts';
 import { cli } from '../support/cli-binary.ts';
 import { pingAcross } from './ping-across.ts';
+import { expectLabGone, labDownThroughCli } from './lab-teardown.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TOPOLOGY = 'topologies/seed/ipip-ex4-ipsec.yaml';
@@ -50,13 +51,10 @@ test(`${path.basename(TOPOLOGY)}: L2TPv3/IPsec through IPIP tunnels; IKE and ESP
     expect(big).toMatch(/3 received/);
   } finally {
     if (state || existsSync(stateFile)) {
-      const down = await cli(['lab', 'down', '--state', stateFile], 60_000);
-      expect(down.code, `lab down: ${down.err}`).toBe(0);
+      await labDownThroughCli(stateFile);
     }
   }
-  const left = (await listNetns()).filter((n) => !before.has(n) && n.startsWith(state!.prefix));
-  expect(left, 'no namespace left behind').toEqual([]);
-  expect(processesNaming([state!.prefix, dir]), 'no lab process left behind').toEqual([]);
+  await expectLabGone(state!.prefix, before, [dir]);
 
   // the evidence, read after lab down stopped the capture (the file is complete)
   const pcap = path.join(capDir, 'internet6.pcapng');

@@ -17,8 +17,9 @@ import { hasProgram, listNetns } from '../../drivers/hosts/index.ts';
 import { readLabState, type LabState } from '../../drivers/lab/index.ts';
 import { loadTopology } from '../../topologies/schema/index.ts';
 import { l2tpSourcePort, mapECe, portInSet } from '../../reference-impl/underlay/index.ts';
-import { processesNaming, tsharkRows } from './ipsec-lab-evidence.ts';
+import { tsharkRows } from './ipsec-lab-evidence.ts';
 import { cli } from '../support/cli-binary.ts';
+import { expectLabGone, labDownThroughCli } from './lab-teardown.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -75,13 +76,10 @@ for (const topology of ['topologies/seed/ipip-ex1.yaml', 'topologies/seed/mape-e
       }
     } finally {
       if (state) {
-        const down = await cli(['lab', 'down', '--state', stateFile], 60_000);
-        expect(down.code, `lab down: ${down.err}`).toBe(0);
+        await labDownThroughCli(stateFile);
       }
     }
-    const left = (await listNetns()).filter((n) => !before.has(n) && n.startsWith(state!.prefix));
-    expect(left, 'no namespace left behind').toEqual([]);
-    expect(processesNaming([state!.prefix, dir]), 'no lab process left behind').toEqual([]);
+    await expectLabGone(state!.prefix, before, [dir]);
 
     // the evidence, read after lab down stopped the capture (the file is complete)
     const pcap = path.join(capDir, readdirSync(capDir).find((f) => f.startsWith('internet6'))!);
