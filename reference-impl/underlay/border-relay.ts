@@ -2,8 +2,11 @@
 // (RFC 7597 §8.3: decapsulate, check the source against the rule, forward by IPv4 destination and
 // port) that is also the far end of fixed-address IPv4-in-IPv6 (IPIP) tunnels, so a site behind
 // MAP-E and a site behind IPIP reach each other through it (hub and spoke; no Forwarding Mapping
-// Rule, so CE-to-CE traffic goes through the BR too). Pure: packets in, the packet to send out.
-import { decodeIp, decodeUdp } from '../capture/ip.ts';
+// Rule, so CE-to-CE traffic goes through the BR too). With an `uplink` it is also what RFC 7597 §8.3
+// and an ISP's fixed-address IPIP gateway are for: the customers' door to the native IPv4 internet
+// (RFC 7597 §8.3.1 decapsulate and forward natively; §8.3.2 encapsulate what arrives for a customer
+// address, to the CE its destination address and port map to). Pure: packets in, the packet to send out.
+import { decodeIp, decodeUdp, internetChecksum, type IpPacket } from '../capture/ip.ts';
 import { decapsulateIpv4, encapsulateIpv4 } from './ip-in-ipv6.ts';
 import { fragmentIpv6, Ipv6Reassembler, NEXT_HEADER_FRAGMENT, type ReassemblyLimits } from './ipv6-fragment.ts';
 import { UNDERLAY_FRAGMENT_DEFAULTS } from './underlay-assumptions.ts';
@@ -25,11 +28,19 @@ export interface BorderRelayConfig {
   /** IPv6 MTU of the relay's link (assumption underlay-link-mtu): bigger packets leave fragmented. */
   readonly linkMtu?: number;
   readonly reassembly?: Partial<ReassemblyLimits>;
+  /**
+   * The relay's native IPv4 side (RFC 7597 §8.3): `address` is its own IPv4 address there (named
+   * in drop reasons; packets to it are not answered). Without it the relay only relays between
+   * its tunnel customers.
+   */
+  readonly uplink?: { readonly address: string };
 }
 
 export type RelayResult =
   /** `packet`: the whole re-encapsulated packet; `packets`: what goes on the wire (its IPv6 fragments when it exceeds the link MTU). */
   | { kind: 'forward'; to: string; packet: Uint8Array; packets: Uint8Array[]; via: 'map-e' | 'ipip' }
+  /** Out of the native IPv4 uplink: the IPv4 packet with its TTL one less and its header checksum redone. */
+  | { kind: 'uplink'; packet: Uint8Array }
   /** A fragment kept until its datagram is whole (RFC 8200 §4.5). */
   | { kind: 'held' }
   | { kind: 'dropped'; why: string };
@@ -46,6 +57,7 @@ export class BorderRelay {
       ipv6Bytes(c.remote, 'IPIP customer tunnel end');
       prefixBits(c.ipv4Prefix);
     }
+    if (cfg.uplink) ipv4Bytes(cfg.uplink.address, 'border relay uplink address');
   }
 
   /**
@@ -66,16 +78,60 @@ export class BorderRelay {
     if (d.dst !== this.self) return { kind: 'dropped', why: `IPv6 destination ${d.dst} is not the relay` };
     const ip = decodeIp(d.inner);
     if (!ip.ok) return { kind: 'dropped', why: ip.why };
-    // UDP only (L2TPv3's transport); TCP and ICMP port mapping are not modelled
-    const ports = ip.value.protocol === 17 ? portsOf(ip.value.payload) : undefined;
+    const ports = portsOf(ip.value);
     const source = this.checkSource(d.src, ip.value.src, ports?.src);
     if (source) return { kind: 'dropped', why: source };
     const onward = this.route(ip.value.dst, ports?.dst);
-    if (!onward) return { kind: 'dropped', why: `no MAP-E rule or IPIP customer for ${ip.value.dst}${ports ? ` port ${ports.dst}` : ''}` };
-    const out = encapsulateIpv4({ src: this.self, dst: onward.to }, d.inner);
+    if (onward.kind === 'tunnel') return this.encapsulate(onward, d.inner);
+    const uplink = this.cfg.uplink;
+    if (onward.kind === 'none' || !uplink) return { kind: 'dropped', why: noRoute(ip.value.dst, ports?.dst) };
+    // RFC 7597 §8.3.1: decapsulated, validated, and forwarded natively like any IPv4 router would
+    if (ip.value.dst === uplink.address) return { kind: 'dropped', why: `IPv4 destination ${ip.value.dst} is the relay's own uplink address (it answers nothing in IPv4)` };
+    const out = forwardIpv4(d.inner);
+    return 'why' in out ? { kind: 'dropped', why: out.why } : { kind: 'uplink', packet: out.packet };
+  }
+
+  /**
+   * One native IPv4 packet that arrived on the uplink (RFC 7597 §8.3.2, and an IPIP gateway's
+   * downstream): TTL decremented, routed like a decapsulated one (a MAP-E customer by destination
+   * address and port: a port outside every CE's set finds nobody; IPIP by prefix), encapsulated
+   * from the relay's IPv6 address (RFC 2473 §3) and fragmented to the link MTU as relay() does.
+   * A source inside a customer's IPv4 space is dropped: those addresses live behind the tunnels,
+   * so one arriving natively is spoofed. `_now` is relay()'s clock; IPv4 is not reassembled.
+   */
+  fromUplink(ipv4Packet: Uint8Array, _now = 0): RelayResult {
+    const uplink = this.cfg.uplink;
+    if (!uplink) return { kind: 'dropped', why: 'this relay has no IPv4 uplink' };
+    if (ipv4Packet.length === 0 || ipv4Packet[0] >> 4 !== 4) return { kind: 'dropped', why: `uplink packet is not IPv4 (version ${ipv4Packet.length ? ipv4Packet[0] >> 4 : 'none'})` };
+    const ip = decodeIp(ipv4Packet);
+    if (!ip.ok) return { kind: 'dropped', why: `uplink packet: ${ip.why}` };
+    const src = ip.value.src;
+    const owner = this.customerOf(src);
+    if (owner) return { kind: 'dropped', why: `source ${src} arrived on the uplink but lies in ${owner}: those addresses come from tunnels only (anti-spoofing)` };
+    if (src === uplink.address) return { kind: 'dropped', why: `source ${src} is the relay's own uplink address` };
+    const out = forwardIpv4(ipv4Packet);
+    if ('why' in out) return { kind: 'dropped', why: out.why };
+    const ports = portsOf(ip.value);
+    const onward = this.route(ip.value.dst, ports?.dst);
+    if (onward.kind === 'tunnel') return this.encapsulate(onward, out.packet);
+    if (onward.kind === 'none') return { kind: 'dropped', why: noRoute(ip.value.dst, ports?.dst) };
+    return { kind: 'dropped', why: `no route from the uplink to ${ip.value.dst}: in no MAP-E rule and no IPIP customer's prefix (the uplink does not route back out of itself)` };
+  }
+
+  /** RFC 2473 §3 / RFC 7597 §8.3: from the relay to the tunnel end, IPv6-fragmented beyond the link MTU (§7.2(b)). */
+  private encapsulate(onward: { to: string; via: 'map-e' | 'ipip' }, inner: Uint8Array): RelayResult {
+    const out = encapsulateIpv4({ src: this.self, dst: onward.to }, inner);
     const mtu = this.cfg.linkMtu ?? UNDERLAY_FRAGMENT_DEFAULTS.linkMtu;
     const packets = out.length > mtu ? fragmentIpv6(out, mtu, this.nextId++ >>> 0) : [out];
     return { kind: 'forward', to: onward.to, via: onward.via, packet: out, packets };
+  }
+
+  /** The customer space an IPv4 address lies in (a MAP-E rule's prefix or an IPIP customer's), named for a drop reason. */
+  private customerOf(addr: string): string | undefined {
+    const rule = this.cfg.mapRules.find((r) => inPrefix(addr, r.ipv4Prefix));
+    if (rule) return `MAP-E rule ${rule.ipv4Prefix}`;
+    const c = this.cfg.ipip.find((x) => inPrefix(addr, x.ipv4Prefix));
+    return c ? `IPIP customer ${c.ipv4Prefix}` : undefined;
   }
 
   /** RFC 7597 §8.1: a MAP-E source must be the CE its IPv4 address and port map to; an IPIP source its customer's tunnel end. */
@@ -92,16 +148,47 @@ export class BorderRelay {
     return undefined;
   }
 
-  private route(dst4: string, dstPort: number | undefined): { to: string; via: 'map-e' | 'ipip' } | undefined {
+  /**
+   * Where a customer-bound destination goes: `none` when it lies in a customer's space and nobody
+   * there owns it (a MAP-E port outside every CE's set, or no port to map by), `outside` when it
+   * is in no customer's space at all (the uplink's, when there is one).
+   */
+  private route(dst4: string, dstPort: number | undefined): Route {
     for (const rule of this.cfg.mapRules) {
       if (!inPrefix(dst4, rule.ipv4Prefix)) continue;
-      if (dstPort === undefined) return undefined; // a shared address needs the port (no ICMP mapping modelled)
+      if (dstPort === undefined) return { kind: 'none' }; // a shared address needs the port (no ICMP mapping modelled)
       const ce = ceForDestination(rule, dst4, dstPort);
-      return ce ? { to: ce.ceIpv6, via: 'map-e' } : undefined;
+      return ce ? { kind: 'tunnel', to: ce.ceIpv6, via: 'map-e' } : { kind: 'none' };
     }
     const c = this.cfg.ipip.find((x) => inPrefix(dst4, x.ipv4Prefix));
-    return c ? { to: formatIpv6Bytes(ipv6Bytes(c.remote)), via: 'ipip' } : undefined;
+    return c ? { kind: 'tunnel', to: formatIpv6Bytes(ipv6Bytes(c.remote)), via: 'ipip' } : { kind: 'outside' };
   }
+}
+
+type Route = { kind: 'tunnel'; to: string; via: 'map-e' | 'ipip' } | { kind: 'none' } | { kind: 'outside' };
+
+function noRoute(dst4: string, dstPort: number | undefined): string {
+  return `no MAP-E rule or IPIP customer for ${dst4}${dstPort === undefined ? '' : ` port ${dstPort}`}`;
+}
+
+/**
+ * What an IPv4 router does to a packet it forwards (RFC 791 §3.2, RFC 1812 §5.3.1): a header whose
+ * checksum is wrong is dropped, TTL 1 or 0 expires here (no ICMP Time Exceeded: the lab's relay
+ * sends no ICMP), otherwise TTL one less and the header checksum redone. The copy ends at the total
+ * length (a captured frame's padding is not part of the packet).
+ */
+function forwardIpv4(packet: Uint8Array): { packet: Uint8Array } | { why: string } {
+  const ihl = (packet[0] & 0x0f) * 4;
+  if (internetChecksum(packet.subarray(0, ihl)) !== 0) return { why: 'IPv4 header checksum is wrong' };
+  if (packet[8] <= 1) return { why: `IPv4 TTL ${packet[8]} expires at the relay (RFC 1812 §5.3.1)` };
+  const out = packet.slice(0, (packet[2] << 8) | packet[3]);
+  out[8] -= 1;
+  out[10] = 0;
+  out[11] = 0;
+  const c = internetChecksum(out.subarray(0, ihl));
+  out[10] = c >> 8;
+  out[11] = c & 0xff;
+  return { packet: out };
 }
 
 /** A CE's MAP address for an End-user prefix under the relay's first matching rule (what a lab hands its CE). */
@@ -109,8 +196,10 @@ export function ceAddressFor(rule: MapERule, endUserPrefix: string): string {
   return mapECe(rule, endUserPrefix).ceIpv6;
 }
 
-function portsOf(l4: Uint8Array): { src: number; dst: number } | undefined {
-  const u = decodeUdp(l4);
+/** UDP ports of a packet (L2TPv3's transport; TCP and ICMP port mapping are not modelled); none in a non-first fragment. */
+function portsOf(ip: IpPacket): { src: number; dst: number } | undefined {
+  if (ip.protocol !== 17 || ip.laterFragment) return undefined;
+  const u = decodeUdp(ip.payload);
   return u.ok ? { src: u.value.srcPort, dst: u.value.dstPort } : undefined;
 }
 

@@ -3,10 +3,12 @@
 // 1701), arrives at the IPIP site with that source port, and the answer to 1232 finds the CE by
 // its PSID. An answer to 1701 is the case where the restriction matters: the relay delivers it to
 // the CE that owns 1701 (PSID 0xa9), not to ours. Spoofed sources are dropped (RFC 7597 §8.1).
+// With an IPv4 uplink the same routing serves native IPv4 hosts (the second describe).
 import { expect, test } from '@playwright/test';
 import {
   BorderRelay, ceForDestination, ETHERTYPE_IPV6, ethernetFrame, l2tpSourcePort, macBytes, mapECe, neighborAdvertisement, readNd, TunnelWan, type MapERule,
 } from '../../../reference-impl/underlay/index.ts';
+import { buildUdpPacket, decodeIp, internetChecksum } from '../../../reference-impl/capture/ip.ts';
 
 const RULE: MapERule = { ipv6Prefix: '2001:db8::/40', ipv4Prefix: '192.0.2.0/24', eaBits: 16, psidOffset: 6, brAddress: '2001:db8:ffff::1' };
 const CE = mapECe(RULE, '2001:db8:0012:3400::/56');
@@ -68,5 +70,126 @@ test.describe('border relay between a MAP-E site and an IPIP site', () => {
     const wrongTunnel = resolvedEnd({ mac: '02:00:00:00:0d:01', ipv6: '2001:db8:f00::99', remote: RULE.brAddress, ipv4: IPIP_SITE.ipv4 });
     expect(relay.relay(wrongTunnel.send({ dst: CE.ipv4, srcPort: 1701, dstPort: 1232, payload }, 1)[0].subarray(14)))
       .toEqual({ kind: 'dropped', why: `source ${IPIP_SITE.ipv4} arrived from 2001:db8:f00::99, not its IPIP tunnel end ${IPIP_SITE.ipv6}` });
+  });
+});
+
+// The relay's native IPv4 uplink (RFC 7597 §8.3): a host on the IPv4 internet (UPLINK_HOST, in no
+// customer's space) reaches the IPIP site and the MAP-E CE through the relay, and they reach it.
+const UPLINK = { address: '198.18.0.1' };
+const UPLINK_HOST = '198.18.0.50';
+const withUplink = () => new BorderRelay({ address: RULE.brAddress, mapRules: [RULE], ipip: [{ ipv4Prefix: `${IPIP_SITE.ipv4}/32`, remote: IPIP_SITE.ipv6 }], uplink: UPLINK });
+
+/** RFC 1071 sum over an IPv4 header, written out here so the check does not lean on the code under test. */
+function headerSumOk(ipv4: Uint8Array): boolean {
+  const ihl = (ipv4[0] & 0x0f) * 4;
+  let sum = 0;
+  for (let i = 0; i < ihl; i += 2) sum += (ipv4[i] << 8) | ipv4[i + 1];
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  return sum === 0xffff;
+}
+
+/** A native datagram as the uplink host sends it (TTL 64, header checksum correct). */
+const nativeUdp = (dst: string, dstPort: number, src = UPLINK_HOST, body = payload) => buildUdpPacket({ src, dst, srcPort: 40000, dstPort, payload: body });
+const atEnd = (mac: string, packet: Uint8Array) => ethernetFrame(macBytes(mac), macBytes('02:00:00:00:ff:01'), ETHERTYPE_IPV6, packet);
+
+test.describe('border relay with an IPv4 uplink (RFC 7597 §8.3)', () => {
+  test('an IPIP customer reaches an uplink host: the inner packet leaves natively with TTL one less and a valid header checksum', () => {
+    const b = ipipEnd();
+    const frame = b.send({ dst: UPLINK_HOST, srcPort: 1701, dstPort: 1701, payload }, 1)[0];
+    const inner = frame.subarray(14 + 40);
+    const r = withUplink().relay(frame.subarray(14));
+    expect(r.kind).toBe('uplink');
+    if (r.kind !== 'uplink') return;
+    const ip = decodeIp(r.packet);
+    if (!ip.ok) throw new Error(ip.why);
+    expect([ip.value.src, ip.value.dst, ip.value.protocol]).toEqual([IPIP_SITE.ipv4, UPLINK_HOST, 17]);
+    expect(r.packet[8]).toBe(inner[8] - 1);
+    expect(headerSumOk(r.packet), 'header checksum after the TTL change').toBe(true);
+    // nothing but TTL and checksum changed
+    const differ = [...r.packet].flatMap((x, i) => (x === inner[i] ? [] : [i]));
+    expect(differ.every((i) => i === 8 || i === 10 || i === 11)).toBe(true);
+    expect(r.packet.length).toBe(inner.length);
+    // the MAP-E CE too, from its port set
+    const a = ceEnd();
+    const fromCe = withUplink().relay(a.send({ dst: UPLINK_HOST, srcPort: l2tpSourcePort(CE), dstPort: 1701, payload }, 1)[0].subarray(14));
+    expect(fromCe.kind).toBe('uplink');
+  });
+
+  test('an uplink datagram to the shared address on the CE\'s port arrives at that CE\'s tunnel end as that datagram', () => {
+    const r = withUplink().fromUplink(nativeUdp(CE.ipv4, 1232));
+    expect(r).toMatchObject({ kind: 'forward', to: CE.ceIpv6, via: 'map-e' });
+    if (r.kind !== 'forward') return;
+    expect(r.packets).toHaveLength(1);
+    expect(r.packet[40 + 8], 'inner TTL 64 - 1').toBe(63);
+    expect(headerSumOk(r.packet.subarray(40))).toBe(true);
+    expect(ceEnd().receive(atEnd('02:00:00:00:0a:01', r.packets[0]), 1))
+      .toEqual({ kind: 'datagram', datagram: { src: UPLINK_HOST, dst: CE.ipv4, srcPort: 40000, dstPort: 1232, payload }, frames: [] });
+    // and to the IPIP site by its prefix
+    const toSite = withUplink().fromUplink(nativeUdp(IPIP_SITE.ipv4, 1701));
+    expect(toSite).toMatchObject({ kind: 'forward', to: IPIP_SITE.ipv6, via: 'ipip' });
+  });
+
+  test('the port-set restriction: an uplink datagram on another PSID\'s port goes to that CE; below 1024 to nobody', () => {
+    const owner = ceForDestination(RULE, CE.ipv4, 1701)!;
+    expect(owner.psid).not.toBe(CE.psid);
+    const r = withUplink().fromUplink(nativeUdp(CE.ipv4, 1701));
+    expect(r).toMatchObject({ kind: 'forward', via: 'map-e', to: owner.ceIpv6 });
+    // our CE's tunnel end would refuse it even if it got it: the port is outside its set
+    if (r.kind === 'forward') expect(ceEnd().receive(atEnd('02:00:00:00:0a:01', r.packet), 1).kind).toBe('dropped');
+    expect(withUplink().fromUplink(nativeUdp(CE.ipv4, 500))).toEqual({ kind: 'dropped', why: `no MAP-E rule or IPIP customer for ${CE.ipv4} port 500` });
+  });
+
+  test('a packet on the uplink with a customer\'s source is spoofed and dropped; so is one for nobody\'s address', () => {
+    expect(withUplink().fromUplink(nativeUdp(IPIP_SITE.ipv4, 1701, CE.ipv4))).toMatchObject({ kind: 'dropped', why: expect.stringMatching(/source 192\.0\.2\.\d+ .*MAP-E rule 192\.0\.2\.0\/24.*anti-spoofing/) });
+    expect(withUplink().fromUplink(nativeUdp(CE.ipv4, 1232, IPIP_SITE.ipv4))).toMatchObject({ kind: 'dropped', why: expect.stringContaining(`IPIP customer ${IPIP_SITE.ipv4}/32`) });
+    expect(withUplink().fromUplink(nativeUdp('198.18.0.99', 9))).toMatchObject({ kind: 'dropped', why: expect.stringContaining('no route from the uplink to 198.18.0.99') });
+    const v6 = ipipEnd().send({ dst: UPLINK_HOST, srcPort: 1701, dstPort: 1701, payload }, 1)[0].subarray(14);
+    expect(withUplink().fromUplink(v6)).toMatchObject({ kind: 'dropped', why: expect.stringContaining('not IPv4') });
+    const corrupt = nativeUdp(CE.ipv4, 1232);
+    corrupt[11] ^= 0xff;
+    expect(withUplink().fromUplink(corrupt)).toEqual({ kind: 'dropped', why: 'IPv4 header checksum is wrong' });
+  });
+
+  test('TTL expiry: TTL 1 is dropped at the relay both ways, TTL 2 leaves with 1', () => {
+    const ttl = (p: Uint8Array, t: number) => {
+      const out = Uint8Array.from(p);
+      out[8] = t;
+      out[10] = 0;
+      out[11] = 0;
+      const c = internetChecksum(out.subarray(0, 20));
+      out[10] = c >> 8;
+      out[11] = c & 0xff;
+      return out;
+    };
+    expect(withUplink().fromUplink(ttl(nativeUdp(CE.ipv4, 1232), 1))).toMatchObject({ kind: 'dropped', why: expect.stringContaining('TTL 1') });
+    const two = withUplink().fromUplink(ttl(nativeUdp(CE.ipv4, 1232), 2));
+    expect(two.kind === 'forward' && two.packet[40 + 8]).toBe(1);
+    const b = ipipEnd();
+    const out = b.sendIpv4(ttl(nativeUdp(UPLINK_HOST, 9, IPIP_SITE.ipv4), 1), 1)[0];
+    expect(withUplink().relay(out.subarray(14))).toMatchObject({ kind: 'dropped', why: expect.stringContaining('TTL 1') });
+  });
+
+  test('without an uplink nothing changes: a destination outside every customer is dropped and fromUplink refuses', () => {
+    const r = relay.relay(ipipEnd().send({ dst: UPLINK_HOST, srcPort: 1701, dstPort: 1701, payload }, 1)[0].subarray(14));
+    expect(r).toEqual({ kind: 'dropped', why: `no MAP-E rule or IPIP customer for ${UPLINK_HOST} port 1701` });
+    expect(relay.fromUplink(nativeUdp(CE.ipv4, 1232))).toEqual({ kind: 'dropped', why: 'this relay has no IPv4 uplink' });
+  });
+
+  test('a full-size uplink packet leaves as IPv6 fragments within the link MTU and arrives whole', () => {
+    const big = Uint8Array.from({ length: 1472 }, (_, i) => (i * 7) & 0xff); // IPv4 1500 octets: 1540 encapsulated
+    const packet = nativeUdp(IPIP_SITE.ipv4, 1701, UPLINK_HOST, big);
+    expect(packet.length).toBe(1500);
+    // as captured: the frame's padding must not travel with it
+    const captured = new Uint8Array(packet.length + 6);
+    captured.set(packet);
+    const r = withUplink().fromUplink(captured);
+    if (r.kind !== 'forward') throw new Error(`relay: ${JSON.stringify(r)}`);
+    expect(r.packet.length).toBe(1540);
+    expect(r.packets.length).toBe(2);
+    for (const p of r.packets) expect(p.length, 'each IPv6 packet within the 1500 link MTU').toBeLessThanOrEqual(1500);
+    const b = ipipEnd();
+    const got = r.packets.map((p) => b.receive(atEnd('02:00:00:00:0b:01', p), 1));
+    expect(got[0].kind).toBe('held');
+    expect(got[1]).toEqual({ kind: 'datagram', datagram: { src: UPLINK_HOST, dst: IPIP_SITE.ipv4, srcPort: 40000, dstPort: 1701, payload: big }, frames: [] });
   });
 });
