@@ -113,6 +113,9 @@ test.describe('border relay with an IPv4 uplink (RFC 7597 §8.3)', () => {
     const a = ceEnd();
     const fromCe = withUplink().relay(a.send({ dst: UPLINK_HOST, srcPort: l2tpSourcePort(CE), dstPort: 1701, payload }, 1)[0].subarray(14));
     expect(fromCe.kind).toBe('uplink');
+    // a destination in the MAP-E rule's prefix still goes by rule: port 500 is nobody's, and does not leak to the uplink
+    expect(withUplink().relay(ipipEnd().send({ dst: CE.ipv4, srcPort: 1701, dstPort: 500, payload }, 1)[0].subarray(14)))
+      .toEqual({ kind: 'dropped', why: `no MAP-E rule or IPIP customer for ${CE.ipv4} port 500` });
   });
 
   test('an uplink datagram to the shared address on the CE\'s port arrives at that CE\'s tunnel end as that datagram', () => {
