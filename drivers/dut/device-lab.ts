@@ -65,10 +65,10 @@ export class DeviceLab<D extends DeviceDescription = DeviceDescription> {
   static async around<D extends DeviceDescription>(device: D, dut: DeviceUnderTest, opts: DeviceLabOptions): Promise<DeviceLab<D>> {
     for (const x of opts.tunnels) dut.peerAddress(x.peer); // enough harness addresses for this test? (LabTooSmall: skipped)
     if (opts.lan && !dut.capabilities.lanHost) throw new LabTooSmall(CAPABILITY_REASONS.lanHost);
-    const syslog = await SyslogListener.open(dut.syslogBind.address, dut.syslogBind.port);
+    const syslog = await SyslogListener.open(dut.syslogBind.address, dut.syslogBind.port, dut.binder('device-side'));
     const lab = new DeviceLab(device, dut, opts, syslog);
     try {
-      if (opts.lan) lab.lan = await LanHost.open();
+      if (opts.lan) lab.lan = await LanHost.open(undefined, dut.binder('device-side'));
     } catch (e) {
       syslog.close();
       throw e;
@@ -144,6 +144,7 @@ export class DeviceLab<D extends DeviceDescription = DeviceDescription> {
       endId: LAB_IDS.endId,
       timeScale: this.timeScale,
       conversation: this.conversation,
+      bind: this.dut.binder('peers'),
       ...o,
     });
     this.peers.push(p);

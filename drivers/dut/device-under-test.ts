@@ -4,6 +4,7 @@
 // what it can host (a LAN host, a netns lab, the tester's IKE), an administrator CLI, and what it
 // did (its console or its push log). Nothing above this interface asks which kind it is.
 import type { CliSession } from '../cli/session.ts';
+import type { UdpBinder } from '../hosts/udp-bind.ts';
 
 export interface DutIdentity {
   readonly role: string;
@@ -84,6 +85,12 @@ export interface DeviceUnderTest {
   peerSocket(peer: number | string): DutEndpoint;
   /** The peer's socket is bound at `port` (an emulated underlay maps the peer's config address to it at start). */
   peerBound(peer: number | string, port: number): void;
+  /**
+   * Where the harness binds its UDP sockets facing the device: `peers` for the tester peers,
+   * `device-side` for the syslog collector and the LAN link. This process's own stack, except for a
+   * device inside a namespace lab (underlay-dut.ts), whose sockets live in the lab's namespaces.
+   */
+  binder(side: 'peers' | 'device-side'): UdpBinder;
   /** How many peer addresses the harness has for this device (Infinity on loopback). */
   readonly peerCount: number;
   /** Applies the config (starts the emulated router, or pushes with a journal); a refusal is returned, not thrown. */

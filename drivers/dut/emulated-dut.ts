@@ -2,6 +2,7 @@
 // address, its L2TP port chosen free, peers on 127.0.0.2, 127.0.0.3, ... (itself: loopback has
 // them all), syslog to any free port on 127.0.0.1, a LAN host over a UDP link.
 import type { CliSession } from '../cli/session.ts';
+import { bindUdpHere, type UdpBinder } from '../hosts/udp-bind.ts';
 import { adminCli } from './router-cli.ts';
 import { freeUdpPort, RouterProcess } from './router-process.ts';
 import { logicalPeerAddress, type DeviceUnderTest, type DutCapabilities, type DutEndpoint, type DutIdentity, type DutStartOptions, type DutStartResult } from './device-under-test.ts';
@@ -64,6 +65,11 @@ export class EmulatedDut implements DeviceUnderTest {
 
   peerSocket(peer: number | string): DutEndpoint {
     return this.o.ipv6Underlay ? { address: '::1', port: 0 } : { address: this.peerAddress(peer), port: this.wan.port };
+  }
+
+  /** Loopback: every socket binds in this process's stack. */
+  binder(): UdpBinder {
+    return bindUdpHere;
   }
 
   peerBound(peer: number | string, port: number): void {

@@ -4,7 +4,7 @@
 // the router sends out of it. Waits are bounded and event-driven.
 import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
-import { freeUdpPort } from './router-process.ts';
+import { bindUdpHere, type UdpBinder } from '../hosts/udp-bind.ts';
 import { realNowMs } from '../trace/trace-clock.ts';
 import type { TimedFrame } from '../trace/frame-observed.ts';
 
@@ -29,10 +29,14 @@ export class LanHost extends EventEmitter {
     });
   }
 
-  static async open(host = '127.0.0.1'): Promise<LanHost> {
-    const s = dgram.createSocket('udp4');
-    await new Promise<void>((resolve) => s.bind(0, host, () => resolve()));
-    return new LanHost(s, await freeUdpPort(host));
+  /** `bind`: where the host's socket lives (default this process's stack; a namespace lab's device: its namespace). */
+  static async open(host = '127.0.0.1', bind: UdpBinder = bindUdpHere): Promise<LanHost> {
+    const s = await bind(host, 0);
+    // the router's end: a port free where the router runs (bound, read, released)
+    const probe = await bind(host, 0);
+    const routerPort = probe.address().port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    return new LanHost(s, routerPort);
   }
 
   /** The router's `--lan` argument for this link. */

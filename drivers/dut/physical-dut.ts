@@ -4,6 +4,7 @@
 // harness's collector address; real time (time scale 1).
 import type { CliSession } from '../cli/session.ts';
 import { ConfigPush } from '../config/push.ts';
+import { bindUdpHere, type UdpBinder } from '../hosts/udp-bind.ts';
 import { CAPABILITY_REASONS, LabTooSmall, type DeviceUnderTest, type DutCapabilities, type DutEndpoint, type DutIdentity, type DutStartOptions, type DutStartResult } from './device-under-test.ts';
 import { harnessPeerAddress, physicalAdminCli, physicalConfigDevice, pushableLines, type PhysicalTarget } from './physical-target.ts';
 
@@ -71,6 +72,11 @@ export class PhysicalDut implements DeviceUnderTest {
 
   peerSocket(peer: number | string): DutEndpoint {
     return { address: this.peerAddress(peer), port: this.wan.port };
+  }
+
+  /** The harness's own addresses (the inventory's peer and syslog addresses are this host's). */
+  binder(): UdpBinder {
+    return bindUdpHere;
   }
 
   peerBound(): void {

@@ -3,6 +3,7 @@
 // (facts §3.1), so a lab that uses the CLI adds `cliLoginLines()` to its config.
 import { CliSession } from '../../drivers/cli/session.ts';
 import { SshTransport } from '../../drivers/cli/transports/ssh.ts';
+import type { Duplex } from 'node:stream';
 import type { RouterProcess } from './router-process.ts';
 
 // Throwaway lab credentials of the emulated router (never a real device's).
@@ -29,12 +30,14 @@ export interface SshLogin {
   readonly adminPassword: string;
   /** The device's model: the CLI tables' per-model rows for it apply (drivers/cli/model-overrides.ts). */
   readonly model?: string;
+  /** Opens the TCP connection itself (a router inside a namespace lab); default: host:port from here. */
+  readonly connectSocket?: () => Promise<Duplex>;
 }
 
 /** A not yet connected CLI session over SSH (`save` prompts answered N: the suites never save by accident). */
 export function sshCliSession(l: SshLogin): CliSession {
   return new CliSession({
-    transport: () => new SshTransport({ host: l.host, port: l.port, username: l.user, password: l.password }),
+    transport: () => new SshTransport({ host: l.host, port: l.port, username: l.user, password: l.password, ...(l.connectSocket ? { connectSocket: l.connectSocket } : {}) }),
     credentials: { password: l.password, adminPassword: l.adminPassword },
     saveAnswer: 'N',
     ...(l.model !== undefined ? { model: l.model } : {}),
@@ -50,8 +53,11 @@ export async function sshAdminCli(l: SshLogin): Promise<CliSession> {
 }
 
 /** Opens an administrator CLI session on the emulated router (close it in the test). */
-export function adminCli(router: RouterProcess): Promise<CliSession> {
+export function adminCli(router: RouterProcess, connect?: (host: string, port: number) => Promise<Duplex>): Promise<CliSession> {
   const ssh = (router.ready as { ssh?: { host: string; port: number } }).ssh;
   if (ssh === undefined) throw new Error('the router reported no SSH address in its ready line');
-  return sshAdminCli({ host: ssh.host, port: ssh.port, user: CLI_USER, password: CLI_PASSWORD, adminPassword: ADMIN_PASSWORD, model: (router.ready as { model?: string }).model });
+  return sshAdminCli({
+    host: ssh.host, port: ssh.port, user: CLI_USER, password: CLI_PASSWORD, adminPassword: ADMIN_PASSWORD, model: (router.ready as { model?: string }).model,
+    ...(connect ? { connectSocket: () => connect(ssh.host, ssh.port) } : {}),
+  });
 }

@@ -2,6 +2,7 @@
 // (loopback, or the harness address a bench inventory names) collecting the device's datagrams (`<PRI>text`), with bounded, event-driven waits.
 import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
+import { bindUdpHere, type UdpBinder } from '../hosts/udp-bind.ts';
 
 export interface SyslogLine {
   pri: number;
@@ -24,13 +25,13 @@ export class SyslogListener extends EventEmitter {
     });
   }
 
-  static async open(host = '127.0.0.1', port = 0): Promise<SyslogListener> {
-    const s = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
-    await new Promise<void>((resolve, reject) => {
-      s.once('error', (e) => reject(new Error(`syslog listener: cannot bind ${host}:${port} (${e.message})`)));
-      s.bind(port, host, () => resolve());
-    });
-    return new SyslogListener(s);
+  /** Binds the collector (`bind`: where, default this process's stack; a namespace lab's device binds it in its namespace). */
+  static async open(host = '127.0.0.1', port = 0, bind: UdpBinder = bindUdpHere): Promise<SyslogListener> {
+    try {
+      return new SyslogListener(await bind(host, port));
+    } catch (e) {
+      throw new Error(`syslog listener: ${(e as Error).message}`);
+    }
   }
 
   get port(): number {

@@ -6,7 +6,6 @@
 // address (`tunnel endpoint address`), so each far end needs its own.
 import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
-import { isIPv6 } from 'node:net';
 import type { ControlProfile, TunnelAuthMethod } from '../../reference-impl/control/control-profile.ts';
 import type { NodeAction, SessionLayout } from '../../reference-impl/control/node-events.ts';
 import { L2tpNode } from '../../reference-impl/control/node.ts';
@@ -20,6 +19,7 @@ import type { PeerEvent } from './peer-events.ts';
 import { isControl, rawMessageType } from './raw-message.ts';
 import { SteerableRandom } from './steerable-random.ts';
 import { TimerHost } from './timer-host.ts';
+import { bindUdpHere, type UdpBinder } from '../hosts/udp-bind.ts';
 
 export interface PeerTunnelOptions {
   /** The peer's lab address and UDP port (port 0: any free port). */
@@ -56,6 +56,8 @@ export interface PeerTunnelOptions {
    * drivers/peer/ipsec/). It records the wire itself, so the peer does not record cleartext.
    */
   transport?: DatagramTransport;
+  /** Binds the peer's UDP socket (default: here; a device in a namespace lab binds it in the lab's namespace). */
+  bind?: UdpBinder;
 }
 
 /** Where the peer's L2TP datagrams go and come from when it is not a plain UDP socket. */
@@ -166,11 +168,12 @@ export class PeerTunnel extends EventEmitter {
       if (this.deviceEp) this.open(this.deviceEp);
       return;
     }
-    const s = dgram.createSocket({ type: isIPv6(this.opts.local.host) ? 'udp6' : 'udp4', ipv6Only: isIPv6(this.opts.local.host) });
-    await new Promise<void>((resolve, reject) => {
-      s.once('error', (e) => reject(new Error(`peer: cannot bind UDP ${this.opts.local.host}:${this.opts.local.port}: ${e.message}`)));
-      s.bind(this.opts.local.port, this.opts.local.host, () => resolve());
-    });
+    let s: dgram.Socket;
+    try {
+      s = await (this.opts.bind ?? bindUdpHere)(this.opts.local.host, this.opts.local.port);
+    } catch (e) {
+      throw new Error(`peer: ${(e as Error).message}`);
+    }
     s.on('error', () => {
       /* ICMP port unreachable from a device that is not there yet: retransmission covers it */
     });

@@ -2,6 +2,7 @@
 // named user; after authentication the device shows `>`). The pty's width is the console width.
 
 import { createHash } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import { Client, type Algorithms, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { TextDecoder } from 'node:util';
 import { CliTransportError } from '../errors.ts';
@@ -38,6 +39,8 @@ export interface SshTransportOptions {
   charset?: ConsoleCharset;
   /** bound on TCP connect + handshake + auth (ms) */
   readyTimeoutMs?: number;
+  /** Opens the connection itself (a device inside a namespace lab: drivers/hosts/netns-sockets.ts); default: TCP to host:port. */
+  connectSocket?: () => Promise<Duplex>;
 }
 
 export class SshTransport implements Transport {
@@ -94,7 +97,8 @@ export class SshTransport implements Transport {
         algorithms: o.algorithms ?? (o.legacyAlgorithms ? LEGACY_SSH_ALGORITHMS : undefined),
         hostVerifier: (key: Buffer) => o.hostKeySha256 === undefined || createHash('sha256').update(key).digest('hex') === o.hostKeySha256.toLowerCase(),
       };
-      this.#client.connect(config);
+      if (!o.connectSocket) return this.#client.connect(config);
+      o.connectSocket().then((sock) => this.#client.connect({ ...config, sock }), (e: Error) => fail(e.message));
     });
   }
 

@@ -16,6 +16,7 @@ import type { DeviceUnderTest, DutStartOptions, DutStartResult } from '../../../
 import { EMULATED_CAPABILITIES, type EmulatedDut } from '../../../drivers/dut/emulated-dut.ts';
 import { openDut } from '../../../drivers/dut/open-dut.ts';
 import { freeUdpPort } from '../../../drivers/dut/router-process.ts';
+import { bindUdpHere } from '../../../drivers/hosts/udp-bind.ts';
 import type { PeerTunnel } from '../../../drivers/peer/peer-tunnel.ts';
 import { DeviceLab } from '../../../drivers/dut/device-lab.ts';
 import type { SuiteDevice } from '../../../suites/support/devices.ts';
@@ -44,6 +45,9 @@ class RecordingDut implements DeviceUnderTest {
     return { address: String(peer), port: 1701 };
   }
   peerBound(): void {}
+  binder() {
+    return bindUdpHere;
+  }
   start(_o: DutStartOptions): Promise<DutStartResult> {
     this.running = true;
     return Promise.resolve({ kind: 'accepted' });
