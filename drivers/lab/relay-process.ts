@@ -17,7 +17,7 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
-  BorderRelay, ETHERTYPE_IPV6, ethernetFrame, ipv4Bytes, ipv6Bytes, macBytes, NeighborCache, neighborAdvertisement, neighborSolicitation, readNd,
+  BorderRelay, ETHERTYPE_IPV6, ethernetFrame, ipv4Bytes, ipv6Bytes, isUnspecified, macBytes, NeighborCache, neighborAdvertisement, neighborSolicitation, readNd,
   type BorderRelayConfig, type RelayResult,
 } from '../../reference-impl/underlay/index.ts';
 import { loadPcap, packetHeader, type PcapSession } from '../capture/pcap-binding.ts';
@@ -84,7 +84,12 @@ export function runRelay(o: { ifname: string; mac: string; config: BorderRelayCo
     const now = Date.now();
     const nd = readNd(frame);
     if (nd?.kind === 'solicitation') {
-      if (equal(nd.target, self)) send(neighborAdvertisement(mac, self, nd.srcMac, nd.src));
+      if (!equal(nd.target, self)) return;
+      send(neighborAdvertisement(mac, self, nd.srcMac, nd.src));
+      // the solicitor is learned (RFC 4861 §7.2.3): a tunnel end that resolved us is reachable at once
+      if (isUnspecified(nd.src)) return;
+      for (const p of cache.advertised(nd.src, nd.srcMac, now)) send(ethernetFrame(nd.srcMac, mac, ETHERTYPE_IPV6, p));
+      unresolved.delete(keyOf(nd.src));
       return;
     }
     if (nd?.kind === 'advertisement') {

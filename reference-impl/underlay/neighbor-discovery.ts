@@ -176,6 +176,12 @@ export class NeighborCache {
     return this.solicitDue(e, now);
   }
 
+  /** Whether `next` has a link-layer address that is still reachable at `now`. */
+  known(next: Uint8Array, now: number): boolean {
+    const e = this.entries.get(keyOf(next));
+    return e?.mac !== undefined && now - e.confirmedAt < ND_CONSTANTS.reachableTimeMs;
+  }
+
   advertised(target: Uint8Array, mac: Uint8Array, now: number): Uint8Array[] {
     const key = keyOf(target);
     const e = this.entries.get(key) ?? { confirmedAt: now, solicits: 0, lastSolicitAt: -Infinity, pending: [] };
@@ -194,6 +200,11 @@ export class NeighborCache {
     e.lastSolicitAt = now;
     return true;
   }
+}
+
+/** The unspecified address `::` (a solicitation from it, during address autoconfiguration, teaches nothing: RFC 4861 §7.2.3). */
+export function isUnspecified(a: Uint8Array): boolean {
+  return a.every((x) => x === 0);
 }
 
 function keyOf(a: Uint8Array): string {

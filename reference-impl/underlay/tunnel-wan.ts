@@ -9,7 +9,7 @@ import { fragmentIpv6, Ipv6Reassembler, NEXT_HEADER_FRAGMENT, type ReassemblyLim
 import { UNDERLAY_FRAGMENT_DEFAULTS } from './underlay-assumptions.ts';
 import { formatIpv6Bytes, ipv6Bytes, portInSet, type MapECe } from './map-e-rule.ts';
 import {
-  ETHERTYPE_IPV6, ethernetFrame, macBytes, NeighborCache, neighborAdvertisement, neighborSolicitation, readNd,
+  ETHERTYPE_IPV6, ethernetFrame, isUnspecified, macBytes, NeighborCache, neighborAdvertisement, neighborSolicitation, readNd,
 } from './neighbor-discovery.ts';
 
 export interface TunnelWanConfig {
@@ -94,6 +94,16 @@ export class TunnelWan {
     return out;
   }
 
+  /** Whether the next hop's link-layer address is known (a tunnel end that came up has resolved its far end). */
+  nextHopKnown(now: number): boolean {
+    return this.cache.known(this.next6, now);
+  }
+
+  /** A solicitation for the next hop now, unless it is known: the tunnel end resolving its far end as it comes up. */
+  solicitNextHop(now: number): Uint8Array[] {
+    return this.nextHopKnown(now) ? [] : [neighborSolicitation(this.mac, this.own6, this.next6)];
+  }
+
   /** Solicitations due by `now` (call on a timer while a next hop is unresolved). */
   tick(now: number): Uint8Array[] {
     return this.cache.retry(this.next6, now) ? [neighborSolicitation(this.mac, this.own6, this.next6)] : [];
@@ -103,7 +113,9 @@ export class TunnelWan {
     const nd = readNd(frame);
     if (nd?.kind === 'solicitation') {
       if (!equal(nd.target, this.own6)) return { kind: 'dropped', why: 'neighbour solicitation for another address', frames: [] };
-      return { kind: 'nd', frames: [neighborAdvertisement(this.mac, this.own6, nd.srcMac, nd.src)] };
+      // the solicitor's address and MAC are learned (RFC 4861 §7.2.3): packets waiting for it leave now
+      const waiting = isUnspecified(nd.src) ? [] : this.cache.advertised(nd.src, nd.srcMac, now);
+      return { kind: 'nd', frames: [neighborAdvertisement(this.mac, this.own6, nd.srcMac, nd.src), ...waiting.map((p) => ethernetFrame(nd.srcMac, this.mac, ETHERTYPE_IPV6, p))] };
     }
     if (nd?.kind === 'advertisement') {
       const waiting = this.cache.advertised(nd.target, nd.mac, now);

@@ -20,6 +20,14 @@ const TUNNEL_CAPTURE_BYTES = 4 * 1024 * 1024;
 const L2TP_PORT = 1701;
 /** Neighbor Solicitation retries while the far end is unresolved (RFC 4861 RetransTimer 1 s). */
 const TICK_MS = 1000;
+/**
+ * At start the tunnel end resolves its far end before the router reports ready, soliciting this
+ * often and at most this many times (real ms): a fresh libpcap handle loses its first frame
+ * (pcap-frame-port.ts), so the first answer may never be seen, and a test's first message must not
+ * wait a whole RetransTimer for the path. ASSUMPTION (emulator only): a real RTX resolves on demand;
+ * a hardware run does not depend on it.
+ */
+const START_SOLICIT = { intervalMs: 100, count: 20 } as const;
 
 export class UnderlayPort implements UnderlayUdpPath {
   private port?: PcapFramePort;
@@ -28,6 +36,8 @@ export class UnderlayPort implements UnderlayUdpPath {
   private readonly peerPorts = new Map<string, number>();
   /** Other local UDP ports served through the tunnel (IKE 500, NAT-T 4500: underlay-registry.ts). */
   private readonly listeners = new Map<number, (from: { address: string; port: number }, bytes: Uint8Array) => void>();
+  /** Called when a frame arrives while start() waits for the far end. */
+  private onFrame?: () => void;
   ifname = '';
 
   /** `wanAddresses`: the router's `--wan` addresses; the port opens on the interface holding one of them. */
@@ -48,6 +58,7 @@ export class UnderlayPort implements UnderlayUdpPath {
     this.port = PcapFramePort.open({ owner, ifname: this.ifname, filter: 'inbound and ip6', bufferBytes: TUNNEL_CAPTURE_BYTES }, (frame) => {
       const r = this.wan!.receive(frame, this.now());
       this.out(r.frames);
+      this.onFrame?.();
       if (r.kind !== 'datagram') return;
       const other = this.listeners.get(r.datagram.dstPort);
       if (other && r.datagram.dstPort !== this.plan.sourcePort) return other({ address: r.datagram.src, port: r.datagram.srcPort }, r.datagram.payload);
@@ -58,6 +69,26 @@ export class UnderlayPort implements UnderlayUdpPath {
     this.timer = setInterval(() => this.out(this.wan!.tick(this.now())), TICK_MS);
     this.timer.unref();
     registerUnderlay(this.wanAddresses, this);
+    await this.resolveFarEnd();
+  }
+
+  /** Solicits the far end until it answers (bounded by START_SOLICIT); unresolved, the RetransTimer goes on. */
+  private async resolveFarEnd(): Promise<void> {
+    const wan = this.wan!;
+    for (let i = 0; i < START_SOLICIT.count && !wan.nextHopKnown(this.now()); i++) {
+      this.out(wan.solicitNextHop(this.now()));
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(done, START_SOLICIT.intervalMs);
+        function done() {
+          clearTimeout(t);
+          resolve();
+        }
+        this.onFrame = () => {
+          if (wan.nextHopKnown(this.now())) done();
+        };
+      });
+      this.onFrame = undefined;
+    }
   }
 
   get innerAddress(): string {

@@ -50,6 +50,28 @@ test.describe('userspace IPv4-in-IPv6 tunnel end on an Ethernet WAN', () => {
     expect(direct[0].subarray(0, 6)).toEqual(Uint8Array.of(2, 0, 0, 0, 1, 2));
   });
 
+  test('a tunnel end coming up solicits its far end at once; the far end learns it from that solicitation (RFC 4861 §7.2.3), so both are resolved by one exchange', () => {
+    const a = new TunnelWan(SITE);
+    const b = new TunnelWan(ISP);
+    expect(a.nextHopKnown(0)).toBe(false);
+    const ns = a.solicitNextHop(0);
+    expect(ns.length).toBe(1);
+    const answer = b.receive(ns[0], 0);
+    expect(answer.kind).toBe('nd');
+    expect(b.nextHopKnown(0), 'the far end learned the solicitor').toBe(true);
+    a.receive(answer.frames[0], 0);
+    expect(a.nextHopKnown(0)).toBe(true);
+    expect(a.solicitNextHop(1), 'nothing more to solicit once known').toEqual([]);
+    // both send unicast straight away, no solicitation in between
+    expect(b.send({ dst: SITE.ipv4, srcPort: 1701, dstPort: 1701, payload }, 2)[0].subarray(0, 6)).toEqual(Uint8Array.of(2, 0, 0, 0, 1, 1));
+    expect(a.send({ dst: ISP.ipv4, srcPort: 1701, dstPort: 1701, payload }, 2)[0].subarray(0, 6)).toEqual(Uint8Array.of(2, 0, 0, 0, 1, 2));
+    // a datagram that waited for the solicitor leaves with the advertisement
+    const c = new TunnelWan(ISP);
+    expect(c.send({ dst: SITE.ipv4, srcPort: 1701, dstPort: 1701, payload }, 0).length).toBe(1); // its own solicitation
+    const r = c.receive(new TunnelWan(SITE).solicitNextHop(0)[0], 0);
+    expect(r.frames.length, 'the advertisement and the waiting datagram').toBe(2);
+  });
+
   test('an unanswered next hop is solicited MAX_MULTICAST_SOLICIT times at RETRANS_TIMER, then its queue is dropped', () => {
     const a = new TunnelWan(SITE);
     const sends = [0, 1, 2, 3, 4].map((i) => a.send({ dst: ISP.ipv4, srcPort: 1701, dstPort: 1701, payload: Uint8Array.of(i) }, 0));
