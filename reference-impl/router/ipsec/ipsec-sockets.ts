@@ -4,11 +4,15 @@
 // config addresses and in the ports 500/4500; this maps both ways. When the router's WAN is an
 // IPIP / MAP-E tunnel interface (underlay/underlay-registry.ts), datagrams to the peers that
 // tunnel carries go through it instead, IPv4 inside IPv6 (issue 19), from the router's IPv4
-// address inside the tunnel; the peer's datagrams to 500 / 4500 come back the same way.
+// address inside the tunnel; the peer's datagrams to 500 / 4500 come back the same way. Under
+// MAP-E the tunnel's ports are two of the CE's port set standing for 500 and 4500 (assumption
+// map-e-ike-ports, underlay/map-e-ike-ports.ts): the oracle still speaks of 500 / 4500, so its
+// NAT-D hashes name the unmapped port and the peer sees a NAPT'd client (RFC 3947 §3.2).
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { literalLookup } from '../literal-lookup.ts';
 import type { UnderlayTarget } from '../l2tp-socket.ts';
+import { mapEIkePorts } from '../../underlay/index.ts';
 import { underlayFor, type UnderlayUdpPath } from '../underlay/underlay-registry.ts';
 
 export const IKE_UDP_PORT = 500;
@@ -34,6 +38,8 @@ export class IpsecSockets {
   private readonly socks: { sock: dgram.Socket; v6: boolean; port: 500 | 4500 }[] = [];
   private readonly reverse = new Map<string, string>();
   private tunnel?: UnderlayUdpPath;
+  /** The tunnel's local port for each oracle port (MAP-E: two ports of the set; else 500 / 4500). */
+  private tunnelPorts = new Map<500 | 4500, number>();
 
   constructor(private readonly opts: IpsecSocketOptions) {
     for (const [cfg, t] of opts.underlay) this.reverse.set(t.host, cfg);
@@ -57,7 +63,15 @@ export class IpsecSockets {
       }
     }
     this.tunnel = underlayFor(this.opts.bind);
-    for (const port of [IKE_UDP_PORT, NAT_T_UDP_PORT] as const) this.tunnel?.listen(port, (from, bytes) => onDatagram({ localPort: port, from, bytes }));
+    const ce = this.tunnel?.plan.ce;
+    const mapped = ce ? mapEIkePorts(ce) : { ike: IKE_UDP_PORT, natT: NAT_T_UDP_PORT };
+    this.tunnelPorts = new Map([[IKE_UDP_PORT, mapped.ike], [NAT_T_UDP_PORT, mapped.natT]]);
+    for (const [port, wire] of this.tunnelPorts) this.tunnel?.listen(wire, (from, bytes) => onDatagram({ localPort: port, from, bytes }));
+  }
+
+  /** The tunnel's local port standing for the oracle's `localPort`. */
+  private tunnelPort(localPort: 500 | 4500): number {
+    return this.tunnelPorts.get(localPort) ?? localPort;
   }
 
   /** The IPIP / MAP-E tunnel carrying datagrams to `host`, if any. */
@@ -84,7 +98,7 @@ export class IpsecSockets {
   /** The first bound address and port of `localPort` of the family of `host`. */
   localOf(localPort: 500 | 4500, host: string): { host: string; port: number } | undefined {
     const t = this.tunnelTo(host);
-    if (t) return { host: t.innerAddress, port: localPort };
+    if (t) return { host: t.innerAddress, port: this.tunnelPort(localPort) };
     const s = this.socks.find((x) => x.port === localPort && x.v6 === isIPv6(host));
     if (!s) return undefined;
     const a = s.sock.address();
@@ -94,7 +108,7 @@ export class IpsecSockets {
   send(localPort: 500 | 4500, to: { address: string; port: number }, bytes: Uint8Array): { host: string; port: number } | undefined {
     const dst = this.resolve(to);
     const t = this.tunnelTo(dst.host);
-    if (t) return t.sendUdp(localPort, { address: dst.host, port: dst.port }, bytes) ? dst : undefined;
+    if (t) return t.sendUdp(this.tunnelPort(localPort), { address: dst.host, port: dst.port }, bytes) ? dst : undefined;
     const s = this.socks.find((x) => x.port === localPort && x.v6 === isIPv6(dst.host));
     if (!s) return undefined;
     s.sock.send(bytes, dst.port, dst.host);
@@ -102,8 +116,9 @@ export class IpsecSockets {
   }
 
   close(): void {
-    for (const port of [IKE_UDP_PORT, NAT_T_UDP_PORT]) this.tunnel?.unlisten(port);
+    for (const wire of this.tunnelPorts.values()) this.tunnel?.unlisten(wire);
     this.tunnel = undefined;
+    this.tunnelPorts = new Map();
     for (const s of this.socks) s.sock.close();
     this.socks.length = 0;
   }

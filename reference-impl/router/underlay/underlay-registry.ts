@@ -3,9 +3,12 @@
 // interface the L2TP of that tunnel takes (issue 19: L2TPv3/IPsec "in IPIP tunnelling and map-e
 // tunnel environments"). Keyed by WAN address: several emulated routers in one process have
 // distinct WAN addresses, and the router starts its underlay before its IPsec host.
+import type { UnderlayPlan } from './underlay-plan.ts';
 
 /** What the IPsec sockets need of an underlay port. */
 export interface UnderlayUdpPath {
+  /** The tunnel's plan: under MAP-E its port set, from which IKE's ports come (underlay/map-e-ike-ports.ts). */
+  readonly plan: Pick<UnderlayPlan, 'ce'>;
   /** Whether datagrams to `to` (an IPv4 config address) go through this tunnel. */
   carries(to: string): boolean;
   /** The router's own IPv4 address inside the tunnel. */
