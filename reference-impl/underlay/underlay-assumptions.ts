@@ -13,7 +13,10 @@ export type UnderlayAssumptionId =
   | 'underlay-link-mtu'
   | 'fragment-identification'
   | 'reassembly-bounds'
-  | 'tunnel-exit-destination-options';
+  | 'tunnel-exit-destination-options'
+  | 'relay-uplink-mtu'
+  | 'ipv4-reassembly-bounds'
+  | 'relay-reassembles-uplink-ipv4';
 
 /** RFC 7597 §6 interface identifier, or the earlier draft-03 layout some services still use. */
 export type MapEInterfaceIdFormat = 'rfc7597' | 'draft-03';
@@ -86,6 +89,24 @@ export const UNDERLAY_ASSUMPTIONS: readonly UnderlayAssumption[] = [
     reasoning: 'RFC 2473 §3.2/§3.3: a tunnel Destination Options header is processed at the exit point and removed at decapsulation. Linux ip6tnl (an ISP gateway\'s likely software) adds the Tunnel Encapsulation Limit option by default. Whether RTX accepts it, and whether it sends one (ipip-tunnel-mtu says no), is not in the documents.',
     confidence: 'weak',
   },
+  {
+    id: 'relay-uplink-mtu',
+    assumption: 'The border relay\'s native IPv4 uplink has MTU 1500 unless the lab says otherwise; a bigger IPv4 packet leaving there is fragmented (RFC 791 §3.2) when DF is clear and dropped ("fragmentation needed", no ICMP sent) when DF is set. No path MTU discovery.',
+    reasoning: 'The uplink is Ethernet (a veth in the lab; an ISP\'s native side in life), 1500 octets as underlay-link-mtu takes for the IPv6 side. L2TPv3 carrying a full-size frame is 1550 octets of IPv4 (l2tp-inner-df-clear: DF clear), so this is the case that matters. ICMP Fragmentation Needed is not modelled because the lab\'s relay sends no ICMP.',
+    confidence: 'weak',
+  },
+  {
+    id: 'ipv4-reassembly-bounds',
+    assumption: 'The relay holds at most 64 IPv4 datagrams under reassembly on its uplink (a new one evicts the oldest) and abandons each 60 s after its first fragment, the reassembly-bounds numbers.',
+    reasoning: 'RFC 791 leaves the timer to the implementation (its example starts at 15 s); RFC 1122 §3.3.2 recommends a fixed 60-120 s. The table size is an implementation choice no document gives; one number for both tables keeps the lab\'s relay one shape.',
+    confidence: 'weak',
+  },
+  {
+    id: 'relay-reassembles-uplink-ipv4',
+    assumption: 'IPv4 fragments arriving on the relay\'s uplink are reassembled before routing; the whole packet is routed (MAP-E by destination address and port), encapsulated and IPv6-fragmented to the link MTU like any other.',
+    reasoning: 'A MAP-E BR routes by destination port, which only the first fragment carries; RFC 7597 §8.3.2 has the BR reassemble (or keep per-datagram state, "virtual reassembly", which some BRs do instead). A Linux peer sending a 1550-octet L2TPv3 datagram with IP_PMTUDISC_WANT over a 1500 link sends it as two fragments, so a BR that forwarded fragments blindly would lose every full-size frame. Whether a real service\'s BR reassembles or forwards by cached first-fragment state is not in the documents; what the CE receives differs only in how the IPv6 tunnel packet is fragmented.',
+    confidence: 'weak',
+  },
 ];
 
 /** Defaults of the fragmentation assumptions above (ipv6-fragment.ts, tunnel-wan.ts, border-relay.ts). */
@@ -96,6 +117,10 @@ export const UNDERLAY_FRAGMENT_DEFAULTS = {
   reassemblyDatagrams: 64,
   /** fragment-identification: the first Identification a tunnel end uses */
   firstIdentification: 1,
+  /** relay-uplink-mtu */
+  uplinkMtu: 1500,
+  /** ipv4-reassembly-bounds: the table size is reassemblyDatagrams; the timeout RFC 8200 fixes for IPv6 */
+  ipv4ReassemblyTimeoutMs: 60_000,
 } as const;
 
 export const MAP_E_ASSUMPTION_DEFAULTS = {
