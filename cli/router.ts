@@ -127,7 +127,7 @@ async function routerHandler(args: ParsedCommand): Promise<number> {
   const defects = args.strings('defect');
   usageFrom(() => parseDefects(defects));
   const wan = args.has('wan') ? args.strings('wan') : undefined;
-  const lan: LanPortSpec[] = args.strings('lan').map((t) => usageFrom(() => parseLanSpec(t, wan?.[0]?.includes(':') ? '::1' : '127.0.0.1')));
+  const lan: LanPortSpec[] = args.strings('lan').map((t) => usageFrom(() => parseLanSpec(t)));
   const underlay = new Map<string, UnderlayTarget>(args.strings('underlay').map((t) => usageFrom(() => parseUnderlay(t))));
   let config: string;
   try {

@@ -17,6 +17,7 @@ import { openDeviceLab, type DeviceLab, type DeviceLabOptions } from './support/
 import { stopRouterSpares, useRouterSpares } from '../drivers/dut/router-process.ts';
 import { CAPABILITY_REASONS, LabTooSmall } from '../drivers/dut/device-under-test.ts';
 import { runCloseSteps } from '../drivers/dut/close-steps.ts';
+import { closeUnderlayIsps } from '../drivers/dut/underlay-isp.ts';
 import { dutCapabilities, dutLeaseKey } from '../drivers/dut/open-dut.ts';
 import { defaultLabDevices, projectName, type SuiteDevice } from './support/devices.ts';
 
@@ -37,6 +38,8 @@ export interface SuiteWorkerFixtures {
   lease: DeviceLease;
   /** Automatic: this worker's emulated routers start from a warm spare (drivers/lab/router-spare.ts). */
   routerSpares: void;
+  /** Automatic: the IPv6-only access services this worker built for underlay devices are removed at its end (drivers/dut/underlay-isp.ts). */
+  underlayIsps: void;
 }
 
 /** Lease directory shared by every run on this host (override: L2TPV3_LEASE_DIR). */
@@ -70,11 +73,27 @@ export const test = base.extend<SuiteTestFixtures, SuiteWorkerFixtures>({
     },
     { scope: 'worker', auto: true },
   ],
+  underlayIsps: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern: none
+    async ({}, use) => {
+      try {
+        await use();
+      } finally {
+        await closeUnderlayIsps();
+      }
+    },
+    { scope: 'worker', auto: true },
+  ],
   caps: async ({ device }, use) => {
     await use(capabilities(device.model, device.firmware));
   },
   feature: async ({ device }, use) => {
-    await use((id, parameters) => describeDeviceTest({ model: device.model, firmware: device.firmware, feature: id, parameters }));
+    // a device behind IPIP / MAP-E fills that underlay's column; the area it ran is a parameter
+    const underlay = device.underlay;
+    await use((id, parameters) => describeDeviceTest({
+      model: device.model, firmware: device.firmware,
+      ...(underlay === undefined ? { feature: id, parameters } : { feature: `over-${underlay}`, parameters: { area: id, ...parameters } }),
+    }));
   },
   openLab: async ({ device, timeScale, lease }, use, testInfo) => {
     void lease; // held for the worker's life: no other run touches this device slot meanwhile

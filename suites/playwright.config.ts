@@ -24,11 +24,14 @@ const allTests = process.env[MUTATION_ENV.allTests] === '1';
 // A profile variant (cookie, sequencing: suites/support/devices.ts DEFAULT_LAB_VARIANTS) differs from
 // its model only in the session's data options: it runs the areas where those show, not the rest again.
 const VARIANT_TAGS = ['@control', '@frames', '@malformed'];
+// A device behind IPIP or MAP-E (--full-matrix: underlayDevices()) differs in the path to its peers:
+// the control and frames areas run over it (issue 19); the examples over underlays are @underlay's.
+const UNDERLAY_TAGS = ['@control', '@frames'];
 
 function projects() {
   const plain = devices.map((device) => ({
     name: projectName(device),
-    ...(device.profile !== undefined && !allTests ? { grep: tagsGrep(VARIANT_TAGS) } : {}),
+    ...(device.underlay !== undefined ? { grep: tagsGrep(UNDERLAY_TAGS) } : device.profile !== undefined && !allTests ? { grep: tagsGrep(VARIANT_TAGS) } : {}),
     use: { device, labFile: selection.labFile, timeScale },
   }));
   if (mutants.length === 0) return plain;

@@ -31,6 +31,8 @@ export interface DeviceDescription {
   readonly firmware: string;
   readonly defects: readonly string[];
   readonly profile?: string;
+  /** An emulated device behind an IPv6-only access service (underlay-dut.ts): its L2TPv3 inside an IPIP or MAP-E tunnel. */
+  readonly underlay?: 'ipip' | 'map-e';
   readonly access?: PhysicalAccessFields;
 }
 

@@ -31,6 +31,13 @@ export interface RouterProcessOptions {
   defects?: string[];
   /** A firmware-profile variant (`router --profile`, reference-impl/control/profile-variants.ts). */
   profile?: string;
+  /** More router arguments (e.g. `--map-e JSON`). */
+  extraArgs?: readonly string[];
+  /**
+   * Run the router inside this network namespace (a namespace lab around the device: underlay-dut.ts):
+   * started cold through `ip netns exec`, tied to this process by `setpriv --pdeathsig`.
+   */
+  netns?: string;
 }
 
 let spares = false;
@@ -73,7 +80,8 @@ export class RouterProcess {
     for (const l of o.lan ?? []) argv.push('--lan', l);
     for (const d of o.defects ?? []) argv.push('--defect', d);
     if (o.profile !== undefined) argv.push('--profile', o.profile);
-    const child = await (spares ? routerSpares().start(argv) : startRouterCold(argv));
+    argv.push(...(o.extraArgs ?? []));
+    const child = await (o.netns !== undefined ? startRouterCold(argv, undefined, o.netns) : spares ? routerSpares().start(argv) : startRouterCold(argv));
     let out = '';
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

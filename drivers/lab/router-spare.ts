@@ -11,6 +11,7 @@
 // handed router's command line shows `--args-from-stdin`, not its arguments. L2TPV3_ROUTER_SPARE=off
 // starts every router cold (`router ARGS`), e.g. to compare.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { routerLaunch, type RouterLaunch } from './router-launch.ts';
 
 export const SPARE_FLAG = '--args-from-stdin';
@@ -97,14 +98,18 @@ export class RouterSparePool {
 
 const alive = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
 
-/** `router ARGS` the plain way: its arguments on its command line, stdin closed. */
-function spawnCold(launch: RouterLaunch, args: readonly string[]): ChildProcess {
-  return spawn(launch.argv[0], [...launch.argv.slice(1), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** util-linux setpriv: a router in a namespace gets SIGTERM when its starter dies (it has no stdin lifeline). */
+const WITH_PARENT = existsSync('/usr/bin/setpriv') ? ['/usr/bin/setpriv', '--pdeathsig', 'TERM', '--'] : [];
+
+/** `router ARGS` the plain way: its arguments on its command line, stdin closed; in `netns` through `ip netns exec`. */
+function spawnCold(launch: RouterLaunch, args: readonly string[], netns?: string): ChildProcess {
+  const argv = [...(netns !== undefined ? [...WITH_PARENT, 'ip', 'netns', 'exec', netns] : []), ...launch.argv, ...args];
+  return spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** A router started cold (no spare): what every start is outside a process that asked for spares. */
-export async function startRouterCold(args: readonly string[], launch: () => Promise<RouterLaunch> = () => routerLaunch()): Promise<ChildProcess> {
-  return spawnCold(await launch(), args);
+/** A router started cold (no spare): what every start is outside a process that asked for spares, and in a namespace. */
+export async function startRouterCold(args: readonly string[], launch: () => Promise<RouterLaunch> = () => routerLaunch(), netns?: string): Promise<ChildProcess> {
+  return spawnCold(await launch(), args, netns);
 }
 
 function spawnSpare(launch: RouterLaunch): ChildProcess {

@@ -21,8 +21,11 @@ export type LanPortSpec =
   | { name: string; kind: 'udp'; localAddress: string; localPort: number; remoteHost: string; remotePort: number }
   | { name: string; kind: 'if'; ifname: string };
 
-/** `lan1=udp:LOCAL_PORT:REMOTE_HOST:REMOTE_PORT` (REMOTE_HOST may be `[v6]`), `lan1=if:IFNAME`. */
-export function parseLanSpec(text: string, localAddress = '127.0.0.1'): LanPortSpec {
+/**
+ * `lan1=udp:LOCAL_PORT:REMOTE_HOST:REMOTE_PORT` (REMOTE_HOST may be `[v6]`), `lan1=if:IFNAME`. The
+ * link's own end is loopback of the far end's family (a socket on ::1 cannot reach 127.0.0.1).
+ */
+export function parseLanSpec(text: string, localAddress?: string): LanPortSpec {
   const eq = text.indexOf('=');
   const name = text.slice(0, eq);
   if (eq < 0 || !/^lan\d+$/.test(name)) throw new Error(`--lan '${text}': expected lanN=udp:LOCAL_PORT:REMOTE_HOST:REMOTE_PORT or lanN=if:IFNAME`);
@@ -36,7 +39,8 @@ export function parseLanSpec(text: string, localAddress = '127.0.0.1'): LanPortS
     if (!(n >= 0 && n <= 65535)) throw new Error(`--lan '${text}': ${what} ${s} is not a UDP port`);
     return n;
   };
-  return { name, kind: 'udp', localAddress, localPort: port(u[1], 'local port'), remoteHost: u[2].replace(/^\[|\]$/g, ''), remotePort: port(u[3], 'remote port') };
+  const remoteHost = u[2].replace(/^\[|\]$/g, '');
+  return { name, kind: 'udp', localAddress: localAddress ?? (remoteHost.includes(':') ? '::1' : '127.0.0.1'), localPort: port(u[1], 'local port'), remoteHost, remotePort: port(u[3], 'remote port') };
 }
 
 export class UdpLanPort implements LanPort {

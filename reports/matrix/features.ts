@@ -39,6 +39,10 @@ export const FEATURES = [
   { id: 'tag-vlan', title: 'Tag VLAN combination', severity: 'normal', gate: 'tagVlan' },
   { id: 'l2ms-manager', title: 'L2MS manager combination', severity: 'normal', gate: 'l2msManager' },
   { id: 'tunnel-interface-filter', title: 'Tunnel-interface filtering', severity: 'normal', gate: 'tunnelInterfaceFilter' },
+  // seed: L2TPv3 works "in IPIP tunnelling and map-e tunnel environments" (IPIPトンネリング、map-eトンネル
+  // 環境下): the control and frames areas run again on a device behind each (run --full-matrix)
+  { id: 'over-ipip', title: 'L2TPv3 over IPIP (IPv6-only access)', severity: 'critical' },
+  { id: 'over-map-e', title: 'L2TPv3 over MAP-E (IPv6-only access)', severity: 'critical' },
 ] as const satisfies readonly FeatureDef[];
 
 export type FeatureId = (typeof FEATURES)[number]['id'];

@@ -9,6 +9,9 @@ import type { ProfileVariantName } from '../../reference-impl/control/profile-va
 import type { ControlProfile } from '../../reference-impl/control/control-profile.ts';
 import { learnedControlOverrides, learnedProfileFor } from '../../drivers/learn/profile-lookup.ts';
 import { ProfileFileError } from '../../drivers/learn/profile-file.ts';
+import { UNDERLAY_KINDS, underlayConfigLines, underlayEndpoint, underlayPeerAddress, type UnderlayKind } from '../../drivers/dut/underlay-service.ts';
+import { routerConfig } from '../../drivers/dut/lab-config.ts';
+import { predictConfig } from './oracle-config.ts';
 
 export interface SuiteDevice {
   /** Model name as the seed prints it. */
@@ -32,6 +35,11 @@ export interface SuiteDevice {
    * suites predict it with these control values over the default profile (device-profile.ts).
    */
   readonly learned?: LearnedProfileRef;
+  /**
+   * An emulated device behind an IPv6-only access service (drivers/dut/underlay-dut.ts): its L2TPv3
+   * inside an IPIP or MAP-E tunnel, the tester peers on the IPv4 internet beyond the ISP's relay.
+   */
+  readonly underlay?: UnderlayKind;
 }
 
 /** Which learned profile file a device runs with, and its control values (validated overrides). */
@@ -64,6 +72,25 @@ export function fullMatrixDevices(): SuiteDevice[] {
 }
 
 /**
+ * The full matrix's underlay devices: every model at its newest band behind each IPv6-only access
+ * service (IPIP, MAP-E), where the oracle accepts the service's tunnel lines on that model (a model
+ * that refuses them is the examples area's refusal check, suites/underlay.spec.ts).
+ */
+export function underlayDevices(): SuiteDevice[] {
+  return newestDevices().flatMap((d) => UNDERLAY_KINDS.filter((k) => acceptsUnderlay(d, k)).map((underlay) => ({ ...d, underlay })));
+}
+
+function acceptsUnderlay(d: SuiteDevice, kind: UnderlayKind): boolean {
+  const config = [...routerConfig([{ n: 1, peer: underlayPeerAddress(0) }], 514, { routerAddress: underlayEndpoint(kind).address }).trimEnd().split('\n'), ...underlayConfigLines(kind)].join('\n') + '\n';
+  return predictConfig(config, d.model, d.firmware).response === 'accepted';
+}
+
+function newestDevices(): SuiteDevice[] {
+  const all = fullMatrixDevices();
+  return MODEL_NAMES.map((m) => all.filter((d) => d.model === m).at(-1)!);
+}
+
+/**
  * The default lab's profile variants: one model run again with a profile that assigns a cookie and
  * one that asks for sequencing, so the suites' cookie and sequencing checks meet a router that does
  * them (RFC 3931 §5.4.4 lets any peer). RTX1220: not a model the mutation command runs by default,
@@ -76,11 +103,7 @@ export const DEFAULT_LAB_VARIANTS: readonly { readonly model: string; readonly p
 
 /** Every model at its newest documented band (the last band of the model in the seed's table), then the profile variants. */
 export function defaultLabDevices(): SuiteDevice[] {
-  const all = fullMatrixDevices();
-  const newest = MODEL_NAMES.map((m) => {
-    const mine = all.filter((d) => d.model === m);
-    return mine[mine.length - 1];
-  });
+  const newest = newestDevices();
   const variants = DEFAULT_LAB_VARIANTS.flatMap((v) => newest.filter((d) => d.model === v.model).map((d) => ({ ...d, profile: v.profile })));
   return [...newest, ...variants];
 }
@@ -121,7 +144,7 @@ function matchesModel(device: string, wanted: string): boolean {
 }
 
 export function selectDevices(sel: LabSelection): SuiteDevice[] {
-  let devices = sel.labFile ? inventoryDevices(sel.labFile) : sel.fullMatrix ? fullMatrixDevices() : defaultLabDevices();
+  let devices = sel.labFile ? inventoryDevices(sel.labFile) : sel.fullMatrix ? [...fullMatrixDevices(), ...underlayDevices()] : defaultLabDevices();
   if (sel.models && sel.models.length > 0) {
     for (const w of sel.models) {
       if (!devices.some((d) => matchesModel(d.model, w))) {
@@ -157,9 +180,10 @@ export function withLearnedProfiles(devices: readonly SuiteDevice[], dir: string
   });
 }
 
-/** The Playwright project name of a device (a profile variant in brackets). */
+/** The Playwright project name of a device (a profile variant, an underlay in brackets). */
 export function projectName(d: SuiteDevice): string {
-  return d.profile === undefined ? `${d.model} ${d.firmware}` : `${d.model} ${d.firmware} [${d.profile}]`;
+  const tags = [...(d.profile !== undefined ? [d.profile] : []), ...(d.underlay !== undefined ? [`over ${d.underlay}`] : [])];
+  return tags.length === 0 ? `${d.model} ${d.firmware}` : `${d.model} ${d.firmware} [${tags.join(', ')}]`;
 }
 
 /** How the run command passes its selection to the Playwright config (a child process). */

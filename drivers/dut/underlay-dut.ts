@@ -1,0 +1,128 @@
+// The emulated router as the device under test behind an IPv6-only access service (issue 19): its
+// L2TPv3 runs inside an IPIP or MAP-E tunnel to the ISP (underlay-isp.ts), and the tester peers are
+// native IPv4 hosts beyond the ISP's relay. The router process runs in the lab's router namespace
+// with the test's config plus the service's tunnel lines; the harness's sockets live in the lab's
+// namespaces (binder()), so every control message and data frame crosses the relay and the real
+// IPv4 stack of the peers' namespace. What the suites see: the device's endpoint is its IPv4
+// address inside the tunnel and, under MAP-E, the L2TPv3 port of its port set (RFC 7597 §5.1;
+// assumption map-e-l2tp-source-port), and the peers have addresses of their own.
+import type { Duplex } from 'node:stream';
+import type { CliSession } from '../cli/session.ts';
+import type { UdpBinder } from '../hosts/udp-bind.ts';
+import { logicalPeerIndex, LabTooSmall, type DeviceUnderTest, type DutCapabilities, type DutEndpoint, type DutIdentity, type DutStartOptions, type DutStartResult } from './device-under-test.ts';
+import { EMULATED_CAPABILITIES, type EmulatedDutOptions } from './emulated-dut.ts';
+import { adminCli } from './router-cli.ts';
+import { RouterProcess } from './router-process.ts';
+import { underlayIsp, type UnderlayIsp } from './underlay-isp.ts';
+import { UNDERLAY_ISP, underlayConfigLines, underlayEndpoint, underlayMapEArgs, underlayPeerAddress, type UnderlayKind } from './underlay-service.ts';
+
+export interface UnderlayDutOptions extends EmulatedDutOptions {
+  readonly underlay: UnderlayKind;
+}
+
+/**
+ * What an underlay device can take part in: the emulated router's, except the tester's IKE (IKE's
+ * UDP 500/4500 lie outside a MAP-E port set, and L2TPv3/IPsec over the tunnel is the examples
+ * area's) and a second netns lab around it.
+ */
+export const UNDERLAY_CAPABILITIES: DutCapabilities = { ...EMULATED_CAPABILITIES, testerIke: false, netnsLab: false };
+
+export class UnderlayDut implements DeviceUnderTest {
+  readonly capabilities = UNDERLAY_CAPABILITIES;
+  readonly identity: DutIdentity;
+  readonly syslogBind: DutEndpoint = { address: '127.0.0.1', port: 0 };
+  readonly peerCount = UNDERLAY_ISP.peerCount;
+  readonly trace: string[] = [];
+  readonly wan: DutEndpoint;
+  router?: RouterProcess;
+  private refusal?: string;
+  private stopped = false;
+  /** Where this test's part of the (per-worker) relay's log begins. */
+  private readonly relayLogFrom: number;
+
+  private constructor(
+    private readonly o: UnderlayDutOptions,
+    readonly isp: UnderlayIsp,
+  ) {
+    this.identity = { role: o.role, model: o.model, firmware: o.firmware };
+    this.wan = underlayEndpoint(o.underlay);
+    this.relayLogFrom = isp.relayLog.length;
+  }
+
+  static async open(o: UnderlayDutOptions): Promise<UnderlayDut> {
+    return new UnderlayDut(o, await underlayIsp(o.underlay));
+  }
+
+  get timeScale(): number {
+    return this.o.timeScale;
+  }
+
+  get wanConfigAddress(): string {
+    return this.wan.address;
+  }
+
+  peerAddress(peer: number | string): string {
+    const i = typeof peer === 'number' ? peer : logicalPeerIndex(peer);
+    if (i < 0) throw new Error(`underlay lab: '${peer}' is not a logical peer address (127.0.0.2 is the first)`);
+    if (i >= this.peerCount) throw new LabTooSmall(`the underlay lab has ${this.peerCount} tester peer addresses; this test needs peer ${i + 1}`);
+    return underlayPeerAddress(i);
+  }
+
+  /** A peer is a native IPv4 host: its own address, L2TP's port (RFC 3931 §4.1.2.2). */
+  peerSocket(peer: number | string): DutEndpoint {
+    return { address: this.peerAddress(peer), port: 1701 };
+  }
+
+  binder(side: 'peers' | 'device-side'): UdpBinder {
+    const sockets = side === 'peers' ? this.isp.peerSide : this.isp.routerSide;
+    return (address, port) => sockets.bindUdp(address, port);
+  }
+
+  peerBound(): void {}
+
+  async start(s: DutStartOptions): Promise<DutStartResult> {
+    if (this.router) throw new Error(`${this.identity.role}: already started`);
+    if (new RegExp(`^tunnel select ${UNDERLAY_ISP.tunnel}\\s*$`, 'm').test(s.config)) throw new LabTooSmall(`the underlay lab's ${this.o.underlay} tunnel is tunnel ${UNDERLAY_ISP.tunnel}, which this test's config uses`);
+    const config = `${s.config.trimEnd()}\n${underlayConfigLines(this.o.underlay).join('\n')}\n`;
+    const r = await RouterProcess.run({
+      model: this.o.model, firmware: this.o.firmware, config, wan: UNDERLAY_ISP.routerWan6, l2tpPort: 1701, timeScale: this.o.timeScale,
+      defects: [...(this.o.defects ?? [])], profile: this.o.profile, lan: s.lan ? [...s.lan] : undefined,
+      extraArgs: underlayMapEArgs(this.o.underlay), netns: this.isp.names.router,
+    });
+    if (r.kind === 'exited') {
+      this.refusal = r.output;
+      this.trace.push(`start: ${this.identity.model} ${this.o.firmware} over ${this.o.underlay} refused the config (exit ${r.code})`);
+      return { kind: 'refused', output: r.output };
+    }
+    this.router = r.router;
+    this.trace.push(`start: ${this.identity.model} ${this.o.firmware} router process ${r.router.pid ?? '?'} ready in namespace ${this.isp.names.router}, L2TPv3 inside ${this.o.underlay} as ${this.wan.address}:${this.wan.port}`);
+    return { kind: 'accepted' };
+  }
+
+  get running(): boolean {
+    return this.router !== undefined && !this.stopped;
+  }
+
+  adminCli(): Promise<CliSession> {
+    if (!this.router) throw new Error('adminCli: start the router first');
+    return adminCli(this.router, (host, port): Promise<Duplex> => this.isp.routerSide.connectTcp(host, port));
+  }
+
+  get savedConfigFile(): string | undefined {
+    return this.router?.configFile;
+  }
+
+  get console(): string | undefined {
+    const relay = this.isp.relayLog.slice(this.relayLogFrom).trim();
+    const own = this.router?.log ?? this.refusal;
+    return own === undefined ? undefined : relay ? `${own}\n== relay (${this.o.underlay}) ==\n${relay}` : own;
+  }
+
+  async close(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (!this.router) return;
+    await this.router.stop();
+    this.trace.push(`stop: router process ${this.router.pid ?? '?'} ended`);
+  }
+}
