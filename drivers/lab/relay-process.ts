@@ -9,15 +9,17 @@
 // retry limit. With `--uplink` it is also the customers' door to the native IPv4 internet (RFC 7597
 // §8.3; border-relay.ts fromUplink): a second pcap session on that interface takes IPv4 frames for
 // `--uplink-mac` to the relay, sends what the relay forwards natively to `--uplink-next-hop-mac`
-// (a fixed next hop, no routing table), and answers ARP for `--uplink-address`.
+// (a fixed next hop, no routing table), and answers ARP for `--uplink-address`. What leaves there is
+// cut to `--uplink-mtu` (default 1500, assumption relay-uplink-mtu) by RFC 791 fragmentation:
+// libpcap would fail silently on a frame beyond the interface's MTU.
 // Run: `node --import tsx drivers/lab/relay-process.ts --if BRIDGE --mac MAC --config JSON
-// [--lab PREFIX] [--uplink IF --uplink-mac MAC --uplink-next-hop-mac MAC --uplink-address IPV4]`
+// [--lab PREFIX] [--uplink IF --uplink-mac MAC --uplink-next-hop-mac MAC --uplink-address IPV4 [--uplink-mtu N]]`
 // (the lab's name on the command line, so a check by name finds a leftover); prints one
 // `{"ready":...}` line, then one line per dropped packet's reason (rate-limited), until SIGTERM.
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
-  BorderRelay, ETHERTYPE_IPV6, ethernetFrame, ipv4Bytes, ipv6Bytes, isUnspecified, macBytes, NeighborCache, neighborAdvertisement, neighborSolicitation, readNd,
+  BorderRelay, ETHERTYPE_IPV6, ethernetFrame, IPV4_MIN_MTU, ipv4Bytes, ipv6Bytes, isUnspecified, macBytes, NeighborCache, neighborAdvertisement, neighborSolicitation, readNd,
   type BorderRelayConfig, type RelayResult,
 } from '../../reference-impl/underlay/index.ts';
 import { loadPcap, packetHeader, type PcapSession } from '../capture/pcap-binding.ts';
@@ -42,11 +44,13 @@ export interface RelayUplink {
   readonly mac: string;
   readonly nextHopMac: string;
   readonly address: string;
+  /** IPv4 MTU of `ifname`; BorderRelay's default (assumption relay-uplink-mtu) when absent. */
+  readonly mtu?: number;
 }
 
 export function runRelay(o: { ifname: string; mac: string; config: BorderRelayConfig; uplink?: RelayUplink; log: (line: string) => void }): { close(): void } {
   // the flags own the uplink: a relay told where to send native IPv4 has one, no other does
-  const relay = new BorderRelay({ ...o.config, uplink: o.uplink ? { address: o.uplink.address } : undefined });
+  const relay = new BorderRelay({ ...o.config, uplink: o.uplink ? { address: o.uplink.address, mtu: o.uplink.mtu } : undefined });
   const mac = macBytes(o.mac);
   const self = ipv6Bytes(o.config.address, 'relay address');
   const cache = new NeighborCache();
@@ -64,7 +68,7 @@ export function runRelay(o: { ifname: string; mac: string; config: BorderRelayCo
     if (r.kind === 'held') return;
     if (r.kind === 'dropped') return dropped(r.why);
     if (r.kind === 'uplink') {
-      if (uplink) uplink.send(r.packet);
+      if (uplink) for (const p of r.packets) uplink.send(p);
       else dropped('native IPv4 packet with no uplink to send it on');
       return;
     }
@@ -185,13 +189,14 @@ export function parseRelayArgs(argv: readonly string[]): { ok: true; value: Rela
   try {
     values = parseArgs({
       args: [...argv],
-      options: { if: { type: 'string' }, mac: { type: 'string' }, config: { type: 'string' }, lab: { type: 'string' }, ...Object.fromEntries(UPLINK_FLAGS.map((f) => [f, { type: 'string' as const }])) },
+      options: { if: { type: 'string' }, mac: { type: 'string' }, config: { type: 'string' }, lab: { type: 'string' }, ...Object.fromEntries([...UPLINK_FLAGS, 'uplink-mtu'].map((f) => [f, { type: 'string' as const }])) },
     }).values as Record<string, string | undefined>;
   } catch (e) {
     return { ok: false, error: (e as Error).message };
   }
   for (const f of ['if', 'mac', 'config'] as const) if (!values[f]) return { ok: false, error: `--${f} is required (--if BRIDGE --mac MAC --config JSON)` };
   const given = UPLINK_FLAGS.filter((f) => values[f] !== undefined);
+  if (values['uplink-mtu'] !== undefined && !given.length) return { ok: false, error: '--uplink-mtu needs --uplink (and its --uplink-mac, --uplink-next-hop-mac, --uplink-address)' };
   if (given.length && given.length < UPLINK_FLAGS.length) {
     const missing = UPLINK_FLAGS.filter((f) => values[f] === undefined).map((f) => `--${f}`);
     return { ok: false, error: `${missing.join(', ')} missing: --uplink, --uplink-mac, --uplink-next-hop-mac and --uplink-address go together` };
@@ -213,11 +218,20 @@ export function parseRelayArgs(argv: readonly string[]): { ok: true; value: Rela
       ? (check('uplink', () => checkIfName(values.uplink!)) ??
         check('uplink-mac', () => macBytes(values['uplink-mac']!)) ??
         check('uplink-next-hop-mac', () => macBytes(values['uplink-next-hop-mac']!)) ??
-        check('uplink-address', () => ipv4Bytes(values['uplink-address']!)))
+        check('uplink-address', () => ipv4Bytes(values['uplink-address']!)) ??
+        check('uplink-mtu', () => values['uplink-mtu'] === undefined || uplinkMtu(values['uplink-mtu'])))
       : undefined);
   if (bad) return { ok: false, error: bad };
-  const uplink = given.length ? { ifname: values.uplink!, mac: values['uplink-mac']!, nextHopMac: values['uplink-next-hop-mac']!, address: values['uplink-address']! } : undefined;
+  const mtu = values['uplink-mtu'] === undefined ? {} : { mtu: uplinkMtu(values['uplink-mtu']) };
+  const uplink = given.length ? { ifname: values.uplink!, mac: values['uplink-mac']!, nextHopMac: values['uplink-next-hop-mac']!, address: values['uplink-address']!, ...mtu } : undefined;
   return { ok: true, value: { ifname: values.if!, mac: values.mac!, config: config!, uplink } };
+}
+
+/** An IPv4 MTU from the command line: RFC 791 §3.2's 68 up to 65535. */
+function uplinkMtu(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < IPV4_MIN_MTU || n > 0xffff) throw new Error(`"${text}" is not an IPv4 MTU (an integer from ${IPV4_MIN_MTU} to 65535)`);
+  return n;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

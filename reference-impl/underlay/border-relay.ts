@@ -5,9 +5,13 @@
 // Rule, so CE-to-CE traffic goes through the BR too). With an `uplink` it is also what RFC 7597 §8.3
 // and an ISP's fixed-address IPIP gateway are for: the customers' door to the native IPv4 internet
 // (RFC 7597 §8.3.1 decapsulate and forward natively; §8.3.2 encapsulate what arrives for a customer
-// address, to the CE its destination address and port map to). Pure: packets in, the packet to send out.
+// address, to the CE its destination address and port map to). IPv4 bigger than the uplink MTU
+// leaves fragmented (RFC 791 §3.2; assumption relay-uplink-mtu) and IPv4 fragments arriving there
+// are reassembled before routing (assumption relay-reassembles-uplink-ipv4). Pure: packets in,
+// the packets to send out.
 import { decodeIp, decodeUdp, internetChecksum, type IpPacket } from '../capture/ip.ts';
 import { decapsulateIpv4, encapsulateIpv4 } from './ip-in-ipv6.ts';
+import { dontFragment, fragmentIpv4, IPV4_MIN_MTU, Ipv4Reassembler } from './ipv4-fragment.ts';
 import { fragmentIpv6, Ipv6Reassembler, NEXT_HEADER_FRAGMENT, type ReassemblyLimits } from './ipv6-fragment.ts';
 import { UNDERLAY_FRAGMENT_DEFAULTS } from './underlay-assumptions.ts';
 import { ceForDestination, formatIpv6Bytes, ipv6Bytes, ipv4Bytes, mapECe, type MapERule } from './map-e-rule.ts';
@@ -27,31 +31,40 @@ export interface BorderRelayConfig {
   readonly ipip: readonly IpipCustomer[];
   /** IPv6 MTU of the relay's link (assumption underlay-link-mtu): bigger packets leave fragmented. */
   readonly linkMtu?: number;
+  /** Limits of both reassembly tables: IPv6 from the tunnels, IPv4 from the uplink. */
   readonly reassembly?: Partial<ReassemblyLimits>;
   /**
    * The relay's native IPv4 side (RFC 7597 §8.3): `address` is its own IPv4 address there (named
-   * in drop reasons; packets to it are not answered). Without it the relay only relays between
-   * its tunnel customers.
+   * in drop reasons; packets to it are not answered); `mtu` its IPv4 MTU (assumption
+   * relay-uplink-mtu: 1500). Without it the relay only relays between its tunnel customers.
    */
-  readonly uplink?: { readonly address: string };
+  readonly uplink?: { readonly address: string; readonly mtu?: number };
 }
 
 export type RelayResult =
   /** `packet`: the whole re-encapsulated packet; `packets`: what goes on the wire (its IPv6 fragments when it exceeds the link MTU). */
   | { kind: 'forward'; to: string; packet: Uint8Array; packets: Uint8Array[]; via: 'map-e' | 'ipip' }
-  /** Out of the native IPv4 uplink: the IPv4 packet with its TTL one less and its header checksum redone. */
-  | { kind: 'uplink'; packet: Uint8Array }
-  /** A fragment kept until its datagram is whole (RFC 8200 §4.5). */
+  /**
+   * Out of the native IPv4 uplink: `packet` the IPv4 packet with its TTL one less and its header
+   * checksum redone; `packets` what goes on the wire (its RFC 791 fragments beyond the uplink MTU).
+   */
+  | { kind: 'uplink'; packet: Uint8Array; packets: Uint8Array[] }
+  /** A fragment kept until its datagram is whole (RFC 8200 §4.5 from a tunnel, RFC 791 from the uplink). */
   | { kind: 'held' }
   | { kind: 'dropped'; why: string };
 
 export class BorderRelay {
   private readonly self: string;
   private readonly reassembler: Ipv6Reassembler;
+  private readonly uplinkReassembler: Ipv4Reassembler;
+  private readonly uplinkMtu: number;
   private nextId: number = UNDERLAY_FRAGMENT_DEFAULTS.firstIdentification;
 
   constructor(readonly cfg: BorderRelayConfig) {
     this.reassembler = new Ipv6Reassembler(cfg.reassembly);
+    this.uplinkReassembler = new Ipv4Reassembler(cfg.reassembly);
+    this.uplinkMtu = cfg.uplink?.mtu ?? UNDERLAY_FRAGMENT_DEFAULTS.uplinkMtu;
+    if (!Number.isInteger(this.uplinkMtu) || this.uplinkMtu < IPV4_MIN_MTU || this.uplinkMtu > 0xffff) throw new Error(`border relay uplink MTU ${cfg.uplink?.mtu}: not an integer from ${IPV4_MIN_MTU} (RFC 791 §3.2) to 65535`);
     this.self = formatIpv6Bytes(ipv6Bytes(cfg.address, 'border relay address'));
     for (const c of cfg.ipip) {
       ipv6Bytes(c.remote, 'IPIP customer tunnel end');
@@ -88,7 +101,11 @@ export class BorderRelay {
     // RFC 7597 §8.3.1: decapsulated, validated, and forwarded natively like any IPv4 router would
     if (ip.value.dst === uplink.address) return { kind: 'dropped', why: `IPv4 destination ${ip.value.dst} is the relay's own uplink address (it answers nothing in IPv4)` };
     const out = forwardIpv4(d.inner);
-    return 'why' in out ? { kind: 'dropped', why: out.why } : { kind: 'uplink', packet: out.packet };
+    if ('why' in out) return { kind: 'dropped', why: out.why };
+    // RFC 791 §3.2: a datagram bigger than the next network's MTU is fragmented unless DF forbids it
+    if (out.packet.length <= this.uplinkMtu) return { kind: 'uplink', packet: out.packet, packets: [out.packet] };
+    if (dontFragment(out.packet)) return { kind: 'dropped', why: `IPv4 packet of ${out.packet.length} octets with DF set exceeds the uplink MTU ${this.uplinkMtu}: fragmentation needed (no ICMP sent)` };
+    return { kind: 'uplink', packet: out.packet, packets: fragmentIpv4(out.packet, this.uplinkMtu) };
   }
 
   /**
@@ -97,12 +114,18 @@ export class BorderRelay {
    * address and port: a port outside every CE's set finds nobody; IPIP by prefix), encapsulated
    * from the relay's IPv6 address (RFC 2473 §3) and fragmented to the link MTU as relay() does.
    * A source inside a customer's IPv4 space is dropped: those addresses live behind the tunnels,
-   * so one arriving natively is spoofed. `_now` is relay()'s clock; IPv4 is not reassembled.
+   * so one arriving natively is spoofed. IPv4 fragments are reassembled first (`held` until whole,
+   * abandoned 60 s after the first at `now` ms; assumptions relay-reassembles-uplink-ipv4,
+   * ipv4-reassembly-bounds): MAP-E routes by the port only the first fragment has (RFC 7597 §8.3.2).
    */
-  fromUplink(ipv4Packet: Uint8Array, _now = 0): RelayResult {
+  fromUplink(arrived: Uint8Array, now = 0): RelayResult {
     const uplink = this.cfg.uplink;
     if (!uplink) return { kind: 'dropped', why: 'this relay has no IPv4 uplink' };
-    if (ipv4Packet.length === 0 || ipv4Packet[0] >> 4 !== 4) return { kind: 'dropped', why: `uplink packet is not IPv4 (version ${ipv4Packet.length ? ipv4Packet[0] >> 4 : 'none'})` };
+    if (arrived.length === 0 || arrived[0] >> 4 !== 4) return { kind: 'dropped', why: `uplink packet is not IPv4 (version ${arrived.length ? arrived[0] >> 4 : 'none'})` };
+    const whole = this.uplinkReassembler.add(arrived, now);
+    if (whole.kind === 'held') return whole;
+    if (whole.kind === 'dropped') return { kind: 'dropped', why: `uplink packet: ${whole.why}` };
+    const ipv4Packet = whole.packet;
     const ip = decodeIp(ipv4Packet);
     if (!ip.ok) return { kind: 'dropped', why: `uplink packet: ${ip.why}` };
     const src = ip.value.src;

@@ -149,7 +149,7 @@ export class Ipv4Reassembler {
     let ihl: number;
     let totalLength: number;
     try {
-      ({ ihl, total: totalLength } = layout(packet, 'IPv4 fragment'));
+      ({ ihl, total: totalLength } = layout(packet, 'IPv4 packet'));
     } catch (e) {
       return { kind: 'dropped', why: (e as Error).message };
     }

@@ -3,10 +3,12 @@
 // 1701), arrives at the IPIP site with that source port, and the answer to 1232 finds the CE by
 // its PSID. An answer to 1701 is the case where the restriction matters: the relay delivers it to
 // the CE that owns 1701 (PSID 0xa9), not to ours. Spoofed sources are dropped (RFC 7597 §8.1).
-// With an IPv4 uplink the same routing serves native IPv4 hosts (the second describe).
+// With an IPv4 uplink the same routing serves native IPv4 hosts (the second describe), and a
+// full-size frame's 1550-octet L2TPv3 datagram crosses the 1500-octet uplink as IPv4 fragments
+// both ways (the third).
 import { expect, test } from '@playwright/test';
 import {
-  BorderRelay, ceForDestination, ETHERTYPE_IPV6, ethernetFrame, l2tpSourcePort, macBytes, mapECe, neighborAdvertisement, readNd, TunnelWan, type MapERule,
+  BorderRelay, ceForDestination, encapsulateIpv4, ETHERTYPE_IPV6, ethernetFrame, l2tpSourcePort, macBytes, mapECe, neighborAdvertisement, readNd, TunnelWan, type MapERule,
 } from '../../../reference-impl/underlay/index.ts';
 import { buildUdpPacket, decodeIp, internetChecksum } from '../../../reference-impl/capture/ip.ts';
 
@@ -109,6 +111,7 @@ test.describe('border relay with an IPv4 uplink (RFC 7597 §8.3)', () => {
     const differ = [...r.packet].flatMap((x, i) => (x === inner[i] ? [] : [i]));
     expect(differ.every((i) => i === 8 || i === 10 || i === 11)).toBe(true);
     expect(r.packet.length).toBe(inner.length);
+    expect(r.packets, 'within the uplink MTU: the packet itself on the wire').toEqual([r.packet]);
     // the MAP-E CE too, from its port set
     const a = ceEnd();
     const fromCe = withUplink().relay(a.send({ dst: UPLINK_HOST, srcPort: l2tpSourcePort(CE), dstPort: 1701, payload }, 1)[0].subarray(14));
@@ -194,5 +197,127 @@ test.describe('border relay with an IPv4 uplink (RFC 7597 §8.3)', () => {
     const got = r.packets.map((p) => b.receive(atEnd('02:00:00:00:0b:01', p), 1));
     expect(got[0].kind).toBe('held');
     expect(got[1]).toEqual({ kind: 'datagram', datagram: { src: UPLINK_HOST, dst: IPIP_SITE.ipv4, srcPort: 40000, dstPort: 1701, payload: big }, frames: [] });
+  });
+});
+
+// A full-size Ethernet frame bridged over L2TPv3 is a 1550-octet IPv4 packet (20 IP + 8 UDP + 8
+// L2TPv3 + 1514), 50 more than the uplink's 1500 (assumption relay-uplink-mtu). Fragments are cut
+// and read back here by hand (offsets, MF, header sums), not with ipv4-fragment.ts.
+test.describe('border relay: IPv4 fragmentation on the uplink (RFC 791 §3.2, RFC 7597 §8.3.2)', () => {
+  const offsetOf = (f: Uint8Array) => (((f[6] << 8) | f[7]) & 0x1fff) * 8;
+  const moreOf = (f: Uint8Array) => (f[6] & 0x20) !== 0;
+  const frame = Uint8Array.from({ length: 1550 - 28 }, (_, i) => (i * 11 + 1) & 0xff);
+
+  /** RFC 1071 header sum of a 20-octet header, by hand. */
+  function sumHeader(f: Uint8Array): Uint8Array {
+    f[10] = 0;
+    f[11] = 0;
+    let sum = 0;
+    for (let i = 0; i < 20; i += 2) sum += (f[i] << 8) | f[i + 1];
+    while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+    f[10] = (~sum >> 8) & 0xff;
+    f[11] = ~sum & 0xff;
+    return f;
+  }
+
+  /** `p` with DF as asked and Identification `id`. */
+  function withFlags(p: Uint8Array, df: boolean, id = 0x4d2): Uint8Array {
+    const out = Uint8Array.from(p);
+    out[4] = id >> 8;
+    out[5] = id & 0xff;
+    out[6] = df ? 0x40 : 0;
+    return sumHeader(out);
+  }
+
+  /** What a Linux peer sends for `p` over a 1500 link: a 1500-octet first fragment (1480 data) and the rest. */
+  function linuxFragments(p: Uint8Array): Uint8Array[] {
+    const cut = (from: number, to: number, more: boolean) => {
+      const f = new Uint8Array(20 + to - from);
+      f.set(p.subarray(0, 20));
+      f.set(p.subarray(20 + from, 20 + to), 20);
+      f[2] = f.length >> 8;
+      f[3] = f.length & 0xff;
+      const field = (more ? 0x2000 : 0) | (from / 8);
+      f[6] = field >> 8;
+      f[7] = field & 0xff;
+      return sumHeader(f);
+    };
+    return [cut(0, 1480, true), cut(1480, p.length - 20, false)];
+  }
+
+  test('a 1550-octet DF-clear packet from an IPIP customer leaves the uplink as 1500 + 70 and reassembles to the TTL-decremented packet', () => {
+    const inner = withFlags(nativeUdp(UPLINK_HOST, 1701, IPIP_SITE.ipv4, frame), false);
+    expect(inner.length).toBe(1550);
+    // the tunnel end IPv6-fragments 1590 octets; the relay holds the first, decapsulates with the second
+    const relayU = withUplink();
+    const results = ipipEnd().sendIpv4(inner, 1).map((f) => relayU.relay(f.subarray(14), 1));
+    expect(results.length).toBe(2);
+    expect(results[0].kind).toBe('held');
+    const out = results[1];
+    if (out.kind !== 'uplink') throw new Error(`relay: ${JSON.stringify(out)}`);
+    expect(out.packet.length).toBe(1550);
+    expect(out.packet[8]).toBe(inner[8] - 1);
+    expect(headerSumOk(out.packet)).toBe(true);
+    // 1530 data: 1480 (a multiple of 8 that fits 1500 - 20) + 50
+    expect(out.packets.map((p) => p.length)).toEqual([1500, 70]);
+    expect(out.packets.map(offsetOf)).toEqual([0, 1480]);
+    expect(out.packets.map(moreOf)).toEqual([true, false]);
+    for (const f of out.packets) {
+      expect(headerSumOk(f), 'each fragment\'s header sum').toBe(true);
+      expect([...f.subarray(4, 6), f[8], f[9], ...f.subarray(12, 20)], 'Identification, TTL, protocol and addresses of the forwarded packet').toEqual([...out.packet.subarray(4, 6), out.packet[8], 17, ...out.packet.subarray(12, 20)]);
+    }
+    // reassembled by hand: the forwarded packet, which is the customer's with TTL one less
+    const data = new Uint8Array(1530);
+    for (const f of out.packets) data.set(f.subarray(20), offsetOf(f));
+    expect(data).toEqual(inner.subarray(20));
+    const differ = [...out.packet].flatMap((x, i) => (x === inner[i] ? [] : [i]));
+    expect(differ.every((i) => i === 8 || i === 10 || i === 11)).toBe(true);
+  });
+
+  test('the same packet with DF set is dropped: fragmentation needed', () => {
+    const inner = withFlags(nativeUdp(UPLINK_HOST, 1701, IPIP_SITE.ipv4, frame), true);
+    const r = withUplink().relay(encapsulateIpv4({ src: IPIP_SITE.ipv6, dst: RULE.brAddress }, inner));
+    expect(r).toMatchObject({ kind: 'dropped', why: expect.stringMatching(/1550 octets with DF set exceeds the uplink MTU 1500: fragmentation needed/) });
+    // a smaller uplink MTU is the relay's to say; 1500 octets with DF set then no longer fit
+    const small = new BorderRelay({ ...withUplink().cfg, uplink: { ...UPLINK, mtu: 1400 } });
+    const at1500 = withFlags(nativeUdp(UPLINK_HOST, 1701, IPIP_SITE.ipv4, frame.subarray(0, 1472)), false);
+    const cut = small.relay(encapsulateIpv4({ src: IPIP_SITE.ipv6, dst: RULE.brAddress }, at1500));
+    expect(cut.kind === 'uplink' && cut.packets.map((p) => p.length)).toEqual([1396, 20 + 104]);
+    expect(() => new BorderRelay({ ...withUplink().cfg, uplink: { ...UPLINK, mtu: 60 } })).toThrow(/uplink MTU 60/);
+  });
+
+  test('uplink fragments, out of order, make one forward to the MAP-E CE their first fragment\'s port names, carrying the whole packet', () => {
+    const whole = withFlags(nativeUdp(CE.ipv4, 1232, UPLINK_HOST, frame), false, 0x7777);
+    const [first, last] = linuxFragments(whole);
+    expect([first.length, last.length]).toEqual([1500, 70]);
+    const relayU = withUplink();
+    expect(relayU.fromUplink(last, 5), 'the last fragment has no port: held, not routed').toEqual({ kind: 'held' });
+    const r = relayU.fromUplink(first, 6);
+    if (r.kind !== 'forward') throw new Error(`relay: ${JSON.stringify(r)}`);
+    expect([r.to, r.via]).toEqual([CE.ceIpv6, 'map-e']);
+    const inner = r.packet.subarray(40);
+    expect(inner.length).toBe(1550);
+    expect(inner[8]).toBe(63);
+    expect(headerSumOk(inner)).toBe(true);
+    expect(moreOf(inner) || offsetOf(inner) !== 0, 'a whole packet: MF clear, offset 0').toBe(false);
+    expect(inner.subarray(20)).toEqual(whole.subarray(20));
+    // 1590 octets of IPv6: fragmented to the 1500 link as today, and the CE's end gets the datagram
+    expect(r.packets.length).toBe(2);
+    const a = ceEnd();
+    const got = r.packets.map((p) => a.receive(atEnd('02:00:00:00:0a:01', p), 6));
+    expect(got[1]).toEqual({ kind: 'datagram', datagram: { src: UPLINK_HOST, dst: CE.ipv4, srcPort: 40000, dstPort: 1232, payload: frame }, frames: [] });
+    // a fragment with a broken header is named, and leaves nothing half-built
+    const bad = Uint8Array.from(last);
+    bad[8] ^= 1;
+    expect(relayU.fromUplink(bad, 7)).toMatchObject({ kind: 'dropped', why: expect.stringContaining('uplink packet: IPv4 fragment header checksum is wrong') });
+  });
+
+  test('uplink fragments whose first fragment never comes are abandoned 60 s on', () => {
+    const whole = withFlags(nativeUdp(IPIP_SITE.ipv4, 1701, UPLINK_HOST, frame), false, 0x99);
+    const [first, last] = linuxFragments(whole);
+    const relayU = withUplink();
+    expect(relayU.fromUplink(last, 0).kind).toBe('held');
+    expect(relayU.fromUplink(first, 60_000).kind, 'the last fragment was abandoned: the first waits alone').toBe('held');
+    expect(relayU.fromUplink(last, 60_001)).toMatchObject({ kind: 'forward', to: IPIP_SITE.ipv6, via: 'ipip' });
   });
 });
