@@ -59,6 +59,11 @@ export const CAPABILITY_REASONS: Record<Exclude<keyof DutCapabilities, 'timerGra
   restartFromSave: 'restarts the router from its saved file: only an emulated router can be restarted by the suite',
 };
 
+export interface WanCapture {
+  /** Ends the capture; the pcap file of each link (`ipv6-link`, `ipv4-uplink`). */
+  stop(): Promise<{ readonly link: 'ipv6-link' | 'ipv4-uplink'; readonly file: string }[]>;
+}
+
 export type DutStartResult = { readonly kind: 'accepted' } | { readonly kind: 'refused'; readonly output: string };
 
 export interface DutStartOptions {
@@ -105,6 +110,12 @@ export interface DeviceUnderTest {
   readonly console: string | undefined;
   /** What the harness did to the device, in order (start, push, verify, rollback, stop), each line with its outcome; no secrets. */
   readonly trace: readonly string[];
+  /**
+   * Starts capturing the device's WAN where the harness can see it (a device behind IPIP / MAP-E:
+   * the IPv6 link to the ISP and the ISP relay's IPv4 uplink); absent where it cannot (loopback,
+   * a bench). stop() writes one pcap file per link into `dir`.
+   */
+  captureWan?(dir: string): Promise<WanCapture>;
   /** Stops the emulated router, or rolls the physical device back to its config from before start(). Idempotent. */
   close(): Promise<void>;
 }

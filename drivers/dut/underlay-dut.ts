@@ -6,10 +6,13 @@
 // IPv4 stack of the peers' namespace. What the suites see: the device's endpoint is its IPv4
 // address inside the tunnel and, under MAP-E, the L2TPv3 port of its port set (RFC 7597 §5.1;
 // assumption map-e-l2tp-source-port), and the peers have addresses of their own.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import type { Duplex } from 'node:stream';
+import { Capture } from '../capture/index.ts';
 import type { CliSession } from '../cli/session.ts';
 import type { UdpBinder } from '../hosts/udp-bind.ts';
-import { logicalPeerIndex, LabTooSmall, type DeviceUnderTest, type DutCapabilities, type DutEndpoint, type DutIdentity, type DutStartOptions, type DutStartResult } from './device-under-test.ts';
+import { logicalPeerIndex, LabTooSmall, type DeviceUnderTest, type DutCapabilities, type DutEndpoint, type DutIdentity, type DutStartOptions, type DutStartResult, type WanCapture } from './device-under-test.ts';
 import { EMULATED_CAPABILITIES, type EmulatedDutOptions } from './emulated-dut.ts';
 import { adminCli } from './router-cli.ts';
 import { RouterProcess } from './router-process.ts';
@@ -116,6 +119,29 @@ export class UnderlayDut implements DeviceUnderTest {
     const relay = this.isp.relayLog.slice(this.relayLogFrom).trim();
     const own = this.router?.log ?? this.refusal;
     return own === undefined ? undefined : relay ? `${own}\n== relay (${this.o.underlay}) ==\n${relay}` : own;
+  }
+
+  /** Captures on the ISP's side of both wires (namespace I): `r6` toward the device, `p4` toward the peers. */
+  async captureWan(dir: string): Promise<WanCapture> {
+    const links = [{ link: 'ipv6-link', iface: 'r6' }, { link: 'ipv4-uplink', iface: 'p4' }] as const;
+    const started: { link: (typeof links)[number]['link']; capture: Capture }[] = [];
+    try {
+      for (const l of links) started.push({ link: l.link, capture: await Capture.start({ iface: l.iface, netns: this.isp.names.isp }) });
+    } catch (e) {
+      for (const c of started) await c.capture.stop();
+      throw e;
+    }
+    return {
+      stop: async () => {
+        mkdirSync(dir, { recursive: true });
+        const out: { link: 'ipv6-link' | 'ipv4-uplink'; file: string }[] = [];
+        for (const c of started) {
+          await c.capture.stop();
+          out.push({ link: c.link, file: c.capture.writePcap(path.join(dir, `${c.link}.pcap`)) });
+        }
+        return out;
+      },
+    };
   }
 
   async close(): Promise<void> {
