@@ -9,3 +9,4 @@ export * from './tunnel-wan.ts';
 export * from './border-relay.ts';
 export * from './ipv6-fragment.ts';
 export * from './ipv4-fragment.ts';
+export * from './nested-carriage.ts';
