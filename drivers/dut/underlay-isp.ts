@@ -83,6 +83,11 @@ export class UnderlayIsp {
     }
   }
 
+  /** The relay's process id (tests: it must end with close() or with this process). */
+  get relayPid(): number | undefined {
+    return this.relay.pid;
+  }
+
   /** Whether the relay still runs (a dead relay fails the next test's lab, named). */
   get relayRunning(): boolean {
     return this.relay.exitCode === null && this.relay.signalCode === null;
