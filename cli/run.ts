@@ -53,7 +53,7 @@ export const RUN_COMMAND: CommandDef = {
       name: 'profiles', type: 'string', valueName: 'DIR', default: "profiles/ next to the --lab inventory, when that folder exists",
       help: "learned firmware profiles (profile learn --out): a physical device whose model and firmware has one there is predicted with the learned values; 'none' uses the defaults",
     },
-    { name: 'full-matrix', type: 'boolean', help: 'emulated, one device per support-table band (excludes --lab)' },
+    { name: 'full-matrix', type: 'boolean', help: 'emulated, one device per support-table band, plus each model behind IPIP and behind MAP-E for the control and frames areas (excludes --lab)' },
     SHARED_FLAGS.models,
     SHARED_FLAGS.grep,
     { name: 'shard', type: 'string', valueName: 'I/N', help: 'run shard I of N (merge the shards with report --results)' },
