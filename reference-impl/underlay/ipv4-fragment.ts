@@ -10,6 +10,7 @@
 import { internetChecksum } from '../capture/ip.ts';
 import { FragmentError, type ReassemblyLimits, type ReassemblyResult } from './ipv6-fragment.ts';
 import { UNDERLAY_FRAGMENT_DEFAULTS } from './underlay-assumptions.ts';
+import { FragmentTable, type FragmentPart } from './fragment-table.ts';
 
 /** RFC 791 §3.2: every internet module forwards a 68-octet datagram without further fragmentation. */
 export const IPV4_MIN_MTU = 68;
@@ -111,14 +112,6 @@ export function fragmentIpv4(packet: Uint8Array, mtu: number): Uint8Array[] {
   return out;
 }
 
-interface Pending {
-  readonly firstAt: number;
-  /** The first fragment's header (its options with it), once the first fragment came. */
-  header?: Uint8Array;
-  total?: number;
-  readonly parts: { offset: number; data: Uint8Array }[];
-}
-
 /**
  * The IPv4 reassembly table of the relay's uplink (RFC 791 §3.2, RFC 815): bounded in datagrams
  * and length, each datagram abandoned `timeoutMs` after its first fragment (RFC 1122 §3.3.2; no
@@ -127,25 +120,28 @@ interface Pending {
  * 65535-octet Total Length less the minimum header).
  */
 export class Ipv4Reassembler {
-  private readonly pending = new Map<string, Pending>();
-  readonly limits: ReassemblyLimits;
+  private readonly table: FragmentTable<Uint8Array>;
 
   constructor(limits: Partial<ReassemblyLimits> = {}) {
-    this.limits = {
+    this.table = new FragmentTable({
       maxDatagrams: limits.maxDatagrams ?? UNDERLAY_FRAGMENT_DEFAULTS.reassemblyDatagrams,
       maxLength: Math.min(limits.maxLength ?? 0xffff, 0xffff - MIN_HEADER),
       timeoutMs: limits.timeoutMs ?? UNDERLAY_FRAGMENT_DEFAULTS.ipv4ReassemblyTimeoutMs,
-    };
+    });
+  }
+
+  get limits(): ReassemblyLimits {
+    return this.table.limits;
   }
 
   /** Datagrams under reassembly now (for tests and the trace). */
   get size(): number {
-    return this.pending.size;
+    return this.table.size;
   }
 
   /** Feeds one IPv4 packet: a whole one (MF clear, offset 0) comes back unchanged as `complete`. */
   add(packet: Uint8Array, now: number): ReassemblyResult {
-    this.expire(now);
+    this.table.expire(now);
     let ihl: number;
     let totalLength: number;
     try {
@@ -163,62 +159,23 @@ export class Ipv4Reassembler {
     // RFC 791 §3.2: every fragment but the last carries a multiple of 8 octets
     if (more && data.length % 8 !== 0) return { kind: 'dropped', why: `fragment with MF set carries ${data.length} octets, not a multiple of 8 (RFC 791 §3.2)` };
     if (more && data.length === 0) return { kind: 'dropped', why: 'fragment with MF set carries no data' };
-    const end = offset + data.length;
     // RFC 791 §3.2: fragments belong together when source, destination, protocol and Identification match
     const key = `${packet.subarray(12, 20).join('.')}/${packet[9]}#${(packet[4] << 8) | packet[5]}`;
-    if (end > this.limits.maxLength) {
-      this.pending.delete(key);
-      return { kind: 'dropped', why: `fragment ends at ${end}, beyond the ${this.limits.maxLength}-octet limit` };
-    }
-    let p = this.pending.get(key);
-    if (!p) {
-      if (this.pending.size >= this.limits.maxDatagrams) {
-        // Map order is insertion order: the first key is the oldest datagram
-        this.pending.delete(this.pending.keys().next().value as string);
-      }
-      p = { firstAt: now, parts: [] };
-      this.pending.set(key, p);
-    }
-    // RFC 5722 §4's rule, as ipv6-fragment.ts: an exact duplicate is dropped alone
-    if (p.parts.some((x) => x.offset === offset && equal(x.data, data)) && (more || p.total === end)) return { kind: 'held' };
-    if (p.parts.some((x) => offset < x.offset + x.data.length && x.offset < end)) {
-      this.pending.delete(key);
-      return { kind: 'dropped', why: `fragment [${offset}, ${end}) overlaps one already held (RFC 5722's rule)` };
-    }
-    if (!more) {
-      if (p.total !== undefined && p.total !== end) return this.abandon(key, `two last fragments (ending at ${p.total} and ${end})`);
-      if (p.parts.some((x) => x.offset + x.data.length > end)) return this.abandon(key, `last fragment ends at ${end}, before data already held`);
-      p.total = end;
-    } else if (p.total !== undefined && end > p.total) return this.abandon(key, `fragment ends at ${end}, after the last fragment's end ${p.total}`);
-    if (offset === 0) p.header = Uint8Array.from(packet.subarray(0, ihl));
-    p.parts.push({ offset, data: Uint8Array.from(data) });
-    if (p.total === undefined || p.header === undefined) return { kind: 'held' };
-    const have = p.parts.reduce((n, x) => n + x.data.length, 0);
-    if (have !== p.total) return { kind: 'held' };
-    this.pending.delete(key);
-    if (p.header.length + p.total > 0xffff) return { kind: 'dropped', why: `reassembled datagram of ${p.header.length + p.total} octets exceeds 65535 (RFC 791 Total Length)` };
-    return { kind: 'complete', packet: rebuild(p.header, p.parts, p.total) };
+    // the reassembled packet takes the first fragment's header, its options with it
+    const r = this.table.add({ key, offset, data, more, first: offset === 0 ? Uint8Array.from(packet.subarray(0, ihl)) : undefined }, now);
+    if (r.kind !== 'whole') return r;
+    if (r.first.length + r.total > 0xffff) return { kind: 'dropped', why: `reassembled datagram of ${r.first.length + r.total} octets exceeds 65535 (RFC 791 Total Length)` };
+    return { kind: 'complete', packet: rebuild(r.first, r.parts, r.total) };
   }
 
   /** Abandons datagrams whose first fragment came `timeoutMs` ago or more; returns how many. */
   expire(now: number): number {
-    let n = 0;
-    for (const [k, p] of this.pending) {
-      if (now - p.firstAt < this.limits.timeoutMs) continue;
-      this.pending.delete(k);
-      n++;
-    }
-    return n;
-  }
-
-  private abandon(key: string, why: string): ReassemblyResult {
-    this.pending.delete(key);
-    return { kind: 'dropped', why };
+    return this.table.expire(now);
   }
 }
 
 /** The first fragment's header with the whole length, MF and offset cleared (DF and the reserved bit as the first fragment had them), checksum redone. */
-function rebuild(header: Uint8Array, parts: readonly { offset: number; data: Uint8Array }[], total: number): Uint8Array {
+function rebuild(header: Uint8Array, parts: readonly FragmentPart[], total: number): Uint8Array {
   const out = new Uint8Array(header.length + total);
   out.set(header, 0);
   for (const x of parts) out.set(x.data, header.length + x.offset);
@@ -226,6 +183,3 @@ function rebuild(header: Uint8Array, parts: readonly { offset: number; data: Uin
   return out;
 }
 
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}

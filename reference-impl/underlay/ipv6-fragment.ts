@@ -6,6 +6,7 @@
 // Only packets without extension headers before the Fragment header are handled — what the
 // tunnel ends of this project produce (ip-in-ipv6.ts builds a bare 40-octet header).
 import { UNDERLAY_FRAGMENT_DEFAULTS } from './underlay-assumptions.ts';
+import { FragmentTable, type FragmentPart, type ReassemblyLimits } from './fragment-table.ts';
 
 export const NEXT_HEADER_FRAGMENT = 44;
 const FRAGMENT_HEADER_LENGTH = 8;
@@ -75,13 +76,7 @@ function readFragment(packet: Uint8Array): FragmentInfo | { why: string } {
   return { key, offset: field & 0xfff8, more, nextHeader: packet[40], data };
 }
 
-export interface ReassemblyLimits {
-  /** Datagrams under reassembly at once; a new one beyond this evicts the oldest. */
-  readonly maxDatagrams: number;
-  /** Largest reassembled Fragmentable Part accepted (at most 65535, the Payload Length field). */
-  readonly maxLength: number;
-  readonly timeoutMs: number;
-}
+export type { ReassemblyLimits } from './fragment-table.ts';
 
 export type ReassemblyResult =
   /** The original packet, rebuilt with its Next Header and Payload Length. */
@@ -89,97 +84,52 @@ export type ReassemblyResult =
   | { kind: 'held' }
   | { kind: 'dropped'; why: string };
 
-interface Pending {
-  readonly firstAt: number;
-  readonly header: Uint8Array;
-  nextHeader?: number;
-  total?: number;
-  readonly parts: { offset: number; data: Uint8Array }[];
-}
-
 /**
  * The reassembly table of one tunnel exit point (RFC 8200 §4.5): bounded in datagrams and in
  * length, each datagram abandoned `timeoutMs` after its first fragment (RFC 8200's ICMPv6 Time
  * Exceeded on expiry is not sent: the tunnel ends of the lab send no ICMPv6 errors).
  */
 export class Ipv6Reassembler {
-  private readonly pending = new Map<string, Pending>();
-  readonly limits: ReassemblyLimits;
+  private readonly table: FragmentTable<{ header: Uint8Array; nextHeader: number }>;
 
   constructor(limits: Partial<ReassemblyLimits> = {}) {
-    this.limits = {
+    this.table = new FragmentTable({
       maxDatagrams: limits.maxDatagrams ?? UNDERLAY_FRAGMENT_DEFAULTS.reassemblyDatagrams,
       maxLength: Math.min(limits.maxLength ?? 0xffff, 0xffff),
       timeoutMs: limits.timeoutMs ?? REASSEMBLY_TIMEOUT_MS,
-    };
+    });
+  }
+
+  get limits(): ReassemblyLimits {
+    return this.table.limits;
   }
 
   /** Datagrams under reassembly now (for tests and the trace). */
   get size(): number {
-    return this.pending.size;
+    return this.table.size;
   }
 
   /** Feeds one IPv6 packet whose Next Header is 44 (the Fragment header). */
   add(packet: Uint8Array, now: number): ReassemblyResult {
-    this.expire(now);
+    this.table.expire(now);
     if (packet.length < IPV6_HEADER || packet[0] >> 4 !== 6 || packet[6] !== NEXT_HEADER_FRAGMENT) return { kind: 'dropped', why: 'not an IPv6 fragment without other extension headers' };
     const f = readFragment(packet);
     if ('why' in f) return { kind: 'dropped', why: f.why };
-    const end = f.offset + f.data.length;
     // RFC 8200 §4.5: an atomic fragment (offset 0, M clear) is a whole datagram on its own
     if (f.offset === 0 && !f.more) return { kind: 'complete', packet: rebuild(packet.subarray(0, IPV6_HEADER), f.nextHeader, [{ offset: 0, data: f.data }], f.data.length) };
-    if (end > this.limits.maxLength) {
-      this.pending.delete(f.key);
-      return { kind: 'dropped', why: `fragment ends at ${end}, beyond the ${this.limits.maxLength}-octet limit` };
-    }
-    let p = this.pending.get(f.key);
-    if (!p) {
-      if (this.pending.size >= this.limits.maxDatagrams) {
-        // Map order is insertion order: the first key is the oldest datagram
-        this.pending.delete(this.pending.keys().next().value as string);
-      }
-      p = { firstAt: now, header: Uint8Array.from(packet.subarray(0, IPV6_HEADER)), parts: [] };
-      this.pending.set(f.key, p);
-    }
-    // RFC 5722 §4: an exact duplicate (the network may duplicate) MAY be dropped alone
-    if (p.parts.some((x) => x.offset === f.offset && equal(x.data, f.data)) && (f.more || p.total === end)) return { kind: 'held' };
-    if (p.parts.some((x) => f.offset < x.offset + x.data.length && x.offset < end)) {
-      // RFC 8200 §4.5 / RFC 5722: overlap discards the datagram and the fragments to come
-      this.pending.delete(f.key);
-      return { kind: 'dropped', why: `fragment [${f.offset}, ${end}) overlaps one already held (RFC 5722)` };
-    }
-    if (!f.more) {
-      if (p.total !== undefined && p.total !== end) return this.abandon(f.key, `two last fragments (ending at ${p.total} and ${end})`);
-      if (p.parts.some((x) => x.offset + x.data.length > end)) return this.abandon(f.key, `last fragment ends at ${end}, before data already held`);
-      p.total = end;
-    } else if (p.total !== undefined && end > p.total) return this.abandon(f.key, `fragment ends at ${end}, after the last fragment's end ${p.total}`);
-    if (f.offset === 0) p.nextHeader = f.nextHeader;
-    p.parts.push({ offset: f.offset, data: Uint8Array.from(f.data) });
-    if (p.total === undefined || p.nextHeader === undefined) return { kind: 'held' };
-    const have = p.parts.reduce((n, x) => n + x.data.length, 0);
-    if (have !== p.total) return { kind: 'held' };
-    this.pending.delete(f.key);
-    return { kind: 'complete', packet: rebuild(p.header, p.nextHeader, p.parts, p.total) };
+    // RFC 8200 §4.5: the reassembled packet's header is the first fragment's (offset 0)
+    const first = f.offset === 0 ? { header: Uint8Array.from(packet.subarray(0, IPV6_HEADER)), nextHeader: f.nextHeader } : undefined;
+    const r = this.table.add({ key: f.key, offset: f.offset, data: f.data, more: f.more, first }, now);
+    return r.kind === 'whole' ? { kind: 'complete', packet: rebuild(r.first.header, r.first.nextHeader, r.parts, r.total) } : r;
   }
 
   /** Abandons datagrams whose first fragment came `timeoutMs` ago or more; returns how many. */
   expire(now: number): number {
-    let n = 0;
-    for (const [k, p] of this.pending) {
-      if (now - p.firstAt < this.limits.timeoutMs) continue;
-      this.pending.delete(k);
-      n++;
-    }
-    return n;
-  }
-
-  private abandon(key: string, why: string): ReassemblyResult {
-    this.pending.delete(key);
-    return { kind: 'dropped', why };
+    return this.table.expire(now);
   }
 }
 
-function rebuild(header: Uint8Array, nextHeader: number, parts: readonly { offset: number; data: Uint8Array }[], total: number): Uint8Array {
+function rebuild(header: Uint8Array, nextHeader: number, parts: readonly FragmentPart[], total: number): Uint8Array {
   const out = new Uint8Array(IPV6_HEADER + total);
   out.set(header.subarray(0, IPV6_HEADER), 0);
   out[4] = total >> 8;
@@ -187,10 +137,6 @@ function rebuild(header: Uint8Array, nextHeader: number, parts: readonly { offse
   out[6] = nextHeader;
   for (const x of parts) out.set(x.data, IPV6_HEADER + x.offset);
   return out;
-}
-
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function hex(b: Uint8Array): string {
