@@ -2,7 +2,7 @@
 // issue 17 points 2 and 4: diagnostics on stderr, --json, --strict, non-text input, model names).
 import { test, expect } from '@playwright/test';
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,8 +31,16 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
   }
 }
 
+/** Folders this file's tests made: removed after each test (only these). */
+const made: string[] = [];
+test.afterEach(() => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
 function tempFile(name: string, content: string | Uint8Array): string {
-  const f = path.join(mkdtempSync(path.join(tmpdir(), 'cfg-cli-')), name);
+  const dir = mkdtempSync(path.join(tmpdir(), 'cfg-cli-'));
+  made.push(dir);
+  const f = path.join(dir, name);
   writeFileSync(f, content);
   return f;
 }
