@@ -78,20 +78,23 @@ test.describe('frame size', { tag: '@frames' }, () => {
       const profile = deviceControlProfile(device);
       // what the device puts on its packets is what the peer asked for; what the peer puts on, the device's profile
       shapes = { fromDevice: { cookieLength: layout.rxCookie.length, l2ss: layout.rxLayout.l2ss === 'default' }, toDevice: { cookieLength: profile.cookieLength, l2ss: profile.l2ssOffered === 1 } };
-      const fromLan = fullSizeFrame(LAN_HOST, FAR_HOST, 'full-size-from-lan');
-      frames.lanFrame(fromLan);
-      const atPeer = await p.waitFor((e) => (e.kind === 'frame' && hasMarker('full-size-from-lan')(e.frame) ? e.frame : undefined), WAIT_MS, 'the full-size frame at the peer');
-      expect.soft(hex(atPeer), 'LAN to pseudowire, byte for byte').toBe(hex(fromLan));
+      // the peer's frame first: the device reads it after the ICCN that completes the session (one
+      // socket, in order), so the session is up on the device before the LAN's frame is sent
       const fromPeer = fullSizeFrame(FAR_HOST, LAN_HOST, 'full-size-from-peer');
       frames.peerFrame(p, fromPeer);
       const atLan = await lab.lan!.waitFor((f) => (hasMarker('full-size-from-peer')(f) ? f : undefined), WAIT_MS, 'the full-size frame on lan1');
       expect.soft(hex(atLan), 'pseudowire to LAN, byte for byte').toBe(hex(fromPeer));
+      const fromLan = fullSizeFrame(LAN_HOST, FAR_HOST, 'full-size-from-lan');
+      frames.lanFrame(fromLan);
+      const atPeer = await p.waitFor((e) => (e.kind === 'frame' && hasMarker('full-size-from-lan')(e.frame) ? e.frame : undefined), WAIT_MS, 'the full-size frame at the peer');
+      expect.soft(hex(atPeer), 'LAN to pseudowire, byte for byte').toBe(hex(fromLan));
       await t.verdict();
     } finally {
+      // the captures are evidence whatever happened
       if (capture) files = await capture.stop();
+      for (const f of files) await test.info().attach(`${f.link}.pcap`, { path: f.file, contentType: 'application/vnd.tcpdump.pcap' });
     }
     if (!capture || !shapes) return;
-    for (const f of files) await test.info().attach(`${f.link}.pcap`, { path: f.file, contentType: 'application/vnd.tcpdump.pcap' });
     const file = (link: string) => files.find((f) => f.link === link)!.file;
     const out = nestedCarriage({ frameLength: FULL_SIZE, ...shapes.fromDevice });
     const back = nestedCarriage({ frameLength: FULL_SIZE, ...shapes.toDevice });
