@@ -89,7 +89,8 @@ function predictEncapsulation(t: Topology, rt1Config: string): Encapsulation {
 test.describe('L2TPv3 over IPv6-only access (IPIP, MAP-E)', { tag: '@underlay' }, () => {
   for (const u of UNDERLAYS) {
     test(`${u.title}: the device as ${DEVICE_ROLE}; refused as the oracle says, or hosts ping across (beyond the tunnel MTU too) with the encapsulation the underlay oracle predicts`, async ({ device, feature }) => {
-      const documented = await feature('seed-examples', { example: u.id, role: DEVICE_ROLE, underlay: u.kind });
+      // the underlay's matrix column (the control and frames areas over it fill it too), the area a parameter
+      const documented = await feature(`over-${u.kind}`, { area: 'seed-examples', example: u.id, role: DEVICE_ROLE });
       test.skip(!selectionFromEnv().fullMatrix, FULL_MATRIX_ONLY);
       needsCapability(device, 'netnsLab');
       test.setTimeout(150_000);
