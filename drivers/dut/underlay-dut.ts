@@ -49,7 +49,7 @@ export class UnderlayDut implements DeviceUnderTest {
   ) {
     this.identity = { role: o.role, model: o.model, firmware: o.firmware };
     this.wan = underlayEndpoint(o.underlay);
-    this.relayLogFrom = isp.relayLog.length;
+    this.relayLogFrom = isp.relayLogMark();
   }
 
   static async open(o: UnderlayDutOptions): Promise<UnderlayDut> {
@@ -116,7 +116,7 @@ export class UnderlayDut implements DeviceUnderTest {
   }
 
   get console(): string | undefined {
-    const relay = this.isp.relayLog.slice(this.relayLogFrom).trim();
+    const relay = this.isp.relayLogSince(this.relayLogFrom).trim();
     const own = this.router?.log ?? this.refusal;
     return own === undefined ? undefined : relay ? `${own}\n== relay (${this.o.underlay}) ==\n${relay}` : own;
   }

@@ -24,6 +24,7 @@ import { UNDERLAY_ISP, underlayPeerAddress, type UnderlayKind } from './underlay
 const READY_TIMEOUT_MS = 20_000;
 const WITH_PARENT = existsSync('/usr/bin/setpriv') ? ['/usr/bin/setpriv', '--pdeathsig', 'TERM', '--'] : [];
 const PREFIX = 'l2u';
+const RELAY_LOG_CHARS = 20_000;
 
 function relayConfig(kind: UnderlayKind): BorderRelayConfig {
   return {
@@ -35,8 +36,10 @@ function relayConfig(kind: UnderlayKind): BorderRelayConfig {
 }
 
 export class UnderlayIsp {
-  /** What the relay printed (its dropped packets' reasons), for the report. */
-  relayLog = '';
+  /** The tail of what the relay printed (its dropped packets' reasons), for the report. */
+  private relayLog = '';
+  /** Characters cut from the front of relayLog so far (it keeps the last RELAY_LOG_CHARS). */
+  private relayLogCut = 0;
   private constructor(
     readonly kind: UnderlayKind,
     readonly names: { readonly router: string; readonly isp: string; readonly peers: string },
@@ -46,7 +49,13 @@ export class UnderlayIsp {
     /** The tester peers' sockets on the IPv4 internet. */
     readonly peerSide: NetnsSockets,
   ) {
-    relay.stdout?.on('data', (b: Buffer) => (this.relayLog = (this.relayLog + b.toString()).slice(-20_000)));
+    relay.stdout?.on('data', (b: Buffer) => {
+      this.relayLog += b.toString();
+      const cut = this.relayLog.length - RELAY_LOG_CHARS;
+      if (cut <= 0) return;
+      this.relayLog = this.relayLog.slice(cut);
+      this.relayLogCut += cut;
+    });
   }
 
   /** Builds the service (bounded); on any failure what was built is removed again. */
@@ -81,6 +90,15 @@ export class UnderlayIsp {
       for (const ns of made) await deleteNetns(ns);
       throw new Error(`underlay lab (${kind}): ${(e as Error).message}`);
     }
+  }
+
+  /** A mark in the relay's output: what it prints from now on is relayLogSince(mark). */
+  relayLogMark(): number {
+    return this.relayLogCut + this.relayLog.length;
+  }
+
+  relayLogSince(mark: number): string {
+    return this.relayLog.slice(Math.max(0, mark - this.relayLogCut));
   }
 
   /** The relay's process id (tests: it must end with close() or with this process). */
