@@ -54,6 +54,7 @@ export const RUN_COMMAND: CommandDef = {
       help: "learned firmware profiles (profile learn --out): a physical device whose model and firmware has one there is predicted with the learned values; 'none' uses the defaults",
     },
     { name: 'full-matrix', type: 'boolean', help: 'emulated, one device per support-table band, plus each model behind IPIP and behind MAP-E for the control and frames areas (excludes --lab)' },
+    { name: 'underlays', type: 'boolean', help: 'emulated, only each model behind IPIP and behind MAP-E (the devices --full-matrix adds), for the control and frames areas (excludes --lab, --full-matrix)' },
     SHARED_FLAGS.models,
     SHARED_FLAGS.grep,
     { name: 'shard', type: 'string', valueName: 'I/N', help: 'run shard I of N (merge the shards with report --results)' },
@@ -101,10 +102,11 @@ export function resolveModels(names: readonly string[]): string[] {
 export function selectionOf(args: ParsedCommand): LabSelection {
   const labFile = args.string('lab');
   const sel: LabSelection = {
-    labFile, fullMatrix: args.bool('full-matrix'), models: resolveModels(args.strings('models')), defects: args.strings('defect'),
+    labFile, fullMatrix: args.bool('full-matrix'), underlays: args.bool('underlays'), models: resolveModels(args.strings('models')), defects: args.strings('defect'),
     profilesDir: profilesDirOf(args.string('profiles'), labFile),
   };
   if (sel.labFile && sel.fullMatrix) throw new UsageError('--lab and --full-matrix exclude each other (the full matrix is an emulated lab)');
+  if (sel.underlays && (sel.labFile || sel.fullMatrix)) throw new UsageError(`--underlays excludes ${sel.labFile ? '--lab (the underlay devices are emulated)' : '--full-matrix (which has them already)'}`);
   try {
     selectDevices(sel);
   } catch (e) {

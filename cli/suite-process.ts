@@ -92,6 +92,7 @@ export function runSuites(o: SuiteRunOptions): Promise<SuiteRunResult> {
     [LAB_ENV.display]: o.display ?? 'list',
     [LAB_ENV.labFile]: o.selection.labFile ? resolve(o.selection.labFile) : '',
     [LAB_ENV.fullMatrix]: o.selection.fullMatrix ? '1' : '',
+    [LAB_ENV.underlays]: o.selection.underlays ? '1' : '',
     [LAB_ENV.models]: (o.selection.models ?? []).join(','),
     [LAB_ENV.defects]: (o.selection.defects ?? []).join(','),
     ...(o.reporters?.length ? { PLAYWRIGHT_JSON_OUTPUT_FILE: resolve(o.paths.playwrightJson) } : {}),

@@ -71,7 +71,7 @@ export default defineConfig<SuiteTestFixtures, SuiteWorkerFixtures>({
   reporter: outDir
     ? conformanceReporters(reportPaths(outDir), {
         display,
-        environmentInfo: { lab: selection.labFile ?? (selection.fullMatrix ? 'emulated full matrix' : 'emulated default lab'), timeScale: String(timeScale), defects: (selection.defects ?? []).join(',') || 'none' },
+        environmentInfo: { lab: selection.labFile ?? (selection.fullMatrix ? 'emulated full matrix' : selection.underlays ? 'emulated devices behind IPIP and MAP-E' : 'emulated default lab'), timeScale: String(timeScale), defects: (selection.defects ?? []).join(',') || 'none' },
       })
     : [[display]],
   outputDir: outDir ? `${outDir}/test-output` : '../test-results/suites',

@@ -130,6 +130,8 @@ export function inventoryDevices(file: string): SuiteDevice[] {
 export interface LabSelection {
   readonly labFile?: string;
   readonly fullMatrix?: boolean;
+  /** Only the devices behind IPIP and MAP-E (underlayDevices): `run --underlays`. */
+  readonly underlays?: boolean;
   /** Only these models (names as the seed prints them; matched case-insensitively, prefix allowed for vRX). */
   readonly models?: readonly string[];
   readonly defects?: readonly string[];
@@ -144,7 +146,7 @@ function matchesModel(device: string, wanted: string): boolean {
 }
 
 export function selectDevices(sel: LabSelection): SuiteDevice[] {
-  let devices = sel.labFile ? inventoryDevices(sel.labFile) : sel.fullMatrix ? [...fullMatrixDevices(), ...underlayDevices()] : defaultLabDevices();
+  let devices = sel.labFile ? inventoryDevices(sel.labFile) : sel.fullMatrix ? [...fullMatrixDevices(), ...underlayDevices()] : sel.underlays ? underlayDevices() : defaultLabDevices();
   if (sel.models && sel.models.length > 0) {
     for (const w of sel.models) {
       if (!devices.some((d) => matchesModel(d.model, w))) {
@@ -190,6 +192,7 @@ export function projectName(d: SuiteDevice): string {
 export const LAB_ENV = {
   labFile: 'L2TPV3_LAB',
   fullMatrix: 'L2TPV3_FULL_MATRIX',
+  underlays: 'L2TPV3_UNDERLAYS',
   models: 'L2TPV3_MODELS',
   defects: 'L2TPV3_DEFECTS',
   timeScale: 'L2TPV3_TIME_SCALE',
@@ -204,6 +207,7 @@ export function selectionFromEnv(env: NodeJS.ProcessEnv = process.env): LabSelec
   return {
     labFile: env[LAB_ENV.labFile] || undefined,
     fullMatrix: env[LAB_ENV.fullMatrix] === '1',
+    underlays: env[LAB_ENV.underlays] === '1',
     models: list(env[LAB_ENV.models]),
     defects: list(env[LAB_ENV.defects]),
     profilesDir: env[LAB_ENV.profilesDir] || undefined,
