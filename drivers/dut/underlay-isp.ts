@@ -11,7 +11,6 @@
 // router in R), dropped at the worker's end; namespaces a dead worker left are removed by name
 // (prefix and the dead owner's pid) before a new ISP is built.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BorderRelayConfig } from '../../reference-impl/underlay/index.ts';
 import { addAddress, createNetns, createVethPair, deleteNetns, listNetns, mustRun, setSysctls } from '../hosts/index.ts';
@@ -20,9 +19,9 @@ import { NetnsSockets } from '../hosts/netns-sockets.ts';
 import { processStartTime } from '../lab/lab-state.ts';
 import { RELAY_PROCESS_FILE } from '../lab/relay-process.ts';
 import { UNDERLAY_ISP, underlayPeerAddress, type UnderlayKind } from './underlay-service.ts';
+import { WITH_PARENT } from '../hosts/with-parent.ts';
 
 const READY_TIMEOUT_MS = 20_000;
-const WITH_PARENT = existsSync('/usr/bin/setpriv') ? ['/usr/bin/setpriv', '--pdeathsig', 'TERM', '--'] : [];
 const PREFIX = 'l2u';
 const RELAY_LOG_CHARS = 20_000;
 

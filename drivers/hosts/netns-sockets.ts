@@ -6,13 +6,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type dgram from 'node:dgram';
 import type net from 'node:net';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { checkNetnsName } from './netns.ts';
+import { WITH_PARENT } from './with-parent.ts';
 
 const BROKER = fileURLToPath(new URL('./netns-socket-broker.mjs', import.meta.url));
-/** util-linux setpriv: the broker gets SIGTERM when we die, even by SIGKILL (no orphan). */
-const WITH_PARENT = existsSync('/usr/bin/setpriv') ? ['/usr/bin/setpriv', '--pdeathsig', 'TERM', '--'] : [];
 const REQUEST_TIMEOUT_MS = 10_000;
 
 interface Reply {
@@ -47,7 +45,9 @@ export class NetnsSockets {
   /** Starts the broker in `netns` (which must exist); bounded by `timeoutMs`. */
   static async open(netns: string, timeoutMs = REQUEST_TIMEOUT_MS): Promise<NetnsSockets> {
     checkNetnsName(netns);
-    const child = spawn(WITH_PARENT[0] ?? 'ip', [...WITH_PARENT.slice(1), ...(WITH_PARENT.length ? ['ip'] : []), 'netns', 'exec', netns, process.execPath, BROKER, '--netns', netns], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    // tied to us: the broker ends when this process dies, even by SIGKILL
+    const argv = [...WITH_PARENT, 'ip', 'netns', 'exec', netns, process.execPath, BROKER, '--netns', netns];
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     let err = '';
     child.stderr?.on('data', (b: Buffer) => (err += b.toString()));
     await new Promise<void>((resolve, reject) => {

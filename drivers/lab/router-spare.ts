@@ -11,8 +11,8 @@
 // handed router's command line shows `--args-from-stdin`, not its arguments. L2TPV3_ROUTER_SPARE=off
 // starts every router cold (`router ARGS`), e.g. to compare.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { routerLaunch, type RouterLaunch } from './router-launch.ts';
+import { WITH_PARENT } from '../hosts/with-parent.ts';
 
 export const SPARE_FLAG = '--args-from-stdin';
 
@@ -98,10 +98,10 @@ export class RouterSparePool {
 
 const alive = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
 
-/** util-linux setpriv: a router in a namespace gets SIGTERM when its starter dies (it has no stdin lifeline). */
-const WITH_PARENT = existsSync('/usr/bin/setpriv') ? ['/usr/bin/setpriv', '--pdeathsig', 'TERM', '--'] : [];
-
-/** `router ARGS` the plain way: its arguments on its command line, stdin closed; in `netns` through `ip netns exec`. */
+/**
+ * `router ARGS` the plain way: its arguments on its command line, stdin closed; in `netns` through
+ * `ip netns exec`, tied to this process (WITH_PARENT: it has no stdin lifeline).
+ */
 function spawnCold(launch: RouterLaunch, args: readonly string[], netns?: string): ChildProcess {
   const argv = [...(netns !== undefined ? [...WITH_PARENT, 'ip', 'netns', 'exec', netns] : []), ...launch.argv, ...args];
   return spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
