@@ -11,23 +11,17 @@
 // port) and the hosts' ICMP. `lab down` leaves no namespace and no process.
 import { test, expect } from '@playwright/test';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { hasProgram, listNetns } from '../../drivers/hosts/index.ts';
-import { readLabState, type LabState } from '../../drivers/lab/index.ts';
+import { hasProgram } from '../../drivers/hosts/index.ts';
 import { loadTopology } from '../../topologies/schema/index.ts';
 import { l2tpSourcePort, mapECe, mapEIkePorts, portInSet } from '../../reference-impl/underlay/index.ts';
-import { expectL2tpControlInsideEsp, icvGood, keyArgsFrom, tsharkRows, tsharkSummary } from './ipsec-lab-evidence.ts';
-import { cli } from '../support/cli-binary.ts';
-import { pingAcross } from './ping-across.ts';
-import { expectLabGone, labDownThroughCli } from './lab-teardown.ts';
+import { expectL2tpControlInsideEsp, keyArgsFrom, tsharkRows, tsharkSummary } from './ipsec-lab-evidence.ts';
+import { expectHostsIcmpInsideEsp, first, ikeAndEspInsideIpv6, runUnderlayIpsecLab } from './underlay-ipsec-lab.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TOPOLOGY = 'topologies/seed/mape-ex4-ipsec.yaml';
 const PEER = '203.0.113.2';
-const bare = (a: string) => a.replace(/\/\d+$/, '');
-const first = (v: string) => v.split('|')[0];
 
 /** RFC 3947 §3.2: HASH(CKY-I | CKY-R | IP | Port), the hash chosen by its length (SHA-1 20, SHA-256 32 octets). */
 function natD(hashHex: string, icookie: string, rcookie: string, ipv4: string, port: number): string {
@@ -52,44 +46,11 @@ test(`${path.basename(TOPOLOGY)}: L2TPv3/IPsec from behind MAP-E; IKE and ESP in
   const ports = mapEIkePorts(ce);
   for (const p of [500, 4500, 1701]) expect(portInSet(p, ce), `this lab's PSID does not own ${p}, so the restriction matters`).toBe(false);
 
-  const dir = mkdtempSync(path.join(tmpdir(), 'underlay-mape-ipsec-'));
-  const stateFile = path.join(dir, 'state.json');
-  const capDir = path.join(dir, 'capture');
-  const keyDir = path.join(dir, 'keys');
-  const before = new Set(await listNetns());
-  let state: LabState | undefined;
-  try {
-    const up = await cli(['lab', 'up', TOPOLOGY, '--netns', '--state', stateFile, '--key-log', keyDir, '--capture', capDir], 90_000);
-    await test.info().attach('lab up output.txt', { body: up.out + up.err, contentType: 'text/plain' });
-    expect(up.code, `lab up: ${up.err}`).toBe(0);
-    state = readLabState(stateFile);
-    const [h1, h2] = state.hosts;
-    // pc1 (behind the CE) first: only the CE can dial (map-e-ce-dials, map-e-ike-ports)
-    for (const [a, b] of [[h1, h2], [h2, h1]] as const) {
-      const r = await pingAcross(a.netns!, bare(b.addresses[0]));
-      expect(r.code, `${a.name} pings ${b.name}: ${r.out}`).toBe(0);
-    }
-  } finally {
-    if (state || existsSync(stateFile)) {
-      await labDownThroughCli(stateFile);
-    }
-  }
-  await expectLabGone(state!.prefix, before, [dir]);
+  const { state, dir, pcap, keyDir } = await runUnderlayIpsecLab(TOPOLOGY);
 
   // the evidence, read after lab down stopped the capture (the file is complete)
-  const pcap = path.join(capDir, 'internet6.pcapng');
-  await test.info().attach('capture summary (not decrypted).txt', { body: tsharkSummary(pcap), contentType: 'text/plain' });
-  expect(tsharkRows(pcap, [], 'udp.port == 1701 || l2tp', ['frame.number']), 'no cleartext L2TP on the internet link').toEqual([]);
-  const fields = ['ipv6.src', 'ipv6.dst', 'ipv6.nxt', 'ip.src', 'ip.dst', 'udp.srcport', 'udp.dstport', 'frame.protocols'];
-  const ike = tsharkRows(pcap, [], 'isakmp', fields);
-  const esp = tsharkRows(pcap, [], 'esp', fields);
-  await test.info().attach('ike and esp rows.txt', { body: [...ike, ...esp].map((r) => r.join('\t')).join('\n'), contentType: 'text/plain' });
-  for (const r of [...ike, ...esp]) {
-    expect(r[7], 'layers').toMatch(/^eth:ethertype:ipv6:(ipv6\.fraghdr:)?ip:udp:(isakmp|udpencap:(isakmp|esp))/);
-    expect(first(r[2])).toBe(r[7].includes('ipv6.fraghdr') ? '44' : '4');
-    expect([r[0], r[1]].map(first), 'between a tunnel end and the relay').toContain(relay.address);
-    expect(new Set([r[3], r[4]]), 'between the CE\'s shared address and rt2\'s fixed one').toEqual(new Set([ce.ipv4, PEER]));
-  }
+  const { ike, esp } = await ikeAndEspInsideIpv6(pcap, relay.address);
+  for (const r of [...ike, ...esp]) expect(new Set([r[3], r[4]]), 'between the CE\'s shared address and rt2\'s fixed one').toEqual(new Set([ce.ipv4, PEER]));
   const fromCe = (rows: string[][]) => rows.filter((r) => r[3] === ce.ipv4);
   const toCe = (rows: string[][]) => rows.filter((r) => r[4] === ce.ipv4);
   // each datagram is seen twice: on the CE's leg (its MAP address <-> the relay) and on rt2's (the relay <-> rt2's IPIP end)
@@ -143,12 +104,6 @@ test(`${path.basename(TOPOLOGY)}: L2TPv3/IPsec from behind MAP-E; IKE and ESP in
   expect(inner.length, 'the CE\'s L2TPv3 inside ESP').toBeGreaterThan(0);
   for (const r of inner) expect([r[0], r[1]], 'outer: the CE\'s NAT-T port to 4500; inner: 1701 to 1701').toEqual([`${ports.natT}|1701`, '4500|1701']);
   expect(tsharkRows(pcap, keys, `udp.port == ${l2tpSourcePort(ce)}`, ['frame.number']), 'the plain-L2TPv3 source port is not used').toEqual([]);
-  const [a1, a2] = state!.hosts.map((h) => bare(h.addresses[0]));
-  const icmp = (src: string, dst: string, type: number) =>
-    tsharkRows(pcap, keys, `ipv6 && esp && l2tp && eth && ip.src == ${src} && ip.dst == ${dst} && icmp.type == ${type}`, ['frame.number', 'esp.icv_good']).filter((r) => icvGood(r[1])).length;
-  for (const [src, dst] of [[a1, a2], [a2, a1]]) {
-    expect(icmp(src, dst, 8), `echo requests ${src} -> ${dst} inside L2TPv3 inside ESP inside IPv4 inside IPv6`).toBeGreaterThanOrEqual(3);
-    expect(icmp(dst, src, 0), `echo replies ${dst} -> ${src}`).toBeGreaterThanOrEqual(3);
-  }
+  expectHostsIcmpInsideEsp(pcap, keys, state);
   rmSync(dir, { recursive: true, force: true });
 });
