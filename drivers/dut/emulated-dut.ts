@@ -3,8 +3,8 @@
 // them all), syslog to any free port on 127.0.0.1, a LAN host over a UDP link.
 import type { CliSession } from '../cli/session.ts';
 import { bindUdpHere, type UdpBinder } from '../hosts/udp-bind.ts';
-import { adminCli } from './router-cli.ts';
-import { freeUdpPort, RouterProcess } from './router-process.ts';
+import { EmulatedRouterRun } from './emulated-router-run.ts';
+import { freeUdpPort, type RouterProcess } from './router-process.ts';
 import { logicalPeerAddress, type DeviceUnderTest, type DutCapabilities, type DutEndpoint, type DutIdentity, type DutStartOptions, type DutStartResult } from './device-under-test.ts';
 
 export const EMULATED_WAN_ADDRESS = '127.0.0.1';
@@ -35,15 +35,13 @@ export class EmulatedDut implements DeviceUnderTest {
   readonly syslogBind: DutEndpoint = { address: EMULATED_WAN_ADDRESS, port: 0 };
   readonly peerCount = Number.POSITIVE_INFINITY;
   readonly trace: string[] = [];
-  /** The router process while it runs (tests of the emulator itself read its pid or config file). */
-  router?: RouterProcess;
-  private refusal?: string;
-  private stopped = false;
+  private readonly run: EmulatedRouterRun;
   /** `CONFIG_ADDR=[SOCKET]:PORT` of each underlay peer, handed to the router at start. */
   private readonly underlay: string[] = [];
 
   private constructor(private readonly o: EmulatedDutOptions, readonly wan: DutEndpoint) {
     this.identity = { role: o.role, model: o.model, firmware: o.firmware };
+    this.run = new EmulatedRouterRun(o.role, this.trace);
   }
 
   static async open(o: EmulatedDutOptions): Promise<EmulatedDut> {
@@ -77,44 +75,35 @@ export class EmulatedDut implements DeviceUnderTest {
     if (this.o.ipv6Underlay) this.underlay.push(`${this.peerAddress(peer)}=[::1]:${port}`);
   }
 
-  async start(s: DutStartOptions): Promise<DutStartResult> {
-    if (this.router) throw new Error(`${this.identity.role}: already started`);
-    const r = await RouterProcess.run({
+  start(s: DutStartOptions): Promise<DutStartResult> {
+    return this.run.start({
       model: this.o.model, firmware: this.o.firmware, config: s.config, wan: this.wan.address, l2tpPort: this.wan.port,
       timeScale: this.o.timeScale, defects: [...(this.o.defects ?? [])], profile: this.o.profile, lan: s.lan ? [...s.lan] : undefined, underlay: [...this.underlay],
-    });
-    if (r.kind === 'exited') {
-      this.refusal = r.output;
-      this.trace.push(`start: ${this.identity.model} ${this.o.firmware} refused the config (exit ${r.code})`);
-      return { kind: 'refused', output: r.output };
-    }
-    this.router = r.router;
-    this.trace.push(`start: ${this.identity.model} ${this.o.firmware} router process ${r.router.pid ?? '?'} ready, L2TP on ${this.wan.address}:${this.wan.port}`);
-    return { kind: 'accepted' };
+    }, { what: `${this.identity.model} ${this.o.firmware}`, ready: () => `, L2TP on ${this.wan.address}:${this.wan.port}` });
+  }
+
+  /** The router process while it runs (tests of the emulator itself read its pid or config file). */
+  get router(): RouterProcess | undefined {
+    return this.run.router;
   }
 
   get running(): boolean {
-    return this.router !== undefined && !this.stopped;
+    return this.run.running;
   }
 
   adminCli(): Promise<CliSession> {
-    if (!this.router) throw new Error('adminCli: start the router first');
-    return adminCli(this.router);
+    return this.run.adminCli();
   }
 
   get savedConfigFile(): string | undefined {
-    return this.router?.configFile;
+    return this.run.savedConfigFile;
   }
 
   get console(): string | undefined {
-    return this.router?.log ?? this.refusal;
+    return this.run.console;
   }
 
-  async close(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    if (!this.router) return;
-    await this.router.stop();
-    this.trace.push(`stop: router process ${this.router.pid ?? '?'} ended`);
+  close(): Promise<void> {
+    return this.run.close();
   }
 }

@@ -14,8 +14,7 @@ import type { CliSession } from '../cli/session.ts';
 import type { UdpBinder } from '../hosts/udp-bind.ts';
 import { logicalPeerIndex, LabTooSmall, type DeviceUnderTest, type DutCapabilities, type DutEndpoint, type DutIdentity, type DutStartOptions, type DutStartResult, type WanCapture } from './device-under-test.ts';
 import { EMULATED_CAPABILITIES, type EmulatedDutOptions } from './emulated-dut.ts';
-import { adminCli } from './router-cli.ts';
-import { RouterProcess } from './router-process.ts';
+import { EmulatedRouterRun } from './emulated-router-run.ts';
 import { underlayIsp, type UnderlayIsp } from './underlay-isp.ts';
 import { UNDERLAY_ISP, underlayConfigLines, underlayEndpoint, underlayMapEArgs, underlayPeerAddress, type UnderlayKind } from './underlay-service.ts';
 
@@ -37,9 +36,7 @@ export class UnderlayDut implements DeviceUnderTest {
   readonly peerCount = UNDERLAY_ISP.peerCount;
   readonly trace: string[] = [];
   readonly wan: DutEndpoint;
-  router?: RouterProcess;
-  private refusal?: string;
-  private stopped = false;
+  private readonly run: EmulatedRouterRun;
   /** Where this test's part of the (per-worker) relay's log begins. */
   private readonly relayLogFrom: number;
 
@@ -50,6 +47,7 @@ export class UnderlayDut implements DeviceUnderTest {
     this.identity = { role: o.role, model: o.model, firmware: o.firmware };
     this.wan = underlayEndpoint(o.underlay);
     this.relayLogFrom = isp.relayLogMark();
+    this.run = new EmulatedRouterRun(o.role, this.trace);
   }
 
   static async open(o: UnderlayDutOptions): Promise<UnderlayDut> {
@@ -83,41 +81,35 @@ export class UnderlayDut implements DeviceUnderTest {
 
   peerBound(): void {}
 
-  async start(s: DutStartOptions): Promise<DutStartResult> {
-    if (this.router) throw new Error(`${this.identity.role}: already started`);
+  start(s: DutStartOptions): Promise<DutStartResult> {
     if (new RegExp(`^tunnel select ${UNDERLAY_ISP.tunnel}\\s*$`, 'm').test(s.config)) throw new LabTooSmall(`the underlay lab's ${this.o.underlay} tunnel is tunnel ${UNDERLAY_ISP.tunnel}, which this test's config uses`);
     const config = `${s.config.trimEnd()}\n${underlayConfigLines(this.o.underlay).join('\n')}\n`;
-    const r = await RouterProcess.run({
+    return this.run.start({
       model: this.o.model, firmware: this.o.firmware, config, wan: UNDERLAY_ISP.routerWan6, l2tpPort: 1701, timeScale: this.o.timeScale,
       defects: [...(this.o.defects ?? [])], profile: this.o.profile, lan: s.lan ? [...s.lan] : undefined,
       extraArgs: underlayMapEArgs(this.o.underlay), netns: this.isp.names.router,
+    }, {
+      what: `${this.identity.model} ${this.o.firmware} over ${this.o.underlay}`,
+      ready: () => ` in namespace ${this.isp.names.router}, L2TPv3 inside ${this.o.underlay} as ${this.wan.address}:${this.wan.port}`,
     });
-    if (r.kind === 'exited') {
-      this.refusal = r.output;
-      this.trace.push(`start: ${this.identity.model} ${this.o.firmware} over ${this.o.underlay} refused the config (exit ${r.code})`);
-      return { kind: 'refused', output: r.output };
-    }
-    this.router = r.router;
-    this.trace.push(`start: ${this.identity.model} ${this.o.firmware} router process ${r.router.pid ?? '?'} ready in namespace ${this.isp.names.router}, L2TPv3 inside ${this.o.underlay} as ${this.wan.address}:${this.wan.port}`);
-    return { kind: 'accepted' };
   }
 
   get running(): boolean {
-    return this.router !== undefined && !this.stopped;
+    return this.run.running;
   }
 
+  /** SSH to the router on its namespace's loopback, the connection made from inside (the socket broker). */
   adminCli(): Promise<CliSession> {
-    if (!this.router) throw new Error('adminCli: start the router first');
-    return adminCli(this.router, (host, port): Promise<Duplex> => this.isp.routerSide.connectTcp(host, port));
+    return this.run.adminCli((host, port): Promise<Duplex> => this.isp.routerSide.connectTcp(host, port));
   }
 
   get savedConfigFile(): string | undefined {
-    return this.router?.configFile;
+    return this.run.savedConfigFile;
   }
 
   get console(): string | undefined {
     const relay = this.isp.relayLogSince(this.relayLogFrom).trim();
-    const own = this.router?.log ?? this.refusal;
+    const own = this.run.console;
     return own === undefined ? undefined : relay ? `${own}\n== relay (${this.o.underlay}) ==\n${relay}` : own;
   }
 
@@ -144,11 +136,7 @@ export class UnderlayDut implements DeviceUnderTest {
     };
   }
 
-  async close(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    if (!this.router) return;
-    await this.router.stop();
-    this.trace.push(`stop: router process ${this.router.pid ?? '?'} ended`);
+  close(): Promise<void> {
+    return this.run.close();
   }
 }
